@@ -1,0 +1,3 @@
+from tcxd.cli import main
+
+main()

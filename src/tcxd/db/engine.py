@@ -1,0 +1,128 @@
+"""Opening the database: SQLite (the embedded default) or PostgreSQL.
+
+SQLite files are created readable by their owner only (0600), in WAL mode with
+synchronous=NORMAL, foreign keys on and a busy timeout so that a second tcxd waits instead of
+failing at once. The schema version lives in the `meta` table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlmodel import SQLModel
+
+from tcxd.db import models
+from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
+from tcxd.settings import sqlite_path
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file with mode 0600 before SQLite does (it would use the umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+    # Take transaction control from pysqlite (which defers BEGIN) so that `_begin` decides.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(conn) -> None:
+    """Writers start with BEGIN IMMEDIATE: they queue on the busy timeout instead of failing
+    half-way when another writer holds the lock. Readers use a plain BEGIN (WAL: no blocking)."""
+    immediate = conn.get_execution_options().get("write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine for `url`; a missing SQLite file is created (0600) only when `create`."""
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            if not create:
+                raise NotInitializedError(
+                    f'Chưa có cơ sở dữ liệu "{path}". Hãy chạy "tcxd init" trước '
+                    "(hoặc chỉ đúng tệp bằng --db / TCXD_DB)."
+                )
+            _create_private_file(path)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:
+        raise DatabaseError(f'Địa chỉ cơ sở dữ liệu không dùng được: "{_redact(url)}".') from exc
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a URL before it goes into a message."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def write_transaction(engine: Engine):
+    """`with write_transaction(engine) as conn:` one transaction that writes (all or nothing)."""
+    return engine.execution_options(write=True).begin()
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table and record the schema version (a no-op on an existing database)."""
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        stored = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+        if stored is None:
+            conn.execute(
+                text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
+                {"v": str(models.SCHEMA_VERSION)},
+            )
+    check_schema(engine)
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database that is not tcxd's or is of another schema version."""
+    try:
+        has_meta = inspect(engine).has_table("meta")
+    except Exception as exc:
+        raise DatabaseError(
+            f"Không kết nối được cơ sở dữ liệu ({type(exc).__name__}). "
+            "Kiểm tra đường dẫn --db / TCXD_DB."
+        ) from exc
+    if not has_meta:
+        raise NotInitializedError(
+            'Cơ sở dữ liệu chưa được khởi tạo cho tcxd. Hãy chạy "tcxd init" trước.'
+        )
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    if stored != str(models.SCHEMA_VERSION):
+        raise SchemaVersionError(
+            f"Cơ sở dữ liệu có phiên bản cấu trúc {stored}, còn phiên bản tcxd này dùng "
+            f"{models.SCHEMA_VERSION}. Hãy dùng phiên bản tcxd phù hợp, hoặc sao lưu rồi "
+            "nhập lại dữ liệu vào một cơ sở dữ liệu mới."
+        )
+
+
+def open_database(url: str) -> Engine:
+    """Open an existing tcxd database, checking its schema version."""
+    engine = make_engine(url)
+    check_schema(engine)
+    return engine

@@ -1,0 +1,416 @@
+"""Membership history: who was a member of which unit on a date, and with what status.
+
+Facts come from `membership_event` (changes files) and `roster_entry` (rosters); from them
+`rebuild_spells` derives `membership` spells and `history_note` rows (contradictions, one-sided
+transfers) for the members an import touched. The rules are in docs/design.md
+("Membership history: spells"); readers (`members_on`, `tree_on`) only query the derived tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
+
+from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
+from tcxd.vocab import vocabularies
+
+TRANSFER_MATCH_DAYS = 60
+_EFFECTS = {code: entry["effect"] for code, entry in vocabularies()["change_kinds"].items()}
+START_KINDS = {code for code, effect in _EFFECTS.items() if effect == "start"}
+END_KINDS = {code for code, effect in _EFFECTS.items() if effect == "end"}
+
+# Same day: endings first, then starts, then what rosters saw at the end of that day.
+_ORDER = {"end": 0, "start": 1, "roster": 2}
+
+
+@dataclass
+class _Spell:
+    org_id: int
+    start_on: date | None
+    start_kind: str | None = None
+    start_scope: str | None = None
+    start_event_id: int | None = None
+    implied_start: bool = False
+    end_on: date | None = None
+    end_kind: str | None = None
+    end_scope: str | None = None
+    end_event_id: int | None = None
+    implied_end: bool = False
+
+
+@dataclass
+class _Item:
+    on: date
+    order: int
+    kind: str  # change kind, or "roster"
+    org_id: int
+    scope: str | None = None
+    event_id: int | None = None
+    batch_id: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    first_roster: bool = False  # a roster entry from the unit's earliest roster
+    previous_roster_on: date | None = None  # the unit's roster before this one
+
+
+@dataclass
+class _Timeline:
+    spells: list[_Spell] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+
+    @property
+    def open(self) -> _Spell | None:
+        if self.spells and self.spells[-1].end_on is None and self.spells[-1].end_kind is None:
+            return self.spells[-1]
+        return None
+
+
+def _note(timeline: _Timeline, check: int, code: str, item: _Item, detail: str) -> None:
+    timeline.notes.append(
+        {
+            "check": check,
+            "code": code,
+            "on": item.on,
+            "org_id": item.org_id,
+            "detail": detail,
+            "batch_id": item.batch_id,
+            "source_sheet": item.sheet,
+            "source_row": item.row,
+        }
+    )
+
+
+def _pair_transfers(items: list[_Item], timeline: _Timeline) -> None:
+    """One intra-province transfer seen on both sides is one event dated by the receiver."""
+    outs = [i for i in items if i.kind == "transferred_out" and i.scope != "out_province"]
+    ins = [i for i in items if i.kind == "transferred_in" and i.scope != "out_province"]
+    used: set[int] = set()
+    for out in outs:
+        candidates = [
+            (abs((i.on - out.on).days), n)
+            for n, i in enumerate(ins)
+            if n not in used and abs((i.on - out.on).days) <= TRANSFER_MATCH_DAYS
+        ]
+        if candidates:
+            _, n = min(candidates)
+            used.add(n)
+            out.on = ins[n].on
+            out.scope = ins[n].scope = "in_province"
+            out.order = _ORDER["end"]
+        elif out.scope == "in_province":
+            _note(timeline, 5, "sent_not_received", out, "Chuyển đi trong tỉnh, chưa thấy bên nhận")
+    for n, i in enumerate(ins):
+        if n not in used and i.scope == "in_province":
+            _note(
+                timeline,
+                5,
+                "received_not_sent",
+                i,
+                "Chuyển đến trong tỉnh, chưa thấy bên chuyển đi",
+            )
+
+
+def _apply_start(timeline: _Timeline, item: _Item) -> None:
+    current = timeline.open
+    if current is not None:
+        if current.org_id == item.org_id:
+            _note(
+                timeline,
+                3,
+                "start_while_member",
+                item,
+                "Sự kiện vào đảng bộ khi đang sinh hoạt tại đơn vị",
+            )
+            return
+        # Arriving elsewhere without a recorded departure: close the old spell that day.
+        current.end_on, current.end_kind, current.end_scope = (
+            item.on,
+            "transferred_out",
+            "in_province",
+        )
+        current.implied_end = True
+        scope = "in_province"
+    else:
+        scope = item.scope
+    timeline.spells.append(_Spell(item.org_id, item.on, item.kind, scope, item.event_id))
+
+
+def _apply_end(timeline: _Timeline, item: _Item) -> None:
+    current = timeline.open
+    if current is None:
+        if not timeline.spells:
+            # Known only from a changes file: a member of that unit until the event.
+            timeline.spells.append(_Spell(item.org_id, None))
+            current = timeline.spells[-1]
+        else:
+            _note(
+                timeline,
+                3,
+                "end_while_not_member",
+                item,
+                "Sự kiện ra khỏi đơn vị khi không còn là đảng viên",
+            )
+            return
+    current.end_on, current.end_kind, current.end_scope = item.on, item.kind, item.scope
+    current.end_event_id = item.event_id
+
+
+def _apply_roster(timeline: _Timeline, item: _Item, admitted_on: date | None) -> None:
+    current = timeline.open
+    if current is not None and current.org_id == item.org_id:
+        return
+    if current is not None:
+        # Listed by another unit with no transfer recorded: an implied move on the roster date.
+        current.end_on, current.end_kind, current.end_scope = (
+            item.on,
+            "transferred_out",
+            "in_province",
+        )
+        current.implied_end = True
+        timeline.spells.append(
+            _Spell(item.org_id, item.on, "transferred_in", "in_province", implied_start=True)
+        )
+        _note(
+            timeline,
+            3,
+            "implied_transfer",
+            item,
+            "Có tên trong danh sách đơn vị khác, không có biến động chuyển sinh hoạt",
+        )
+        return
+    if timeline.spells:
+        last = timeline.spells[-1]
+        if last.end_kind == "transferred_out" and last.end_scope == "out_province":
+            timeline.spells.append(
+                _Spell(item.org_id, item.on, "transferred_in", "out_province", implied_start=True)
+            )
+            _note(
+                timeline,
+                3,
+                "implied_return",
+                item,
+                "Có tên trong danh sách sau khi đã chuyển đi ngoài tỉnh",
+            )
+        else:
+            _note(
+                timeline,
+                3,
+                "listed_after_end",
+                item,
+                f"Có tên trong danh sách sau biến động «{last.end_kind}»",
+            )
+        return
+    if item.first_roster:
+        timeline.spells.append(_Spell(item.org_id, None))
+        return
+    if admitted_on is not None and (
+        item.previous_roster_on is None or admitted_on > item.previous_roster_on
+    ):
+        on, kind, scope, code = admitted_on, "admitted", None, "implied_admission"
+        detail = "Có tên trong danh sách, ngày vào Đảng trong kỳ nhưng không có biến động kết nạp"
+    else:
+        on, kind, scope, code = item.on, "transferred_in", "out_province", "implied_arrival"
+        detail = "Có tên trong danh sách mới, không có biến động chuyển đến"
+    timeline.spells.append(_Spell(item.org_id, min(on, item.on), kind, scope, implied_start=True))
+    _note(timeline, 3, code, item, detail)
+
+
+def build_timeline(items: list[_Item], admitted_on: date | None) -> _Timeline:
+    """A member's spells and notes from their events and roster entries (pure)."""
+    timeline = _Timeline()
+    _pair_transfers(items, timeline)
+    for item in sorted(items, key=lambda i: (i.on, i.order, i.event_id or 0)):
+        effect = "roster" if item.kind == "roster" else _EFFECTS.get(item.kind)
+        if effect == "start":
+            _apply_start(timeline, item)
+        elif effect == "end":
+            _apply_end(timeline, item)
+        elif effect == "roster":
+            _apply_roster(timeline, item, admitted_on)
+    return timeline
+
+
+def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
+    """Events and roster entries of the given members, as timeline items per member."""
+    first_rosters = {
+        (org, _as_date(as_of))
+        for org, as_of in conn.execute(
+            text("SELECT org_id, MIN(as_of) FROM roster_entry GROUP BY org_id")
+        )
+    }
+    roster_dates: dict[int, list[date]] = {}
+    for org, as_of in conn.execute(
+        text("SELECT DISTINCT org_id, as_of FROM roster_entry ORDER BY org_id, as_of")
+    ):
+        roster_dates.setdefault(org, []).append(_as_date(as_of))
+    items: dict[int, list[_Item]] = {m: [] for m in member_ids}
+    admitted: dict[int, date | None] = {}
+    ev = MembershipEvent.__table__
+    ro = RosterEntry.__table__
+    me = Member.__table__
+    for chunk in _chunks(member_ids):
+        for row in conn.execute(select(ev).where(ev.c.member_id.in_(chunk))):
+            effect = _EFFECTS.get(row.kind)
+            if effect not in ("start", "end"):
+                continue
+            items[row.member_id].append(
+                _Item(_as_date(row.event_on), _ORDER[effect], row.kind, row.org_id, row.scope,
+                      row.id, row.batch_id, row.source_sheet, row.source_row)
+            )  # fmt: skip
+        for row in conn.execute(select(ro).where(ro.c.member_id.in_(chunk))):
+            as_of = _as_date(row.as_of)
+            dates = roster_dates.get(row.org_id, [])
+            earlier = [d for d in dates if d < as_of]
+            items[row.member_id].append(
+                _Item(as_of, _ORDER["roster"], "roster", row.org_id, None, None, row.batch_id,
+                      row.source_sheet, row.source_row,
+                      first_roster=(row.org_id, as_of) in first_rosters,
+                      previous_roster_on=earlier[-1] if earlier else None)
+            )  # fmt: skip
+        for member_id, admitted_on in conn.execute(
+            select(me.c.id, me.c.admitted_on).where(me.c.id.in_(chunk))
+        ):
+            admitted[member_id] = _as_date(admitted_on)
+    return items, admitted
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
+    """Recompute the spells and history notes of these members; returns the number of spells."""
+    member_ids = sorted(set(member_ids))
+    if not member_ids:
+        return 0
+    items, admitted = _load_items(conn, member_ids)
+    spell_rows: list[dict] = []
+    note_rows: list[dict] = []
+    for member_id in member_ids:
+        timeline = build_timeline(items[member_id], admitted.get(member_id))
+        for spell in timeline.spells:
+            spell_rows.append({"member_id": member_id, **spell.__dict__})
+        for note in timeline.notes:
+            note_rows.append({"member_id": member_id, **note})
+    ms, hn = Membership.__table__, HistoryNote.__table__
+    for chunk in _chunks(member_ids):
+        conn.execute(delete(ms).where(ms.c.member_id.in_(chunk)))
+        conn.execute(delete(hn).where(hn.c.member_id.in_(chunk)))
+    if spell_rows:
+        conn.execute(insert(ms), spell_rows)
+    if note_rows:
+        conn.execute(insert(hn), note_rows)
+    return len(spell_rows)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def spells(conn: Connection) -> pd.DataFrame:
+    """Every spell (member_id, org_id, start_on, end_on, start/end kind and scope)."""
+    frame = pd.read_sql(
+        text(
+            "SELECT member_id, org_id, start_on, end_on, start_kind, start_scope, "
+            "end_kind, end_scope, implied_start, implied_end FROM membership"
+        ),
+        conn,
+    )
+    for column in ("start_on", "end_on"):
+        frame[column] = _date_column(frame[column])
+    return frame
+
+
+def _date_column(values: pd.Series) -> pd.Series:
+    """datetime.date objects with None for missing (never NaT: it is truthy)."""
+    return pd.Series(
+        [_as_date(v) if v is not None and v == v else None for v in values],
+        index=values.index,
+        dtype=object,
+    )
+
+
+def members_on(conn: Connection, on: date) -> pd.DataFrame:
+    """Members on a date: member_id, org_id (their chi bộ), probationary, exempt, suspended."""
+    query = text(
+        """
+        SELECT s.member_id, s.org_id,
+               CASE WHEN m.official_on IS NULL OR m.official_on > :on THEN 1 ELSE 0 END
+                   AS probationary,
+               CASE WHEN (m.exempt = :true AND (m.exempt_on IS NULL OR m.exempt_on <= :on))
+                      OR EXISTS (SELECT 1 FROM membership_event e
+                                 WHERE e.member_id = s.member_id AND e.kind = 'exempted'
+                                   AND e.event_on <= :on)
+                    THEN 1 ELSE 0 END AS exempt,
+               CASE WHEN EXISTS (SELECT 1 FROM membership_event e
+                                 WHERE e.member_id = s.member_id AND e.kind = 'suspended'
+                                   AND e.event_on <= :on AND e.event_on >= :year_start)
+                    THEN 1 ELSE 0 END AS suspended
+        FROM membership s JOIN member m ON m.id = s.member_id
+        WHERE (s.start_on IS NULL OR s.start_on <= :on)
+          AND (s.end_on IS NULL OR s.end_on > :on)
+        """
+    ).bindparams(bindparam("true", True))
+    frame = pd.read_sql(query, conn, params={"on": on, "year_start": date(on.year, 1, 1)})
+    for column in ("probationary", "exempt", "suspended"):
+        frame[column] = frame[column].astype(bool)
+    return frame
+
+
+def tree_on(conn: Connection, on: date) -> pd.DataFrame:
+    """Organisations existing on a date with parent_id, org_type, kind_of_place, and the ids of
+    their TCCSĐ (`tccsd_id`) and district (`district_id`) as the tree stood that day."""
+    orgs = pd.read_sql(
+        text(
+            """
+            SELECT o.id AS org_id, o.name, o.org_type, o.kind_of_place, o.founded_on,
+                   o.dissolved_on, p.parent_id
+            FROM organization o
+            LEFT JOIN organization_parent p ON p.org_id = o.id
+                 AND (p.valid_from IS NULL OR p.valid_from <= :on)
+                 AND (p.valid_to IS NULL OR p.valid_to > :on)
+            WHERE (o.founded_on IS NULL OR o.founded_on <= :on)
+              AND (o.dissolved_on IS NULL OR o.dissolved_on > :on)
+            """
+        ),
+        conn,
+        params={"on": on},
+    )
+    orgs["parent_id"] = orgs["parent_id"].astype("Int64")
+    return with_ancestors(orgs)
+
+
+def with_ancestors(orgs: pd.DataFrame) -> pd.DataFrame:
+    """Add `tccsd_id` and `district_id` by walking parents set-wise (the tree is shallow)."""
+    types = orgs.set_index("org_id")["org_type"]
+    parents = orgs.set_index("org_id")["parent_id"]
+    tccsd = pd.Series(pd.NA, index=orgs["org_id"], dtype="Int64")
+    district = pd.Series(pd.NA, index=orgs["org_id"], dtype="Int64")
+    current = pd.Series(orgs["org_id"].to_numpy(), index=orgs["org_id"], dtype="Int64")
+    for _ in range(8):  # province > district > ĐBCS > ĐBBP > chi bộ: depth 5, with room
+        current_types = current.map(types)
+        tccsd = tccsd.where(
+            tccsd.notna() | ~current_types.isin(["dang_bo_co_so", "chi_bo_co_so"]), current
+        )
+        district = district.where(district.notna() | (current_types != "district"), current)
+        current = current.map(parents).astype("Int64")
+        if current.isna().all():
+            break
+    result = orgs.copy()
+    result["tccsd_id"] = tccsd.to_numpy()
+    result["district_id"] = district.to_numpy()
+    return result
+
+
+def day_before(on: date) -> date:
+    return on - timedelta(days=1)

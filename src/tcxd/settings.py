@@ -1,0 +1,96 @@
+"""Where the database is, and the province config file (`tcxd init --config tinh.yaml`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tcxd.errors import ConfigError
+
+DEFAULT_DB = "tcxd.db"
+DB_ENV = "TCXD_DB"
+
+
+def database_url(db: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """`--db`, else `TCXD_DB`, else ./tcxd.db; a path becomes a SQLite URL."""
+    environ = os.environ if environ is None else environ
+    value = db or environ.get(DB_ENV) or DEFAULT_DB
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
+@dataclass
+class DistrictConfig:
+    name: str
+    kind_of_place: str | None = None
+    code: str | None = None
+
+
+@dataclass
+class ProvinceConfig:
+    name: str
+    place_name: str | None = None
+    districts: list[DistrictConfig] = field(default_factory=list)
+    issuing_body: str = "BAN TỔ CHỨC"
+    preparer_name: str | None = None
+    signer_title: str = "T/M BAN THƯỜNG VỤ"
+    signer_name: str | None = None
+    rules_file: str | None = None
+
+
+_KNOWN_KEYS = {
+    "province", "place_name", "districts", "issuing_body", "signers", "rules_file",
+}  # fmt: skip
+_SIGNER_KEYS = {"preparer_name", "signer_title", "signer_name"}
+
+
+def load_province_config(path: Path) -> ProvinceConfig:
+    """Read a province config (YAML); every problem names the file and the key."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f'Không tìm thấy tệp cấu hình "{path}".') from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f'Tệp cấu hình "{path}" không đọc được (cần YAML, mã UTF-8).') from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f'Tệp cấu hình "{path}" phải là một bảng khóa: giá trị (YAML).')
+    unknown = sorted(set(data) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f'Tệp cấu hình "{path}": khóa không hợp lệ "{unknown[0]}".')
+    name = data.get("province")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f'Tệp cấu hình "{path}": thiếu khóa "province" (tên tỉnh ủy).')
+    districts = []
+    for index, entry in enumerate(data.get("districts") or [], start=1):
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
+            raise ConfigError(f'Tệp cấu hình "{path}": "districts" mục {index} thiếu "name".')
+        districts.append(
+            DistrictConfig(entry["name"], entry.get("kind_of_place"), entry.get("code"))
+        )
+    signers = data.get("signers") or {}
+    bad = sorted(set(signers) - _SIGNER_KEYS) if isinstance(signers, dict) else ["signers"]
+    if bad:
+        raise ConfigError(f'Tệp cấu hình "{path}": khóa không hợp lệ "signers.{bad[0]}".')
+    return ProvinceConfig(
+        name=name.strip(),
+        place_name=data.get("place_name"),
+        districts=districts,
+        issuing_body=data.get("issuing_body") or "BAN TỔ CHỨC",
+        preparer_name=signers.get("preparer_name"),
+        signer_title=signers.get("signer_title") or "T/M BAN THƯỜNG VỤ",
+        signer_name=signers.get("signer_name"),
+        rules_file=data.get("rules_file"),
+    )

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from tcxd.cli import main
+
+
+class Result:
+    def __init__(self, code, out, err):
+        self.exit_code, self.stdout, self.stderr = code, out, err
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def tcxd(capsys, monkeypatch):
+    """Run the real entry point in-process: exit code, stdout and stderr as a clerk sees them."""
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("TCXD_DB", raising=False)
+
+    def run(*args):
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
