@@ -184,6 +184,169 @@ def sample_command(
     )
 
 
+# --------------------------------------------------------------------------- import
+
+
+@app.command("import", context_settings=HELP_OPTION)
+def import_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Các tệp và thư mục cần nhập (đọc cả thư mục con).")
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="Ép loại tệp: members | organizations | changes | evaluations."
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Tên đơn vị của tệp khi tiêu đề và thư mục không nói."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Ngày chốt danh sách (dd/mm/yyyy) khi tiêu đề không ghi."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Năm đánh giá khi tiêu đề và tên tệp không ghi.")
+    ] = None,
+    quarter: Annotated[
+        int | None,
+        typer.Option("--quarter", min=1, max=4, help="Quý đánh giá (1–4) khi tiêu đề không ghi."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì vào cơ sở dữ liệu."),
+    ] = False,
+    all_or_nothing: Annotated[
+        bool,
+        typer.Option(
+            "--all-or-nothing", help="Một tệp lỗi thì không ghi tệp nào của lần nhập này."
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Nhập các tệp đơn vị gửi lên (danh sách đảng viên, tổ chức, biến động, xếp loại)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tcxd.db.engine import open_database
+    from tcxd.importing import ImportOptions, import_paths
+    from tcxd.province import load_province
+
+    engine = open_database(database_url(db))
+    load_province(engine)
+    options = ImportOptions(
+        kind=_kind_option(kind),
+        unit=unit,
+        as_of=_date_option(as_of, "--as-of"),
+        year=year,
+        quarter=quarter,
+        dry_run=dry_run,
+        all_or_nothing=all_or_nothing,
+    )
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("Đang nhập", total=None)
+
+        def on_file(path: Path, number: int, total: int) -> None:
+            progress.update(
+                task, total=total, completed=number - 1, description=f"Đang nhập {path.name}"
+            )
+
+        result = import_paths(engine, paths, options, on_file)
+    _render_import(result)
+    if result.refused:
+        raise typer.Exit(int(ExitCode.BAD_FILE))
+
+
+STATUS_LABELS = {
+    "imported": "[green]đã nhập[/green]",
+    "unchanged": "đã có, bỏ qua",
+    "refused": "[red]KHÔNG NHẬP[/red]",
+    "dry_run": "[cyan]hợp lệ (thử)[/cyan]",
+    "rolled_back": "[yellow]hủy (--all-or-nothing)[/yellow]",
+}
+
+
+def _render_import(result) -> None:
+    from rich.markup import escape
+
+    from tcxd.importing import KIND_LABELS
+
+    table = _table(
+        "Kết quả nhập" + (" (thử, không ghi)" if result.dry_run else ""),
+        ["Tệp", "Loại", "Đơn vị", "Trạng thái", "Mới", "Cập nhật", "Không đổi", "Cảnh báo"],
+    )
+    for outcome in result.files:
+        kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(k, k) for k in outcome.kinds))
+        table.add_row(
+            escape(Path(outcome.path).name),
+            kinds,
+            escape(outcome.unit or ""),
+            STATUS_LABELS.get(outcome.status, outcome.status),
+            str(outcome.rows_new),
+            str(outcome.rows_updated),
+            str(outcome.rows_unchanged),
+            str(len(outcome.warnings)),
+        )
+    out.print(table)
+    for outcome in result.files:
+        if outcome.unknown_columns:
+            out.print(
+                f"{escape(Path(outcome.path).name)}: các cột không dùng đến (vẫn lưu lại): "
+                + escape(", ".join(outcome.unknown_columns))
+            )
+        for warning in outcome.warnings:
+            out.print(
+                f"[yellow]Cảnh báo[/yellow] {escape(Path(outcome.path).name)}: {escape(warning)}"
+            )
+    for outcome in result.refused:
+        err.print(f"[red]Tệp không nhập được:[/red] {escape(outcome.path)}")
+        for problem in outcome.problems:
+            err.print(f"  - {escape(problem)}")
+    imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
+    out.print(
+        f"Tổng cộng {len(result.files)} tệp: {imported} nhập được, "
+        f"{sum(1 for f in result.files if f.status == 'unchanged')} đã có từ trước, "
+        f"{len(result.refused)} không nhập được."
+    )
+
+
+def _kind_option(kind: str | None) -> str | None:
+    from tcxd.errors import UserInputError
+
+    kinds = {
+        "members": "members",
+        "organizations": "organizations",
+        "changes": "changes",
+        "evaluations": "evaluations",
+    }
+    if kind is None:
+        return None
+    if kind not in kinds:
+        raise UserInputError(f'--kind "{kind}" không hợp lệ; chọn một trong: {", ".join(kinds)}.')
+    return kinds[kind]
+
+
+def _date_option(value: str | None, option: str):
+    from datetime import datetime
+
+    from tcxd.errors import UserInputError
+
+    if value is None:
+        return None
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise UserInputError(f'{option} "{value}" không phải ngày hợp lệ (cần dd/mm/yyyy).')
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -200,14 +363,15 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args or os.environ.get("TCXD_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
     try:
-        app(args=args, prog_name="tcxd", standalone_mode=False)
+        # Without standalone mode, Typer returns the code of a `typer.Exit` instead of exiting.
+        code = app(args=args, prog_name="tcxd", standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except SystemExit:
         raise
     except BaseException as error:
         sys.exit(_report_error(error, debug))
-    sys.exit(ExitCode.OK)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 def _report_error(error: BaseException, debug: bool) -> int:

@@ -1,0 +1,242 @@
+"""The checks of spec reports.md (the "Kiểm tra" sheet and `tcxd check`).
+
+Each check row names the unit, the file and the Excel row it comes from, so that a clerk can
+open the unit's file and find it. Rows show a member's name, never a CCCD number.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+from sqlalchemy import text
+
+from tcxd.reports.figures import PeriodFigures, Scope
+
+DESCRIPTIONS = {
+    1: "Cân đối D = A + B − C",
+    2: "Đơn vị chưa nộp báo cáo",
+    3: "Danh sách mâu thuẫn với biến động",
+    4: "Đánh giá, xếp loại không khớp danh sách",
+    5: "Chuyển sinh hoạt trong tỉnh chỉ thấy một phía",
+    6: "Quy mô chi bộ",
+    7: "Xếp loại bị hạ do tỷ lệ, hoặc khác đề xuất / quyết định",
+}
+MIN_FULL_MEMBERS = 3
+MAX_CHI_BO_CO_SO = 30
+
+
+def _row(check: int, unit: str | None, file: str | None, row, detail: str) -> dict:
+    return {
+        "check": check,
+        "description": DESCRIPTIONS[check],
+        "unit": unit or "",
+        "file": file or "",
+        "row": int(row) if row is not None and row == row else None,
+        "detail": detail,
+    }
+
+
+def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
+    """Every check for a unit (district or province) and a period; empty when all is well."""
+    conn = figures.conn
+    names = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    files = dict(conn.execute(text("SELECT id, file_name FROM import_batch")).fetchall())
+    rows: list[dict] = []
+    rows += _balance(figures, scope, names)
+    rows += _not_submitted(figures, scope, names)
+    rows += _history_notes(figures, scope, names, files)
+    if figures.ratings_available():
+        rows += _evaluation_mismatch(figures, scope, names, files)
+        rows += _rating_differences(figures, scope, names, files)
+    rows += _unit_sizes(figures, scope, names)
+    return sorted(rows, key=lambda r: (r["check"], r["unit"], r["file"], r["row"] or 0))
+
+
+def _balance(figures, scope, names) -> list[dict]:
+    rows = []
+    units = [(scope, names.get(scope.org_id, "Toàn tỉnh"))]
+    units += [(Scope(_child(scope), u["id"]), u["name"]) for u in figures.by_unit(scope)]
+    for unit_scope, name in units:
+        b = figures.bieu1(unit_scope)
+        if b["D"] != b["A"] + b["B"] - b["C"]:
+            rows.append(
+                _row(1, name, None, None, f"A = {b['A']}, B = {b['B']}, C = {b['C']}, D = {b['D']}")
+            )
+    return rows
+
+
+def _child(scope: Scope) -> str:
+    return "district" if scope.level == "province" else "tccsd"
+
+
+def _not_submitted(figures, scope, names) -> list[dict]:
+    newest = dict(
+        figures.conn.execute(
+            text("SELECT unit_id, MAX(imported_at) FROM import_batch GROUP BY unit_id")
+        ).fetchall()
+    )
+    rows = []
+    for unit in figures.by_unit(scope):
+        if not unit["submitted"]:
+            last = newest.get(unit["id"])
+            detail = "Chưa có tệp nào cho kỳ này"
+            if last:
+                detail += f"; tệp mới nhất nhập ngày {str(last)[:10]}"
+            rows.append(_row(2, unit["name"], None, None, detail))
+    return rows
+
+
+def _members_in_scope(figures, scope) -> set[int]:
+    ids = set(scope.select(figures.stock_end)["member_id"])
+    ids |= set(scope.select(figures.stock_start)["member_id"])
+    if not figures.flows.empty:
+        ids |= set(figures.flows.loc[figures.scope_flows(scope).index, "member_id"])
+    return ids
+
+
+def _history_notes(figures, scope, names, files) -> list[dict]:
+    notes = pd.read_sql(
+        text(
+            'SELECT n.member_id, n."check" AS check_no, n.code, n."on" AS on_date, n.org_id, '
+            "n.detail, n.batch_id, n.source_row, m.full_name FROM history_note n "
+            "JOIN member m ON m.id = n.member_id"
+        ),
+        figures.conn,
+    )
+    if notes.empty:
+        return []
+    on = pd.to_datetime(notes["on_date"]).dt.date
+    notes = notes[(on >= figures.start - timedelta(days=1)) & (on <= figures.end)]
+    notes = notes[notes["member_id"].isin(_members_in_scope(figures, scope))]
+    return [
+        _row(
+            int(n.check_no),
+            names.get(n.org_id),
+            files.get(n.batch_id),
+            n.source_row,
+            f"{n.full_name}: {n.detail}",
+        )
+        for n in notes.itertuples()
+    ]
+
+
+def _evaluation_mismatch(figures, scope, names, files) -> list[dict]:
+    quarter = figures.rating_quarter()
+    stock = scope.select(figures.stock_end)
+    evaluations = pd.read_sql(
+        text(
+            "SELECT e.member_id, e.org_id, e.batch_id, e.source_row, m.full_name, "
+            "EXISTS (SELECT 1 FROM roster_entry r WHERE r.member_id = e.member_id) AS in_roster "
+            "FROM member_evaluation e JOIN member m ON m.id = e.member_id "
+            "WHERE e.year = :y AND e.quarter = :q"
+        ),
+        figures.conn,
+        params={"y": figures.period.year, "q": quarter},
+    )
+    rows = []
+    unit_orgs = set(scope.select(figures.tree(figures.end).reset_index())["org_id"])
+    stray = evaluations[~evaluations["in_roster"].astype(bool)]
+    stray = stray[stray["org_id"].isin(unit_orgs)]
+    for e in stray.itertuples():
+        rows.append(
+            _row(
+                4,
+                names.get(e.org_id),
+                files.get(e.batch_id),
+                e.source_row,
+                f"{e.full_name}: có kết quả đánh giá nhưng không có trong danh sách nào",
+            )
+        )
+    missing = stock[~stock["member_id"].isin(evaluations["member_id"])]
+    if not missing.empty:
+        people = dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall())
+        for m in missing.itertuples():
+            rows.append(
+                _row(
+                    4,
+                    names.get(m.org_id),
+                    None,
+                    None,
+                    f"{people.get(m.member_id)}: chưa có kết quả đánh giá, xếp loại",
+                )
+            )
+    return rows
+
+
+def _rating_differences(figures, scope, names, files) -> list[dict]:
+    quarter = figures.rating_quarter()
+    stock = scope.select(figures.stock_end)
+    ratings = pd.read_sql(
+        text(
+            "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
+            "r.proposed_level, r.capped, m.full_name, e.batch_id, e.source_row, e.org_id "
+            "FROM member_rating r JOIN member m ON m.id = r.member_id "
+            "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
+            "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q"
+        ),
+        figures.conn,
+        params={"y": figures.period.year, "q": quarter},
+    )
+    ratings = ratings[ratings["member_id"].isin(stock["member_id"])]
+    rows = []
+    for r in ratings.itertuples():
+        where = (names.get(r.org_id), files.get(r.batch_id), r.source_row)
+        if bool(r.capped):
+            rows.append(_row(7, *where, f"{r.full_name}: hạ từ HTXSNV xuống HTTNV do vượt tỷ lệ"))
+        if r.status == "needs_decision" and not r.decided_level:
+            rows.append(
+                _row(7, *where, f"{r.full_name}: cần cấp có thẩm quyền xem xét, quyết định")
+            )
+        if r.decided_level and r.computed_level and r.decided_level != r.computed_level:
+            rows.append(
+                _row(
+                    7,
+                    *where,
+                    f"{r.full_name}: cấp ủy quyết định {r.decided_level}, "
+                    f"tính theo quy định {r.computed_level}",
+                )
+            )
+        if r.proposed_level and r.computed_level and r.proposed_level != r.computed_level:
+            rows.append(
+                _row(
+                    7,
+                    *where,
+                    f"{r.full_name}: tự xếp loại {r.proposed_level}, "
+                    f"tính theo quy định {r.computed_level}",
+                )
+            )
+    return rows
+
+
+def _unit_sizes(figures, scope, names) -> list[dict]:
+    tree = scope.select(figures.tree(figures.end).reset_index())
+    holding = tree[tree["org_type"].isin(["chi_bo_co_so", "chi_bo_truc_thuoc"])]
+    stock = scope.select(figures.stock_end)
+    sizes = stock.groupby("org_id").size()
+    full = stock[~stock["probationary"]].groupby("org_id").size()
+    rows = []
+    for org in holding.itertuples():
+        total, official = int(sizes.get(org.org_id, 0)), int(full.get(org.org_id, 0))
+        if official < MIN_FULL_MEMBERS:
+            rows.append(
+                _row(
+                    6,
+                    org.name,
+                    None,
+                    None,
+                    f"Chỉ có {official} đảng viên chính thức (tối thiểu {MIN_FULL_MEMBERS})",
+                )
+            )
+        if org.org_type == "chi_bo_co_so" and total >= MAX_CHI_BO_CO_SO:
+            rows.append(
+                _row(
+                    6,
+                    org.name,
+                    None,
+                    None,
+                    f"Chi bộ cơ sở có {total} đảng viên (từ {MAX_CHI_BO_CO_SO} trở lên "
+                    "thường lập đảng bộ cơ sở)",
+                )
+            )
+    return rows

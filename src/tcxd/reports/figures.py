@@ -1,0 +1,533 @@
+"""Figures of the roll-up forms, counted from the membership history (docs/figures.md).
+
+`PeriodFigures(conn, period)` loads, once per period, every member on the period's dates and
+every flow inside it, for the whole province, as pandas frames tagged with the TCCSĐ and the
+district each row belongs to (as the tree stood on that date). `forms(scope)` then filters by
+the unit and counts: no query per unit, no loop per member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from tcxd.db import history
+from tcxd.forms import (
+    age_band,
+    degree_code,
+    empty_forms,
+    joined_band,
+    occupation_code,
+    school_code,
+    theory_code,
+)
+from tcxd.periods import Period
+from tcxd.text import fold
+
+IN_CODES = {"admitted": "B1", "readmitted": "B1", "reinstated": "B3"}
+OUT_CODES = {"died": "C1", "expelled": "C2", "removed": "C3", "resigned": "C4"}
+LEVEL_CODES = {"HTXSNV": "htxs", "HTTNV": "htt", "HTNV": "ht", "KHTNV": "kht"}
+TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The unit a set of figures is for: `level` is province, district or tccsd."""
+
+    level: str
+    org_id: int | None = None
+
+    def select(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.level == "province":
+            return frame[frame["district_id"].notna()]
+        column = "district_id" if self.level == "district" else "tccsd_id"
+        return frame[frame[column] == self.org_id]
+
+
+def _member_attributes(conn: Connection) -> pd.DataFrame:
+    frame = pd.read_sql(
+        text(
+            "SELECT id AS member_id, gender, ethnicity, religion, youth_union, birth_date, "
+            "birth_year, school_level, degree, theory_level, occupation, admitted_on, official_on "
+            "FROM member"
+        ),
+        conn,
+    )
+    for column in ("birth_date", "admitted_on", "official_on"):
+        frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    frame["youth_union"] = frame["youth_union"].fillna(False).astype(bool)
+    return frame.set_index("member_id")
+
+
+def _ages(birth_date: pd.Series, birth_year: pd.Series, on: pd.Series | date) -> pd.Series:
+    """Completed years on a date; a year-only birth date counts as born on 1 January."""
+    year_only = pd.to_datetime(birth_year.astype("Int64").astype(str) + "-01-01", errors="coerce")
+    born = birth_date.fillna(year_only)
+    on = pd.to_datetime(pd.Series(on, index=born.index) if isinstance(on, date) else on)
+    before_birthday = (on.dt.month < born.dt.month) | (
+        (on.dt.month == born.dt.month) & (on.dt.day < born.dt.day)
+    )
+    return on.dt.year - born.dt.year - before_birthday.astype(int)
+
+
+class PeriodFigures:
+    """Everything the forms of one period need, for every unit at once."""
+
+    def __init__(self, conn: Connection, period: Period, attributes: pd.DataFrame | None = None):
+        self.conn = conn
+        self.period = period
+        self.attributes = attributes if attributes is not None else _member_attributes(conn)
+        self.start, self.end = period.start, period.end
+        self._trees: dict[date, pd.DataFrame] = {}
+        self.change_dates = self._tree_change_dates()
+        self.stock_start = self._stock(self.start - timedelta(days=1))
+        self.stock_end = self._stock(self.end)
+        self.flows = self._flows()
+        self.ratings = self._member_ratings()
+        self.org_ratings = self._org_ratings()
+
+    # ----------------------------------------------------------------- the tree over time
+    def _tree_change_dates(self) -> list[date]:
+        rows = self.conn.execute(
+            text(
+                "SELECT valid_from FROM organization_parent WHERE valid_from IS NOT NULL "
+                "UNION SELECT valid_to FROM organization_parent WHERE valid_to IS NOT NULL "
+                "UNION SELECT founded_on FROM organization WHERE founded_on IS NOT NULL "
+                "UNION SELECT dissolved_on FROM organization WHERE dissolved_on IS NOT NULL"
+            )
+        )
+        return sorted({history._as_date(r[0]) for r in rows})
+
+    def tree(self, on: date) -> pd.DataFrame:
+        """The tree on a date; dates between two changes of the tree share one load."""
+        earlier = [d for d in self.change_dates if d <= on]
+        anchor = earlier[-1] if earlier else date.min
+        if anchor not in self._trees:
+            self._trees[anchor] = history.tree_on(self.conn, on).set_index("org_id")
+        return self._trees[anchor]
+
+    def _place(self, frame: pd.DataFrame, org_column: str, on_column: str, prefix: str = ""):
+        """Add tccsd_id / district_id (with a prefix) of `org_column` as of each row's date."""
+        tccsd = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        district = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        kind = pd.Series(None, index=frame.index, dtype=object)
+        if not frame.empty:
+            for on, group in frame.groupby(on_column):
+                tree = self.tree(on)
+                orgs = group[org_column]
+                tccsd.loc[group.index] = orgs.map(tree["tccsd_id"]).astype("Int64").to_numpy()
+                district.loc[group.index] = orgs.map(tree["district_id"]).astype("Int64").to_numpy()
+                kind.loc[group.index] = (
+                    orgs.map(tree["tccsd_id"]).map(tree["kind_of_place"]).to_numpy()
+                )
+        frame[f"{prefix}tccsd_id"] = tccsd
+        frame[f"{prefix}district_id"] = district
+        if not prefix:
+            frame["kind_of_place"] = kind
+        return frame
+
+    # ----------------------------------------------------------------- stock on a date
+    def _stock(self, on: date) -> pd.DataFrame:
+        frame = history.members_on(self.conn, on)
+        frame["on"] = on
+        return self._place(frame, "org_id", "on")
+
+    # ----------------------------------------------------------------- flows
+    def _flows(self) -> pd.DataFrame:
+        """One row per spell boundary in the period, with both sides' units (docs/design.md)."""
+        spells = history.spells(self.conn)
+        inside = lambda column: spells[column].map(  # noqa: E731
+            lambda d: d is not None and self.start <= d <= self.end
+        )
+        starts = spells[inside("start_on")].copy()
+        ends = spells[inside("end_on")].copy()
+        # The spell on the other side of each boundary (same member, same day).
+        before = spells[["member_id", "end_on", "org_id"]].rename(
+            columns={"end_on": "start_on", "org_id": "other_org"}
+        )
+        after = spells[["member_id", "start_on", "org_id"]].rename(
+            columns={"start_on": "end_on", "org_id": "other_org"}
+        )
+        starts = starts.merge(
+            before.dropna(subset=["start_on"]), on=["member_id", "start_on"], how="left"
+        ).drop_duplicates(["member_id", "start_on", "org_id"])
+        ends = ends.merge(
+            after.dropna(subset=["end_on"]), on=["member_id", "end_on"], how="left"
+        ).drop_duplicates(["member_id", "end_on", "org_id"])
+        starts["on"], starts["side"] = starts["start_on"], "in"
+        ends["on"], ends["side"] = ends["end_on"], "out"
+        starts["code"] = [
+            IN_CODES.get(k) or ("B2a" if s == "out_province" else "B2b")
+            for k, s in zip(starts["start_kind"], starts["start_scope"], strict=True)
+        ]
+        ends["code"] = [
+            OUT_CODES.get(k) or ("C5a" if s == "out_province" else "C5b")
+            for k, s in zip(ends["end_kind"], ends["end_scope"], strict=True)
+        ]
+        # The day before an ending decides "of which probationary" (C3a).
+        ends["probationary_before"] = self._probationary(ends["member_id"], ends["on"])
+        starts["probationary_before"] = False
+        columns = [
+            "member_id",
+            "org_id",
+            "other_org",
+            "on",
+            "side",
+            "code",
+            "start_kind",
+            "probationary_before",
+        ]
+        flows = pd.concat([starts[columns], ends[columns]], ignore_index=True)
+        flows = self._place(flows, "org_id", "on")
+        other = flows[["other_org", "on"]].copy()
+        other["other_org"] = other["other_org"].astype("Int64")
+        placed = self._place(other.dropna(subset=["other_org"]), "other_org", "on", prefix="other_")
+        flows["other_tccsd_id"] = placed["other_tccsd_id"].reindex(flows.index).astype("Int64")
+        flows["other_district_id"] = (
+            placed["other_district_id"].reindex(flows.index).astype("Int64")
+        )
+        flows = pd.concat([flows, self._carried_by_moves()], ignore_index=True)
+        return flows
+
+    def _probationary(self, member_ids: pd.Series, on: pd.Series) -> pd.Series:
+        official = member_ids.map(self.attributes["official_on"])
+        day_before = pd.to_datetime(on) - pd.Timedelta(days=1)
+        return (official.isna() | (official > day_before)).to_numpy()
+
+    def _carried_by_moves(self) -> pd.DataFrame:
+        """Members of an organisation moved to another parent move district with it."""
+        rows = []
+        for on in self.change_dates:
+            if not (self.start <= on <= self.end):
+                continue
+            previous, current = self.tree(on - timedelta(days=1)), self.tree(on)
+            members = history.members_on(self.conn, on - timedelta(days=1))
+            members = members[members["org_id"].isin(current.index)]
+            old_d = members["org_id"].map(previous["district_id"]).astype("Int64")
+            new_d = members["org_id"].map(current["district_id"]).astype("Int64")
+            old_t = members["org_id"].map(previous["tccsd_id"]).astype("Int64")
+            new_t = members["org_id"].map(current["tccsd_id"]).astype("Int64")
+            moved = members[(old_d != new_d).fillna(False) | (old_t != new_t).fillna(False)]
+            for side, code, unit_t, unit_d, other_t, other_d in (
+                ("out", "C5b", old_t, old_d, new_t, new_d),
+                ("in", "B2b", new_t, new_d, old_t, old_d),
+            ):
+                part = pd.DataFrame(
+                    {
+                        "member_id": moved["member_id"],
+                        "org_id": moved["org_id"],
+                        "on": on,
+                        "side": side,
+                        "code": code,
+                        "start_kind": None,
+                        "probationary_before": False,
+                        "tccsd_id": unit_t[moved.index],
+                        "district_id": unit_d[moved.index],
+                        "other_tccsd_id": other_t[moved.index],
+                        "other_district_id": other_d[moved.index],
+                        "kind_of_place": moved["org_id"]
+                        .map(current["tccsd_id"])
+                        .map(current["kind_of_place"]),
+                    }
+                )
+                rows.append(part)
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+    # ----------------------------------------------------------------- ratings
+    def rating_quarter(self) -> int | None:
+        """0 for the year's ratings, 1–4 for a quarter rated quarterly, None: no rating sheet."""
+        if self.period.code == "year":
+            return 0
+        if self.period.code in ("q1", "q2", "q3", "q4"):
+            quarter = int(self.period.code[1])
+            exists = self.conn.execute(
+                text("SELECT 1 FROM member_rating WHERE year = :y AND quarter = :q LIMIT 1"),
+                {"y": self.period.year, "q": quarter},
+            ).first()
+            return quarter if exists else None
+        return None
+
+    def ratings_available(self) -> bool:
+        quarter = self.rating_quarter()
+        if quarter is None:
+            return False
+        return (
+            self.conn.execute(
+                text("SELECT 1 FROM member_rating WHERE year = :y AND quarter = :q LIMIT 1"),
+                {"y": self.period.year, "q": quarter},
+            ).first()
+            is not None
+        )
+
+    def _member_ratings(self) -> pd.DataFrame:
+        quarter = self.rating_quarter()
+        if quarter is None:
+            return pd.DataFrame()
+        return pd.read_sql(
+            text(
+                "SELECT member_id, status, level, computed_level, decided_level, capped, "
+                "kht_cause, not_reviewed_cause FROM member_rating WHERE year = :y AND quarter = :q"
+            ),
+            self.conn,
+            params={"y": self.period.year, "q": quarter},
+        ).set_index("member_id")
+
+    def _org_ratings(self) -> pd.DataFrame:
+        quarter = self.rating_quarter()
+        if quarter is None:
+            return pd.DataFrame()
+        return pd.read_sql(
+            text(
+                "SELECT org_id, status, level, not_reviewed_cause FROM organization_rating "
+                "WHERE year = :y AND quarter = :q"
+            ),
+            self.conn,
+            params={"y": self.period.year, "q": quarter},
+        ).set_index("org_id")
+
+    # ----------------------------------------------------------------- the forms of a unit
+    def forms(self, scope: Scope) -> dict:
+        forms = empty_forms()
+        forms["bieu1"] = self.bieu1(scope)
+        forms["bieu2"] = self.bieu2(scope)
+        forms["bieu3"] = self.bieu3(scope)
+        forms["bieu5"] = self.bieu5(scope)
+        if self.ratings_available():
+            forms["xl_dang_vien"] = self.xl_dang_vien(scope)
+            forms["xl_to_chuc"] = self.xl_to_chuc(scope)
+        return forms
+
+    def scope_flows(self, scope: Scope) -> pd.DataFrame:
+        flows = self.flows
+        if flows.empty:
+            return flows
+        if scope.level == "tccsd":
+            mine = flows["tccsd_id"] == scope.org_id
+            crossing = flows["other_tccsd_id"].isna() | (
+                flows["other_tccsd_id"] != flows["tccsd_id"]
+            )
+        else:
+            mine = (
+                flows["district_id"].notna()
+                if scope.level == "province"
+                else flows["district_id"] == scope.org_id
+            )
+            crossing = flows["other_district_id"].isna() | (
+                flows["other_district_id"] != flows["district_id"]
+            )
+        return flows[mine.fillna(False) & crossing.fillna(True)]
+
+    def bieu1(self, scope: Scope) -> dict[str, int]:
+        flows = self.scope_flows(scope)
+        counts = flows["code"].value_counts() if not flows.empty else pd.Series(dtype=int)
+        f = {
+            code: int(counts.get(code, 0))
+            for code in ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
+        }
+        f["C3a"] = (
+            int(((flows["code"] == "C3") & flows["probationary_before"].astype(bool)).sum())
+            if not flows.empty
+            else 0
+        )
+        f["A"] = len(scope.select(self.stock_start))
+        f["D"] = len(scope.select(self.stock_end))
+        f["B2"] = f["B2a"] + f["B2b"]
+        f["B"] = f["B1"] + f["B2"] + f["B3"]
+        f["C5"] = f["C5a"] + f["C5b"]
+        f["C"] = f["C1"] + f["C2"] + f["C3"] + f["C4"] + f["C5"]
+        template = empty_forms()["bieu1"]
+        return {code: f.get(code, 0) for code in template}
+
+    def _people_rows(self, members: pd.DataFrame, on, template: dict) -> dict:
+        """The attribute rows shared by Biểu 2 and Biểu 3."""
+        a = self.attributes.reindex(members["member_id"]).reset_index(drop=True)
+        result = dict.fromkeys(template, 0)
+        result["total"] = len(a)
+        if a.empty:
+            return result
+        result["women"] = int((a["gender"] == "nu").sum())
+        ethnic = a["ethnicity"].dropna().map(fold)
+        result["ethnic_minority"] = int(((ethnic != "") & (ethnic != "kinh")).sum())
+        religion = a["religion"].dropna().map(fold)
+        result["religious"] = int(((religion != "") & (religion != "khong")).sum())
+        result["youth_union"] = int(a["youth_union"].sum())
+        ages = _ages(a["birth_date"], a["birth_year"], on).dropna().astype(int)
+        for band, count in ages.map(age_band).value_counts().items():
+            result[band] = int(count)
+        result["age_mean"] = _round_half_up(ages.mean()) if len(ages) else 0
+        for column, mapper in (("school_level", school_code), ("degree", degree_code)):
+            for code, count in a[column].dropna().map(mapper).value_counts().items():
+                if code in result:
+                    result[code] = int(count)
+        return result
+
+    def bieu2(self, scope: Scope) -> dict:
+        flows = self.scope_flows(scope)
+        template = empty_forms()["bieu2"]
+        if flows.empty:
+            return dict(template)
+        admitted = flows[(flows["code"] == "B1") & (flows["side"] == "in")]
+        on = pd.to_datetime(admitted["on"]).reset_index(drop=True)
+        result = self._people_rows(admitted.reset_index(drop=True), on, template)
+        result["readmitted"] = int((admitted["start_kind"] == "readmitted").sum())
+        occupations = self.attributes.reindex(admitted["member_id"])["occupation"]
+        for code, count in occupations.map(occupation_code).value_counts().items():
+            result[code] = int(count)
+        return result
+
+    def bieu3(self, scope: Scope) -> dict:
+        stock = scope.select(self.stock_end).reset_index(drop=True)
+        template = empty_forms()["bieu3"]
+        result = self._people_rows(stock, self.end, template)
+        if stock.empty:
+            return result
+        result["probationary"] = int(stock["probationary"].sum())
+        result["exempt"] = int(stock["exempt"].sum())
+        a = self.attributes.reindex(stock["member_id"])
+        joined = a["admitted_on"].dropna().map(lambda d: joined_band(d.date()))
+        for code, count in joined.value_counts().items():
+            result[code] = int(count)
+        for code, count in a["theory_level"].dropna().map(theory_code).value_counts().items():
+            if code in result:
+                result[code] = int(count)
+        return result
+
+    def _orgs_in(self, scope: Scope, on: date) -> pd.DataFrame:
+        tree = self.tree(on).reset_index()
+        tree["tccsd_kind"] = tree["tccsd_id"].map(tree.set_index("org_id")["kind_of_place"])
+        tree = tree[tree["tccsd_id"].notna()]
+        return scope.select(tree)
+
+    def bieu5(self, scope: Scope) -> dict:
+        result = empty_forms()["bieu5"]
+        orgs = self._orgs_in(scope, self.end)
+        stock = scope.select(self.stock_end)
+        members = stock.groupby("kind_of_place").size() if not stock.empty else pd.Series(dtype=int)
+        for kind, row in result.items():
+            if kind == "total":
+                continue
+            mine = orgs[orgs["tccsd_kind"] == kind]
+            for column in ("dang_bo_co_so", "chi_bo_co_so", "dang_bo_bo_phan", "chi_bo_truc_thuoc"):
+                row[column] = int((mine["org_type"] == column).sum())
+            row["tccsd"] = row["dang_bo_co_so"] + row["chi_bo_co_so"]
+            row["members"] = int(members.get(kind, 0))
+        total = result["total"]
+        for column in total:
+            total[column] = sum(row[column] for kind, row in result.items() if kind != "total")
+        return result
+
+    def xl_dang_vien(self, scope: Scope) -> dict:
+        result = dict(empty_forms()["xl_dang_vien"])
+        stock = scope.select(self.stock_end)
+        ratings = self.ratings.reindex(stock["member_id"])
+        result["total"] = len(stock)
+        level = ratings["level"]
+        rated = level.notna()
+        result["rated"] = int(rated.sum())
+        for full, short in LEVEL_CODES.items():
+            result[short] = int((level == full).sum())
+        cause = ratings["not_reviewed_cause"].where(~rated)
+        for code in ("exempt", "new", "suspended"):
+            result[code] = int((cause == code).sum())
+        result["not_rated"] = result["total"] - result["rated"]
+        result["other"] = (
+            result["not_rated"] - result["exempt"] - result["new"] - result["suspended"]
+        )
+        kht = level == "KHTNV"
+        kht_cause = ratings["kht_cause"].where(kht)
+        result["kht_discipline"] = int((kht_cause == "discipline").sum())
+        result["kht_score"] = int((kht_cause == "score").sum())
+        result["kht_other"] = result["kht"] - result["kht_discipline"] - result["kht_score"]
+        result["capped"] = int(ratings["capped"].fillna(False).astype(bool).sum())
+        return result
+
+    def xl_to_chuc(self, scope: Scope) -> dict:
+        result = empty_forms()["xl_to_chuc"]
+        orgs = self._orgs_in(scope, self.end)
+        orgs = orgs.join(self.org_ratings, on="org_id") if not self.org_ratings.empty else orgs
+        for prefix, types in (
+            ("tccsd", TCCSD_TYPES),
+            ("dbbp", ("dang_bo_bo_phan",)),
+            ("cbtt", ("chi_bo_truc_thuoc",)),
+        ):
+            mine = orgs[orgs["org_type"].isin(types)]
+            level = mine["level"] if "level" in mine else pd.Series(None, index=mine.index)
+            cause = mine.get("not_reviewed_cause", level)
+            for column in result[f"{prefix}_total"]:
+                part = mine if column == "total" else mine[mine["tccsd_kind"] == column]
+                lv = level.reindex(part.index)
+                result[f"{prefix}_total"][column] = len(part)
+                result[f"{prefix}_rated"][column] = int(lv.notna().sum())
+                result[f"{prefix}_not_rated"][column] = len(part) - int(lv.notna().sum())
+                result[f"{prefix}_new"][column] = int(
+                    ((cause.reindex(part.index) == "new") & lv.isna()).sum()
+                )
+                for full, short in LEVEL_CODES.items():
+                    result[f"{prefix}_{short}"][column] = int((lv == full).sum())
+        return result
+
+    # ----------------------------------------------------------------- per subordinate unit
+    def by_unit(self, scope: Scope) -> list[dict]:
+        """One row per TCCSĐ of a district, or per district of the province."""
+        tree = self.tree(self.end).reset_index()
+        if scope.level == "province":
+            units = tree[tree["org_type"] == "district"]
+            child_level = "district"
+        else:
+            units = tree[(tree["district_id"] == scope.org_id) & tree["org_type"].isin(TCCSD_TYPES)]
+            child_level = "tccsd"
+        submitted = self.submitted_units()
+        rows = []
+        for org_id, name in sorted(
+            zip(units["org_id"], units["name"], strict=True), key=lambda t: t[1]
+        ):
+            child = Scope(child_level, int(org_id))
+            rows.append(
+                {
+                    "id": int(org_id),
+                    "name": name,
+                    "submitted": bool(submitted.get(int(org_id), False)),
+                    "bieu1": self.bieu1(child),
+                    "members_end": len(child.select(self.stock_end)),
+                    "ratings": self._rating_counts(child),
+                }
+            )
+        return rows
+
+    def _rating_counts(self, scope: Scope) -> dict:
+        if self.ratings.empty:
+            return {}
+        xl = self.xl_dang_vien(scope)
+        return {k: xl[k] for k in ("rated", "htxs", "htt", "ht", "kht", "not_rated")}
+
+    def submitted_units(self) -> dict[int, bool]:
+        """A TCCSĐ (or district) has reported for the period when one of its files is a roster
+        as of a date in [start − 1 day, end] or a file for the period's year (docs/reports.md)."""
+        batches = pd.read_sql(
+            text(
+                "SELECT unit_id, as_of, period_year FROM import_batch "
+                "WHERE status = 'imported' AND unit_id IS NOT NULL"
+            ),
+            self.conn,
+        )
+        if batches.empty:
+            return {}
+        as_of = pd.to_datetime(batches["as_of"], errors="coerce").dt.date
+        in_period = as_of.map(
+            lambda d: d is not None and d == d and self.start - timedelta(days=1) <= d <= self.end
+        ) | (batches["period_year"] == self.period.year)
+        tree = self.tree(self.end)
+        units = batches.loc[in_period, "unit_id"].astype(int)
+        result: dict[int, bool] = {}
+        for column in ("tccsd_id", "district_id"):
+            for unit in units.map(tree[column]).dropna().astype(int):
+                result[unit] = True
+        return result
+
+
+def _round_half_up(value: float) -> float:
+    return float(np.floor(value * 10 + 0.5) / 10)

@@ -1,0 +1,129 @@
+"""Finding the organisation a file, a row or a name means (spec inputs.md, "The unit a file
+belongs to").
+
+Names are matched without diacritics and case (`text.fold`); a name like "Chi bộ 1" only under
+the unit found above it. A candidate text may hold more than a name ("DANH SÁCH ĐẢNG VIÊN CHI BỘ
+THÔN 1", "04. Dang bo Cong an xa Phu An", "DSDV Chi bo 3 - 2025"): the longest known name inside
+it, on word boundaries, wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, text
+
+from tcxd.text import fold
+
+_LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
+MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
+
+
+def folded_words(value: str) -> str:
+    """Folded text with punctuation turned into spaces, padded for word-boundary search."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold(_LEADING_NUMBER.sub("", value)))
+    return f" {words.strip()} "
+
+
+@dataclass
+class OrgIndex:
+    """Every organisation with its current parent, for name resolution during an import."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    types: dict[int, str] = field(default_factory=dict)
+    parent: dict[int, int | None] = field(default_factory=dict)
+    children: dict[int | None, list[int]] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    _words: dict[int, str] = field(default_factory=dict)
+    province_id: int | None = None
+
+    @classmethod
+    def load(cls, conn: Connection) -> OrgIndex:
+        index = cls()
+        rows = conn.execute(
+            text(
+                """
+                SELECT o.id, o.name, o.org_type, o.code, p.parent_id
+                FROM organization o
+                LEFT JOIN organization_parent p ON p.org_id = o.id AND p.valid_to IS NULL
+                """
+            )
+        )
+        for org_id, name, org_type, code, parent_id in rows:
+            index.add(org_id, name, org_type, parent_id, code)
+        return index
+
+    def add(self, org_id: int, name: str, org_type: str, parent_id: int | None, code=None):
+        self.names[org_id] = name
+        self.types[org_id] = org_type
+        self.parent[org_id] = parent_id
+        self.children.setdefault(parent_id, []).append(org_id)
+        self._words[org_id] = folded_words(name)
+        if code:
+            self.codes[code] = org_id
+        if org_type == "province":
+            self.province_id = org_id
+
+    def move(self, org_id: int, new_parent: int) -> None:
+        old = self.parent.get(org_id)
+        if org_id in self.children.get(old, []):
+            self.children[old].remove(org_id)
+        self.parent[org_id] = new_parent
+        self.children.setdefault(new_parent, []).append(org_id)
+
+    def levels(self, root: int | None):
+        """Organisations under `root` (None = under the province, or the province itself when
+        there is none yet), one generation at a time, nearest first."""
+        frontier = [root] if root is not None else [None]
+        while frontier:
+            frontier = [child for node in frontier for child in self.children.get(node, [])]
+            if frontier:
+                yield frontier
+
+    def descendants(self, root: int | None) -> list[int]:
+        return [org for level in self.levels(root) for org in level]
+
+    def find(self, candidate: str, under: int | None = None) -> int | None:
+        """The organisation a candidate text names below `under` (nearest generation first);
+        None when nothing matches or the match is ambiguous."""
+        words = folded_words(candidate)
+        if not words.strip():
+            return None
+        for level in self.levels(under):
+            exact = [o for o in level if self._words[o] == words]
+            if exact:
+                return exact[0] if len(exact) == 1 else None
+            inside = [o for o in level if self._words[o] in words]
+            if inside:
+                longest = max(len(self._words[o]) for o in inside)
+                best = [o for o in inside if len(self._words[o]) == longest]
+                return best[0] if len(best) == 1 else None
+        return None
+
+    def depth(self, org_id: int) -> int:
+        steps, node = 0, org_id
+        while self.parent.get(node) is not None and steps < 10:
+            node, steps = self.parent[node], steps + 1
+        return steps
+
+    def resolve_path(self, candidates: list[str]) -> tuple[int | None, list[str]]:
+        """Walk candidates outermost first, narrowing the unit; returns (unit, names tried)."""
+        unit: int | None = None
+        tried: list[str] = []
+        for candidate in candidates:
+            if not candidate or not str(candidate).strip():
+                continue
+            tried.append(str(candidate))
+            found = self.find(str(candidate), unit)
+            if found is not None:
+                unit = found
+        return unit, tried
+
+    def within(self, org_id: int, ancestor: int) -> bool:
+        node, steps = org_id, 0
+        while node is not None and steps < 12:
+            if node == ancestor:
+                return True
+            node, steps = self.parent.get(node), steps + 1
+        return False
