@@ -347,6 +347,112 @@ def _date_option(value: str | None, option: str):
     raise UserInputError(f'{option} "{value}" không phải ngày hợp lệ (cần dd/mm/yyyy).')
 
 
+# --------------------------------------------------------------------------- report, check
+
+PERIOD_HELP = "Kỳ báo cáo: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
+YEAR_HELP = "Năm của kỳ báo cáo (mặc định: năm của kỳ vừa kết thúc gần nhất)."
+
+
+def _period(code: str, year: int | None):
+    from tcxd.errors import UserInputError
+    from tcxd.periods import Period, default_period
+
+    codes = ("q1", "q2", "q3", "q4", "h1", "9m", "year")
+    code = code.lower()
+    if code not in codes:
+        raise UserInputError(f'--period "{code}" không hợp lệ; chọn một trong: {" ".join(codes)}.')
+    return Period.parse(code, year) if year else default_period(code)
+
+
+@app.command("report", context_settings=HELP_OPTION)
+def report_command(
+    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)] = "year",
+    year: Annotated[int | None, typer.Option("--year", help=YEAR_HELP)] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Thư mục ghi biểu (mặc định ./bao-cao).")
+    ] = Path("bao-cao"),
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Chỉ lập biểu cho một đảng bộ cấp trên cơ sở.")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="xlsx (bảng tính), json (số liệu máy đọc), all (cả hai)."),
+    ] = "xlsx",
+    db: DbOption = None,
+) -> None:
+    """Lập biểu tổng hợp của kỳ cho từng đảng bộ cấp trên cơ sở và toàn tỉnh."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from tcxd.db.engine import open_database
+    from tcxd.errors import UserInputError
+    from tcxd.reports.build import FORMATS, build_reports
+
+    if fmt not in FORMATS:
+        raise UserInputError(f'--format "{fmt}" không hợp lệ; chọn xlsx, json hoặc all.')
+    chosen = _period(period, year)
+    engine = open_database(database_url(db))
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("Đang tính số liệu", total=None)
+
+        def on_unit(name: str, number: int, total: int) -> None:
+            progress.update(task, total=total, completed=number - 1, description=f"Đang ghi {name}")
+
+        run = build_reports(engine, chosen, out_dir, unit=unit, fmt=fmt, on_unit=on_unit)
+    table = _table(
+        f"Biểu tổng hợp {chosen.label}", ["Đơn vị", "Đảng viên cuối kỳ", "Kiểm tra", "Tệp"]
+    )
+    for done in run.units:
+        table.add_row(
+            escape(done.name),
+            f"{done.members_end:,}".replace(",", "."),
+            str(done.checks),
+            escape(", ".join(p.name for p in done.files)),
+        )
+    out.print(table)
+    if not run.ratings_available:
+        out.print("Kỳ này chưa có kết quả xếp loại: các biểu xếp loại không có trong bảng tính.")
+    out.print(f"Đã ghi {sum(len(u.files) for u in run.units)} tệp vào thư mục {run.folder}.")
+
+
+@app.command("check", context_settings=HELP_OPTION)
+def check_command(
+    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)] = "year",
+    year: Annotated[int | None, typer.Option("--year", help=YEAR_HELP)] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Chỉ kiểm tra một đảng bộ cấp trên cơ sở.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Kiểm tra số liệu của kỳ (cân đối, đơn vị chưa nộp, mâu thuẫn…); có vấn đề thì mã thoát 5."""
+    from rich.markup import escape
+
+    from tcxd.db.engine import open_database
+    from tcxd.reports.build import check_period
+
+    chosen = _period(period, year)
+    rows = check_period(open_database(database_url(db)), chosen, unit)
+    if not rows:
+        out.print(f"Kiểm tra {chosen.label}: không phát hiện vấn đề nào.")
+        return
+    table = _table(
+        f"Kiểm tra {chosen.label}: {len(rows)} vấn đề",
+        ["Mục", "Nội dung", "Đơn vị", "Tệp", "Dòng", "Chi tiết"],
+    )
+    for row in rows:
+        table.add_row(
+            str(row["check"]),
+            row["description"],
+            escape(row["unit"]),
+            escape(row["file"]),
+            str(row["row"] or ""),
+            escape(row["detail"]),
+        )
+    out.print(table)
+    raise typer.Exit(int(ExitCode.CHECKS_FAILED))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
