@@ -20,10 +20,17 @@ _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
 MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
 
 
+# A committee and the organisation it leads are named alike in titles: "ĐẢNG ỦY XÃ X" is the
+# party committee of "Đảng bộ xã X".
+_COMMITTEE_WORDS = ((" dang uy ", " dang bo "), (" chi uy ", " chi bo "))
+
+
 def folded_words(value: str) -> str:
     """Folded text with punctuation turned into spaces, padded for word-boundary search."""
-    words = re.sub(r"[^a-z0-9]+", " ", fold(_LEADING_NUMBER.sub("", value)))
-    return f" {words.strip()} "
+    words = " " + re.sub(r"[^a-z0-9]+", " ", fold(_LEADING_NUMBER.sub("", value))).strip() + " "
+    for committee, organisation in _COMMITTEE_WORDS:
+        words = words.replace(committee, organisation)
+    return words
 
 
 @dataclass

@@ -1,0 +1,182 @@
+"""Reading: a spreadsheet file → clean tables, without touching the database.
+
+`read_file(path)` checks the file (guards), reads every sheet into a grid (workbook), finds the
+title, header and data rows (layout), recognises the columns and the kind of each sheet (headers +
+aliases.yaml), converts the values (values) and gathers every problem of the file (up to 50) with
+the row number and the column header the clerk sees in Excel. The importer refuses a file that has
+any problem; `ReadingError` subclasses refuse it before any parsing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from tcxd.reading import guards, workbook
+from tcxd.reading.headers import normalise_kind
+from tcxd.reading.layout import PeriodInfo, period_from_filename
+from tcxd.reading.problems import (
+    CorruptFile,
+    EmptyFile,
+    FileTooLarge,
+    Problem,
+    ReadingError,
+    UnsupportedFormat,
+    WrongFileType,
+    XmlEntities,
+    ZipBomb,
+)
+from tcxd.reading.result import Collector, FileReading, SheetTable
+from tcxd.reading.tables import Context, read_sheet
+from tcxd.reading.values import is_empty
+
+__all__ = [
+    "CorruptFile",
+    "EmptyFile",
+    "FileReading",
+    "FileTooLarge",
+    "Problem",
+    "ReadingError",
+    "SheetTable",
+    "UnsupportedFormat",
+    "WrongFileType",
+    "XmlEntities",
+    "ZipBomb",
+    "read_file",
+]
+
+SUPPORTED_SUFFIXES = tuple(guards.FORMATS)
+_FOLDER_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)\-_]\s*")
+
+
+def read_file(
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    unit: str | None = None,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+) -> FileReading:
+    """Read one spreadsheet into clean tables; raise a `ReadingError` for a file refused outright.
+
+    `kind` forces the kind of every sheet (members, organizations, changes, evaluations,
+    member_evaluations, organization_evaluations). `as_of`, `year` and `quarter` are used only when
+    neither the title rows nor the file name give them (spec inputs.md). `unit` is passed through.
+    """
+    path = Path(path)
+    forced = normalise_kind(kind)
+    fmt = guards.check_file(path)
+    reading = FileReading(path=str(path), sha256=_sha256(path), format=fmt, unit=unit)
+    grids = workbook.read_grids(path, fmt)
+    if not any(not is_empty(value) for grid in grids for row in grid.rows for value in row):
+        raise EmptyFile(path, "bảng tính không có ô nào có dữ liệu")
+    ctx = Context(
+        file=str(path),
+        file_name=path.name,
+        forced_kind=forced,
+        filename_period=period_from_filename(path.name),
+        argument_period=PeriodInfo(
+            as_of=as_of,
+            year=year,
+            quarter=quarter,
+            period=f"q{quarter}" if quarter else ("year" if year else None),
+        ),
+        folder_names=folder_names(path),
+    )
+    problems = Collector()
+    for grid in grids:
+        result = read_sheet(grid, ctx, problems)
+        if isinstance(result, str):
+            reading.skipped.append((grid.sheet, result))
+        else:
+            reading.sheets.append(result)
+        if grid.encoding and grid.encoding not in ("utf-8", "utf-8-sig", "utf-16"):
+            reading.warnings.append(f"Tệp văn bản được đọc theo bảng mã {grid.encoding}")
+    _check_duplicates(reading.sheets, ctx, problems)
+    if not reading.sheets:
+        reasons = "; ".join(f'trang "{sheet}": {reason}' for sheet, reason in reading.skipped)
+        problems.add(
+            Problem(
+                str(path),
+                None,
+                None,
+                None,
+                None,
+                f"không có trang nào đọc được dữ liệu ({reasons})",
+            )
+        )
+    reading.problems = problems.problems
+    reading.more_problems = problems.more
+    return reading
+
+
+def folder_names(path: Path, depth: int = 3) -> list[str]:
+    """The names of the folders holding the file, outermost first, without a leading number
+    ("04. Dang bo Cong an xa Phu An" → "Dang bo Cong an xa Phu An")."""
+    names = []
+    for parent in list(path.resolve().parents)[:depth]:
+        if not parent.name:
+            break
+        name = _FOLDER_NUMBER.sub("", parent.name).replace("_", " ").strip()
+        if name:
+            names.append(name)
+    return list(reversed(names))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_duplicates(sheets: list[SheetTable], ctx: Context, problems: Collector) -> None:
+    """The same card number (or CCCD) twice in the members or evaluations of one file."""
+    for kind in ("members", "member_evaluations"):
+        for name in ("card_number", "citizen_id"):
+            parts = [
+                pd.DataFrame(
+                    {
+                        "value": sheet.rows[name],
+                        "row": sheet.rows["source_row"],
+                        "sheet": sheet.sheet,
+                        "order": number,
+                        "period": f"{sheet.year}-{sheet.quarter}",
+                    }
+                )
+                for number, sheet in enumerate(sheets)
+                if sheet.kind == kind and name in sheet.column_headers
+            ]
+            if not parts:
+                continue
+            frame = pd.concat(parts, ignore_index=True)
+            frame = frame[frame["value"].notna()]
+            repeated = frame.duplicated(["period", "value"], keep=False)
+            if not repeated.any():
+                continue
+            first: dict[tuple[str, str], tuple[str, int]] = {}
+            for value, row, sheet_name, order, period in frame[repeated].itertuples(index=False):
+                key = (period, value)
+                if key not in first:
+                    first[key] = (sheet_name, int(row))
+                    continue
+                first_sheet, first_row = first[key]
+                where = f"dòng {first_row}" + (
+                    f" của trang “{first_sheet}”" if first_sheet != sheet_name else ""
+                )
+                problems.add(
+                    Problem(
+                        ctx.file,
+                        sheet_name,
+                        int(row),
+                        sheets[order].column_headers[name],
+                        value,
+                        f"trùng với {where} (mỗi đảng viên chỉ được ghi một lần trong tệp)",
+                    )
+                )

@@ -1,0 +1,337 @@
+"""Column recognition: header cell text → canonical field, and sheet kind from the fields found.
+
+All spellings live in `aliases.yaml`. A header matches an alias when their keys are equal: NFC,
+case-fold, whitespace collapsed (line breaks in the cell too), dashes unified, the old and new
+placement of tone marks made equal ("Hoà" = "Hòa", "Thuỷ" = "Thủy"), a trailing ":" or "*" dropped;
+a trailing parenthesis ("(%)", "(30 điểm)") is tried with and without. A header written without any
+diacritic ("Ho va ten", "NGAY SINH") is also matched against the aliases with their diacritics
+stripped; a header that has diacritics must match with them, so that "Năm" is never read as "Nam".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from tcxd.text import clean, fold, strip_accents
+
+KINDS = ("members", "organizations", "changes", "member_evaluations", "organization_evaluations")
+
+KIND_LABELS = {
+    "members": "danh sách đảng viên",
+    "organizations": "danh sách tổ chức đảng",
+    "changes": "biến động đảng viên",
+    "member_evaluations": "kết quả xếp loại đảng viên",
+    "organization_evaluations": "kết quả xếp loại tổ chức đảng",
+}
+
+_TONES_OLD_NEW = {}
+for _pair, _marks in (("oa", "àáảãạ"), ("oe", "èéẻẽẹ"), ("uy", "ỳýỷỹỵ")):
+    _first, _second = _pair
+    _plain = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}[_second]
+    _marked_first = {"o": "òóỏõọ", "u": "ùúủũụ"}[_first]
+    for _i in range(5):
+        _TONES_OLD_NEW[_first + _plain[_i]] = _marked_first[_i] + _second
+_TONE_RE = re.compile("|".join(sorted(_TONES_OLD_NEW, key=len, reverse=True)))
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SLASH = re.compile(r"\s*/\s*")
+_TRAILING = re.compile(r"[\s:*.,;]+$")
+_PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
+_SPACE = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """Matching key of a header or alias, keeping diacritics."""
+    text = clean(text).casefold()
+    text = _DASHES.sub("-", text)
+    text = _TONE_RE.sub(lambda match: _TONES_OLD_NEW[match.group(0)], text)
+    text = _SLASH.sub("/", text)
+    text = _TRAILING.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def has_diacritics(text: str) -> bool:
+    return strip_accents(text) != text
+
+
+def split_list(value: str | list | None) -> list[str]:
+    """A ';'-separated spelling list of aliases.yaml → its items."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [item.strip() for item in str(value).split(";") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """aliases.yaml, compiled for matching."""
+
+    field_types: dict[str, str]
+    exact: dict[str, str]  # header_key → field
+    folded: dict[str, set[str]]  # fold(header_key) → fields
+    group_exact: dict[str, str]  # header_key → group id
+    group_folded: dict[str, set[str]]
+    group_subs: dict[str, dict[str, str]]  # group id → {header_key: field}
+    group_subs_folded: dict[str, dict[str, set[str]]]
+    kinds: dict[str, dict]
+    columns: dict[str, list[str]]
+    values: dict
+    layout: dict[str, list[str]]
+    labels: dict[str, str]  # field → first alias (for messages)
+    alias_lists: dict[str, list[str]]  # field → its spellings as written in aliases.yaml
+
+
+@cache
+def catalog() -> Catalog:
+    data = yaml.safe_load(
+        resources.files("tcxd.reading").joinpath("aliases.yaml").read_text("utf-8")
+    )
+    field_types: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    folded: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    alias_lists: dict[str, list[str]] = {}
+    for name, entry in data["fields"].items():
+        field_types[name] = entry["type"]
+        aliases = split_list(entry["aliases"])
+        labels[name] = aliases[0]
+        alias_lists[name] = aliases
+        for alias in aliases:
+            _add(exact, folded, alias, name)
+    group_exact: dict[str, str] = {}
+    group_folded: dict[str, set[str]] = {}
+    group_subs: dict[str, dict[str, str]] = {}
+    group_subs_folded: dict[str, dict[str, set[str]]] = {}
+    for group, entry in data["groups"].items():
+        for alias in split_list(entry["aliases"]):
+            _add(group_exact, group_folded, alias, group)
+        subs: dict[str, str] = {}
+        subs_folded: dict[str, set[str]] = {}
+        for name, aliases in entry["subs"].items():
+            field_types.setdefault(name, _derived_type(name, field_types))
+            for alias in split_list(aliases):
+                _add(subs, subs_folded, alias, name)
+        group_subs[group] = subs
+        group_subs_folded[group] = subs_folded
+    layout = {
+        key: [fold(item) for item in split_list(value)] for key, value in data["layout"].items()
+    }
+    return Catalog(
+        field_types=field_types,
+        exact=exact,
+        folded=folded,
+        group_exact=group_exact,
+        group_folded=group_folded,
+        group_subs=group_subs,
+        group_subs_folded=group_subs_folded,
+        kinds=data["kinds"],
+        columns=data["columns"],
+        values=data["values"],
+        layout=layout,
+        labels=labels,
+        alias_lists=alias_lists,
+    )
+
+
+def _derived_type(name: str, field_types: dict[str, str]) -> str:
+    if name.startswith("birth_date_"):
+        return "birth_date"
+    return field_types.get(name, "text")
+
+
+def _add(exact: dict, folded: dict, alias: str, name: str) -> None:
+    variant = header_key(alias)
+    exact.setdefault(variant, name)
+    folded.setdefault(fold(variant), set()).add(name)
+
+
+def _variants(text: str) -> list[str]:
+    key = header_key(text)
+    variants = [key]
+    stripped = _PAREN_TAIL.sub("", key)
+    if stripped and stripped != key:
+        variants.append(stripped)
+    return variants
+
+
+def _lookup(text: str, exact: dict[str, str], folded: dict[str, set[str]]) -> str | None:
+    variants = _variants(text)
+    for variant in variants:
+        if variant in exact:
+            return exact[variant]
+    if not has_diacritics(text):
+        for variant in variants:
+            names = folded.get(fold(variant))
+            if names and len(names) == 1:
+                return next(iter(names))
+    return None
+
+
+def field_of(text: str) -> str | None:
+    """The field a single header cell names, or None."""
+    if not text:
+        return None
+    book = catalog()
+    return _lookup(text, book.exact, book.folded)
+
+
+def group_of(text: str) -> str | None:
+    """The group id a (merged) group header names, or None."""
+    if not text:
+        return None
+    book = catalog()
+    return _lookup(text, book.group_exact, book.group_folded)
+
+
+def sub_field_of(group: str, text: str) -> str | None:
+    book = catalog()
+    return _lookup(text, book.group_subs[group], book.group_subs_folded[group])
+
+
+def resolve(top: str, sub: str, group_text: str) -> str | None:
+    """Field of one column of a one- or two-row header.
+
+    `top` is the column's own cell in the first header row (empty under a merged group),
+    `group_text` the group cell above it (the column's own cell or the merged cell to its left),
+    `sub` the cell of the second header row (empty for a one-row header).
+    """
+    if not sub:
+        return field_of(top)
+    group = group_of(group_text) if group_text else None
+    if group is not None:
+        field = sub_field_of(group, sub)
+        if field is not None:
+            return field
+    if group_text:
+        field = field_of(f"{group_text} {sub}")
+        if field is not None:
+            return field
+    field = field_of(sub)
+    if field is not None:
+        return field
+    if top and top == group_text and group is None:
+        return field_of(top)
+    return None
+
+
+def is_sub_header(text: str) -> bool:
+    """Whether a cell of a second header row names a field, a group, or a sub-header of a group."""
+    if not text:
+        return False
+    if field_of(text) is not None or group_of(text) is not None:
+        return True
+    return any(sub_field_of(group, text) for group in catalog().group_subs)
+
+
+def is_header_word(text: str) -> bool:
+    """Whether a cell names a field or a group (used to score candidate header rows)."""
+    return field_of(text) is not None or group_of(text) is not None
+
+
+def field_type(field: str) -> str:
+    return catalog().field_types.get(field, "text")
+
+
+def field_label(field: str) -> str:
+    book = catalog()
+    if field in book.labels:
+        return book.labels[field]
+    return {"birth_date_male": "Ngày sinh (Nam)", "birth_date_female": "Ngày sinh (Nữ)"}.get(
+        field, field
+    )
+
+
+# ---------------------------------------------------------------- kinds
+
+
+def normalise_kind(kind: str | None) -> str | None:
+    """The `kind=` option: one of KINDS, or "evaluations" (members or organisations, recognised)."""
+    if kind is None:
+        return None
+    value = kind.strip().lower().replace("-", "_")
+    aliases = {
+        "member": "members",
+        "roster": "members",
+        "organization": "organizations",
+        "organisations": "organizations",
+        "orgs": "organizations",
+        "change": "changes",
+        "evaluation": "evaluations",
+    }
+    value = aliases.get(value, value)
+    if value not in (*KINDS, "evaluations"):
+        raise ValueError(
+            f'loại tệp "{kind}" không hợp lệ (cần members, organizations, changes hoặc evaluations)'
+        )
+    return value
+
+
+def kind_scores(fields: set[str]) -> dict[str, int]:
+    """Score of each kind from the recognised fields; 0 when its anchors are missing."""
+    scores = {}
+    for kind, spec in catalog().kinds.items():
+        anchors = spec["anchors"]
+        if not any(anchor in fields for anchor in anchors) or any(
+            name in fields for name in spec.get("forbidden", [])
+        ):
+            scores[kind] = 0
+            continue
+        scores[kind] = sum(weight for name, weight in spec["weights"].items() if name in fields)
+    return scores
+
+
+def recognise_kind(fields: set[str], context: str, forced: str | None = None) -> str | None:
+    """The kind of a sheet, or None when the header does not fit any kind well enough.
+
+    `context` is the folded text of the title rows, sheet name and file name (tie-breaker).
+    `forced` (already normalised) wins; "evaluations" chooses members or organisations.
+    """
+    book = catalog()
+    fields = _effective_fields(fields)
+    scores = kind_scores(fields)
+    if forced is not None and forced != "evaluations":
+        return forced
+    candidates = list(KINDS)
+    if forced == "evaluations":
+        candidates = ["member_evaluations", "organization_evaluations"]
+        if "full_name" in fields or "name_last_part" in fields:
+            return "member_evaluations"
+        return "organization_evaluations"
+
+    def title_hits(kind: str) -> int:
+        return sum(1 for word in book.kinds[kind].get("titles", []) if fold(word) in context)
+
+    ranked = sorted(
+        (kind for kind in candidates if scores[kind] >= book.kinds[kind]["min_score"]),
+        key=lambda kind: (scores[kind], title_hits(kind)),
+        reverse=True,
+    )
+    if not ranked:
+        return None
+    best = ranked[0]
+    # A close call between a roster and an evaluation list (both have names and birth dates) or
+    # between the two evaluation kinds is settled by the title words.
+    for other in ranked[1:]:
+        if scores[other] >= scores[best] - 1 and title_hits(other) > title_hits(best):
+            best = other
+    return best
+
+
+def _effective_fields(fields: set[str]) -> set[str]:
+    fields = set(fields)
+    if {"name_first_part", "name_last_part"} & fields:
+        fields.add("full_name")
+    if {"gender_male", "gender_female", "birth_date_male", "birth_date_female"} & fields:
+        fields.add("gender")
+    if {"birth_date_male", "birth_date_female"} & fields:
+        fields.add("birth_date")
+    return fields
+
+
+def effective_fields(fields: set[str]) -> set[str]:
+    return _effective_fields(fields)

@@ -1,0 +1,497 @@
+"""Where the table is in a messy sheet: title rows, header row(s), data rows, totals, signature.
+
+- The header row is the row among the first `HEADER_SCAN` rows whose cells name the most known
+  fields or groups (at least 2). A second header row under it is taken when it only fills columns
+  under merged group cells ("Ngày vào Đảng" over "Dự bị | Chính thức"); a header found on the
+  second row of such a pair is moved up to the first. Merged ranges come from the workbook; without
+  them (ODS, CSV) an empty group cell takes the group of the nearest filled cell to its left.
+- A row of column numbers under the header ("1, 2, 3…", "(1), (2)…", "A, B, 1, 2") is skipped.
+- Data rows: blank rows are skipped (an STT alone counts as blank); a totals row ("Tổng cộng",
+  "Cộng") is skipped; the first row of a signature block ("NGƯỜI LẬP BIỂU", "T/M CHI ỦY",
+  "BÍ THƯ", "Phú An, ngày … tháng … năm …") ends the table. A row holding a single text that names a
+  chi bộ ("Chi bộ 1", "I. CHI BỘ THÔN 3") is a section heading: it gives the branch of the rows
+  under it. Any other row holding one lone text outside the key column is a note and is skipped.
+- Title rows above the header give the unit names ("ĐẢNG BỘ XÃ PHÚ AN", "CHI BỘ TRƯỜNG THCS …",
+  outermost first) and the as-of date / period ("Tính đến ngày 30/9/2026", "QUÝ III NĂM 2026");
+  the file name is the fallback ("DSDV T9-2026", "den 30.9.2026", "XL quy 3-2026.xls").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from tcxd.reading import headers
+from tcxd.reading.values import is_empty, repair_texts
+from tcxd.text import clean, strip_accents
+
+HEADER_SCAN = 40
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@dataclass
+class HeaderColumn:
+    index: int
+    header: str  # as written: "Ngày sinh", or "Ngày vào Đảng / Dự bị" under a group
+    field: str | None
+
+
+@dataclass
+class Layout:
+    header_top: int  # 0-based grid row of the first header row
+    header_bottom: int
+    data_start: int
+    columns: list[HeaderColumn]
+    title_texts: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def text_of(value: Any) -> str:
+    return clean(value) if isinstance(value, str) else ""
+
+
+def aligned_fold(text: str) -> str:
+    """Lower-case, without diacritics, one character per character of `text` (for slicing)."""
+    out = []
+    for char in text:
+        folded = strip_accents(char).lower()
+        out.append(folded if len(folded) == 1 else char.lower()[:1] or " ")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- header
+
+
+def find_layout(rows: list[list[Any]], merged: list) -> Layout | None:
+    scan = rows[:HEADER_SCAN]
+    texts = _repaired_texts(scan)
+    best_row, best_score = -1, 1
+    for index, row_texts in enumerate(texts):
+        score = len({_header_token(text) for text in row_texts if text} - {None})
+        if score > best_score:
+            best_row, best_score = index, score
+    if best_row < 0:
+        return None
+    top = best_row
+    bottom = best_row
+    if top > 0 and _is_sub_row(texts, rows, top - 1, top, merged):
+        top -= 1
+    elif top + 1 < len(texts) and _is_sub_row(texts, rows, top, top + 1, merged):
+        bottom = top + 1
+    columns = _columns(texts, rows, top, bottom, merged)
+    data_start = bottom + 1
+    notes = []
+    if data_start < len(rows) and _is_number_row(rows[data_start]):
+        data_start += 1
+        notes.append("numbers_row")
+    title_texts = [text for row_texts in texts[:top] for text in row_texts if text]
+    return Layout(top, bottom, data_start, columns, title_texts, notes)
+
+
+def _repaired_texts(scan: list[list[Any]]) -> list[list[str]]:
+    """Texts of the top rows (legacy encodings repaired, cleaned), "" for non-text cells."""
+    flat = [
+        value if isinstance(value, str) and value.strip() else None for row in scan for value in row
+    ]
+    flat = repair_texts(flat)
+    out: list[list[str]] = []
+    position = 0
+    for row in scan:
+        out.append(
+            [clean(value) if value else "" for value in flat[position : position + len(row)]]
+        )
+        position += len(row)
+    return out
+
+
+def _header_token(text: str) -> str | None:
+    field_name = headers.field_of(text)
+    if field_name is not None:
+        return field_name
+    group = headers.group_of(text)
+    return f"group:{group}" if group else None
+
+
+def _merges_in_row(merged: list, row: int) -> list[tuple[int, int, int, int]]:
+    spans = []
+    for (r0, c0), (r1, c1) in merged:
+        if r0 <= row <= r1 and c1 > c0:
+            spans.append((r0, c0, r1, c1))
+    return spans
+
+
+def _group_texts(
+    texts: list[list[str]], rows: list[list[Any]], top: int, merged: list
+) -> list[str]:
+    """Per column: its own top cell, or the text of the merged cell covering it."""
+    width = len(rows[top])
+    groups = list(texts[top]) + [""] * (width - len(texts[top]))
+    for r0, c0, _r1, c1 in _merges_in_row(merged, top):
+        label = texts[r0][c0] if r0 < len(texts) and c0 < len(texts[r0]) else ""
+        for column in range(c0, min(c1 + 1, width)):
+            if not groups[column]:
+                groups[column] = label
+    return groups
+
+
+def _is_sub_row(
+    texts: list[list[str]], rows: list[list[Any]], top: int, sub: int, merged: list
+) -> bool:
+    """Whether row `sub` is a second header row under `top`."""
+    if sub >= len(rows):
+        return False
+    sub_cells = rows[sub]
+    filled = [c for c, value in enumerate(sub_cells) if not is_empty(value)]
+    if not filled or any(not isinstance(sub_cells[c], str) for c in filled):
+        return False
+    if _is_number_row(sub_cells):
+        return False
+    own = texts[top]
+    if not any(_header_token(text) for text in own if text):
+        return False  # a title row above the header is not a group row
+    spans = _merges_in_row(merged, top)
+    under_group = 0
+    for column in filled:
+        top_text = own[column] if column < len(own) else ""
+        in_span = any(c0 <= column <= c1 for _r0, c0, _r1, c1 in spans)
+        if in_span or not top_text or headers.group_of(top_text):
+            under_group += 1
+        elif headers.field_of(top_text) is not None:
+            return False  # a filled cell under a plain field header: a data row
+    if not under_group:
+        return False
+    sub_texts = texts[sub]
+    recognised = sum(
+        1 for c in filled if c < len(sub_texts) and headers.is_sub_header(sub_texts[c])
+    )
+    return recognised > len(filled) - recognised  # mostly header words, not data
+
+
+def _columns(
+    texts: list[list[str]], rows: list[list[Any]], top: int, bottom: int, merged: list
+) -> list[HeaderColumn]:
+    width = max(len(rows[top]), len(rows[bottom]))
+    own = list(texts[top]) + [""] * (width - len(texts[top]))
+    groups = _group_texts(texts, rows, top, merged)
+    groups += [""] * (width - len(groups))
+    subs = [""] * width
+    if bottom > top:
+        sub_texts = texts[bottom]
+        subs = list(sub_texts) + [""] * (width - len(sub_texts))
+        for column in range(width):  # no merge information: borrow the group from the left
+            if not groups[column] and subs[column]:
+                k = column - 1
+                while k >= 0 and not own[k] and subs[k]:
+                    k -= 1
+                if k >= 0 and own[k] and subs[k] and headers.group_of(own[k]):
+                    groups[column] = own[k]
+    columns = []
+    for column in range(width):
+        top_text, sub_text, group_text = own[column], subs[column], groups[column]
+        field_name = headers.resolve(top_text, sub_text, group_text)
+        if sub_text and group_text:
+            header = f"{group_text} / {sub_text}"
+        else:
+            header = top_text or sub_text or group_text
+        columns.append(HeaderColumn(column, header, field_name))
+    _merged_name_columns(columns, own, groups, subs)
+    return columns
+
+
+def _merged_name_columns(
+    columns: list[HeaderColumn], own: list[str], groups: list[str], subs: list[str]
+) -> None:
+    """ "Họ và tên" merged over two columns (family + middle names | given name), no sub-header."""
+    for column in columns:
+        index = column.index
+        if (
+            column.field is None
+            and not own[index]
+            and not subs[index]
+            and groups[index]
+            and index > 0
+            and columns[index - 1].field in ("full_name", "name_first_part")
+            and groups[index - 1] == groups[index]
+        ):
+            columns[index - 1].field = "name_first_part"
+            column.field = "name_last_part"
+            column.header = groups[index]
+
+
+_NUMBER_CELL = re.compile(
+    r"^\(?\s*(\d{1,3}|[a-zA-Z])\s*\)?(\s*[=x×*+/\-]\s*\(?\s*\d{1,3}\s*\)?)*\s*$"
+)
+
+
+def _is_number_row(row: list[Any]) -> bool:
+    """A row of column numbers: "1, 2, 3…", "(1), (2)…", "A, B, C, 1, 2", "(4) = (2)×100/(3)"."""
+    filled = [value for value in row if not is_empty(value)]
+    if len(filled) < 2:
+        return False
+    numbers = 0
+    for value in filled:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float)):
+            if not float(value).is_integer() or not 0 <= value <= 300:
+                return False
+            numbers += 1
+        elif isinstance(value, str):
+            if not _NUMBER_CELL.match(value.strip()):
+                return False
+            numbers += any(ch.isdigit() for ch in value)
+        else:
+            return False
+    return numbers >= max(2, len(filled) // 2)
+
+
+# ---------------------------------------------------------------- data rows
+
+_TOTALS = re.compile(
+    r"^(tong cong|tong so|cong toan|cong chi bo|cong dang bo)\b.*$"
+    r"|^(tong|cong)\s*(:.*|\(.*|\d.*)?$"
+)
+_SIGNATURE_START = re.compile(
+    r"^(t/m|tm\.?|kt\.?|q\.|nguoi lap|lap bieu|xac nhan|noi nhan|thu truong|truong ban|"
+    r"pho truong ban|(pho )?bi thu\b|\(ky\b|ky ten|ky,)"
+)
+_PLACE_DATE = re.compile(r"^[^,\d]{2,60},\s*ngay\b|^ngay\s*[\d.…_ ]*\s*thang\s*[\d.…_ ]*\s*nam\b")
+_SECTION = re.compile(
+    r"^(?:(?:[ivxlc]+|[a-z]|\d{1,3})\s*[.)/\-:]\s*)?((?:chi bo|dang bo|to dang|chi uy)\b.*)$"
+)
+
+
+@dataclass
+class Body:
+    rows: list[int]  # 0-based grid rows of data
+    sections: dict[int, str]  # grid row → section heading (branch) in force
+    skipped_totals: list[int]
+    skipped_notes: list[int]
+    signature_row: int | None
+
+
+def find_body(
+    rows: list[list[Any]], layout: Layout, key_columns: list[int], skip_columns: set[int]
+) -> Body:
+    content = [c.index for c in layout.columns if c.index not in skip_columns]
+    data: list[int] = []
+    sections: dict[int, str] = {}
+    totals: list[int] = []
+    notes: list[int] = []
+    signature = None
+    section = None
+    key_set = set(key_columns)
+    skipped = sorted(skip_columns)
+    for index in range(layout.data_start, len(rows)):
+        row = rows[index]
+        # fast count of filled cells (calamine and csv give "" for an empty cell)
+        count = len(row) - row.count("")
+        for column in skipped:
+            if column < len(row) and row[column] != "" and row[column] is not None:
+                count -= 1
+        if count > 4:
+            first = next(c for c in content if c < len(row) and row[c] != "" and row[c] is not None)
+            if _is_totals(row, [first]):
+                totals.append(index)
+                continue
+            data.append(index)
+            if section is not None:
+                sections[index] = section
+            continue
+        filled = [c for c in content if c < len(row) and not is_empty(row[c])]
+        if not filled:
+            stray = [c for c in range(len(row)) if not is_empty(row[c])]
+            if stray and _signature_like(row, stray):
+                signature = index
+                break
+            if len(stray) == 1 and isinstance(row[stray[0]], str):
+                heading = _section_name(row[stray[0]])
+                if heading:  # "I. CHI BỘ 1" written in the STT column
+                    section = heading
+            continue
+        if _signature_like(row, filled):
+            signature = index
+            break
+        if _is_totals(row, filled):
+            totals.append(index)
+            continue
+        if len(filled) == 1 and isinstance(row[filled[0]], str):
+            heading = _section_name(row[filled[0]])
+            if heading:
+                section = heading
+                continue
+            if filled[0] not in key_set:
+                notes.append(index)
+                continue
+        data.append(index)
+        if section is not None:
+            sections[index] = section
+    return Body(data, sections, totals, notes, signature)
+
+
+def _signature_like(row: list[Any], filled: list[int]) -> bool:
+    for column in filled:
+        value = row[column]
+        if isinstance(value, str):
+            folded = aligned_fold(clean(value))
+            if _SIGNATURE_START.match(folded) or _PLACE_DATE.match(folded):
+                return True
+    return False
+
+
+def _is_totals(row: list[Any], filled: list[int]) -> bool:
+    for column in filled[:3]:
+        value = row[column]
+        if isinstance(value, str) and value.lstrip()[:1] in "TtCc" and _totals_text(value[:40]):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _totals_text(start: str) -> bool:
+    return bool(_TOTALS.match(aligned_fold(clean(start))))
+
+
+def _section_name(value: str) -> str | None:
+    text = clean(value)
+    match = _SECTION.match(aligned_fold(text))
+    if not match:
+        return None
+    return text[match.start(1) :].strip(" :.-")
+
+
+# ---------------------------------------------------------------- titles: units and periods
+
+_UNIT = re.compile(r"\b(dang bo|chi bo|dang uy|chi uy|tinh uy|thanh uy|huyen uy|thi uy|quan uy)\b")
+_UNIT_CUT = re.compile(
+    r"\s*[-–,(:]?\s*\b(tinh den|den ngay|den \d|tai thoi diem|nam \d{4}|quy [ivx]+\b|quy \d|"
+    r"\d thang|thang \d{1,2}\s*[/.\-]\s*\d{4}|ky \d|nhiem ky|danh sach|ket qua|bao cao)"
+)
+_NUMBER_LINE = re.compile(r"^so\s*[:.]|^so \d")
+
+
+def is_place_date(text: str) -> bool:
+    return bool(_PLACE_DATE.match(aligned_fold(clean(text))))
+
+
+def unit_names(texts: list[str]) -> list[str]:
+    """Unit names in the title rows, in reading order (outermost first), without duplicates."""
+    noise = set(headers.catalog().layout["title_noise"])
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in texts:
+        text = clean(raw)
+        folded = aligned_fold(text)
+        if not text or folded in noise or _NUMBER_LINE.match(folded) or _PLACE_DATE.match(folded):
+            continue
+        match = _UNIT.search(folded)
+        if not match:
+            continue
+        start = match.start()
+        rest_folded = folded[start:]
+        cut = _UNIT_CUT.search(rest_folded, match.end() - start)
+        end = start + cut.start() if cut else len(text)
+        name = text[start:end].strip(" \t:;,.-–_*")
+        name = re.sub(r"^(\S+\s+\S+)\s*:\s*", r"\1 ", name)  # "Chi bộ: Thôn 3" → "Chi bộ Thôn 3"
+        if len(name.split()) < 3:
+            continue  # "Chi bộ" alone, "Đảng bộ:" – not a name
+        key = aligned_fold(name)
+        if key not in seen:
+            seen.add(key)
+            names.append(name)
+    return names
+
+
+@dataclass
+class PeriodInfo:
+    as_of: dt.date | None = None
+    year: int | None = None
+    quarter: int | None = None
+    period: str | None = None  # q1…q4, h1, 9m, year
+
+    def empty(self) -> bool:
+        return (
+            self.as_of is None
+            and self.year is None
+            and self.quarter is None
+            and self.period is None
+        )
+
+
+_AS_OF = [
+    re.compile(
+        r"(?:tinh den|den|tai|tai thoi diem)\s*(?:ngay\s*)?"
+        r"(\d{1,2})\s*[/.\-_]\s*(\d{1,2})\s*[/.\-_]\s*(\d{4})"
+    ),
+    re.compile(
+        r"(?:tinh den|den|tai thoi diem)\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})"
+    ),
+]
+_QUARTER = re.compile(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*[/.\-_]?\s*(?:nam\s*)?(\d{4}))?")
+_YEAR = re.compile(r"\bnam\s*(\d{4})\b")
+_HALF = re.compile(r"\b6 thang(?: dau nam)?\b")
+_NINE = re.compile(r"\b9 thang\b")
+_MONTH = re.compile(r"(?:\bt|\bthang\s*)(\d{1,2})\s*[/.\-_ ]\s*(\d{4})\b")
+_BARE_DATE = re.compile(r"\b(\d{1,2})[.\-_/](\d{1,2})[.\-_/](\d{4})\b")
+_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def period_from_texts(texts: list[str]) -> PeriodInfo:
+    """As-of date and period from title texts (place-date lines and "Số: …" excluded)."""
+    kept = []
+    for text in texts:
+        folded = aligned_fold(clean(text))
+        if _PLACE_DATE.match(folded) or _NUMBER_LINE.match(folded):
+            continue
+        kept.append(folded)
+    return _period_of(" | ".join(kept), bare=False)
+
+
+def period_from_filename(name: str) -> PeriodInfo:
+    """As-of date and period from a file name: "DSDV T9-2026", "den 30.9.2026", "XL quy 3-2026"."""
+    stem = re.sub(r"\.(xlsx|xlsm|xls|ods|csv|tsv)$", "", name, flags=re.IGNORECASE)
+    folded = aligned_fold(clean(stem.replace("_", " ")))
+    return _period_of(folded, bare=True)
+
+
+def _period_of(folded: str, *, bare: bool) -> PeriodInfo:
+    info = PeriodInfo()
+    for pattern in _AS_OF:
+        if match := pattern.search(folded):
+            info.as_of = _safe_date(int(match[3]), int(match[2]), int(match[1]))
+            if info.as_of:
+                break
+    if info.as_of is None and bare and (match := _BARE_DATE.search(folded)):
+        info.as_of = _safe_date(int(match[3]), int(match[2]), int(match[1]))
+    if info.as_of is None and (match := _MONTH.search(folded)):
+        month, year = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            info.as_of = dt.date(year, month, calendar.monthrange(year, month)[1])
+    if match := _QUARTER.search(folded):
+        number = match[1]
+        info.quarter = ROMAN.get(number) or int(number)
+        info.period = f"q{info.quarter}"
+        if match[2]:
+            info.year = int(match[2])
+    elif _HALF.search(folded):
+        info.period = "h1"
+    elif _NINE.search(folded):
+        info.period = "9m"
+    if info.year is None and (match := _YEAR.search(folded)):
+        info.year = int(match[1])
+    if info.year is None and bare and (match := _BARE_YEAR.search(folded)):
+        info.year = int(match[1])
+    if info.period is None and info.year is not None and info.as_of is None:
+        info.period = "year"
+    return info
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

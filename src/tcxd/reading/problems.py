@@ -1,0 +1,101 @@
+"""Typed errors that refuse a whole file, and the per-cell `Problem` of a file that is read.
+
+A `ReadingError` is raised before or while parsing when the file cannot be read at all (wrong
+type, zip bomb, XML entities, empty, corrupt). Each carries a Vietnamese message; the CLI maps the
+class to an exit code. A `Problem` is one bad value (or missing column) found while reading: all
+problems of a file are collected (up to a limit) and the importer refuses the file if there is any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ReadingError(Exception):
+    """A file refused outright. `str(error)` is the Vietnamese message naming the file."""
+
+    code = "unreadable"
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f'Tệp "{self.path}": {reason}')
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class UnsupportedFormat(ReadingError):
+    code = "unsupported_format"
+
+
+class WrongFileType(ReadingError):
+    """The content is not what the extension says (an .xls renamed .xlsx, HTML saved as .xls)."""
+
+    code = "wrong_file_type"
+
+
+class EmptyFile(ReadingError):
+    """A file of 0 bytes, an archive without members, or a workbook with no cell filled in."""
+
+    code = "empty_file"
+
+
+class FileTooLarge(ReadingError):
+    code = "file_too_large"
+
+
+class ZipBomb(ReadingError):
+    """An archive whose uncompressed size, compression ratio or member count is absurd."""
+
+    code = "zip_bomb"
+
+
+class XmlEntities(ReadingError):
+    """An XML part that declares a DOCTYPE or entities (billion laughs, external entities)."""
+
+    code = "xml_entities"
+
+
+class CorruptFile(ReadingError):
+    """A truncated or damaged file that the spreadsheet reader cannot parse."""
+
+    code = "corrupt_file"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file, as the clerk will find it in Excel.
+
+    `row` is the Excel row number (1-based, counting title rows) or None for a problem of the whole
+    sheet (a missing column) or file; `column` is the header text as written in the file;
+    `expected` is the Vietnamese explanation, written to follow `giá trị "…"` when a value is given.
+    """
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def message(self) -> str:
+        """One Vietnamese line, e.g. 'Tệp "x.xlsx", trang "DS", dòng 12, cột "Ngày sinh": giá
+        trị "31/02/1980" không phải ngày hợp lệ (cần ngày/tháng/năm, ví dụ 05/03/1980).'"""
+        where = [f'Tệp "{self.file}"']
+        if self.sheet is not None:
+            where.append(f'trang "{self.sheet}"')
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.column is not None:
+            where.append(f'cột "{self.column}"')
+        what = self.expected
+        if self.value is not None:
+            what = f'giá trị "{self.value}" {what}'
+        text = f"{', '.join(where)}: {what}"
+        return text if text.endswith(".") else text + "."
+
+    def __str__(self) -> str:
+        return self.message()

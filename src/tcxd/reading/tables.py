@@ -1,0 +1,508 @@
+"""One sheet grid → a `SheetTable` of canonical columns, or the reason it was skipped."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tcxd.reading import headers, values
+from tcxd.reading.layout import (
+    HeaderColumn,
+    PeriodInfo,
+    aligned_fold,
+    find_body,
+    find_layout,
+    period_from_texts,
+    unit_names,
+)
+from tcxd.reading.problems import Problem
+from tcxd.reading.result import Collector, SheetTable
+from tcxd.reading.workbook import Grid
+
+IDENTITY = ("birth_date", "card_number", "citizen_id")
+KEY_FIELDS = {
+    "members": "full_name",
+    "changes": "full_name",
+    "member_evaluations": "full_name",
+    "organizations": "name",
+    "organization_evaluations": "name",
+}
+NUMBER_LIMITS = {"score": 100.0, "general_score": 30.0, "task_score": 70.0}
+EMPTY_IS_FALSE = {"youth_union", "exemplary"}
+NEEDS_EMPTY = {
+    "full_name",
+    "name_first_part",
+    "name_last_part",
+    "birth_date",
+    "birth_date_male",
+    "birth_date_female",
+    "admitted_on",
+    "card_number",
+    "citizen_id",
+    "name",
+    "org_type",
+    "change",
+    "date",
+    "branch",
+}
+
+
+@dataclass
+class Context:
+    file: str  # the path as the clerk gave it (used in messages)
+    file_name: str
+    forced_kind: str | None
+    filename_period: PeriodInfo
+    argument_period: PeriodInfo
+    folder_names: list[str] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | str:
+    """A table, or the Vietnamese reason the sheet is skipped."""
+    rows = grid.rows
+    if not any(not values.is_empty(value) for row in rows for value in row):
+        return "trang trống"
+    layout = find_layout(rows, grid.merged)
+    if layout is None:
+        return (
+            "không tìm thấy dòng tiêu đề cột (cần các cột như “Họ và tên”, “Ngày sinh”, "
+            "“Tên tổ chức đảng”, “Loại biến động”, “Điểm”…)"
+        )
+    columns = _dedupe(layout.columns)
+    fields = {c.field for c in columns if c.field}
+    context = aligned_fold(" | ".join([*layout.title_texts, grid.sheet, ctx.file_name]))
+    kind = headers.recognise_kind(fields, context, ctx.forced_kind)
+    if kind is None:
+        found = [c.header for c in columns if c.field and c.field != "seq"]
+        listed = ", ".join(f"“{name}”" for name in found[:8]) or "không có cột nào"
+        return f"tiêu đề cột không khớp loại danh sách nào (nhận ra: {listed})"
+    if kind in ("organizations", "organization_evaluations") and "name" not in fields:
+        for column in columns:
+            if column.field == "branch":
+                column.field = "name"
+                break
+    by_field = {c.field: c for c in columns if c.field and c.field != "seq"}
+    key_field = KEY_FIELDS[kind]
+    key_columns = [
+        by_field[f].index for f in (key_field, "name_first_part", "name_last_part") if f in by_field
+    ]
+    skip = {c.index for c in columns if c.field == "seq"}
+    _fill_vertical_merges(rows, grid.merged, layout.data_start)
+    body = find_body(rows, layout, key_columns, skip)
+    if not body.rows:
+        return f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]})"
+    sheet = SheetTable(
+        sheet=grid.sheet, kind=kind, rows=pd.DataFrame(), header_row=layout.header_top + 1
+    )
+    sheet.unit_names = unit_names(layout.title_texts)
+    sheet.folder_names = list(ctx.folder_names)
+    _set_period(sheet, period_from_texts(layout.title_texts), ctx)
+    builder = _Builder(grid, ctx, kind, body.rows, problems)
+    for column in columns:
+        builder.add_column(column)
+    builder.finish(body.sections)
+    sheet.rows = builder.frame()
+    sheet.unknown_columns = builder.unknown
+    sheet.column_headers = builder.headers
+    sheet.warnings.extend(builder.warnings)
+    if body.skipped_totals:
+        sheet.warnings.append("Đã bỏ qua dòng tổng cộng: " + _row_list(body.skipped_totals))
+    if body.skipped_notes:
+        sheet.warnings.append("Đã bỏ qua dòng ghi chú: " + _row_list(body.skipped_notes))
+    _check_required(sheet, builder, problems, ctx)
+    return sheet
+
+
+def _fill_vertical_merges(rows: list[list[Any]], merged: list, data_start: int) -> None:
+    """A cell merged down over several data rows ("Chi bộ 1" beside each of its members) gives
+    its value to every row it covers."""
+    for (r0, c0), (r1, _c1) in merged:
+        if r0 < data_start or r1 <= r0 or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for row in rows[r0 + 1 : r1 + 1]:
+            if c0 < len(row) and row[c0] == "":
+                row[c0] = value
+
+
+def _row_list(indices: list[int]) -> str:
+    shown = ", ".join(str(index + 1) for index in indices[:10])
+    return shown + (f" và {len(indices) - 10} dòng khác" if len(indices) > 10 else "")
+
+
+def _dedupe(columns: list[HeaderColumn]) -> list[HeaderColumn]:
+    seen: set[str] = set()
+    for column in columns:
+        if column.field and column.field != "seq":
+            if column.field in seen:
+                column.field = None  # a second "Ngày" column: kept as an unknown column
+            else:
+                seen.add(column.field)
+    return columns
+
+
+def _set_period(sheet: SheetTable, title: PeriodInfo, ctx: Context) -> None:
+    sources = [title, ctx.filename_period, ctx.argument_period]
+    sheet.as_of = next((s.as_of for s in sources if s.as_of is not None), None)
+    period_source = next((s for s in sources if s.year is not None or s.quarter is not None), None)
+    if period_source is not None:
+        sheet.year, sheet.quarter, sheet.period = (
+            period_source.year,
+            period_source.quarter,
+            period_source.period,
+        )
+        if sheet.year is None:
+            sheet.year = next((s.year for s in sources if s.year is not None), None)
+    elif title.period or ctx.filename_period.period:
+        sheet.period = title.period or ctx.filename_period.period
+    if sheet.year is None and sheet.as_of is not None:
+        sheet.year = sheet.as_of.year
+    if sheet.period is None and sheet.quarter is not None:
+        sheet.period = f"q{sheet.quarter}"
+    if sheet.kind == "members" and sheet.as_of is None:
+        sheet.warnings.append(
+            "Không thấy ngày số liệu (“Tính đến ngày …”) trong tiêu đề hay tên tệp; "
+            "sẽ dùng ngày nhập hoặc --as-of"
+        )
+    if sheet.kind.endswith("evaluations") and sheet.year is None:
+        sheet.warnings.append(
+            "Không thấy năm/quý đánh giá (“NĂM 2025”, “QUÝ III NĂM 2026”) trong tiêu đề "
+            "hay tên tệp; cần --year/--quarter"
+        )
+
+
+class _Builder:
+    """Converts the columns of one sheet and gathers problems, warnings and unknown columns."""
+
+    def __init__(
+        self, grid: Grid, ctx: Context, kind: str, data_rows: list[int], problems: Collector
+    ):
+        self.grid = grid
+        self.ctx = ctx
+        self.kind = kind
+        self.data_rows = data_rows
+        self.excel_rows = [index + 1 for index in data_rows]
+        self.problems = problems
+        self.data: dict[str, Any] = {}
+        self.raw_empty: dict[str, list[bool]] = {}
+        self.headers: dict[str, str] = {}
+        self.unknown: list[str] = []
+        self.unknown_values: dict[str, list[Any]] = {}
+        self.warnings: list[str] = []
+        self.bad: dict[str, set[int]] = {}
+        self._columns: list[tuple[Any, ...]] | None = None
+
+    def cells(self, index: int) -> list[Any]:
+        if self._columns is None:
+            rows = self.grid.rows
+            self._columns = list(
+                itertools.zip_longest(*(rows[r] for r in self.data_rows), fillvalue="")
+            )
+        if index >= len(self._columns):
+            return [""] * len(self.data_rows)
+        return list(self._columns[index])
+
+    def problem(
+        self, position: int | None, header: str | None, value: str | None, expected: str
+    ) -> None:
+        row = self.excel_rows[position] if position is not None else None
+        self.problems.add(Problem(self.ctx.file, self.grid.sheet, row, header, value, expected))
+
+    def add_column(self, column: HeaderColumn) -> None:
+        if column.field == "seq":
+            return
+        cells = self.cells(column.index)
+        if column.field is None:
+            if any(not values.is_empty(value) for value in cells):
+                name = column.header or f"(cột {column_letter(column.index)})"
+                self.unknown.append(name)
+                self.unknown_values[name] = cells
+            return
+        name = column.field
+        self.headers[name] = column.header
+        kind = headers.field_type(name)
+        converted = self._convert(name, kind, cells)
+        for position, shown, expected in converted.errors:
+            self.problem(position, column.header, shown, expected)
+            self.bad.setdefault(name, set()).add(position)
+        if name in NEEDS_EMPTY:  # empty = no value and no error (a bad value is reported once)
+            bad = self.bad.get(name, set())
+            self.raw_empty[name] = [
+                value is None and position not in bad
+                for position, value in enumerate(converted.values)
+            ]
+        for warning in converted.warnings:
+            self.warnings.append(f"Cột “{column.header}”: {warning}")
+        self.data[name] = converted.values
+        if kind == "birth_date" and converted.flags is not None:
+            self.data[f"{name}__year_only"] = converted.flags
+        if kind == "level" and converted.flags is not None and any(converted.flags):
+            self.data[f"{name}__exemplary"] = converted.flags
+        if kind == "exempt":
+            self.data["exempt_on"] = converted.dates
+
+    def _convert(self, name: str, kind: str, cells: list[Any]) -> values.Column:
+        if kind == "text":
+            return values.to_text(cells)
+        if kind == "date":
+            return values.to_dates(cells)
+        if kind == "birth_date":
+            return values.to_dates(cells, year_only=True)
+        if kind in ("card", "citizen_id"):
+            return values.to_ids(cells, "card_number" if kind == "card" else "citizen_id")
+        if kind == "profile":
+            return values.to_ids(cells, name)
+        if kind == "number":
+            return values.to_numbers(cells, high=NUMBER_LIMITS.get(name))
+        if kind == "percent":
+            return values.to_numbers(cells, percent=True)
+        if kind == "bool":
+            return values.to_bools(cells, empty=False if name in EMPTY_IS_FALSE else None)
+        if kind == "mark":
+            return values.to_marks(cells)
+        if kind == "exempt":
+            return values.to_exempt(cells)
+        if kind == "gender":
+            return values.to_gender(cells)
+        if kind == "school":
+            return values.to_school(cells)
+        if kind == "level":
+            return values.to_codes(cells, "levels", none_words=True)
+        if kind.startswith("vocab:"):
+            vocabulary = kind.split(":", 1)[1]
+            none_words = vocabulary in ("discipline_forms", "transfer_scopes")
+            return values.to_codes(cells, vocabulary, none_words=none_words)
+        return values.to_text(cells)
+
+    # -------------------------------------------------------- derived columns
+
+    def finish(self, sections: dict[int, str]) -> None:
+        data = self.data
+        count = len(self.data_rows)
+        if "name_first_part" in data or "name_last_part" in data:
+            first = data.pop("name_first_part", [None] * count)
+            last = data.pop("name_last_part", [None] * count)
+            joined = [
+                " ".join(part for part in (a, b) if part) or None
+                for a, b in zip(first, last, strict=True)
+            ]
+            if "full_name" not in data:
+                data["full_name"] = joined
+                self.headers["full_name"] = self.headers.get("name_first_part") or self.headers.get(
+                    "name_last_part", "Họ và tên"
+                )
+                self.raw_empty["full_name"] = [value is None for value in joined]
+        for sex in ("male", "female"):
+            name = f"birth_date_{sex}"
+            if name in data:
+                self._merge_birth(name, "nam" if sex == "male" else "nu")
+        if "gender_male" in data or "gender_female" in data:
+            self._gender_from_marks()
+        if "birth_date" in data:
+            data["birth_year_only"] = data.pop("birth_date__year_only", [False] * count)
+        for name in ("proposed_level", "decided_level"):
+            flags = data.pop(f"{name}__exemplary", None)
+            if flags and name == "decided_level":
+                current = data.get("exemplary") or [False] * count
+                data["exemplary"] = [bool(a) or b for a, b in zip(current, flags, strict=True)]
+        if sections:
+            branch = data.get("branch") or [None] * count
+            data["branch"] = [
+                value or sections.get(row)
+                for value, row in zip(branch, self.data_rows, strict=True)
+            ]
+            self.raw_empty["branch"] = [value is None for value in data["branch"]]
+        self._check_scores()
+
+    def _merge_birth(self, name: str, gender: str) -> None:
+        data = self.data
+        count = len(self.data_rows)
+        dates = data.pop(name)
+        flags = data.pop(f"{name}__year_only", [False] * count)
+        empty = self.raw_empty.pop(name)
+        header = self.headers.pop(name)
+        if "birth_date" not in data:
+            data["birth_date"] = [None] * count
+            data["birth_date__year_only"] = [False] * count
+            self.raw_empty["birth_date"] = [True] * count
+            self.headers["birth_date"] = header.split(" / ")[0]
+        genders = data.setdefault("gender", [None] * count)
+        for position in range(count):
+            if not empty[position]:
+                self.raw_empty["birth_date"][position] = False
+                if dates[position] is not None:
+                    data["birth_date"][position] = dates[position]
+                    data["birth_date__year_only"][position] = flags[position]
+                if genders[position] is None:
+                    genders[position] = gender
+        self.headers.setdefault("gender", header)
+
+    def _gender_from_marks(self) -> None:
+        data = self.data
+        count = len(self.data_rows)
+        male = data.pop("gender_male", None)
+        female = data.pop("gender_female", None)
+        header_male = self.headers.pop("gender_male", None)
+        header_female = self.headers.pop("gender_female", None)
+        genders = data.get("gender") or [None] * count
+        for position in range(count):
+            if genders[position] is not None:
+                continue
+            is_male = bool(male[position]) if male is not None else None
+            is_female = bool(female[position]) if female is not None else None
+            if is_male and is_female:
+                self.problem(position, header_female, "x", "được đánh dấu cả ở cột Nam và cột Nữ")
+            elif is_female:
+                genders[position] = "nu"
+            elif is_male or (male is None and is_female is False and self._row_has_name(position)):
+                genders[position] = "nam"  # one "Nữ" column: an unmarked row is a man
+        data["gender"] = genders
+        self.headers.setdefault("gender", header_female or header_male or "Giới tính")
+
+    def _row_has_name(self, position: int) -> bool:
+        names = self.data.get("full_name")
+        return bool(names and names[position])
+
+    def _check_scores(self) -> None:
+        data = self.data
+        if not {"score", "general_score", "task_score"} <= data.keys():
+            return
+        for position, (total, general, task) in enumerate(
+            zip(data["score"], data["general_score"], data["task_score"], strict=True)
+        ):
+            if None in (total, general, task):
+                continue
+            if abs(total - (general + task)) > 0.01:
+                self.problem(
+                    position,
+                    self.headers["score"],
+                    values.shown(total).replace(".", ","),
+                    f"khác tổng điểm tiêu chí chung và điểm thực hiện nhiệm vụ "
+                    f"({values.shown(general)} + {values.shown(task)})".replace(".", ","),
+                )
+
+    # -------------------------------------------------------- the frame
+
+    def frame(self) -> pd.DataFrame:
+        count = len(self.data_rows)
+        canonical = headers.catalog().columns[self.kind]
+        out: dict[str, Any] = {}
+        for name in canonical:
+            column = self.data.get(name)
+            kind = (
+                headers.field_type(name) if name not in ("birth_year_only", "exempt_on") else name
+            )
+            if column is None:
+                column = _empty_column(name, kind, count)
+            out[name] = _typed(column, name, kind)
+        out["source_row"] = pd.array(self.excel_rows, dtype="int64")
+        out["extra"] = self._extra(count)
+        return pd.DataFrame(out)
+
+    def _extra(self, count: int) -> list[dict[str, str] | None]:
+        if not self.unknown_values:
+            return [None] * count
+        texts = {name: values.to_text(cells).values for name, cells in self.unknown_values.items()}
+        extra: list[dict[str, str] | None] = []
+        for position in range(count):
+            entry = {name: column[position] for name, column in texts.items() if column[position]}
+            extra.append(entry or None)
+        return extra
+
+
+def _empty_column(name: str, kind: str, count: int) -> list[Any]:
+    if name in ("birth_year_only", "youth_union", "exempt", "exemplary"):
+        return [False] * count
+    return [None] * count
+
+
+def _typed(column: list[Any], name: str, kind: str) -> Any:
+    if name in ("birth_year_only", "youth_union", "exempt", "exemplary"):
+        return pd.array([bool(value) for value in column], dtype=bool)
+    if kind in ("number", "percent"):
+        return pd.array([math.nan if value is None else value for value in column], dtype="float64")
+    if kind == "bool":
+        return pd.array(column, dtype="boolean")
+    return pd.array(column, dtype=object)
+
+
+# ---------------------------------------------------------------- required fields
+
+
+def _label(name: str) -> str:
+    return headers.field_label(name)
+
+
+def _aliases(name: str) -> str:
+    return "; ".join(headers.catalog().alias_lists.get(name, [])[:4])
+
+
+def _check_required(
+    sheet: SheetTable, builder: _Builder, problems: Collector, ctx: Context
+) -> None:
+    spec = headers.catalog().kinds[sheet.kind]
+    data = builder.data
+    frame = sheet.rows
+
+    def missing_column(name: str, extra: str = "") -> None:
+        problems.add(
+            Problem(
+                ctx.file,
+                sheet.sheet,
+                None,
+                _label(name),
+                None,
+                f"thiếu cột bắt buộc{extra} (tên cột thường gặp: {_aliases(name)})",
+            )
+        )
+
+    for name in spec["required"]:
+        if name not in data:
+            missing_column(name)
+            continue
+        header = builder.headers.get(name, _label(name))
+        empty = builder.raw_empty.get(name)
+        if empty is None:
+            continue
+        for position, is_empty in enumerate(empty):
+            if is_empty:
+                builder.problem(
+                    position, header, None, f"bỏ trống; “{_label(name)}” là thông tin bắt buộc"
+                )
+    if sheet.kind in ("changes", "member_evaluations"):
+        present = [name for name in IDENTITY if name in data]
+        if not present:
+            missing_column(
+                "birth_date", " để nhận ra đảng viên (cần Ngày sinh, Số thẻ đảng viên hoặc Số CCCD)"
+            )
+        else:
+            for position in range(len(frame)):
+                if all(builder.raw_empty[name][position] for name in present):
+                    header = builder.headers[present[0]]
+                    builder.problem(
+                        position,
+                        header,
+                        None,
+                        "bỏ trống; cần ngày sinh, số thẻ đảng viên hoặc số CCCD "
+                        "để nhận ra đảng viên",
+                    )
+    if (
+        sheet.kind == "member_evaluations"
+        and "score" not in data
+        and sheet.year is not None
+        and sheet.year >= 2025
+    ):
+        missing_column("score", f" theo quy định xếp loại từ năm 2025 (năm {sheet.year})")
