@@ -57,9 +57,12 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         "checks": run_checks(figures, scope),
         "ratings_available": figures.ratings_available(),
     }
-    if not report["ratings_available"]:
-        for name_ in ("xl_dang_vien", "xl_to_chuc"):
-            report["forms"][name_] = None
+    for figures_, forms in (
+        (figures, report["forms"]),
+        (previous, (report["previous_year"] or {}).get("forms")),
+    ):
+        if forms is not None and not figures_.ratings_available():
+            forms["xl_dang_vien"] = forms["xl_to_chuc"] = None
     return report
 
 
