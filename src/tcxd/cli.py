@@ -347,6 +347,149 @@ def _date_option(value: str | None, option: str):
     raise UserInputError(f'{option} "{value}" không phải ngày hợp lệ (cần dd/mm/yyyy).')
 
 
+# --------------------------------------------------------------------------- classify, rules
+
+
+@app.command("classify", context_settings=HELP_OPTION)
+def classify_command(
+    year: Annotated[int, typer.Option("--year", help="Năm đánh giá, xếp loại.")],
+    quarter: Annotated[
+        int | None, typer.Option("--quarter", min=1, max=4, help="Xếp loại theo quý (1–4).")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Tệp quy định riêng của tỉnh (ghi đè giá trị).")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Chỉ xếp loại một đảng bộ cấp trên cơ sở.")
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Ghi danh sách kết quả kèm lý do ra tệp .xlsx (mỗi đơn vị một trang)."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Xếp loại chất lượng đảng viên và tổ chức đảng theo quy định đang có hiệu lực, kèm lý do."""
+    from rich.markup import escape
+
+    from tcxd.classify import classify, summary
+    from tcxd.db.engine import open_database
+
+    engine = open_database(database_url(db))
+    with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else _nothing():
+        result = classify(engine, year, quarter, rules, unit)
+    names = _org_names(engine)
+    ruleset = result.ruleset
+    title = f"Kết quả xếp loại {result.period.label} ({ruleset.id}, bản {ruleset.version})"
+    table = _table(
+        title,
+        [
+            "Đảng bộ",
+            "Số ĐV",
+            "HTXSNV",
+            "HTTNV",
+            "HTNV",
+            "KHTNV",
+            "Không xếp loại",
+            "Chờ quyết định",
+            "Hạ do tỷ lệ",
+        ],
+    )
+    for row in summary(result, names):
+        rated = row["HTXSNV"] + row["HTTNV"] + row["HTNV"] + row["KHTNV"]
+        cells = [
+            f"{row[level]} ({_pct(row[level], rated)})"
+            for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+        ]
+        table.add_row(
+            escape(row["district"]),
+            str(row["total"]),
+            *cells,
+            str(row["not_reviewed"]),
+            str(row["needs_decision"]),
+            str(row["capped"]),
+        )
+    out.print(table)
+    organizations = result.organizations
+    rated_orgs = int(organizations["level"].notna().sum()) if len(organizations) else 0
+    out.print(f"Tổ chức đảng: {rated_orgs} đã xếp loại trên {len(organizations)} tổ chức.")
+    if out_file is not None:
+        from tcxd.classify_sheet import write_results
+
+        write_results(engine, result, out_file)
+        out.print(f"Đã ghi danh sách kết quả vào {out_file}.")
+
+
+def _pct(count: int, total: int) -> str:
+    return f"{count * 100 / total:.2f}%".replace(".", ",") if total else "-"
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _org_names(engine) -> dict[int, str]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
+
+
+rules_app = typer.Typer(
+    help="Xem quy định xếp loại đang có hiệu lực.", context_settings=HELP_OPTION
+)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("show", context_settings=HELP_OPTION)
+def rules_show_command(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Năm xếp loại (mặc định: năm nay).")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Tệp quy định riêng của tỉnh (ghi đè giá trị).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """In quy định xếp loại của một năm, ghi rõ nguồn của từng giá trị."""
+    from datetime import date
+
+    from rich.markup import escape
+
+    from tcxd.errors import ConfigError
+    from tcxd.rules.loader import RuleError, load_rules
+    from tcxd.rules.show import describe
+
+    year = year or date.today().year
+    override = rules
+    if override is None:
+        from tcxd.settings import sqlite_path
+
+        url = database_url(db)
+        path = sqlite_path(url)
+        if path is None or path.exists():
+            from tcxd.db.engine import open_database
+            from tcxd.province import load_province
+
+            override = load_province(open_database(url)).get("rules_file")
+    try:
+        ruleset = load_rules(year, override=override)
+    except RuleError as error:
+        raise ConfigError(str(error)) from error
+    table = _table(
+        f"Quy định xếp loại năm {year}: {ruleset.id} (bản {ruleset.version})",
+        ["Phần", "Mục", "Giá trị", "Nguồn"],
+    )
+    for section, item, value, source in describe(ruleset):
+        table.add_row(escape(section), escape(item), escape(value), escape(source))
+    out.print(table)
+
+
 # --------------------------------------------------------------------------- report, check
 
 PERIOD_HELP = "Kỳ báo cáo: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."

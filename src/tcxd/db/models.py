@@ -298,10 +298,18 @@ class MemberRating(SQLModel, table=True):
     capped: bool = False
     kht_cause: str | None = None
     not_reviewed_cause: str | None = None
+    needs_decision_cause: str | None = None
+    differs: bool = False  # decided level differs from the computed one
+    proposed_differs: bool = False  # self-proposed level differs from the computed one
+    from_proposal: bool = False  # qd124: level taken from the proposal, no decision given
+    cap_tie: bool = False
+    cap_excess: bool = False  # cap in flag mode: would have been lowered
+    assumed_conditions: int = 0
+    pool_id: int | None = None
     reason: str = ""
     inputs: dict = Field(default_factory=dict, sa_column=Column(JSON))
     rule_set: str
-    rule_version: int
+    rule_version: str
     computed_at: datetime = Field(default_factory=_now)
 
 
@@ -316,11 +324,21 @@ class OrganizationRating(SQLModel, table=True):
     level: str | None = None
     computed_level: str | None = None
     decided_level: str | None = None
+    proposed_level: str | None = None
     capped: bool = False
     exemplary: bool = False
+    kht_cause: str | None = None
     not_reviewed_cause: str | None = None
+    needs_decision_cause: str | None = None
+    differs: bool = False  # decided level differs from the computed one
+    proposed_differs: bool = False  # self-proposed level differs from the computed one
+    from_proposal: bool = False  # qd124: level taken from the proposal, no decision given
+    cap_tie: bool = False
+    cap_excess: bool = False  # cap in flag mode: would have been lowered
+    assumed_conditions: int = 0
+    pool_id: int | None = None
     reason: str = ""
     inputs: dict = Field(default_factory=dict, sa_column=Column(JSON))
     rule_set: str
-    rule_version: int
+    rule_version: str
     computed_at: datetime = Field(default_factory=_now)

@@ -51,6 +51,19 @@ NEEDS_EMPTY = {
 }
 
 
+# Columns whose words are looked up (yes/no, levels, change kinds…): legacy TCVN3/VNI spellings
+# ("Kh«ng", "ChuyÓn ®i") are repaired before the lookup, as text columns are.
+WORD_KINDS = {"bool", "mark", "exempt", "gender", "school", "level"}
+
+
+def _repaired_words(cells: list[Any]) -> list[Any]:
+    texts = [cell if isinstance(cell, str) else None for cell in cells]
+    if not any(text and not text.isascii() for text in texts):
+        return cells
+    fixed = values.repair_texts(texts)
+    return [new if isinstance(old, str) else old for old, new in zip(cells, fixed, strict=True)]
+
+
 @dataclass
 class Context:
     file: str  # the path as the clerk gave it (used in messages)
@@ -255,6 +268,8 @@ class _Builder:
             self.data["exempt_on"] = converted.dates
 
     def _convert(self, name: str, kind: str, cells: list[Any]) -> values.Column:
+        if kind in WORD_KINDS or kind.startswith("vocab:"):
+            cells = _repaired_words(cells)
         if kind == "text":
             return values.to_text(cells)
         if kind == "date":

@@ -1,0 +1,311 @@
+"""`tcxd classify`: rate every member and organisation of a period under the rules in force.
+
+The database side of the rating engine (`tcxd.rating`, pure): gather the inputs set-wise
+(members on the rating date from the history, their evaluation rows, the tree), run the engine,
+and replace the period's results in one transaction. Running it twice gives the same results.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, text
+
+from tcxd.db import history
+from tcxd.db.engine import write_transaction
+from tcxd.db.models import (
+    CONDITION_COLUMNS,
+    ORG_CONDITION_COLUMNS,
+    MemberRating,
+    OrganizationRating,
+)
+from tcxd.errors import ConfigError, UnknownUnitError
+from tcxd.periods import Period
+from tcxd.province import load_province
+from tcxd.rating.members import rate_members
+from tcxd.rating.organizations import rate_organizations
+from tcxd.rating.quarters import apply_quarter_link
+from tcxd.rules.loader import RuleError, RuleSet, load_rules
+from tcxd.text import fold
+from tcxd.units import OrgIndex
+
+RATED_ORG_TYPES = (
+    "dang_bo_co_so",
+    "chi_bo_co_so",
+    "dang_bo_bo_phan",
+    "chi_bo_truc_thuoc",
+    "district",
+)
+SHARED_RESULT_COLUMNS = (
+    "needs_decision_cause",
+    "differs",
+    "proposed_differs",
+    "from_proposal",
+    "cap_tie",
+    "cap_excess",
+    "assumed_conditions",
+    "pool_id",
+)
+MEMBER_RESULT_COLUMNS = (
+    "status",
+    "level",
+    "computed_level",
+    "decided_level",
+    "proposed_level",
+    "capped",
+    "kht_cause",
+    "not_reviewed_cause",
+    "reason",
+    "inputs",
+    "rule_set",
+    "rule_version",
+)
+
+
+@dataclass
+class ClassifyResult:
+    period: Period
+    ruleset: RuleSet
+    members: pd.DataFrame  # engine output + district_id, tccsd_id, org_id
+    organizations: pd.DataFrame
+
+
+def rules_for(engine: Engine, year: int, rules_file: Path | None = None) -> RuleSet:
+    """The rule set of a rating year, with the province's file (or `--rules`) merged in."""
+    override = rules_file or load_province(engine).get("rules_file")
+    try:
+        return load_rules(year, override=override)
+    except RuleError as error:
+        raise ConfigError(str(error)) from error
+
+
+def classify(
+    engine: Engine,
+    year: int,
+    quarter: int | None = None,
+    rules_file: Path | None = None,
+    unit: str | None = None,
+) -> ClassifyResult:
+    period = Period.parse(f"q{quarter}" if quarter else "year", year)
+    ruleset = rules_for(engine, year, rules_file)
+    stored_quarter = quarter or 0
+    with engine.connect() as conn:
+        tree = history.tree_on(conn, period.end)
+        district = _unit_filter(conn, unit)
+        members = _member_inputs(conn, period, stored_quarter, tree, ruleset)
+        if district is not None:
+            members = members[members["district_id"] == district]
+        results = rate_members(members, ruleset, period.end, period_start=period.start)
+        results = results.merge(
+            members[["member_id", "org_id", "tccsd_id", "district_id"]], on="member_id", how="left"
+        )
+        if not quarter:
+            results = _quarter_link(conn, results, year, ruleset)
+        orgs = _org_inputs(conn, period, stored_quarter, tree)
+        if district is not None:
+            orgs = orgs[(orgs["district_id"] == district) | (orgs["org_id"] == district)]
+        member_links = results.rename(columns={"org_id": "chi_bo_id"})[
+            ["member_id", "chi_bo_id", "level", "status"]
+        ]
+        org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
+        org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
+    _store(engine, year, stored_quarter, results, org_results)
+    return ClassifyResult(period, ruleset, results, org_results)
+
+
+def _unit_filter(conn: Connection, unit: str | None) -> int | None:
+    if unit is None:
+        return None
+    found = OrgIndex.load(conn).find(unit)
+    if found is None:
+        raise UnknownUnitError(f'Không tìm thấy đảng bộ cấp trên cơ sở "{unit}".')
+    return found
+
+
+def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, ruleset) -> pd.DataFrame:
+    """Members on the rating date with their status, current admission date and evaluation."""
+    members = history.members_on(conn, period.end)
+    places = tree.set_index("org_id")[["tccsd_id", "district_id"]]
+    members = members.join(places, on="org_id")
+    people = pd.read_sql(text("SELECT id AS member_id, card_number, admitted_on FROM member"), conn)
+    readmitted = pd.read_sql(
+        text(
+            "SELECT member_id, MAX(event_on) AS readmitted_on FROM membership_event "
+            "WHERE kind IN ('admitted', 'readmitted') GROUP BY member_id"
+        ),
+        conn,
+    )
+    people = people.merge(readmitted, on="member_id", how="left")
+    # The current admission: a readmission restarts the "too recent to rate" clock.
+    admitted = pd.to_datetime(people["admitted_on"], errors="coerce")
+    latest = pd.to_datetime(people["readmitted_on"], errors="coerce")
+    people["admitted_on"] = latest.where(latest.notna() & (latest > admitted), admitted).dt.date
+    evaluation_columns = ", ".join(
+        [
+            "member_id",
+            "score",
+            "general_score",
+            "task_score",
+            "discipline",
+            "discipline_on",
+            "proposed_level",
+            "decided_level",
+            "exemplary",
+            *CONDITION_COLUMNS,
+        ]
+    )
+    evaluations = pd.read_sql(
+        text(
+            f"SELECT {evaluation_columns} FROM member_evaluation WHERE year = :y AND quarter = :q"
+        ),
+        conn,
+        params={"y": period.year, "q": quarter},
+    )
+    frame = members.merge(
+        people[["member_id", "card_number", "admitted_on"]], on="member_id", how="left"
+    )
+    frame = frame.merge(evaluations, on="member_id", how="left", indicator="_evaluated")
+    evaluated = frame.pop("_evaluated") == "both"
+    # Rated: members with an evaluation, and those the rules leave out anyway (their reason is
+    # worth recording). Members with neither stay unrated and are listed by the checks.
+    threshold = pd.Timestamp(period.end) - pd.DateOffset(
+        months=ruleset.members.admitted_within_months
+    )
+    too_new = pd.to_datetime(frame["admitted_on"], errors="coerce") > threshold
+    keep = evaluated | frame["exempt"] | frame["suspended"] | too_new.fillna(False)
+    frame = frame[keep].reset_index(drop=True)
+    frame["chi_bo_id"] = frame["org_id"]
+    frame["outstanding_pool"] = _outstanding(frame["tccsd_id"], tree, ruleset)
+    for column in ("discipline_on",):
+        frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
+    return frame
+
+
+def _outstanding(pools: pd.Series, tree: pd.DataFrame, ruleset: RuleSet) -> pd.Series:
+    """Pools the province declared outstanding (cap ratio 25 %), named in its rule file."""
+    names = {fold(n) for n in ruleset.members.cap.outstanding_units}
+    if not names:
+        return pd.Series(False, index=pools.index)
+    outstanding = set(tree.loc[tree["name"].map(fold).isin(names), "org_id"])
+    return pools.isin(outstanding)
+
+
+def _quarter_link(conn, results: pd.DataFrame, year: int, ruleset: RuleSet) -> pd.DataFrame:
+    quarters = pd.read_sql(
+        text("SELECT member_id, quarter, level FROM member_rating WHERE year = :y AND quarter > 0"),
+        conn,
+        params={"y": year},
+    )
+    if quarters.empty:
+        return results
+    return apply_quarter_link(results, quarters, ruleset)
+
+
+def _org_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame) -> pd.DataFrame:
+    orgs = tree[tree["org_type"].isin(RATED_ORG_TYPES)].copy()
+    columns = ", ".join(
+        ["org_id", "score", "decided_level", "proposed_level", "exemplary", *ORG_CONDITION_COLUMNS]
+    )
+    evaluations = pd.read_sql(
+        text(f"SELECT {columns} FROM organization_evaluation WHERE year = :y AND quarter = :q"),
+        conn,
+        params={"y": period.year, "q": quarter},
+    )
+    orgs = orgs.merge(evaluations, on="org_id", how="left")
+    for column in ("founded_on", "dissolved_on"):
+        orgs[column] = pd.to_datetime(orgs[column], errors="coerce").dt.date
+    orgs["parent_id"] = orgs["parent_id"].astype(object).where(orgs["parent_id"].notna(), None)
+    return orgs.reset_index(drop=True)
+
+
+def _records(
+    frame: pd.DataFrame, id_column: str, columns: tuple[str, ...], year: int, quarter: int
+) -> list[dict]:
+    present = [c for c in columns if c in frame.columns]
+    out = (
+        frame[[id_column, *present]]
+        .astype(object)
+        .where(frame[[id_column, *present]].notna(), None)
+    )
+    records = out.to_dict("records")
+    for record in records:
+        record.update(year=year, quarter=quarter)
+        record["capped"] = bool(record.get("capped") or False)
+        if isinstance(record.get("inputs"), str):
+            record["inputs"] = json.loads(record["inputs"])
+        record["inputs"] = record.get("inputs") or {}
+        record["rule_version"] = str(record["rule_version"])
+        for flag in ("differs", "proposed_differs", "from_proposal", "cap_tie", "cap_excess"):
+            if flag in record:
+                record[flag] = bool(record[flag] or False)
+        if "assumed_conditions" in record:
+            record["assumed_conditions"] = int(record["assumed_conditions"] or 0)
+        if record.get("pool_id") is not None:
+            record["pool_id"] = int(record["pool_id"])
+    return records
+
+
+def _store(
+    engine: Engine, year: int, quarter: int, members: pd.DataFrame, orgs: pd.DataFrame
+) -> None:
+    """Replace the period's results of the rated members and organisations, all or nothing."""
+    member_records = _records(
+        members, "member_id", (*MEMBER_RESULT_COLUMNS, "org_id"), year, quarter
+    )
+    org_columns = (
+        "status",
+        "level",
+        "computed_level",
+        "decided_level",
+        "capped",
+        "exemplary",
+        "not_reviewed_cause",
+        "reason",
+        "inputs",
+        "rule_set",
+        "rule_version",
+    )
+    org_records = _records(orgs, "org_id", org_columns, year, quarter)
+    for record in org_records:
+        record["exemplary"] = bool(record.get("exemplary") or False)
+    with write_transaction(engine) as conn:
+        for table, id_column, records in (
+            (MemberRating.__table__, "member_id", member_records),
+            (OrganizationRating.__table__, "org_id", org_records),
+        ):
+            ids = [r[id_column] for r in records]
+            for start in range(0, len(ids), 900):
+                conn.execute(
+                    table.delete().where(
+                        table.c.year == year,
+                        table.c.quarter == quarter,
+                        table.c[id_column].in_(ids[start : start + 900]),
+                    )
+                )
+            if records:
+                conn.execute(insert(table), records)
+
+
+def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
+    """Per district: counts per level, not reviewed, needs a decision, lowered by the cap."""
+    members = result.members
+    rows = []
+    for district_id, group in members.groupby("district_id", dropna=False):
+        row = {"district": names.get(district_id, "(không rõ)"), "total": len(group)}
+        for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
+            row[level] = int((group["level"] == level).sum())
+        row["not_reviewed"] = int((group["status"] == "not_reviewed").sum())
+        row["needs_decision"] = int(
+            ((group["status"] == "needs_decision") & group["level"].isna()).sum()
+        )
+        row["capped"] = int(group["capped"].fillna(False).astype(bool).sum())
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["district"])
+
+
+def _today() -> date:
+    return date.today()
