@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from tcxd.db import history
 from tcxd.db.engine import write_transaction
@@ -33,7 +34,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.text import clean, fold, key
-from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
+from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
 
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"}
 MAX_PROBLEMS = 50
@@ -273,6 +274,13 @@ def _import_one_file(conn, engine, path, options, savepoints, _index, last_try=F
     except FileRefused as refused:
         outcome.status = "refused"
         outcome.problems = refused.problems[:MAX_PROBLEMS]
+    except IntegrityError:
+        # A conflict the checks above did not foresee: refuse this file, keep the run going.
+        outcome.status = "refused"
+        outcome.problems = [
+            f'Tệp "{path.name}": có dữ liệu trùng với dữ liệu đã có hoặc trùng trong tệp, '
+            "không ghi được. Chạy lại với --debug để xem chi tiết."
+        ]
     return outcome
 
 
@@ -450,10 +458,20 @@ class _FileWriter:
                     )
                 result.at[position] = found
         if holding_only:
+            has_branch = "branch" in rows.columns and rows["branch"].notna().any()
+            if not has_branch:
+                if unit is not None and self.index.types.get(unit) not in MEMBER_HOLDING_TYPES:
+                    self.problem(
+                        table.sheet,
+                        None,
+                        None,
+                        None,
+                        f'tệp thuộc "{self.index.names[unit]}", là đảng bộ chứ không phải chi bộ: '
+                        'cần cột "Chi bộ" ghi chi bộ sinh hoạt của từng đảng viên.',
+                    )
+                return result
             for position, org in result.items():
                 if org is None:
-                    if unit is None and "branch" not in rows.columns:
-                        continue
                     self.problem(
                         table.sheet,
                         rows.at[position, "source_row"],
@@ -467,16 +485,59 @@ class _FileWriter:
                         rows.at[position, "source_row"],
                         self._column_label(table, "branch"),
                         self.index.names[org],
-                        "là đảng bộ, không phải chi bộ: cần cột Chi bộ cho từng đảng viên.",
+                        "là đảng bộ, không phải chi bộ: cần tên chi bộ sinh hoạt.",
                     )
                 if len(self.problems) >= MAX_PROBLEMS:
                     break
         return result
 
+    def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
+        self.conn.execute(
+            insert(OrganizationParent.__table__).values(
+                org_id=org_id,
+                parent_id=parent,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                batch_id=self.batch_id,
+            )
+        )
+
+    def _record_move(self, table, row, org_id: int, parent: int) -> None:
+        """ "Chuyển từ đảng bộ" + "Ngày chuyển về": the organisation belonged to another parent
+        before that day (spec: a report for a past period uses the tree as it was then)."""
+        moved_from, moved_on = _plain(row.get("moved_from")), _plain(row.get("moved_on"))
+        if not moved_from or not moved_on:
+            return
+        old_parent = self._find_parent(str(moved_from), None)
+        if old_parent is None or old_parent == parent:
+            self.problem(
+                table.sheet,
+                row["source_row"],
+                self._column_label(table, "moved_from"),
+                moved_from,
+                "không khớp tổ chức cấp trên cũ nào đã có.",
+            )
+            return
+        link = OrganizationParent.__table__
+        self.conn.execute(
+            update(link)
+            .where(link.c.org_id == org_id, link.c.valid_from.is_(None), link.c.valid_to.is_(None))
+            .values(valid_from=moved_on)
+        )
+        self._link(org_id, old_parent, None, moved_on)
+
+    def _find_parent(self, name: str, unit: int | None) -> int | None:
+        """A parent named in a row: the file's unit itself, something under it, or elsewhere."""
+        if unit is not None and accented_words(name) == accented_words(self.index.names[unit]):
+            return unit
+        if unit is not None and folded_words(name) == folded_words(self.index.names[unit]):
+            return unit
+        return self.index.find(name, unit, exact=True) or self.index.find(name, None, exact=True)
+
     def _find_branch(self, name: str, unit: int | None) -> int | None:
-        found = self.index.find(name, unit)
+        found = self.index.find(name, unit, exact=True)
         if found is None and not fold(name).startswith(("chi bo", "dang bo")):
-            found = self.index.find(f"Chi bộ {name}", unit)
+            found = self.index.find(f"Chi bộ {name}", unit, exact=True)
         return found
 
     # ----------------------------------------------------------------- members
@@ -827,11 +888,24 @@ class _FileWriter:
         year, quarter = self._period(table)
         rows = table.rows
         records = []
+        seen: dict[int, int] = {}
         for position in rows.index:
             parent = unit
             if "parent" in rows.columns and _plain(rows.at[position, "parent"]):
-                parent = self.index.find(str(rows.at[position, "parent"]), unit) or parent
-            org = self.index.find(str(rows.at[position, "name"]), parent)
+                parent = self._find_parent(str(rows.at[position, "parent"]), unit) or parent
+            org = self.index.find(str(rows.at[position, "name"]), parent, exact=True)
+            row_number = int(rows.at[position, "source_row"])
+            if org is not None and org in seen:
+                self.problem(
+                    table.sheet,
+                    row_number,
+                    self._column_label(table, "name"),
+                    rows.at[position, "name"],
+                    f"trùng với dòng {seen[org]} (một tổ chức chỉ được ghi một lần).",
+                )
+                continue
+            if org is not None:
+                seen[org] = row_number
             if org is None:
                 self.problem(
                     table.sheet,
@@ -919,9 +993,7 @@ class _FileWriter:
         if org_type == "province":
             return True
         if parent_name:
-            parent = self.index.find(str(parent_name), scope) if scope else None
-            if parent is None:
-                parent = self.index.find(str(parent_name), None)
+            parent = self._find_parent(str(parent_name), scope)
         else:
             parent = scope if org_type != "district" else self.index.province_id
         if parent is None:
@@ -937,14 +1009,9 @@ class _FileWriter:
         code = _plain(row.get("code"))
         existing = self.index.codes.get(str(code)) if code else None
         if existing is None:
-            existing = next(
-                (
-                    o
-                    for o in self.index.children.get(parent, [])
-                    if fold(self.index.names[o]) == fold(name)
-                ),
-                None,
-            )
+            existing = self.index.find(name, parent, exact=True)
+            if existing is not None and self.index.parent.get(existing) != parent:
+                existing = None  # a namesake further down, not this organisation
         values = {
             "name": name,
             "name_key": key(name),
@@ -967,12 +1034,9 @@ class _FileWriter:
                 )
                 .returning(organization.c.id)
             ).scalar_one()
-            self.conn.execute(
-                insert(OrganizationParent.__table__).values(
-                    org_id=org_id, parent_id=parent, batch_id=self.batch_id
-                )
-            )
+            self._link(org_id, parent, None, None)
             self.index.add(org_id, name, org_type, parent, values["code"])
+            self._record_move(table, row, org_id, parent)
             self.outcome.rows_new += 1
             return True
         changed = {k: v for k, v in values.items() if v is not None}
@@ -980,20 +1044,14 @@ class _FileWriter:
             update(organization).where(organization.c.id == existing).values(**changed)
         )
         if self.index.parent.get(existing) != parent:
+            moved_on = _plain(row.get("moved_on")) or change_date
             link = OrganizationParent.__table__
             self.conn.execute(
                 update(link)
                 .where(link.c.org_id == existing, link.c.valid_to.is_(None))
-                .values(valid_to=change_date)
+                .values(valid_to=moved_on)
             )
-            self.conn.execute(
-                insert(link).values(
-                    org_id=existing,
-                    parent_id=parent,
-                    valid_from=change_date,
-                    batch_id=self.batch_id,
-                )
-            )
+            self._link(existing, parent, moved_on, None)
             self.index.move(existing, parent)
             self.outcome.rows_updated += 1
         else:

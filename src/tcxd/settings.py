@@ -49,14 +49,12 @@ class ProvinceConfig:
     rules_file: str | None = None
 
 
-_KNOWN_KEYS = {
-    "province", "place_name", "districts", "issuing_body", "signers", "rules_file",
-}  # fmt: skip
-_SIGNER_KEYS = {"preparer_name", "signer_title", "signer_name"}
+_KNOWN_KEYS = {"province", "place", "districts", "issuing_body", "signers", "rules_file"}
+_SIGNER_KEYS = {"preparer": {"title", "name"}, "signer": {"title", "role", "name"}}
 
 
 def load_province_config(path: Path) -> ProvinceConfig:
-    """Read a province config (YAML); every problem names the file and the key."""
+    """Read a province config (YAML, see docs/config.md); every problem names the file and key."""
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except FileNotFoundError as exc:
@@ -65,9 +63,7 @@ def load_province_config(path: Path) -> ProvinceConfig:
         raise ConfigError(f'Tệp cấu hình "{path}" không đọc được (cần YAML, mã UTF-8).') from exc
     if not isinstance(data, dict):
         raise ConfigError(f'Tệp cấu hình "{path}" phải là một bảng khóa: giá trị (YAML).')
-    unknown = sorted(set(data) - _KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(f'Tệp cấu hình "{path}": khóa không hợp lệ "{unknown[0]}".')
+    _check_keys(path, data, _KNOWN_KEYS, "")
     name = data.get("province")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f'Tệp cấu hình "{path}": thiếu khóa "province" (tên tỉnh ủy).')
@@ -81,16 +77,28 @@ def load_province_config(path: Path) -> ProvinceConfig:
             DistrictConfig(entry["name"], entry.get("kind_of_place"), entry.get("code"))
         )
     signers = data.get("signers") or {}
-    bad = sorted(set(signers) - _SIGNER_KEYS) if isinstance(signers, dict) else ["signers"]
-    if bad:
-        raise ConfigError(f'Tệp cấu hình "{path}": khóa không hợp lệ "signers.{bad[0]}".')
+    _check_keys(path, signers, set(_SIGNER_KEYS), "signers.")
+    for role, keys in _SIGNER_KEYS.items():
+        _check_keys(path, signers.get(role) or {}, keys, f"signers.{role}.")
+    preparer, signer = signers.get("preparer") or {}, signers.get("signer") or {}
+    title = signer.get("title") or "T/M BAN THƯỜNG VỤ"
+    if signer.get("role"):
+        title = f"{title}\n{signer['role']}"
     return ProvinceConfig(
         name=name.strip(),
-        place_name=data.get("place_name"),
+        place_name=data.get("place"),
         districts=districts,
         issuing_body=data.get("issuing_body") or "BAN TỔ CHỨC",
-        preparer_name=signers.get("preparer_name"),
-        signer_title=signers.get("signer_title") or "T/M BAN THƯỜNG VỤ",
-        signer_name=signers.get("signer_name"),
+        preparer_name=preparer.get("name"),
+        signer_title=title,
+        signer_name=signer.get("name"),
         rules_file=data.get("rules_file"),
     )
+
+
+def _check_keys(path: Path, data, allowed: set[str], prefix: str) -> None:
+    if not isinstance(data, dict):
+        raise ConfigError(f'Tệp cấu hình "{path}": "{prefix.rstrip(".")}" phải là một bảng khóa.')
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f'Tệp cấu hình "{path}": khóa không hợp lệ "{prefix}{unknown[0]}".')

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
-from tcxd.text import fold
+from tcxd.text import fold, key
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
 MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
@@ -23,12 +23,48 @@ MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
 # A committee and the organisation it leads are named alike in titles: "ĐẢNG ỦY XÃ X" is the
 # party committee of "Đảng bộ xã X".
 _COMMITTEE_WORDS = ((" dang uy ", " dang bo "), (" chi uy ", " chi bo "))
+_COMMITTEE_WORDS_ACCENTED = (
+    (" đảng ủy ", " đảng bộ "),
+    (" đảng uỷ ", " đảng bộ "),
+    (" chi ủy ", " chi bộ "),
+    (" chi uỷ ", " chi bộ "),
+)
 
 
 def folded_words(value: str) -> str:
     """Folded text with punctuation turned into spaces, padded for word-boundary search."""
     words = " " + re.sub(r"[^a-z0-9]+", " ", fold(_LEADING_NUMBER.sub("", value))).strip() + " "
     for committee, organisation in _COMMITTEE_WORDS:
+        words = words.replace(committee, organisation)
+    return words
+
+
+# Old and new tone placement are the same name: "Thuỷ" = "Thủy", "Hoà" = "Hòa".
+_OLD_STYLE = {
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
+_OLD_STYLE_RE = re.compile("|".join(_OLD_STYLE))
+
+
+def accented_words(value: str) -> str:
+    """Like `folded_words` but keeping diacritics: "xóm Thành" and "xóm Thạnh" stay apart."""
+    text = _OLD_STYLE_RE.sub(lambda m: _OLD_STYLE[m.group(0)], key(_LEADING_NUMBER.sub("", value)))
+    words = " " + re.sub(r"[\W_]+", " ", text).strip() + " "
+    for committee, organisation in _COMMITTEE_WORDS_ACCENTED:
         words = words.replace(committee, organisation)
     return words
 
@@ -43,6 +79,7 @@ class OrgIndex:
     children: dict[int | None, list[int]] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
     _words: dict[int, str] = field(default_factory=dict)
+    _accented: dict[int, str] = field(default_factory=dict)
     province_id: int | None = None
 
     @classmethod
@@ -67,6 +104,7 @@ class OrgIndex:
         self.parent[org_id] = parent_id
         self.children.setdefault(parent_id, []).append(org_id)
         self._words[org_id] = folded_words(name)
+        self._accented[org_id] = accented_words(name)
         if code:
             self.codes[code] = org_id
         if org_type == "province":
@@ -91,21 +129,31 @@ class OrgIndex:
     def descendants(self, root: int | None) -> list[int]:
         return [org for level in self.levels(root) for org in level]
 
-    def find(self, candidate: str, under: int | None = None) -> int | None:
-        """The organisation a candidate text names below `under` (nearest generation first);
-        None when nothing matches or the match is ambiguous."""
-        words = folded_words(candidate)
-        if not words.strip():
+    def find(self, candidate: str, under: int | None = None, exact: bool = False) -> int | None:
+        """The organisation a text names below `under`, nearest generation first; None when
+        nothing matches or the match is ambiguous. A name written with diacritics matches with
+        them ("xóm Thành" is not "xóm Thạnh"); one written without (folders, ASCII files)
+        matches without. `exact` (for a
+        cell that holds just a name) turns off the search for a name inside a longer text."""
+        if not folded_words(candidate).strip():
             return None
+        if candidate.isascii():
+            forms = ((folded_words(candidate), self._words),)
+        else:
+            forms = ((accented_words(candidate), self._accented),)
         for level in self.levels(under):
-            exact = [o for o in level if self._words[o] == words]
+            for words, known in forms:
+                same = [o for o in level if known[o] == words]
+                if same:
+                    return same[0] if len(same) == 1 else None
             if exact:
-                return exact[0] if len(exact) == 1 else None
-            inside = [o for o in level if self._words[o] in words]
-            if inside:
-                longest = max(len(self._words[o]) for o in inside)
-                best = [o for o in inside if len(self._words[o]) == longest]
-                return best[0] if len(best) == 1 else None
+                continue
+            for words, known in forms:
+                inside = [o for o in level if known[o] in words]
+                if inside:
+                    longest = max(len(known[o]) for o in inside)
+                    best = [o for o in inside if len(known[o]) == longest]
+                    return best[0] if len(best) == 1 else None
         return None
 
     def depth(self, org_id: int) -> int:
@@ -115,7 +163,10 @@ class OrgIndex:
         return steps
 
     def resolve_path(self, candidates: list[str]) -> tuple[int | None, list[str]]:
-        """Walk candidates outermost first, narrowing the unit; returns (unit, names tried)."""
+        """Walk candidates outermost first, narrowing the unit; returns (unit, names tried).
+
+        A name not found under the unit found so far is looked for in the whole province too:
+        a title written before an organisation moved still names its old district."""
         unit: int | None = None
         tried: list[str] = []
         for candidate in candidates:
@@ -123,6 +174,8 @@ class OrgIndex:
                 continue
             tried.append(str(candidate))
             found = self.find(str(candidate), unit)
+            if found is None and unit is not None:
+                found = self.find(str(candidate), None)
             if found is not None:
                 unit = found
         return unit, tried

@@ -55,10 +55,10 @@ def test_init_with_another_province_is_refused(tcxd, db_url):
 def test_init_from_config_file(tcxd, db_url, tmp_path):
     config = tmp_path / "tinh.yaml"
     config.write_text(
-        "province: Tỉnh ủy Bình Minh\nplace_name: Bình Minh\n"
+        "province: Tỉnh ủy Bình Minh\nplace: Bình Minh\n"
         "districts:\n  - name: Đảng bộ xã Phú An\n    kind_of_place: Xã\n"
-        "signers:\n  preparer_name: Nguyễn Văn A\n  signer_title: TRƯỞNG BAN\n"
-        "  signer_name: Trần Thị B\n",
+        "signers:\n  preparer: {title: NGƯỜI LẬP BIỂU, name: Nguyễn Văn A}\n"
+        "  signer: {title: TRƯỞNG BAN, name: Trần Thị B}\n",
         encoding="utf-8",
     )
     result = tcxd("init", "--config", config, "--db", db_url)
@@ -73,10 +73,10 @@ def test_init_from_config_file(tcxd, db_url, tmp_path):
 
 def test_bad_config_key_is_named(tcxd, tmp_path):
     config = tmp_path / "tinh.yaml"
-    config.write_text("province: X\nsigners:\n  boss: Y\n", encoding="utf-8")
+    config.write_text("province: X\nsigners:\n  signer: {boss: Y}\n", encoding="utf-8")
     result = tcxd("init", "--config", config, "--db", tmp_path / "x.db")
     assert result.exit_code == 2
-    assert 'khóa không hợp lệ "signers.boss"' in result.stderr
+    assert 'khóa không hợp lệ "signers.signer.boss"' in result.stderr
 
 
 def test_init_without_province_says_what_is_needed(tcxd, tmp_path):

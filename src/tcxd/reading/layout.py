@@ -333,11 +333,19 @@ def find_body(
     return Body(data, sections, totals, notes, signature)
 
 
+@lru_cache(maxsize=4096)
+def _fold_repaired(text: str) -> str:
+    """Folded text of a cell, legacy TCVN3/VNI repaired first ("Céng:" is "Cộng:")."""
+    from tcxd.encodings import repair_text
+
+    return aligned_fold(clean(repair_text(text)))
+
+
 def _signature_like(row: list[Any], filled: list[int]) -> bool:
     for column in filled:
         value = row[column]
         if isinstance(value, str):
-            folded = aligned_fold(clean(value))
+            folded = _fold_repaired(value[:80])
             if _SIGNATURE_START.match(folded) or _PLACE_DATE.match(folded):
                 return True
     return False
@@ -353,7 +361,7 @@ def _is_totals(row: list[Any], filled: list[int]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _totals_text(start: str) -> bool:
-    return bool(_TOTALS.match(aligned_fold(clean(start))))
+    return bool(_TOTALS.match(_fold_repaired(start)))
 
 
 def _section_name(value: str) -> str | None:

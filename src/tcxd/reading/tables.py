@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
 
+from tcxd.encodings import decode
 from tcxd.reading import headers, values
 from tcxd.reading.layout import (
     HeaderColumn,
@@ -22,6 +24,8 @@ from tcxd.reading.layout import (
 from tcxd.reading.problems import Problem
 from tcxd.reading.result import Collector, SheetTable
 from tcxd.reading.workbook import Grid
+from tcxd.text import fold, key
+from tcxd.vocab import vocabularies
 
 IDENTITY = ("birth_date", "card_number", "citizen_id")
 KEY_FIELDS = {
@@ -61,7 +65,34 @@ def _repaired_words(cells: list[Any]) -> list[Any]:
     if not any(text and not text.isascii() for text in texts):
         return cells
     fixed = values.repair_texts(texts)
+    fixed = [_known_legacy_word(text) if text else text for text in fixed]
     return [new if isinstance(old, str) else old for old, new in zip(cells, fixed, strict=True)]
+
+
+@cache
+def _vocabulary_keys() -> frozenset[str]:
+    """Every vocabulary spelling (labels and aliases), with diacritics."""
+    return frozenset(
+        key(spelling)
+        for entries in vocabularies().values()
+        for code, entry in entries.items()
+        for spelling in (code, entry.get("label", ""), *entry.get("aliases", []))
+    )
+
+
+def _is_known_word(text: str) -> bool:
+    return key(text) in _vocabulary_keys() or fold(text) in set().union(*values._bool_words())
+
+
+@cache
+def _known_legacy_word(text: str) -> str:
+    """A short word too ambiguous for detection ("Cã", "Kh«ng" alone in a column) is taken as
+    TCVN3 or VNI when that reading, and only that one, is a word the column may hold."""
+    if text.isascii() or _is_known_word(text):
+        return text
+    readings = {decode(text, encoding) for encoding in ("tcvn3", "vni")} - {text}
+    known = [reading for reading in readings if _is_known_word(reading)]
+    return known[0] if len(known) == 1 else text
 
 
 @dataclass

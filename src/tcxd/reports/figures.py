@@ -185,7 +185,9 @@ class PeriodFigures:
         flows = self._place(flows, "org_id", "on")
         other = flows[["other_org", "on"]].copy()
         other["other_org"] = other["other_org"].astype("Int64")
-        placed = self._place(other.dropna(subset=["other_org"]), "other_org", "on", prefix="other_")
+        placed = self._place(
+            other.dropna(subset=["other_org"]).copy(), "other_org", "on", prefix="other_"
+        )
         flows["other_tccsd_id"] = placed["other_tccsd_id"].reindex(flows.index).astype("Int64")
         flows["other_district_id"] = (
             placed["other_district_id"].reindex(flows.index).astype("Int64")
@@ -425,7 +427,9 @@ class PeriodFigures:
         stock = scope.select(self.stock_end)
         ratings = self.ratings.reindex(stock["member_id"])
         result["total"] = len(stock)
-        level = ratings["level"]
+        # A result waiting for the competent committee carries its proposal as `level`: it is
+        # not a final level until decided (docs/figures.md, XL đảng viên).
+        level = ratings["level"].where(ratings["status"] == "rated")
         rated = level.notna()
         result["rated"] = int(rated.sum())
         for full, short in LEVEL_CODES.items():
@@ -455,7 +459,11 @@ class PeriodFigures:
             ("cbtt", ("chi_bo_truc_thuoc",)),
         ):
             mine = orgs[orgs["org_type"].isin(types)]
-            level = mine["level"] if "level" in mine else pd.Series(None, index=mine.index)
+            level = (
+                mine["level"].where(mine["status"] == "rated")
+                if "level" in mine
+                else pd.Series(None, index=mine.index)
+            )
             cause = mine.get("not_reviewed_cause", level)
             for column in result[f"{prefix}_total"]:
                 part = mine if column == "total" else mine[mine["tccsd_kind"] == column]
