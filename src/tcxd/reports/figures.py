@@ -446,7 +446,7 @@ class PeriodFigures:
         result["kht_discipline"] = int((kht_cause == "discipline").sum())
         result["kht_score"] = int((kht_cause == "score").sum())
         result["kht_other"] = result["kht"] - result["kht_discipline"] - result["kht_score"]
-        result["capped"] = int(ratings["capped"].fillna(False).astype(bool).sum())
+        result["capped"] = int(ratings["capped"].eq(True).sum())
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:

@@ -1,0 +1,204 @@
+"""The whole pipeline on a generated messy province, checked against the generator's truth.
+
+The truth file comes from the generator's own world (tcxd.sample), never from tcxd's import,
+history, rating or report code; docs/figures.md defines every figure for both sides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tcxd.classify import classify
+from tcxd.db.engine import open_database
+from tcxd.importing import ImportOptions, import_paths
+from tcxd.periods import Period
+from tcxd.province import initialize
+from tcxd.reports.build import build_reports
+from tcxd.sample import generate
+from tcxd.settings import load_province_config
+
+from .conftest import ENGINES, fresh_database
+
+PERIODS = ("q1", "q2", "q3", "q4", "h1", "9m", "year")
+MEMBERS = 2000
+SEED = 7
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def province(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"pipeline-{request.param}")
+    sample = folder / "sample"
+    generate(sample, members=MEMBERS, seed=SEED, mess=True)
+    with fresh_database(request.param, folder) as url:
+        initialize(url, load_province_config(sample / "tinh.yaml"))
+        engine = open_database(url)
+        first = import_paths(engine, [sample], ImportOptions())
+        classify(engine, 2025)
+        for code in PERIODS:
+            build_reports(engine, Period.parse(code, 2025), folder / "out", fmt="all")
+        yield {
+            "url": url,
+            "engine": engine,
+            "sample": sample,
+            "out": folder / "out",
+            "truth": json.loads((sample / "truth.json").read_text("utf-8")),
+            "import": first,
+        }
+        engine.dispose()
+
+
+def _twins(out, period):
+    folder = out / f"2025-{period}"
+    twins = {}
+    for path in folder.glob("*.json"):
+        data = json.loads(path.read_text("utf-8"))
+        twins["province" if path.name == "tinh.json" else data["unit"]["name"]] = data
+    return twins
+
+
+def _differences(expected: dict, got: dict, where: str) -> list[str]:
+    """Truth files leave zeros out; a figure missing on either side counts as zero."""
+    lines = []
+    for code in sorted(set(expected) | set(got or {})):
+        want, have = expected.get(code, 0), (got or {}).get(code, 0)
+        if have is None and not want:  # a form the period does not have (no ratings)
+            continue
+        if isinstance(want, dict) or isinstance(have, dict):
+            lines += _differences(want or {}, have or {}, f"{where}.{code}")
+        elif want != have:
+            lines.append(f"{where}.{code}: truth {want}, tcxd {have}")
+    return lines
+
+
+def test_every_file_of_the_messy_province_imports(province):
+    refused = [(f.path, f.problems[:2]) for f in province["import"].refused]
+    assert refused == []
+    assert len(province["import"].files) == len(province["truth"]["files"])
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_figure_equals_the_truth(province, period):
+    truth = province["truth"]
+    twins = _twins(province["out"], period)
+    by_unit = {
+        row["name"]: row
+        for twin in twins.values()
+        if twin["unit"]["level"] == "district"
+        for row in twin["by_unit"]
+    }
+    lines = []
+    for unit, forms in truth["figures"][f"2025-{period}"].items():
+        if unit in (truth["province"], "province"):
+            lines += _differences(forms, twins["province"]["forms"], unit)
+        elif unit in twins:
+            lines += _differences(forms, twins[unit]["forms"], unit)
+        else:  # a TCCSĐ: its Biểu 1 row on its district's "Theo đơn vị" sheet
+            row = by_unit.get(unit.split(" / ")[-1])
+            assert row is not None, f"{unit} missing from Theo đơn vị"
+            lines += _differences(forms.get("bieu1", {}), row["bieu1"], f"{unit}.bieu1")
+    assert lines == []
+
+
+def test_member_ratings_equal_the_truth(province):
+    engine = create_engine(province["url"])
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT m.card_number, m.citizen_id, r.status, r.level, r.not_reviewed_cause "
+                "FROM member_rating r JOIN member m ON m.id = r.member_id "
+                "WHERE r.year = 2025 AND r.quarter = 0"
+            )
+        ).fetchall()
+    engine.dispose()
+    mine = {}
+    for card, cccd, status, level, cause in rows:
+        for identity in (card, cccd):
+            if identity:
+                mine[identity] = (status, level if status == "rated" else None, cause)
+    wrong = []
+    for unit, members in province["truth"]["members"].items():
+        for identity, truth in members.items():
+            status = truth.get("status", "rated")
+            expected = (
+                status,
+                truth.get("level") if status == "rated" else None,
+                truth.get("reason") if status == "not_reviewed" else None,
+            )
+            got = mine.get(identity)
+            if status == "no_evaluation":  # no evaluation row: no result, counted as not rated
+                if got is not None:
+                    wrong.append((unit, identity, status, got))
+                continue
+            if (
+                got is None
+                or (got[0], got[1], got[2] if status == "not_reviewed" else None) != expected
+            ):
+                wrong.append((unit, identity, expected, got))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_balance_chaining_and_province_total(province, period):
+    twins = _twins(province["out"], period)
+    for name, twin in twins.items():
+        b = twin["forms"]["bieu1"]
+        assert b["D"] == b["A"] + b["B"] - b["C"], name
+    districts = [t for t in twins.values() if t["unit"]["level"] == "district"]
+    for code, value in twins["province"]["forms"]["bieu1"].items():
+        assert value == sum(t["forms"]["bieu1"][code] for t in districts), code
+    previous = Period.parse(period, 2025).previous()
+    if previous.year == 2025:
+        before = _twins(province["out"], previous.code)
+        assert before["province"]["forms"]["bieu1"]["D"] == twins["province"]["forms"]["bieu1"]["A"]
+
+
+def _checksums(url):
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    if engine.dialect.name == "sqlite"
+                    else "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                )
+            )
+        ]
+        sums = {
+            t: hashlib.sha256(
+                repr(conn.execute(text(f'SELECT * FROM "{t}" ORDER BY 1')).fetchall()).encode()
+            ).hexdigest()
+            for t in tables
+        }
+    engine.dispose()
+    return sums
+
+
+def test_importing_the_same_folder_again_changes_nothing(province):
+    before = _checksums(province["url"])
+    again = import_paths(province["engine"], [province["sample"]], ImportOptions())
+    assert {f.status for f in again.files} == {"unchanged"}
+    assert _checksums(province["url"]) == before
+
+
+def test_classify_twice_gives_the_same_results(province):
+    def results():
+        engine = create_engine(province["url"])
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT member_id, status, level, computed_level, reason, capped "
+                    "FROM member_rating ORDER BY member_id"
+                )
+            ).fetchall()
+        engine.dispose()
+        return rows
+
+    before = results()
+    classify(province["engine"], 2025)
+    assert results() == before
