@@ -296,8 +296,3 @@ def test_tinh_yaml(messy):
     assert tinh["province"] == "Tỉnh ủy Bình Minh" and tinh["place"] == "Bình Minh"
     assert tinh["districts"] == truth["units"]["districts"]
     assert tinh["signers"]["preparer"]["title"] == "NGƯỜI LẬP BIỂU"
-
-
-def test_small_generation_is_fast(messy):
-    _, _, elapsed = messy
-    assert elapsed < 30  # a few seconds here; generous for shared, noisy machines

@@ -40,7 +40,7 @@ def _row(check: int, unit: str | None, file: str | None, row, detail: str) -> di
 def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
     """Every check for a unit (district or province) and a period; empty when all is well."""
     conn = figures.conn
-    names = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    names = _unit_labels(figures)
     files = dict(conn.execute(text("SELECT id, file_name FROM import_batch")).fetchall())
     rows: list[dict] = []
     rows += _balance(figures, scope, names)
@@ -51,6 +51,18 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
         rows += _rating_differences(figures, scope, names, files)
     rows += _unit_sizes(figures, scope, names)
     return sorted(rows, key=lambda r: (r["check"], r["unit"], r["file"], r["row"] or 0))
+
+
+def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
+    """Names as a clerk finds the unit: "Chi bộ 1" is written "Đảng bộ Trường X / Chi bộ 1"."""
+    names = dict(figures.conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    tree = figures.tree(figures.end)
+    labels = dict(names)
+    for org_id, row in tree.iterrows():
+        tccsd = row["tccsd_id"]
+        if tccsd == tccsd and tccsd is not None and int(tccsd) != org_id:
+            labels[org_id] = f"{names[int(tccsd)]} / {names[org_id]}"
+    return labels
 
 
 def _balance(figures, scope, names) -> list[dict]:
@@ -148,7 +160,18 @@ def _evaluation_mismatch(figures, scope, names, files) -> list[dict]:
                 f"{e.full_name}: có kết quả đánh giá nhưng không có trong danh sách nào",
             )
         )
-    missing = stock[~stock["member_id"].isin(evaluations["member_id"])]
+    # Members the rules leave out (exempt, too recent, suspended) need no evaluation.
+    excused = pd.read_sql(
+        text(
+            "SELECT member_id FROM member_rating WHERE year = :y AND quarter = :q "
+            "AND status = 'not_reviewed'"
+        ),
+        figures.conn,
+        params={"y": figures.period.year, "q": quarter},
+    )["member_id"]
+    missing = stock[
+        ~stock["member_id"].isin(evaluations["member_id"]) & ~stock["member_id"].isin(excused)
+    ]
     if not missing.empty:
         people = dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall())
         for m in missing.itertuples():
