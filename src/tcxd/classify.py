@@ -296,13 +296,12 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
     rows = []
     for district_id, group in members.groupby("district_id", dropna=False):
         row = {"district": names.get(district_id, "(không rõ)"), "total": len(group)}
+        final = group["level"].where(group["status"] == "rated")  # pending: not a level yet
         for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
-            row[level] = int((group["level"] == level).sum())
+            row[level] = int((final == level).sum())
         row["not_reviewed"] = int((group["status"] == "not_reviewed").sum())
-        row["needs_decision"] = int(
-            ((group["status"] == "needs_decision") & group["level"].isna()).sum()
-        )
-        row["capped"] = int(group["capped"].fillna(False).astype(bool).sum())
+        row["needs_decision"] = int((group["status"] == "needs_decision").sum())
+        row["capped"] = int(group["capped"].eq(True).sum())
         rows.append(row)
     return sorted(rows, key=lambda r: r["district"])
 

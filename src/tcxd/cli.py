@@ -67,8 +67,10 @@ app = typer.Typer(
     context_settings=HELP_OPTION,
     rich_markup_mode="rich",
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Piped into a file or a CI log there is no terminal width: use a wide page, not Rich's 80.
+_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 DbOption = Annotated[
     str | None,
