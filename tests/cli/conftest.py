@@ -17,7 +17,11 @@ class Result:
 @pytest.fixture
 def tcxd(capsys, monkeypatch):
     """Run the real entry point in-process: exit code, stdout and stderr as a clerk sees them."""
-    monkeypatch.setenv("COLUMNS", "200")
+    from tcxd import cli
+
+    # Tables as wide as their content, whatever terminal or CI log the suite runs in.
+    monkeypatch.setattr(cli.out, "width", 400)
+    monkeypatch.setattr(cli.err, "width", 400)
     monkeypatch.delenv("TCXD_DB", raising=False)
 
     def run(*args):
