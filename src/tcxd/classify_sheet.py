@@ -11,6 +11,7 @@ import pandas as pd
 import xlsxwriter
 from sqlalchemy import Engine, text
 
+from tcxd.outputs import mark
 from tcxd.text import slug
 from tcxd.vocab import label
 
@@ -96,6 +97,7 @@ def write_results(engine: Engine, result, path: Path) -> Path:
     os.close(handle)
     try:
         workbook = xlsxwriter.Workbook(temporary, WORKBOOK_OPTIONS)
+        mark(workbook)
         styles = _styles(workbook)
         used: set[str] = set()
         districts = sorted(

@@ -271,6 +271,7 @@ STATUS_LABELS = {
     "refused": "[red]KHÔNG NHẬP[/red]",
     "dry_run": "[cyan]hợp lệ (thử)[/cyan]",
     "rolled_back": "[yellow]hủy (--all-or-nothing)[/yellow]",
+    "skipped": "bỏ qua",
 }
 
 
@@ -314,7 +315,12 @@ def _render_import(result) -> None:
     out.print(
         f"Tổng cộng {len(result.files)} tệp: {imported} nhập được, "
         f"{sum(1 for f in result.files if f.status == 'unchanged')} đã có từ trước, "
-        f"{len(result.refused)} không nhập được."
+        f"{len(result.refused)} không nhập được"
+        + (
+            f", {skipped} bỏ qua."
+            if (skipped := sum(f.status == "skipped" for f in result.files))
+            else "."
+        )
     )
 
 

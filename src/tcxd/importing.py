@@ -33,6 +33,7 @@ from tcxd.db.models import (
     OrganizationParent,
     RosterEntry,
 )
+from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
 
@@ -223,6 +224,10 @@ def _import_one_file(conn, engine, path, options, savepoints, _index, last_try=F
     if not path.exists():
         outcome.status = "refused"
         outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
+        return outcome
+    if is_output(path):
+        outcome.status = "skipped"
+        outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
         return outcome
     digest = sha256_of(path)
     if _seen(conn, engine, digest):

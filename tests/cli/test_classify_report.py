@@ -165,3 +165,11 @@ def test_check_lists_problems_and_exits_5(tcxd, imported):
     assert result.exit_code == 5, result.output
     assert "Kiểm tra Năm 2025:" in result.stdout
     assert "Chuyển sinh hoạt trong tỉnh chỉ thấy một phía" in result.stdout
+
+
+def test_importing_a_folder_of_reports_skips_them_plainly(tcxd, imported, tmp_path):
+    tcxd("report", "--period", "q1", "--year", "2025", "--out", tmp_path / "bc", "--db", imported)
+    result = tcxd("import", tmp_path / "bc", "--db", imported)
+    assert result.exit_code == 0, result.output
+    assert "0 không nhập được, 4 bỏ qua." in result.stdout
+    assert "Bỏ qua: bảng tính do tcxd lập" in result.stdout

@@ -22,6 +22,7 @@ from typing import Any
 import xlsxwriter
 
 from tcxd.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
+from tcxd.outputs import mark
 from tcxd.periods import Period
 from tcxd.reports.charts import add_unit_charts, sheet_width_px
 from tcxd.reports.layout import (
@@ -292,6 +293,7 @@ def _write_workbook(filename: str, report: Mapping, page: Page) -> None:
             empty_message=NO_CHECKS,
         )
         sheets["tong_hop"].activate()
+        mark(workbook)
     finally:
         workbook.close()
 
