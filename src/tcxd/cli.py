@@ -643,3 +643,8 @@ def _report_error(error: BaseException, debug: bool) -> int:
         err.print_exception(show_locals=False)
     err.print(f"[red]Lỗi:[/red] {message}")
     return int(code)
+
+
+# Commands kept in their own modules register themselves on `app` when imported (last, since
+# they use the helpers above).
+import tcxd.cli_clerk  # noqa: E402, F401

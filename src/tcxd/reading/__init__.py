@@ -33,6 +33,7 @@ from tcxd.reading.problems import (
 from tcxd.reading.result import Collector, FileReading, SheetTable
 from tcxd.reading.tables import Context, read_sheet
 from tcxd.reading.values import is_empty
+from tcxd.text import fold
 
 __all__ = [
     "CorruptFile",
@@ -51,6 +52,10 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = tuple(guards.FORMATS)
 _FOLDER_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)\-_]\s*")
+
+
+# Sheets of instructions that tcxd templates (and many units) put beside the table.
+INSTRUCTION_SHEETS = {"huong dan", "huong dan nhap lieu", "huong dan su dung"}
 
 
 def read_file(
@@ -92,7 +97,8 @@ def read_file(
     for grid in grids:
         result = read_sheet(grid, ctx, problems)
         if isinstance(result, str):
-            reading.skipped.append((grid.sheet, result))
+            if fold(grid.sheet) not in INSTRUCTION_SHEETS:  # the template's own guide: no news
+                reading.skipped.append((grid.sheet, result))
         else:
             reading.sheets.append(result)
         if grid.encoding and grid.encoding not in ("utf-8", "utf-8-sig", "utf-16"):

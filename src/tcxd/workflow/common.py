@@ -1,0 +1,169 @@
+"""Small helpers shared by the clerk commands: finding a unit by name, dates as clerks write them,
+writing a workbook atomically, and the print frame of a one-table sheet."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from tcxd.errors import UnknownUnitError
+from tcxd.text import fold
+from tcxd.units import OrgIndex, folded_words
+from tcxd.vocab import label
+
+TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An organisation found by name, with its current place in the tree."""
+
+    org_id: int
+    name: str
+    org_type: str
+    parent_id: int | None
+    path: tuple[str, ...]  # names from the level under the province down to this unit
+
+    @property
+    def type_label(self) -> str:
+        return label("org_types", self.org_type)
+
+
+def find_unit(conn: Connection, name: str, index: OrgIndex | None = None) -> Unit:
+    """The organisation a clerk's text names (without diacritics and case). "A/B" names B under A.
+
+    Raises UnknownUnitError naming the candidates when nothing or more than one unit matches.
+    """
+    index = index or OrgIndex.load(conn)
+    text = " ".join(str(name).split())
+    if not text:
+        raise UnknownUnitError("Cần tên đơn vị (--unit).")
+    found = None
+    if "/" in text:
+        found, _ = index.resolve_path([part for part in text.split("/") if part.strip()])
+        if found is not None and folded_words(index.names[found]) != folded_words(
+            text.split("/")[-1]
+        ):
+            found = None
+    else:
+        found = index.find(text)
+    if found is None:
+        same = [o for o, n in index.names.items() if folded_words(n) == folded_words(text)]
+        if len(same) > 1:
+            shown = "; ".join(f'"{_path_text(index, o)}"' for o in sorted(same)[:8])
+            raise UnknownUnitError(
+                f'Có {len(same)} đơn vị cùng tên "{text}": {shown}. Hãy ghi kèm đơn vị cấp trên, '
+                f'ví dụ "{_path_text(index, sorted(same)[0])}".'
+            )
+        raise UnknownUnitError(
+            f'Không tìm thấy đơn vị "{text}". Xem tên các đơn vị bằng lệnh tcxd status, '
+            "hoặc nhập danh sách tổ chức đảng trước."
+        )
+    return Unit(
+        org_id=found,
+        name=index.names[found],
+        org_type=index.types[found],
+        parent_id=index.parent.get(found),
+        path=_path(index, found),
+    )
+
+
+def _path(index: OrgIndex, org_id: int) -> tuple[str, ...]:
+    names = []
+    node: int | None = org_id
+    while node is not None and len(names) < 10:
+        if index.types.get(node) == "province":
+            break
+        names.append(index.names[node])
+        node = index.parent.get(node)
+    return tuple(reversed(names))
+
+
+def _path_text(index: OrgIndex, org_id: int) -> str:
+    return "/".join(_path(index, org_id))
+
+
+def subtree(index: OrgIndex, org_id: int) -> list[int]:
+    """The organisation and everything under it (current tree)."""
+    return [org_id, *index.descendants(org_id)]
+
+
+# --------------------------------------------------------------------------- dates and text
+
+
+def vn_date(value: date | datetime | None) -> str:
+    """05/03/1980, as clerks write dates in lists (empty for None)."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if not text or text in ("NaT", "None", "nan"):
+        return None
+    return date.fromisoformat(text[:10])
+
+
+def local_day(moment: Any) -> date | None:
+    """The local calendar day of a stored UTC timestamp (naive values are UTC)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone().date()
+    return as_date(moment)
+
+
+def cell_text(value: Any) -> str:
+    """Text for a cell written with write_string: control characters dropped."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    return fold(a or "") == fold(b or "")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_atomically(path: Path, write: Callable[[str], None]) -> Path:
+    """Call write(temporary path) in the target's folder, then replace the target with it.
+
+    The temporary file is created 0600 (it may hold members' data); a failure leaves an existing
+    target untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return path

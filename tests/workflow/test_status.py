@@ -1,0 +1,119 @@
+"""`period_status` and the reminder workbook (docs/workflow.md, "status")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tcxd.periods import Period
+from tcxd.reports.figures import PeriodFigures
+from tcxd.workflow.status import counts_for_period, period_status, write_status_workbook
+
+Q1 = Period.parse("q1", 2025)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "year", "expected"),
+    [
+        (date(2024, 12, 31), 2024, True),  # the day before the period: the opening roster
+        (date(2024, 12, 30), 2024, False),
+        (date(2025, 3, 31), 2025, True),
+        (None, 2025, True),  # a file of the period's year (changes, evaluations)
+        (None, 2024, False),
+        (None, None, False),
+    ],
+)
+def test_the_rule_of_a_file_for_a_period(as_of, year, expected):
+    assert counts_for_period(as_of, year, Q1) is expected
+
+
+def test_files_per_unit_and_who_sent_nothing(world):
+    with world.engine.connect() as conn:
+        status = period_status(conn, Q1, today=date(2025, 4, 10))
+    [district] = status.districts
+    assert district.own.name == "Đảng bộ xã Phú An"
+    units = {u.name: u for u in district.units}
+    assert list(units) == ["Chi bộ thôn 1", "Chi bộ thôn 2", "Đảng bộ Trường THCS Phú An"]
+    thon1 = units["Chi bộ thôn 1"]
+    assert thon1.submitted
+    # the 31/12/2024 roster (opening day) and every file of 2025 count for Q1 2025
+    assert [f.file_name for f in sorted(thon1.files, key=lambda f: f.batch_id)] == [
+        "ds-2024.xlsx",
+        "bien-dong-2025.xlsx",
+        "ds-2025.xlsx",
+        "xep-loai-2025.xlsx",
+    ]
+    assert thon1.newest("roster").as_of == date(2025, 6, 30)
+    assert thon1.newest("roster").rows == 3
+    assert thon1.newest("changes").date_text == "Năm 2025"
+    assert thon1.newest("evaluations").file_name == "xep-loai-2025.xlsx"
+    assert thon1.count("roster") == 2
+    assert thon1.warnings == 0
+    assert not units["Chi bộ thôn 2"].submitted
+    assert units["Chi bộ thôn 2"].latest is None
+    assert [u.name for u in status.missing] == ["Chi bộ thôn 2"]
+    # the district's own file: the organisations list (no period: it does not count)
+    assert district.own.latest.file_name == "to-chuc.xlsx"
+    assert not district.own.files
+
+
+def test_a_period_with_no_files(world):
+    with world.engine.connect() as conn:
+        status = period_status(conn, Period.parse("q3", 2026))
+    assert [u.name for u in status.missing] == [
+        "Chi bộ thôn 1",
+        "Chi bộ thôn 2",
+        "Đảng bộ Trường THCS Phú An",
+    ]
+    thon1 = status.units[0]
+    assert thon1.latest.file_name == "xep-loai-2025.xlsx"  # newest file ever received
+
+
+@pytest.mark.parametrize("period", [Q1, Period.parse("year", 2024), Period.parse("q3", 2026)])
+def test_same_answer_as_the_reports_not_submitted_check(world, period):
+    with world.engine.connect() as conn:
+        status = period_status(conn, period)
+        reports = PeriodFigures(conn, period).submitted_units()
+    assert status.submitted_ids() == {unit for unit, sent in reports.items() if sent}
+
+
+def test_unknown_district_is_refused(world):
+    from tcxd.errors import UnknownUnitError
+
+    with world.engine.connect() as conn, pytest.raises(UnknownUnitError) as raised:
+        period_status(conn, Q1, district="Chi bộ thôn 1")
+    assert raised.value.message == (
+        '"Chi bộ thôn 1" không phải đảng bộ cấp trên trực tiếp cơ sở (vào ngày 31/3/2025).'
+    )
+
+
+def test_reminder_workbook(world, tmp_path):
+    with world.engine.connect() as conn:
+        status = period_status(conn, Period.parse("year", 2025), today=date(2026, 1, 15))
+    path = write_status_workbook(tmp_path / "out" / "nhac.xlsx", status, "Tỉnh ủy Bình Minh")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["Nhắc nộp", "Tình hình gửi"]
+    rows = book.get_sheet_by_name("Nhắc nộp").to_python()
+    texts = [[c for c in row if c != ""] for row in rows]
+    assert texts[0] == ["TỈNH ỦY BÌNH MINH", "ĐẢNG CỘNG SẢN VIỆT NAM"]
+    assert texts[3] == ["DANH SÁCH TỔ CHỨC CƠ SỞ ĐẢNG CHƯA GỬI ĐỦ SỐ LIỆU NĂM 2025"]
+    assert texts[4] == ["(Tình hình nhận tệp đến ngày 15/1/2026)"]
+    assert texts[6] == ["STT", "Tổ chức cơ sở đảng", "Còn thiếu", "Tệp gần nhất đã nhận", "Ghi chú"]
+    assert texts[7] == ["Đảng bộ xã Phú An"]
+    assert texts[8][:3] == [1.0, "Chi bộ thôn 2", "Chưa gửi tệp nào"]
+    assert texts[9][:3] == [
+        2.0,
+        "Đảng bộ Trường THCS Phú An",
+        "Biến động đảng viên; Kết quả xếp loại",
+    ]
+    assert len([t for t in texts if t and isinstance(t[0], float)]) == 2  # Chi bộ thôn 1 sent all
+    overview = book.get_sheet_by_name("Tình hình gửi").to_python()
+    flat = [[c for c in row if c != ""] for row in overview]
+    thon1 = next(row for row in flat if "Chi bộ thôn 1" in row)
+    assert thon1 == [1.0, "Chi bộ thôn 1", "30/6/2025 (3 dòng) +1 tệp", "Năm 2025 (2 dòng)",
+                     "Năm 2025 (2 dòng)", 10.0, 0.0, "Đã gửi"]  # fmt: skip
+    district = next(row for row in flat if "Đảng bộ xã Phú An" in row and len(row) > 2)
+    assert district[-1] == "2/3 TCCSĐ đã gửi"
