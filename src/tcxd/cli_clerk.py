@@ -324,6 +324,10 @@ def diff_command(
 
 @app.command("explain", context_settings=HELP_OPTION)
 def explain_command(
+    member: Annotated[
+        str | None,
+        typer.Argument(help="Số thẻ đảng viên (như --card): tcxd explain 01234567 --year 2025."),
+    ] = None,
     card: Annotated[str | None, typer.Option("--card", help="Số thẻ đảng viên (8 chữ số).")] = None,
     name: Annotated[
         str | None, typer.Option("--name", help="Họ và tên đảng viên (khi không có số thẻ).")
@@ -349,6 +353,7 @@ def explain_command(
     """Giải thích: quá trình của một đảng viên, hoặc những đảng viên làm nên một số của Biểu 1."""
     from tcxd.errors import UserInputError
 
+    card = card or member
     engine = _open(db)
     if row is not None:
         if period is None and year is None:
