@@ -3,15 +3,13 @@ filterable and ready to print. No CCCD: members are found by name, birth date an
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 from sqlalchemy import Engine, text
 
-from tcxd.outputs import mark
+from tcxd.outputs import mark, write_atomically
 from tcxd.text import slug
 from tcxd.vocab import label
 
@@ -91,11 +89,8 @@ def write_results(engine: Engine, result, path: Path) -> Path:
     with engine.connect() as conn:
         names = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
     orgs = result.organizations.copy()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
+
+    def write(temporary: str) -> None:
         workbook = xlsxwriter.Workbook(temporary, WORKBOOK_OPTIONS)
         mark(workbook)
         styles = _styles(workbook)
@@ -153,11 +148,8 @@ def write_results(engine: Engine, result, path: Path) -> Path:
             )
             _print_setup(sheet, len(MEMBER_COLUMNS))
         workbook.close()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomically(Path(path), write)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -4,7 +4,11 @@ malformed unit files. Templates for units to fill are not marked: they come back
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 MARK = "tcxd-output"
@@ -34,3 +38,23 @@ def is_output(path: Path) -> bool:
             return MARK.encode() in archive.read(info)
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
+
+
+def write_atomically(path: Path, write: Callable[[str], None]) -> Path:
+    """Call write(temporary path) in the target's folder, then replace the target with it: a
+    reader never sees half a file, and a failure leaves an existing target untouched. The
+    temporary file is created 0600 (it may hold members' data)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return path

@@ -224,19 +224,13 @@ ORG_CONDITION_COLUMNS = (
 )
 
 
-class MemberEvaluation(SQLModel, table=True):
-    __tablename__ = "member_evaluation"
-    __table_args__ = (UniqueConstraint("member_id", "year", "quarter"),)
-    id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id")
+class _TaskInputs(SQLModel):
+    """Evaluation inputs members and organisations share (rules.md): the score, the levels
+    proposed and decided, and the task conditions. `quarter` 0 means the whole year."""
+
     year: int = Field(index=True)
     quarter: int = 0
-    org_id: int | None = Field(default=None, foreign_key="organization.id")
     score: float | None = None
-    general_score: float | None = None
-    task_score: float | None = None
-    discipline: str | None = None
-    discipline_on: date | None = None
     proposed_level: str | None = None
     decided_level: str | None = None
     exemplary: bool = False
@@ -245,51 +239,45 @@ class MemberEvaluation(SQLModel, table=True):
     tasks_exceeding_pct: float | None = None
     tasks_late_pct: float | None = None
     prior_shortcomings_fixed: bool | None = None
+    extra: dict = Field(default_factory=dict, sa_type=JSON)
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    source_sheet: str | None = None
+    source_row: int | None = None
+
+
+class MemberEvaluation(_TaskInputs, table=True):
+    __tablename__ = "member_evaluation"
+    __table_args__ = (UniqueConstraint("member_id", "year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    org_id: int | None = Field(default=None, foreign_key="organization.id")
+    general_score: float | None = None
+    task_score: float | None = None
+    discipline: str | None = None
+    discipline_on: date | None = None
     leader: bool | None = None
     degradation_concluded: bool | None = None
     forbidden_acts_violation: bool | None = None
     example_duty_violation: bool | None = None
     tasks_not_completed_pct: float | None = None
     self_reported_remedied: bool | None = None
-    extra: dict = Field(default_factory=dict, sa_column=Column(JSON))
-    batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
-    source_sheet: str | None = None
-    source_row: int | None = None
 
 
-class OrganizationEvaluation(SQLModel, table=True):
+class OrganizationEvaluation(_TaskInputs, table=True):
     __tablename__ = "organization_evaluation"
     __table_args__ = (UniqueConstraint("org_id", "year", "quarter"),)
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id")
-    year: int = Field(index=True)
-    quarter: int = 0
-    score: float | None = None
-    decided_level: str | None = None
-    proposed_level: str | None = None
-    exemplary: bool = False
-    tasks_completed_pct: float | None = None
-    tasks_on_time: bool | None = None
-    tasks_exceeding_pct: float | None = None
-    tasks_late_pct: float | None = None
-    prior_shortcomings_fixed: bool | None = None
     leadership_member_disciplined: bool | None = None
     subordinate_unit_disciplined: bool | None = None
     personnel_wrongdoing_concluded: bool | None = None
-    extra: dict = Field(default_factory=dict, sa_column=Column(JSON))
-    batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
-    source_sheet: str | None = None
-    source_row: int | None = None
 
 
-class MemberRating(SQLModel, table=True):
-    __tablename__ = "member_rating"
-    __table_args__ = (UniqueConstraint("member_id", "year", "quarter"),)
-    id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id")
+class _Result(SQLModel):
+    """What classify stores for a member or an organisation (rules.md, docs/rules.md)."""
+
     year: int = Field(index=True)
     quarter: int = 0
-    org_id: int | None = Field(default=None, foreign_key="organization.id")
     status: str  # rated | not_reviewed | needs_decision
     level: str | None = None  # what reports use: decided if given, else computed
     computed_level: str | None = None
@@ -307,38 +295,23 @@ class MemberRating(SQLModel, table=True):
     assumed_conditions: int = 0
     pool_id: int | None = None
     reason: str = ""
-    inputs: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    inputs: dict = Field(default_factory=dict, sa_type=JSON)
     rule_set: str
     rule_version: str
     computed_at: datetime = Field(default_factory=_now)
 
 
-class OrganizationRating(SQLModel, table=True):
+class MemberRating(_Result, table=True):
+    __tablename__ = "member_rating"
+    __table_args__ = (UniqueConstraint("member_id", "year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    org_id: int | None = Field(default=None, foreign_key="organization.id")
+
+
+class OrganizationRating(_Result, table=True):
     __tablename__ = "organization_rating"
     __table_args__ = (UniqueConstraint("org_id", "year", "quarter"),)
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id")
-    year: int = Field(index=True)
-    quarter: int = 0
-    status: str
-    level: str | None = None
-    computed_level: str | None = None
-    decided_level: str | None = None
-    proposed_level: str | None = None
-    capped: bool = False
     exemplary: bool = False
-    kht_cause: str | None = None
-    not_reviewed_cause: str | None = None
-    needs_decision_cause: str | None = None
-    differs: bool = False  # decided level differs from the computed one
-    proposed_differs: bool = False  # self-proposed level differs from the computed one
-    from_proposal: bool = False  # qd124: level taken from the proposal, no decision given
-    cap_tie: bool = False
-    cap_excess: bool = False  # cap in flag mode: would have been lowered
-    assumed_conditions: int = 0
-    pool_id: int | None = None
-    reason: str = ""
-    inputs: dict = Field(default_factory=dict, sa_column=Column(JSON))
-    rule_set: str
-    rule_version: str
-    computed_at: datetime = Field(default_factory=_now)

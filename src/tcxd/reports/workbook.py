@@ -9,12 +9,10 @@ only lays them out.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from typing import Any
 import xlsxwriter
 
 from tcxd.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
-from tcxd.outputs import mark
+from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period
 from tcxd.reports.charts import add_unit_charts, sheet_width_px
 from tcxd.reports.layout import (
@@ -102,22 +100,7 @@ def ratings_note(report: Mapping, period: Period) -> str:
 # --- atomic files --------------------------------------------------------------------------------
 
 
-def _atomic(path: Path, write: Callable[[str], None]) -> Path:
-    """Call write(temporary path) in the target's folder, then replace the target with it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    return path
+_atomic = write_atomically
 
 
 # --- the workbook ------------------------------------------------------------------------------

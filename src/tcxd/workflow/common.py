@@ -1,16 +1,11 @@
 """Small helpers shared by the clerk commands: finding a unit by name, dates as clerks write them,
-writing a workbook atomically, and the print frame of a one-table sheet."""
+and the print frame of a one-table sheet."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -145,25 +140,3 @@ def same_text(a: str | None, b: str | None) -> bool:
 
 
 # --------------------------------------------------------------------------- files
-
-
-def write_atomically(path: Path, write: Callable[[str], None]) -> Path:
-    """Call write(temporary path) in the target's folder, then replace the target with it.
-
-    The temporary file is created 0600 (it may hold members' data); a failure leaves an existing
-    target untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    return path

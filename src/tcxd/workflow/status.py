@@ -20,10 +20,10 @@ import xlsxwriter
 from sqlalchemy import Connection, text
 
 from tcxd.db.history import tree_on
-from tcxd.outputs import mark
+from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, WORKBOOK_OPTIONS, safe_text
-from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, local_day, write_atomically
+from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, local_day
 
 # What a clerk waits for from each unit; kinds of import_batch grouped into these.
 CATEGORIES = ("roster", "changes", "evaluations")

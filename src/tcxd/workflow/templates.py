@@ -27,13 +27,14 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from tcxd.db.history import members_on, tree_on
 from tcxd.errors import UserInputError
+from tcxd.outputs import write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reading.headers import field_of
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, WORKBOOK_OPTIONS
 from tcxd.text import fold, slug
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
 from tcxd.vocab import codes, label
-from tcxd.workflow.common import Unit, as_date, cell_text, find_unit, write_atomically
+from tcxd.workflow.common import Unit, as_date, cell_text, find_unit
 
 KINDS = ("members", "changes", "evaluations", "organizations")
 GUIDE_SHEET = "Hướng dẫn"
