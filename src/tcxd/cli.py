@@ -297,6 +297,10 @@ def _render_import(result) -> None:
             str(len(outcome.warnings)),
         )
     out.print(table)
+    out.print(
+        "Mới / Cập nhật / Không đổi: số đảng viên (hoặc tổ chức, kết quả đánh giá) mới có trong cơ "
+        "sở dữ liệu, được cập nhật, hoặc giữ nguyên."
+    )
     for outcome in result.files:
         if outcome.unknown_columns:
             out.print(
@@ -628,14 +632,41 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except BaseException as error:
         sys.exit(_report_error(error, debug))
+    if code == ExitCode.INTERRUPTED:
+        # Typer turns Ctrl-C inside a command into a silent `Exit(130)`: say what happened.
+        sys.exit(_report_error(KeyboardInterrupt(), debug))
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+# Typer's usage errors are English; these are the ones a clerk meets.
+_USAGE_WORDS = (
+    ("Missing option", "Thiếu tùy chọn"),
+    ("Missing argument", "Thiếu tham số"),
+    ("No such option:", "Không có tùy chọn"),
+    ("No such command", "Không có lệnh"),
+    ("Invalid value for", "Giá trị không hợp lệ cho"),
+    ("Got unexpected extra arguments", "Thừa các tham số"),
+    ("Got unexpected extra argument", "Thừa tham số"),
+    ("Option", "Tùy chọn"),
+    ("requires an argument", "cần một giá trị"),
+    ("is not a valid integer", "không phải số nguyên"),
+    ("Input should be a valid integer, unable to parse string as an integer", "cần một số nguyên"),
+    ("is not in the range", "nằm ngoài khoảng"),
+    ("Did you mean", "Có phải ý bạn là"),
+)
+
+
+def _vietnamese_usage(message: str) -> str:
+    for english, vietnamese in _USAGE_WORDS:
+        message = message.replace(english, vietnamese)
+    return message
 
 
 def _report_error(error: BaseException, debug: bool) -> int:
     if isinstance(error, typer.Abort):
         error = KeyboardInterrupt()
     if isinstance(error, typer.TyperException):  # usage errors of the command line
-        err.print(f"[red]Lệnh không đúng:[/red] {error.format_message()}")
+        err.print(f"[red]Lệnh không đúng:[/red] {_vietnamese_usage(error.format_message())}")
         err.print("Xem hướng dẫn: tcxd --help, hoặc tcxd <lệnh> --help.")
         return ExitCode.USAGE
     message, code = describe(error)
