@@ -17,7 +17,12 @@ from tcxd.db import models
 from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
 from tcxd.settings import sqlite_path
 
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 30_000  # TCXD_BUSY_TIMEOUT_MS overrides it (tests, slow shared disks)
+
+
+def _busy_timeout_ms() -> int:
+    value = os.environ.get("TCXD_BUSY_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 
 
 def _create_private_file(path: Path) -> None:
@@ -29,7 +34,7 @@ def _create_private_file(path: Path) -> None:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -56,7 +61,7 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
                     "(hoặc chỉ đúng tệp bằng --db / TCXD_DB)."
                 )
             _create_private_file(path)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": _busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine

@@ -9,13 +9,21 @@
   caught before the spreadsheet reader sees it;
 - a worksheet whose cells reach far beyond its data (one cell at XFD1048576) would make the reader
   allocate a dense grid: the used area (last row × last column) is bounded;
+- xls (OLE2 compound file): the BIFF records of each sheet are walked (no cell is decoded) for
+  the same bounded-area check, since a single cell record at row 65535 can make the reader build a
+  grid of millions of cells;
+- csv/tsv: size bounded (the text is read whole), and a file whose start is binary (NUL or
+  control bytes, as in random junk) is refused before it is decoded;
 - empty files.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from tcxd.reading.problems import (
@@ -38,6 +46,10 @@ FORMATS = {
 }
 
 MAX_FILE_BYTES = 512 * 1024**2
+# A CSV is read whole into memory (~20 bytes of RAM per byte of small cells): 50 MB is some
+# 150,000 members, far more than one unit's list.
+MAX_TEXT_BYTES = 50 * 1024**2
+TEXT_SAMPLE = 64 * 1024
 MAX_MEMBERS = 5_000
 MAX_UNCOMPRESSED_BYTES = 512 * 1024**2
 MAX_RATIO = 200  # per member larger than RATIO_FLOOR; real sheet XML compresses 5–50×
@@ -106,8 +118,11 @@ def check_file(path: Path) -> str:
     elif fmt == "xls":
         if actual != "ole2":
             raise WrongFileType(path, _wrong_type(path, actual))
+        check_xls(path, size)
     elif actual in ("zip", "zip-empty", "ole2"):
         raise WrongFileType(path, _wrong_type(path, actual))
+    else:
+        check_text(path, size)
     return fmt
 
 
@@ -199,17 +214,23 @@ def check_zip(path: Path, fmt: str) -> None:
                     f"nội dung không đúng với đuôi {path.suffix} "
                     "(không phải bảng tính OpenDocument)",
                 )
+        sheet_names = _xlsx_sheet_names(archive, names) if fmt == "xlsx" else {}
         for info in infos:
             if info.is_dir() or info.filename.lower().endswith(_BINARY_SUFFIXES):
                 continue
-            _scan_member(path, archive, info)
+            _scan_member(path, archive, info, sheet_names)
 
 
-def _scan_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _scan_member(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet_names: dict[str, str]
+) -> None:
     """Stream one member in bounded chunks: no entity declarations, honest size, bounded grid."""
-    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-    max_row = 0
-    max_col = 1
+    name = info.filename
+    extent: _XlsxExtent | _OdsExtent | None = None
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        extent = _XlsxExtent(sheet_names.get(name, name))
+    elif name == "content.xml":
+        extent = _OdsExtent()
     tail = b""
     try:
         with archive.open(info) as stream:
@@ -224,41 +245,350 @@ def _scan_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
                         f'thành phần "{info.filename}" khai báo DOCTYPE/ENTITY trong XML '
                         "(có thể là tệp độc hại); từ chối để an toàn",
                     )
-                if is_sheet:
-                    max_row = max(max_row, _max_row(window))
-                    max_col = max(max_col, _column_bound(window))
                 tail = window[-_OVERLAP:]
+                if extent is not None:
+                    extent.feed(path, chunk)
+            if extent is not None:
+                extent.close(path)
+        if isinstance(extent, _XlsxExtent):
+            extent.check(path, lambda: _count_values(path, archive, info))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise CorruptFile(path, f"tệp bị hỏng hoặc không trọn vẹn ({error})") from None
     except RuntimeError as error:  # encrypted member
         raise CorruptFile(path, f"tệp được đặt mật khẩu hoặc mã hóa ({error})") from None
-    if is_sheet and max_row * max_col > MAX_CELLS:
+
+
+def _count_values(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    counter = _ValueCount()
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            counter.feed(path, chunk)
+    counter.close(path)
+    return counter.cells
+
+
+# --------------------------------------------------------------------------- grid extents
+#
+# The spreadsheet reader builds a dense grid from A1 to the last cell of a sheet, so a sheet's cost
+# is (last row × last column), whatever the file holds. A hostile file claims a vast area cheaply:
+# one cell at XFD1048576 (xlsx), a row repeated a million times (ods), a cell record at row 65535,
+# column 65535 (xls). The scans below find the area each sheet would take, the way the reader will
+# place its cells, and how many cells really hold something; `_check_extent` refuses a sheet whose
+# area is absurd, or large and mostly empty.
+
+MAX_SPARSE_AREA = 2_000_000  # a mostly empty area up to this is fine (~70 MB of grid)
+SPARSE_RATIO = 20  # above it, the area may be at most this many times the cells with data
+MAX_EXPANSION = 1_000_000  # ods: cells with data made by repeat counts, beyond those written
+MAX_TAG = 4 * 1024**2  # one XML tag longer than this is not a spreadsheet
+
+_NAME = rb"[A-Za-z_][\w.\-]*"
+# An attribute, quoted (XML) or not (a lenient reader might accept it): a quoted ">" stays inside.
+_ATTR = rb"""\s+[^\s=<>/"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?"""
+_XLSX_TAG = re.compile(
+    rb"<(/?)(?:" + _NAME + rb":)?(row|c)(?=[\s/>])((?:" + _ATTR + rb")*)\s*(/?)>"
+)
+_XLSX_CELL = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])")
+# `<c` not followed by a space (a cell without attributes, or with odd spacing); elements whose
+# name merely starts with c (col, cfRule, color, customSheetView…) are let through.
+_XLSX_ODD_CELL = re.compile(rb"<c(?![ eofu])")
+_XLSX_SIMPLE_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_XLSX_ROW_REF = re.compile(rb'<row r="([0-9]{1,7})"')
+_XLSX_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_XLSX_LONGER_ROW = [re.compile(rb'<c r="[A-Z]{1,3}[0-9]{%d}' % (n + 1)) for n in range(8)]
+_XLSX_PREFIXED_VALUE = re.compile(rb"<" + _NAME + rb":(?:v|is)>")
+_XLSX_VALUE = re.compile(rb"<(?:" + _NAME + rb":)?(?:v|is)>")
+_XLSX_CELL_REF = re.compile(
+    rb"<(?:" + _NAME + rb":)?c(?:(?!\s+r\s*=)" + _ATTR + rb")*"
+    rb"""\s+r\s*=\s*["']?\$?([A-Za-z]{0,3})\$?([0-9]{0,7})"""
+)
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']?\$?([A-Za-z]{0,3})\$?([0-9]{0,7})""")
+_ODS_TAG = re.compile(
+    rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])((?:"
+    + _ATTR
+    + rb")*)\s*(/?)>"
+)
+_ODS_ROWS = re.compile(rb"""\stable:number-rows-repeated\s*=\s*["'](\d{1,18})["']""")
+_ODS_COLUMNS = re.compile(rb"""\stable:number-columns-repeated\s*=\s*["'](\d{1,18})["']""")
+_ODS_NAME = re.compile(rb"""\stable:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+def _check_extent(path: Path, sheet: str, rows: int, columns: int, cells: int) -> None:
+    area = rows * columns
+    if area <= MAX_SPARSE_AREA:
+        return
+    if area > MAX_CELLS or area > SPARSE_RATIO * max(cells, 1):
         raise ZipBomb(
             path,
-            f'trang "{info.filename}" trải trên vùng ô quá lớn '
-            f"(tới dòng {max_row}, cột {max_col}); từ chối để an toàn",
+            f'trang "{sheet}" có ô nằm tới dòng {rows}, cột {_column_letters(columns)} '
+            f"trong khi chỉ có {cells} ô có dữ liệu (vùng ô quá lớn, bảng tính sẽ chiếm "
+            "bộ nhớ bất thường); từ chối để an toàn. Hãy xóa các dòng, cột thừa ở cuối trang "
+            "rồi lưu lại",
         )
 
 
-_ROW_REF = re.compile(rb'<row r="(\d{1,8})"')
-_FAR_COLUMN = re.compile(rb'<c r="((?:[D-Z][A-Z])|(?:[A-Z]{3,}))\d')
+class _TagStream:
+    """Feeds the complete tags of a streamed XML part to `_window` (a tag cut by the chunk
+    boundary waits for the next chunk; one longer than MAX_TAG is refused)."""
+
+    def __init__(self) -> None:
+        self.carry = b""
+
+    def feed(self, path: Path, chunk: bytes) -> None:
+        data = self.carry + chunk
+        cut = data.rfind(b"<")
+        if cut == -1:
+            self.carry = b""
+            self._window(data)
+            return
+        self._window(data[:cut])
+        self.carry = data[cut:]
+        if len(self.carry) > MAX_TAG:
+            match = self._tag().match(self.carry)
+            if match is None and b">" not in self.carry:
+                raise CorruptFile(path, "tệp chứa một thẻ XML dài bất thường; từ chối để an toàn")
+            self._window(self.carry)  # a complete tag followed by long text without "<"
+            self.carry = b""
+
+    def close(self, path: Path) -> None:
+        self._window(self.carry)
+        self.carry = b""
+
+    def _tag(self) -> re.Pattern[bytes]:
+        raise NotImplementedError
+
+    def _window(self, data: bytes) -> None:
+        raise NotImplementedError
 
 
-def _max_row(window: bytes) -> int:
-    """Largest row number named in the window (rows need not be sorted in a hostile file)."""
-    numbers = _ROW_REF.findall(window)
-    return max(map(int, numbers)) if numbers else 0
+class _XlsxExtent(_TagStream):
+    """Where the reader puts the cells of a worksheet: at the cell's `r` reference, else next to
+    the previous cell of the row (a row's `r`, else the row after the previous one)."""
+
+    def __init__(self, sheet: str) -> None:
+        super().__init__()
+        self.sheet = sheet
+        self.row = 0  # 1-based number of the current row (an upper bound after a fast window)
+        self.column = 0
+        self.rows = 0
+        self.columns = 0
+        self.area = 0
+
+    def _tag(self) -> re.Pattern[bytes]:
+        return _XLSX_TAG
+
+    def _window(self, data: bytes) -> None:
+        if b"<" not in data:
+            return
+        simple = data.count(b'<c r="')
+        if (
+            simple == data.count(b"<c ")
+            and not _XLSX_ODD_CELL.search(data)
+            and b":c" not in data  # a namespace prefix (x:c)
+        ):
+            # Every cell starts `<c r="A1"` (what Excel, LibreOffice and xlsxwriter write). A cheap
+            # bound first: rows below 10^k when no cell row has more digits than the largest row
+            # tag (k digits), columns from the few cells past Z.
+            if not simple:
+                return
+            tops = _XLSX_ROW_REF.findall(data)
+            digits = len(max(tops, key=len)) if tops else 0
+            if digits and not _XLSX_LONGER_ROW[digits].search(data):
+                wide = set(_XLSX_WIDE_REF.findall(data))
+                columns = max(map(_column_number, wide)) if wide else 26
+                rows = 10**digits - 1
+                if rows * columns <= MAX_SPARSE_AREA:
+                    self._bound(rows, columns)
+                    return
+            references = _XLSX_SIMPLE_REF.findall(data)
+            if len(references) == simple:
+                self._place(references)
+                return
+        every = len(_XLSX_CELL.findall(data))
+        references = _XLSX_CELL_REF.findall(data)
+        if len(references) == every and all(c and r for c, r in references):
+            if references:
+                self._place(references)
+            return
+        for closing, name, attributes, _ in _XLSX_TAG.findall(data):
+            if closing:
+                continue
+            reference = _R_ATTR.search(attributes)
+            letters, digits = reference.groups() if reference else (b"", b"")
+            if name == b"row":
+                self.row = int(digits) if digits else self.row + 1
+                self.column = 0
+                continue
+            self.column = _column_number(letters.upper()) if letters else self.column + 1
+            row = int(digits) if digits else self.row
+            self.rows = max(self.rows, row)
+            self.columns = max(self.columns, self.column)
+
+    def _place(self, references: list[tuple[bytes, bytes]]) -> None:
+        """Cells that all name their place: no state needed, only the largest row and column."""
+        rows = max(map(int, {r for _, r in references}))
+        columns = max(_column_number(c.upper()) for c in {c for c, _ in references})
+        self._bound(rows, columns)
+
+    def _bound(self, rows: int, columns: int) -> None:
+        self.rows = max(self.rows, rows)
+        self.columns = max(self.columns, columns)
+        self.row = max(self.row, rows)  # an upper bound for a later cell without a place
+        self.column = max(self.column, columns)
+
+    def close(self, path: Path) -> None:
+        super().close(path)
+        self.area = self.rows * self.columns
+
+    def check(self, path: Path, cells: Callable[[], int]) -> None:
+        """Refuse an absurd area; `cells()` counts the cells with data (a second pass over the
+        part, made only for a large area)."""
+        if self.area > MAX_SPARSE_AREA:
+            _check_extent(path, self.sheet, self.rows, self.columns, cells())
 
 
-def _column_bound(window: bytes) -> int:
-    """An upper bound of the columns used, exact only when columns beyond CZ appear (rare)."""
-    far = _FAR_COLUMN.findall(window)
-    if far:
-        return max(_column_number(letters) for letters in set(far))
-    for first, bound in ((b"C", 104), (b"B", 78), (b"A", 52)):
-        if b'<c r="' + first in window and re.search(rb'<c r="' + first + rb"[A-Z]\d", window):
-            return bound
-    return 26
+class _ValueCount(_TagStream):
+    """Cells of a worksheet that hold something: a value <v> or an inline string <is>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells = 0
+
+    def _tag(self) -> re.Pattern[bytes]:
+        return _XLSX_VALUE
+
+    def _window(self, data: bytes) -> None:
+        self.cells += data.count(b"<v>") + data.count(b"<is>")
+        if b":v>" in data or b":is>" in data:
+            self.cells += len(_XLSX_PREFIXED_VALUE.findall(data))
+
+
+class _OdsExtent(_TagStream):
+    """Rows and cells of each table of an OpenDocument content.xml, with their repeat counts.
+
+    A repeated empty row or cell takes no room unless something comes after it; a repeated cell
+    with content is as many cells with data, which must stay few (MAX_EXPANSION)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sheet = "?"
+        self._reset()
+        self.path: Path | None = None
+
+    def _reset(self) -> None:
+        self.row = 0
+        self.rows = 0
+        self.columns = 0
+        self.cells = 0
+        self.expanded = 0
+        self.row_repeat = 1
+        self.column = 0
+        self.row_end = 0
+        self.row_cells = 0
+        self.row_written = 0
+
+    def _tag(self) -> re.Pattern[bytes]:
+        return _ODS_TAG
+
+    def feed(self, path: Path, chunk: bytes) -> None:
+        self.path = path
+        super().feed(path, chunk)
+
+    def _window(self, data: bytes) -> None:
+        if b"<" not in data:
+            return
+        for closing, name, attributes, self_closing in _ODS_TAG.findall(data):
+            if name == b"table":
+                if closing:
+                    self._finish_table()
+                else:
+                    found = _ODS_NAME.search(attributes)
+                    raw = (found.group(1) or found.group(2)) if found else b"?"
+                    self.sheet = html.unescape(raw.decode("utf-8", "replace"))
+                    self._reset()
+                continue
+            if name == b"table-row":
+                if closing:
+                    self._finish_row()
+                    continue
+                found = _ODS_ROWS.search(attributes)
+                self.row_repeat = int(found.group(1)) if found else 1
+                self.column = self.row_end = self.row_cells = self.row_written = 0
+                if self_closing:
+                    self.row += self.row_repeat
+                continue
+            if closing:
+                continue
+            found = _ODS_COLUMNS.search(attributes)
+            repeat = int(found.group(1)) if found else 1
+            if not self_closing or b"value-type" in attributes:
+                self.row_end = self.column + repeat
+                self.row_cells += repeat
+                self.row_written += 1
+            self.column += repeat
+
+    def _finish_row(self) -> None:
+        if self.row_end:
+            self.rows = self.row + self.row_repeat
+            self.columns = max(self.columns, self.row_end)
+            self.cells += self.row_written
+            self.expanded += self.row_repeat * self.row_cells - self.row_written
+        self.row += self.row_repeat
+        self.row_repeat = 1
+
+    def _finish_table(self) -> None:
+        assert self.path is not None
+        if self.expanded > MAX_EXPANSION:
+            raise ZipBomb(
+                self.path,
+                f'trang "{self.sheet}" lặp lại ô có dữ liệu thành {self.expanded} ô '
+                "(bảng tính sẽ chiếm bộ nhớ bất thường); từ chối để an toàn",
+            )
+        _check_extent(self.path, self.sheet, self.rows, self.columns, self.cells + self.expanded)
+        self._reset()
+
+
+def _xlsx_sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Worksheet part → the sheet name the clerk sees (for messages); best effort."""
+    try:
+        workbook = _read_small(archive, "xl/workbook.xml")
+        relations = _read_small(archive, "xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return {}
+    targets = {}
+    for attributes in re.findall(rb"<(?:" + _NAME + rb":)?Relationship\b([^>]*)>", relations):
+        found = dict(_attributes(attributes))
+        if "Id" in found and "Target" in found:
+            target = found["Target"].lstrip("/")
+            targets[found["Id"]] = target if target.startswith("xl/") else "xl/" + target
+    result = {}
+    for attributes in re.findall(rb"<(?:" + _NAME + rb":)?sheet\b([^>]*)>", workbook):
+        found = _attributes(attributes)
+        sheet = next((v for k, v in found if k == "name"), None)
+        relation = next((v for k, v in found if k.endswith(":id")), None)
+        if sheet and relation in targets:
+            result[targets[relation]] = sheet
+    return result
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 8 * 1024**2) -> bytes:
+    with archive.open(name) as stream:
+        return stream.read(limit)
+
+
+def _attributes(data: bytes) -> list[tuple[str, str]]:
+    pairs = re.findall(rb"""([^\s=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", data)
+    return [
+        (k.decode("utf-8", "replace"), html.unescape((a or b).decode("utf-8", "replace")))
+        for k, a, b in pairs
+    ]
 
 
 def _column_number(letters: bytes) -> int:
@@ -266,3 +596,165 @@ def _column_number(letters: bytes) -> int:
     for byte in letters:
         number = number * 26 + (byte - 64)
     return number
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def check_text(path: Path, size: int) -> None:
+    """A CSV/TSV: not larger than can be read whole, and text rather than binary junk."""
+    if size > MAX_TEXT_BYTES:
+        raise FileTooLarge(
+            path,
+            f"tệp văn bản quá lớn ({size // 1024**2} MB; tối đa {MAX_TEXT_BYTES // 1024**2} MB "
+            "cho tệp .csv/.tsv); hãy chia nhỏ tệp hoặc lưu thành .xlsx",
+        )
+    with path.open("rb") as handle:
+        sample = handle.read(TEXT_SAMPLE)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with its BOM: NUL bytes are expected
+    controls = sum(sample.count(bytes([byte])) for byte in _CONTROL_BYTES)
+    if b"\x00" in sample or controls > max(8, len(sample) // 200):
+        raise WrongFileType(
+            path,
+            f"nội dung không phải văn bản (dữ liệu nhị phân) dù tệp có đuôi {path.suffix}; "
+            "hãy mở tệp bằng Excel và lưu lại đúng định dạng",
+        )
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+# --------------------------------------------------------------------------- xls (BIFF in OLE2)
+
+_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+# Cell records that the reader places on the grid (BIFF2–8); the first two fields are row, column.
+_BIFF_CELLS = {0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD,
+               0x00D6, 0x0206, 0x0406}  # fmt: skip
+_BIFF_MULRK = 0x00BD
+_BIFF_BOF = {0x0809, 0x0009, 0x0209, 0x0409}
+_BIFF_EOF = 0x000A
+_BIFF_BOUNDSHEET = 0x0085
+
+
+def check_xls(path: Path, size: int) -> None:
+    """Walk the BIFF records of an .xls and bound the area of each sheet (`_check_extent`)."""
+    try:
+        stream = _ole_stream(path, size, ("workbook", "book"))
+    except (struct.error, IndexError, ValueError, OSError) as error:
+        raise CorruptFile(path, f"tệp .xls bị hỏng hoặc không trọn vẹn ({error})") from None
+    if stream is None:
+        return  # no workbook stream: the reader will say what it is
+    names: dict[int, str] = {}
+    sheet: str | None = None
+    rows = columns = cells = 0
+    position, end = 0, len(stream)
+    while position + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body = position + 4
+        if kind in _BIFF_BOF:
+            sheet = names.get(position, "?")
+            rows = columns = cells = 0
+        elif kind == _BIFF_BOUNDSHEET and length >= 8:
+            offset = struct.unpack_from("<I", stream, body)[0]
+            names[offset] = _biff_sheet_name(stream[body + 6 : body + length])
+        elif kind in _BIFF_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            rows, columns, cells = max(rows, row + 1), max(columns, column + 1), cells + 1
+        elif kind == _BIFF_MULRK and length >= 6:
+            row, first = struct.unpack_from("<HH", stream, body)
+            last = struct.unpack_from("<H", stream, body + length - 2)[0]
+            if last >= first:
+                rows, columns = max(rows, row + 1), max(columns, last + 1)
+                cells += last - first + 1
+        elif kind == _BIFF_EOF and sheet is not None:
+            _check_extent(path, sheet, rows, columns, cells)
+            sheet = None
+        position = body + length
+    if sheet is not None:
+        _check_extent(path, sheet, rows, columns, cells)
+
+
+def _biff_sheet_name(data: bytes) -> str:
+    if len(data) < 2:
+        return "?"
+    count, flags = data[0], data[1]
+    if flags & 1:
+        return data[2 : 2 + 2 * count].decode("utf-16-le", "replace")
+    return data[2 : 2 + count].decode("cp1252", "replace")
+
+
+def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
+    """The bytes of the first stream named one of `wanted` (case-insensitive) in an OLE2 file.
+
+    Every sector chain is followed with a bound (no more links than sectors in the file), so a
+    crafted file with a loop or an absurd size cannot make this run long or allocate much."""
+    with path.open("rb") as handle:
+        data = handle.read()  # bounded by MAX_FILE_BYTES; the stream is most of the file anyway
+    header = data[:512]
+    sector_size = 1 << struct.unpack_from("<H", header, 0x1E)[0]
+    mini_size = 1 << struct.unpack_from("<H", header, 0x20)[0]
+    if sector_size not in (512, 4096) or mini_size > sector_size:
+        raise ValueError("kích thước sector không hợp lệ")
+    (fat_count, directory_start, _, cutoff, minifat_start, _, difat_start, difat_count) = (
+        struct.unpack_from("<IIIIIIII", header, 0x2C)
+    )
+    sectors = max(0, (len(data) - sector_size) // sector_size)
+
+    def sector(number: int) -> bytes:
+        if number >= sectors:
+            raise ValueError("liên kết sector ra ngoài tệp")
+        start = (number + 1) * sector_size
+        return data[start : start + sector_size]
+
+    per_sector = sector_size // 4
+    fat_sectors = list(struct.unpack_from("<109I", header, 0x4C))
+    next_difat, seen = difat_start, 0
+    while next_difat not in (_FREE, _END_OF_CHAIN) and seen < difat_count and seen <= sectors:
+        block = struct.unpack(f"<{per_sector}I", sector(next_difat))
+        fat_sectors += block[:-1]
+        next_difat, seen = block[-1], seen + 1
+    fat: list[int] = []
+    for number in fat_sectors[: min(fat_count, sectors)]:
+        if number in (_FREE, _END_OF_CHAIN):
+            continue
+        fat += struct.unpack(f"<{per_sector}I", sector(number))
+
+    def chain(start: int, table: list[int], limit: int) -> list[int]:
+        found = []
+        while start not in (_FREE, _END_OF_CHAIN):
+            if len(found) > limit or start >= len(table):
+                raise ValueError("chuỗi sector không hợp lệ")
+            found.append(start)
+            start = table[start]
+        return found
+
+    directory = b"".join(sector(n) for n in chain(directory_start, fat, sectors))
+    root_start = root_size = None
+    target = None
+    for offset in range(0, len(directory) - 127, 128):
+        entry = directory[offset : offset + 128]
+        name_length = min(struct.unpack_from("<H", entry, 0x40)[0], 64)
+        name = entry[: max(name_length - 2, 0)].decode("utf-16-le", "replace")
+        kind = entry[0x42]
+        start, length = struct.unpack_from("<II", entry, 0x74)
+        if kind == 5:
+            root_start, root_size = start, length
+        elif kind == 2 and target is None and name.lower() in wanted:
+            target = (start, length)
+    if target is None:
+        return None
+    start, length = target
+    if length > len(data):
+        raise ValueError("kích thước luồng dữ liệu vượt quá tệp")
+    if length >= cutoff:
+        blocks = chain(start, fat, sectors)
+        return b"".join(sector(n) for n in blocks)[:length]
+    if root_start is None or root_size is None or root_size > len(data):
+        raise ValueError("thiếu luồng mini")
+    mini_stream = b"".join(sector(n) for n in chain(root_start, fat, sectors))
+    minifat_bytes = b"".join(sector(n) for n in chain(minifat_start, fat, sectors))
+    minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes))
+    blocks = chain(start, minifat, len(minifat))
+    out = b"".join(mini_stream[n * mini_size : (n + 1) * mini_size] for n in blocks)
+    return out[:length]

@@ -845,6 +845,8 @@ def _build(members: int, seed: int, k: int) -> World:
     open_chibos = open_chibos[tccsd_of[open_chibos] != moved]
     weights_cb = orgs.loc[open_chibos, "size0"].to_numpy().astype(float) + 1
     r25_chibos = open_chibos[np.isin(tccsd_of[open_chibos], sorted(roster2025))]
+    if not len(r25_chibos):  # a small province may have no such chi bộ: any open one will do
+        r25_chibos = open_chibos
     newcomers: list[tuple] = []  # (org, kind, date, scope, place)
     n_adm = rate(0.03, 4)
     adm_org = open_chibos[
