@@ -85,7 +85,7 @@ def test_every_figure_equals_the_truth(province, period):
     truth = province["truth"]
     twins = _twins(province["out"], period)
     by_unit = {
-        row["name"]: row
+        (twin["unit"]["name"], row["name"]): row
         for twin in twins.values()
         if twin["unit"]["level"] == "district"
         for row in twin["by_unit"]
@@ -97,7 +97,10 @@ def test_every_figure_equals_the_truth(province, period):
         elif unit in twins:
             lines += _differences(forms, twins[unit]["forms"], unit)
         else:  # a TCCSĐ: its Biểu 1 row on its district's "Theo đơn vị" sheet
-            row = by_unit.get(unit.split(" / ")[-1])
+            district, tccsd = unit.split(" / ")[0], unit.split(" / ")[-1]
+            row = by_unit.get((district, tccsd)) or next(  # the moved one: in its old district
+                (r for (_, name), r in by_unit.items() if name == tccsd), None
+            )
             assert row is not None, f"{unit} missing from Theo đơn vị"
             lines += _differences(forms.get("bieu1", {}), row["bieu1"], f"{unit}.bieu1")
     assert lines == []

@@ -678,5 +678,5 @@ def _report_error(error: BaseException, debug: bool) -> int:
 
 # Commands kept in their own modules register themselves on `app` when imported (last, since
 # they use the helpers above).
-import tcxd.cli_admin  # noqa: E402, F401
+import tcxd.cli_admin  # noqa: E402
 import tcxd.cli_clerk  # noqa: E402, F401

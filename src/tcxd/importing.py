@@ -10,13 +10,14 @@ members the file touched are rebuilt (`tcxd.db.history`).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, true, update
 from sqlalchemy.exc import IntegrityError
 
 from tcxd.db import history
@@ -33,6 +34,7 @@ from tcxd.db.models import (
     OrganizationParent,
     RosterEntry,
 )
+from tcxd.encodings import decode
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -199,52 +201,261 @@ def import_paths(
 
 
 def _import_all(conn, files, options, result, on_file, savepoints, engine=None) -> None:
-    index: OrgIndex | None = None
+    index = _IndexCache()
     deferred: list[Path] = []
-    for number, path in enumerate(files, start=1):
-        if on_file:
-            on_file(path, number, len(files))
-        outcome = _import_one_file(conn, engine, path, options, savepoints, index)
-        if outcome.status == "deferred":
-            deferred.append(path)
-            continue
-        result.files.append(outcome)
+    with _Reader(files, options, conn, engine) as reader:
+        for number, path in enumerate(files, start=1):
+            if on_file:
+                on_file(path, number, len(files))
+            outcome = _import_one_file(
+                conn, engine, path, options, savepoints, index, reader=reader
+            )
+            if outcome.status == "deferred":
+                deferred.append(path)
+                continue
+            result.files.append(outcome)
     # Files whose unit was unknown may name organisations another file of this run created.
     for path in deferred:
         result.files.append(
-            _import_one_file(conn, engine, path, options, savepoints, None, last_try=True)
+            _import_one_file(conn, engine, path, options, savepoints, index, last_try=True)
         )
 
 
-def _import_one_file(conn, engine, path, options, savepoints, _index, last_try=False):
+# --------------------------------------------------------------------------- reading ahead
+
+READ_WORKERS_VARIABLE = "TCXD_READ_WORKERS"
+POOL_MIN_FILES = 8  # fewer files to read than this: read them in this process
+READ_AHEAD_PER_WORKER = 3
+
+
+def read_workers() -> int:
+    """Processes that read files while this one writes: `TCXD_READ_WORKERS` (0 = none), else
+    one per CPU beyond the one writing, at least one, at most three."""
+    configured = os.environ.get(READ_WORKERS_VARIABLE, "").strip()
+    if configured.isdigit():
+        return int(configured)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus - 1, 3))
+
+
+def _read_options(options: ImportOptions) -> dict:
+    return {
+        "kind": options.kind,
+        "unit": options.unit,
+        "as_of": options.as_of,
+        "year": options.year,
+        "quarter": options.quarter,
+    }
+
+
+def _read(path: Path, options: dict):
+    """read_file, with a refusal as a value: ("ok", reading) | ("refused", message)."""
     from tcxd.reading import read_file
     from tcxd.reading.problems import ReadingError
 
+    try:
+        return "ok", read_file(path, **options)
+    except ReadingError as error:
+        return "refused", error.message
+
+
+def _pool_read(path: Path, options: dict):
+    """`_read` in a worker process; any other failure is re-run (and raised) by the importer."""
+    try:
+        return _read(path, options)
+    except Exception:
+        return "failed", None
+
+
+def _worker_start() -> None:
+    """A reading worker dies with the importer (a killed import leaves no process behind)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+class _Reader:
+    """Reads the files of a run in worker processes, ahead of the file being written.
+
+    Reading is pure (file → tables; it never touches the database), so the workers read the next
+    files while this process writes the current one; the files are still written one at a time,
+    in order, each in its own transaction, exactly as when read here. Files whose content was
+    already imported are not read at all (a re-import reads nothing). With few files, or
+    `TCXD_READ_WORKERS=0`, or when a worker fails, files are read in this process."""
+
+    def __init__(self, files: list[Path], options: ImportOptions, conn, engine) -> None:
+        self.files = files
+        self.options = _read_options(options)
+        self.conn = conn
+        self.engine = engine
+        self.workers = read_workers()
+        self.pool = None
+        self.digests: dict[Path, str] = {}
+        self.pending: dict[Path, object] = {}  # path → Future
+        self.positions = {path: number for number, path in enumerate(files)}
+        self.position = 0  # next file to consider for reading ahead
+        self.broken = False
+        self.imported: set[str] | None = None  # contents imported before or during this run
+
+    def seen(self, digest: str) -> bool:
+        """Whether this content was imported already: one query for the whole run instead of
+        one per file (the write transaction checks again, against other processes)."""
+        if self.imported is None:
+            batch = ImportBatch.__table__
+            query = select(batch.c.sha256).where(batch.c.status == "imported")
+            if self.conn is not None:
+                self.imported = set(self.conn.execute(query).scalars())
+            else:
+                with self.engine.connect() as own:
+                    self.imported = set(own.execute(query).scalars())
+        return digest in self.imported
+
+    def done(self, digest: str) -> None:
+        if self.imported is not None:
+            self.imported.add(digest)
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.pool is not None:
+            for future in self.pending.values():
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        return False
+
+    def digest(self, path: Path) -> str:
+        if path not in self.digests:
+            self.digests[path] = sha256_of(path)
+        return self.digests[path]
+
+    def _start_pool(self) -> bool:
+        if self.pool is not None:
+            return True
+        if self.broken or self.workers < 1:
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        import tcxd.reading  # noqa: F401  (imported once, here: the forked workers share it)
+
+        try:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_worker_start
+            )
+        except (OSError, ValueError):
+            self.broken = True
+            return False
+        return True
+
+    def _ahead(self, current: int) -> None:
+        """Keep the next files being read (those not imported before)."""
+        window = self.workers * READ_AHEAD_PER_WORKER
+        self.position = max(self.position, current)
+        while self.position < len(self.files) and self.position < current + window:
+            path = self.files[self.position]
+            self.position += 1
+            if path in self.pending or not path.exists():
+                continue
+            if self.seen(self.digest(path)):
+                continue
+            if self.pool is None and (
+                len(self.files) - current < POOL_MIN_FILES or not self._start_pool()
+            ):
+                return
+            try:
+                self.pending[path] = self.pool.submit(_pool_read, path, self.options)
+            except Exception:
+                self._give_up()
+                return
+
+    def _give_up(self) -> None:
+        self.broken = True
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+        self.pending.clear()
+
+    def read(self, path: Path):
+        """("ok", reading) | ("refused", message) for a file about to be written."""
+        current = self.positions.get(path)
+        if current is not None and not self.broken:
+            self._ahead(current + 1)
+        future = self.pending.pop(path, None)
+        if future is not None:
+            try:
+                status, value = future.result()
+            except Exception:  # a worker died: read the rest here
+                self._give_up()
+                status, value = "failed", None
+            if status != "failed":
+                return status, value
+        return _read(path, self.options)  # here: an unexpected failure is raised as before
+
+
+class _IndexCache:
+    """One `OrgIndex` for the whole run instead of one load per file: files update it in place
+    as they add or move organisations. It is dropped (and loaded again for the next file) when a
+    file that changed it is not imported (its transaction rolled back), and when the organisation
+    tables changed under it (another process imported organisations meanwhile)."""
+
+    def __init__(self) -> None:
+        self.index: OrgIndex | None = None
+        self.signature: tuple | None = None
+
+    def get(self, conn: Connection) -> OrgIndex:
+        if self.index is not None and OrgIndex.signature(conn) != self.signature:
+            self.index = None
+        if self.index is None:
+            self.index = OrgIndex.load(conn)
+            self.signature = OrgIndex.signature(conn)
+        return self.index
+
+    def written(self, conn: Connection) -> None:
+        """The file's changes are in `conn`'s transaction: remember the tables as they are."""
+        if self.index is not None:
+            self.signature = OrgIndex.signature(conn)
+
+    def drop(self) -> None:
+        self.index = None
+        self.signature = None
+
+
+def _import_one_file(
+    conn, engine, path, options, savepoints, cache, last_try=False, reader: _Reader | None = None
+):
     outcome = FileOutcome(path=str(path))
     if not path.exists():
         outcome.status = "refused"
         outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
         return outcome
+    digest = reader.digest(path) if reader is not None else sha256_of(path)
+    if reader.seen(digest) if reader is not None else _seen(conn, engine, digest):
+        outcome.status = "unchanged"  # the same content was imported before: nothing to do
+        return outcome
+    # (after the hash: an output is never imported, and a re-import opens no workbook)
     if is_output(path):
         outcome.status = "skipped"
         outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
         return outcome
-    digest = sha256_of(path)
-    if _seen(conn, engine, digest):
-        outcome.status = "unchanged"  # the same content was imported before: nothing to do
-        return outcome
-    try:
-        reading = read_file(
-            path,
-            kind=options.kind,
-            unit=options.unit,
-            as_of=options.as_of,
-            year=options.year,
-            quarter=options.quarter,
-        )
-    except ReadingError as error:
+    if reader is not None:
+        status, reading = reader.read(path)
+    else:
+        status, reading = _read(path, _read_options(options))
+    if status == "refused":
         outcome.status = "refused"
-        outcome.problems = [error.message]
+        outcome.problems = [reading]
         return outcome
     outcome.kinds = [table.kind for table in reading.sheets]
     outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
@@ -258,14 +469,20 @@ def _import_one_file(conn, engine, path, options, savepoints, _index, last_try=F
         outcome.status = "refused"
         outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
         return outcome
+    cache = cache if cache is not None else _IndexCache()
+    versions: list[tuple[OrgIndex, int]] = []
+    done = False
 
     def write(connection: Connection) -> None:
+        _tune_sqlite(connection)
         if _already_imported(connection, digest):
             outcome.status = "unchanged"
             return
-        index = OrgIndex.load(connection)
+        index = cache.get(connection)
+        versions.append((index, index.version))
         writer = _FileWriter(connection, index, path, digest, reading, options, outcome)
         writer.write(last_try)
+        cache.written(connection)
 
     try:
         if conn is not None:
@@ -274,6 +491,9 @@ def _import_one_file(conn, engine, path, options, savepoints, _index, last_try=F
         else:
             with write_transaction(engine) as own:
                 write(own)
+        done = True
+        if reader is not None and outcome.status == "imported":
+            reader.done(digest)
     except _Deferred:
         outcome.status = "deferred"
     except FileRefused as refused:
@@ -286,6 +506,12 @@ def _import_one_file(conn, engine, path, options, savepoints, _index, last_try=F
             f'Tệp "{path.name}": có dữ liệu trùng với dữ liệu đã có hoặc trùng trong tệp, '
             "không ghi được. Chạy lại với --debug để xem chi tiết."
         ]
+    finally:
+        # A file that changed the index and was rolled back (or failed) leaves it stale.
+        if (not done or outcome.status not in ("imported", "unchanged")) and any(
+            index.version != version for index, version in versions
+        ):
+            cache.drop()
     return outcome
 
 
@@ -299,6 +525,26 @@ class _null:
 
 class _Deferred(Exception):
     """The file's unit is unknown for now; try again after the other files of the run."""
+
+
+# A province's database outgrows SQLite's default 2 MB page cache: lookups by name, card and
+# member then read pages through the OS on every file. A bigger cache and memory-mapped reads
+# (per connection; nothing about the file changes) keep them in memory.
+SQLITE_CACHE_KB = 64 * 1024
+SQLITE_MMAP_BYTES = 512 * 1024 * 1024
+SQLITE_CHECKPOINT_PAGES = 10_000  # checkpoint (and sync) the WAL every ~40 MB, not every 4 MB
+
+
+def _tune_sqlite(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    info = conn.connection.info
+    if info.get("tcxd_import_tuned"):
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+    conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+    info["tcxd_import_tuned"] = True
 
 
 def _seen(conn: Connection | None, engine: Engine | None, digest: str) -> bool:
@@ -322,8 +568,9 @@ def _already_imported(conn: Connection, digest: str) -> bool:
 
 
 def _folder_candidates(path: Path) -> list[str]:
-    """Folder names above the file, outermost first (clerks keep a folder per unit)."""
-    parts = list(path.resolve().parent.parts)[-4:]
+    """The three folders above the file, outermost first (clerks keep a folder per district
+    and one per unit inside it; folders higher up are the clerk's own filing, not units)."""
+    parts = list(path.resolve().parent.parts)[-3:]
     return [p for p in parts if p not in ("/", "")]
 
 
@@ -339,6 +586,7 @@ class _FileWriter:
         self.problems: list[str] = []
         self.touched_members: set[int] = set()
         self.batch_id: int | None = None
+        self.renamed: list[tuple] = []
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -383,6 +631,8 @@ class _FileWriter:
             )
         )
         self.outcome.unit = self.index.names.get(units[0]) if units[0] else None
+        for org_id, name, org_type, code in self.renamed:
+            self.index.update(org_id, name, org_type, code)
 
     def _file_unit(self, table, last_try: bool) -> int | None:
         """The unit of a sheet: title rows, then --unit, then folders, then the file name."""
@@ -391,6 +641,7 @@ class _FileWriter:
             candidates.append(self.options.unit)
         candidates += [*_folder_candidates(self.path), self.path.stem]
         unit, tried = self.index.resolve_path(candidates)
+        self.names_tried = tried
         if unit is not None:
             return unit
         if table.kind == "organizations":
@@ -400,7 +651,7 @@ class _FileWriter:
             return None  # rows name their unit
         if not last_try:
             raise _Deferred
-        names = "; ".join(f'"{t}"' for t in tried) or "(không có)"
+        names = _quoted(tried)
         self.problem(
             table.sheet,
             None,
@@ -435,18 +686,19 @@ class _FileWriter:
         return labels.get(field_name, field_name)
 
     # ----------------------------------------------------------------- units of rows
-    def _row_units(self, table, unit: int | None, holding_only: bool) -> pd.Series:
-        """The organisation of each row: its branch column under the file's unit, or the unit."""
+    def _row_units(self, table, unit: int | None, holding_only: bool) -> list[int | None]:
+        """The organisation of each row (by position): its branch column under the file's
+        unit, or the unit."""
         rows = table.rows
-        result = pd.Series([unit] * len(rows), index=rows.index, dtype=object)
-        if "branch" in rows.columns:
+        result: list[int | None] = [unit] * len(rows)
+        source_rows = rows["source_row"].tolist()
+        has_branch = "branch" in rows.columns
+        if has_branch:
             cache: dict[str, int | None] = {}
-            for position, value in rows["branch"].items():
-                if (
-                    value is None
-                    or (isinstance(value, float) and pd.isna(value))
-                    or not str(value).strip()
-                ):
+            branches = rows["branch"].tolist()
+            has_branch = any(not _missing(value) for value in branches)
+            for position, value in enumerate(branches):
+                if _missing(value) or not str(value).strip():
                     continue
                 name = str(value)
                 if name not in cache:
@@ -456,14 +708,13 @@ class _FileWriter:
                     where = self.index.names.get(unit, "tỉnh") if unit else "tỉnh"
                     self.problem(
                         table.sheet,
-                        rows.at[position, "source_row"],
+                        source_rows[position],
                         self._column_label(table, "branch"),
                         name,
                         f'không khớp chi bộ / tổ chức nào thuộc "{where}".',
                     )
-                result.at[position] = found
+                result[position] = found
         if holding_only:
-            has_branch = "branch" in rows.columns and rows["branch"].notna().any()
             if not has_branch:
                 if unit is not None and self.index.types.get(unit) not in MEMBER_HOLDING_TYPES:
                     self.problem(
@@ -471,23 +722,28 @@ class _FileWriter:
                         None,
                         None,
                         None,
-                        f'tệp thuộc "{self.index.names[unit]}", là đảng bộ chứ không phải chi bộ: '
-                        'cần cột "Chi bộ" ghi chi bộ sinh hoạt của từng đảng viên.',
+                        f'tệp thuộc "{self.index.names[unit]}", là đảng bộ chứ không phải chi '
+                        "bộ, và không tên nào ở tiêu đề, thư mục, tên tệp khớp một chi bộ của "
+                        f"đảng bộ này (đã thử: {_quoted(getattr(self, 'names_tried', []))}). Hãy "
+                        'ghi đúng tên chi bộ ở tiêu đề, hoặc thêm cột "Chi bộ" cho từng đảng viên.',
                     )
                 return result
-            for position, org in result.items():
+            types = self.index.types
+            for position, org in enumerate(result):
+                if org is not None and types.get(org) in MEMBER_HOLDING_TYPES:
+                    continue
                 if org is None:
                     self.problem(
                         table.sheet,
-                        rows.at[position, "source_row"],
+                        source_rows[position],
                         self._column_label(table, "branch"),
                         None,
                         "thiếu tên chi bộ sinh hoạt.",
                     )
-                elif self.index.types.get(org) not in MEMBER_HOLDING_TYPES:
+                else:
                     self.problem(
                         table.sheet,
-                        rows.at[position, "source_row"],
+                        source_rows[position],
                         self._column_label(table, "branch"),
                         self.index.names[org],
                         "là đảng bộ, không phải chi bộ: cần tên chi bộ sinh hoạt.",
@@ -540,60 +796,91 @@ class _FileWriter:
         return self.index.find(name, unit, exact=True) or self.index.find(name, None, exact=True)
 
     def _find_branch(self, name: str, unit: int | None) -> int | None:
-        found = self.index.find(name, unit, exact=True)
-        if found is None and not fold(name).startswith(("chi bo", "dang bo")):
-            found = self.index.find(f"Chi bộ {name}", unit, exact=True)
-        return found
+        for candidate in _spellings(name):
+            found = self.index.find(candidate, unit, exact=True)
+            if found is None and not fold(candidate).startswith(("chi bo", "dang bo")):
+                found = self.index.find(f"Chi bộ {candidate}", unit, exact=True)
+            if found is not None:
+                return found
+        return None
 
     # ----------------------------------------------------------------- members
-    def _resolve_members(self, rows: pd.DataFrame, orgs: pd.Series) -> pd.Series:
-        """Member id per row (None = new): card number, then CCCD, then name + birth date."""
+    def _resolve_members(self, rows: pd.DataFrame, orgs: list) -> list[int | None]:
+        """Member id per row position (None = new): card number, then CCCD, then name + birth
+        date (+ chi bộ when namesakes share a birth date). One query per identity kind."""
         member = Member.__table__
-        ids = pd.Series([None] * len(rows), index=rows.index, dtype=object)
+        ids: list[int | None] = [None] * len(rows)
         for column in ("card_number", "citizen_id"):
             if column not in rows.columns:
                 continue
-            wanted = rows[column].dropna()
-            wanted = wanted[wanted.astype(str).str.len() > 0]
-            if wanted.empty:
+            values = rows[column].tolist()
+            wanted = {str(v) for v in values if not _missing(v)} - {""}
+            if not wanted:
                 continue
             found: dict[str, int] = {}
-            for chunk in _chunks(sorted(set(wanted.astype(str)))):
+            for chunk in _chunks(sorted(wanted)):
                 for value, member_id in self.conn.execute(
                     select(member.c[column], member.c.id).where(member.c[column].in_(chunk))
                 ):
                     found[value] = member_id
-            missing = ids.isna()
-            ids[missing] = rows.loc[missing, column].map(
-                lambda v, f=found: f.get(str(v)) if v is not None and v == v else None
-            )
-        missing = ids.isna()
-        if missing.any():
-            keys = rows.loc[missing, "full_name"].map(lambda v: key(str(v)))
-            found_by_name: dict[tuple, list[int]] = {}
-            for chunk in _chunks(sorted(set(keys))):
-                for name_key, birth_date, birth_year, member_id in self.conn.execute(
+            for position, value in enumerate(values):
+                if ids[position] is None and not _missing(value):
+                    ids[position] = found.get(str(value))
+        missing = [position for position, found in enumerate(ids) if found is None]
+        if missing:
+            names = rows["full_name"].tolist()
+            births = rows["birth_date"].tolist() if "birth_date" in rows.columns else None
+            years = rows["birth_year"].tolist() if "birth_year" in rows.columns else None
+            keys = {position: key(str(names[position])) for position in missing}
+            # A stored member matches a row only when its birth key equals the row's: its birth
+            # date is one of the rows' dates, or it has none (then its birth year decides). The
+            # common names of a province have thousands of namesakes: only those are fetched.
+            birth_keys = {
+                position: _birth_key(
+                    births[position] if births is not None else None,
+                    years[position] if years is not None else None,
+                )
+                for position in missing
+            }
+            dates = sorted({date.fromisoformat(k) for k in birth_keys.values() if len(k) == 10})
+            born = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
+            if len(dates) > 2000:
+                born = true()  # (a huge file: fetch every namesake rather than bind more)
+            found_by_name: dict[tuple, list[tuple]] = {}
+            for chunk in _chunks(sorted(set(keys.values()))):
+                for name_key, birth_date, birth_year, member_id, card, cccd in self.conn.execute(
                     select(
-                        member.c.name_key, member.c.birth_date, member.c.birth_year, member.c.id
-                    ).where(member.c.name_key.in_(chunk))
+                        member.c.name_key,
+                        member.c.birth_date,
+                        member.c.birth_year,
+                        member.c.id,
+                        member.c.card_number,
+                        member.c.citizen_id,
+                    ).where(member.c.name_key.in_(chunk), born)
                 ):
                     found_by_name.setdefault(
                         (name_key, _birth_key(birth_date, birth_year)), []
-                    ).append(member_id)
-            for position in rows.index[missing]:
-                row = rows.loc[position]
-                candidates = found_by_name.get(
-                    (
-                        key(str(row["full_name"])),
-                        _birth_key(row.get("birth_date"), row.get("birth_year")),
+                    ).append((member_id, card, cccd))
+            if not found_by_name:
+                return ids
+            cards = _column_values(rows, "card_number")
+            cccds = _column_values(rows, "citizen_id")
+            for position in missing:
+                # A namesake born the same day whose card or CCCD differs is another person.
+                candidates = [
+                    member_id
+                    for member_id, card, cccd in found_by_name.get(
+                        (keys[position], birth_keys[position]), []
                     )
-                )
+                    if not _conflicts(card, cards[position])
+                    and not _conflicts(cccd, cccds[position])
+                ]
                 if candidates and len(candidates) == 1:
-                    ids.at[position] = candidates[0]
+                    ids[position] = candidates[0]
                 elif candidates:
                     # Same name and birth date: the chi bộ decides (spec: "(+ chi bộ)").
-                    here = self._members_in_org(candidates, orgs.at[position])
-                    ids.at[position] = here[0] if len(here) == 1 else None
+                    here = self._members_in_org(candidates, orgs[position])
+                    ids[position] = here[0] if len(here) == 1 else None
         return ids
 
     def _members_in_org(self, member_ids: list[int], org_id) -> list[int]:
@@ -608,76 +895,115 @@ class _FileWriter:
         )
         return [r[0] for r in rows]
 
-    def _member_values(self, row: pd.Series) -> dict:
-        values = {}
-        for column in MEMBER_ATTRIBUTES:
-            if column in row.index:
-                value = row[column]
+    @staticmethod
+    def _member_records(rows: pd.DataFrame, positions: list[int]) -> list[dict]:
+        """The member attributes of these row positions (None / NaN left out), name cleaned."""
+        columns = [c for c in MEMBER_ATTRIBUTES if c in rows.columns]
+        data = [(c, rows[c].tolist()) for c in columns]
+        extras = rows["extra"].tolist() if "extra" in rows.columns else None
+        records = []
+        for position in positions:
+            values = {}
+            for column, cells in data:
+                value = cells[position]
                 if value is not None and value == value:  # not NaN
                     values[column] = value.item() if hasattr(value, "item") else value
-        if "birth_date" in values and isinstance(values["birth_date"], date):
-            values.setdefault("birth_year", values["birth_date"].year)
-        name = clean(str(values.get("full_name", "")))
-        values["full_name"] = name
-        values["name_key"] = key(name)
-        if "extra" in row.index and isinstance(row["extra"], dict) and row["extra"]:
-            values["extra"] = row["extra"]
-        return values
+            birth_date = values.get("birth_date")
+            if birth_date is not None and isinstance(birth_date, date):
+                values.setdefault("birth_year", birth_date.year)
+            name = clean(str(values.get("full_name", "")))
+            values["full_name"] = name
+            values["name_key"] = key(name)
+            if extras is not None:
+                extra = extras[position]
+                if isinstance(extra, dict) and extra:
+                    values["extra"] = extra
+            records.append(values)
+        return records
 
     def _upsert_members(
-        self, table, orgs: pd.Series, as_of: date | None, attributes_authoritative: bool
-    ) -> pd.Series:
-        """Insert new members, update attributes from a roster not older than the last one."""
+        self,
+        table,
+        orgs: list,
+        as_of: date | None,
+        attributes_authoritative: bool,
+        touches_history: bool = True,
+    ) -> list[int]:
+        """Insert new members, update attributes from a roster not older than the last one.
+        `touches_history`: the file's rows bear on the members' spells (rosters, changes)."""
         rows = table.rows
         ids = self._resolve_members(rows, orgs)
-        member = Member.__table__
-        new_rows, new_positions = [], []
-        for position in rows.index[ids.isna()]:
-            values = self._member_values(rows.loc[position])
-            values.update(
-                batch_id=self.batch_id,
-                source_sheet=table.sheet,
-                source_row=int(rows.at[position, "source_row"]),
-                attributes_as_of=as_of,
-            )
-            new_rows.append(values)
-            new_positions.append(position)
-        if new_rows:
+        new_positions = [position for position, found in enumerate(ids) if found is None]
+        if new_positions:
+            source_rows = rows["source_row"].tolist()
+            new_rows = self._member_records(rows, new_positions)
+            for position, values in zip(new_positions, new_rows, strict=True):
+                values.update(
+                    batch_id=self.batch_id,
+                    source_sheet=table.sheet,
+                    source_row=int(source_rows[position]),
+                    attributes_as_of=as_of,
+                )
             columns = sorted({c for r in new_rows for c in r})
-            normalized = [{c: r.get(c, _default(c)) for c in columns} for r in new_rows]
-            inserted = (
+            defaults = {c: _default(c) for c in columns}
+            normalized = [{**defaults, **r} for r in new_rows]
+            inserted = self._insert_members(normalized)
+            for position, member_id in zip(new_positions, inserted, strict=True):
+                ids[position] = member_id
+            self.outcome.rows_new += len(inserted)
+        new = set(new_positions)
+        known = [position for position in range(len(ids)) if position not in new]
+        if attributes_authoritative and known:
+            self._update_members(table, known, ids, as_of)
+        elif known:
+            self.outcome.rows_unchanged += len(known)
+        if touches_history:
+            self.touched_members.update(int(i) for i in ids)
+        return ids  # type: ignore[return-value]
+
+    def _insert_members(self, records: list[dict]) -> list[int]:
+        """Insert new members; their ids in the order of `records` (all of one sheet)."""
+        member = Member.__table__
+        rows = {r["source_row"] for r in records}
+        if self.conn.dialect.name != "sqlite" or len(rows) != len(records):
+            return (
                 self.conn.execute(
-                    insert(member).returning(member.c.id, sort_by_parameter_order=True), normalized
+                    insert(member).returning(member.c.id, sort_by_parameter_order=True), records
                 )
                 .scalars()
                 .all()
             )
-            ids[new_positions] = inserted
-            self.outcome.rows_new += len(inserted)
-        known = rows.index[~rows.index.isin(new_positions)]
-        if attributes_authoritative and len(known):
-            self._update_members(table, rows.loc[known], ids[known], as_of)
-        elif len(known):
-            self.outcome.rows_unchanged += len(known)
-        self.touched_members.update(int(i) for i in ids)
-        return ids
+        # SQLite: one executemany, then the new ids by (sheet, row): this transaction holds
+        # the write lock, so the rows above the highest id before are exactly these.
+        before = self.conn.execute(select(func.max(member.c.id))).scalar() or 0
+        history.bulk_insert(self.conn, member, records)
+        found = {
+            (sheet, row): member_id
+            for member_id, sheet, row in self.conn.execute(
+                select(member.c.id, member.c.source_sheet, member.c.source_row).where(
+                    member.c.id > before
+                )
+            )
+        }
+        return [found[(r["source_sheet"], r["source_row"])] for r in records]
 
-    def _update_members(self, table, rows: pd.DataFrame, ids: pd.Series, as_of) -> None:
+    def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
         current = {}
-        for chunk in _chunks(sorted(set(int(i) for i in ids))):
+        for chunk in _chunks(sorted({int(ids[p]) for p in known})):
             for record in self.conn.execute(
                 select(member).where(member.c.id.in_(chunk))
             ).mappings():
                 current[record["id"]] = record
         updates = []
-        for position, member_id in ids.items():
-            record = current[int(member_id)]
+        records = self._member_records(table.rows, known)
+        for position, values in zip(known, records, strict=True):
+            member_id = int(ids[position])
+            record = current[member_id]
             stored_as_of = _to_date(record["attributes_as_of"])
             if stored_as_of and as_of and as_of < stored_as_of:
                 self.outcome.rows_unchanged += 1  # an older roster: the newest wins
                 continue
-            values = self._member_values(rows.loc[position])
             changed = {
                 c: v
                 for c, v in values.items()
@@ -685,7 +1011,7 @@ class _FileWriter:
             }
             if changed:
                 changed["name_key"] = values["name_key"]
-                updates.append({"_id": int(member_id), **changed, "attributes_as_of": as_of})
+                updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
             else:
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
@@ -721,33 +1047,40 @@ class _FileWriter:
             .where(entry.c.org_id.in_(unit_ids), entry.c.as_of == as_of)
             .where(entry.c.batch_id != self.batch_id)
         )
-        self.conn.execute(
-            insert(entry),
+        history.bulk_insert(
+            self.conn,
+            entry,
             [
                 {
                     "batch_id": self.batch_id,
-                    "member_id": int(ids[p]),
-                    "org_id": int(orgs[p]),
+                    "member_id": int(member_id),
+                    "org_id": int(org),
                     "unit_id": unit,
                     "as_of": as_of,
                     "source_sheet": table.sheet,
-                    "source_row": int(table.rows.at[p, "source_row"]),
+                    "source_row": int(source_row),
                 }
-                for p in table.rows.index
+                for member_id, org, source_row in zip(
+                    ids, orgs, table.rows["source_row"].tolist(), strict=True
+                )
             ],
         )
 
     def _check_duplicates(self, table, orgs) -> None:
         """The same person twice in one file is an error naming both rows."""
         rows = table.rows
+        source_rows = rows["source_row"].tolist()
         for column in ("card_number", "citizen_id"):
             if column not in rows.columns:
                 continue
-            values = rows[column].dropna().astype(str)
-            values = values[values.str.len() > 0]
-            for value, positions in values.groupby(values).groups.items():
+            groups: dict[str, list[int]] = {}
+            for position, value in enumerate(rows[column].tolist()):
+                if not _missing(value) and len(str(value)) > 0:
+                    groups.setdefault(str(value), []).append(position)
+            for value in sorted(groups):
+                positions = groups[value]
                 if len(positions) > 1:
-                    numbers = [int(rows.at[p, "source_row"]) for p in positions]
+                    numbers = [int(source_rows[p]) for p in positions]
                     self.problem(
                         table.sheet,
                         numbers[1],
@@ -761,11 +1094,13 @@ class _FileWriter:
         orgs = self._row_units(table, unit, holding_only=False)
         if self.problems:
             return
-        for position, org in orgs.items():
+        rows = table.rows
+        source_rows = rows["source_row"].tolist()
+        for position, org in enumerate(orgs):
             if org is None:
                 self.problem(
                     table.sheet,
-                    table.rows.at[position, "source_row"],
+                    source_rows[position],
                     self._column_label(table, "branch"),
                     None,
                     "không xác định được chi bộ của biến động.",
@@ -783,29 +1118,32 @@ class _FileWriter:
             ):
                 existing.add((member_id, kind, _to_date(on), org_id))
         new_events = []
-        rows = table.rows
-        for position in rows.index:
+        kinds, dates = rows["change"].tolist(), rows["date"].tolist()
+        extra = {
+            column: rows[column].tolist() if column in rows.columns else None
+            for column in ("scope", "place", "decision")
+        }
+        for position in range(len(rows)):
             values = {
                 "member_id": int(ids[position]),
-                "kind": rows.at[position, "change"],
-                "event_on": rows.at[position, "date"],
+                "kind": kinds[position],
+                "event_on": dates[position],
                 "org_id": int(orgs[position]),
             }
             identity = (values["member_id"], values["kind"], values["event_on"], values["org_id"])
             if identity in existing:
                 continue  # the same event from another copy of the file
             existing.add(identity)
-            for column in ("scope", "place", "decision"):
-                value = rows.at[position, column] if column in rows.columns else None
+            for column, cells in extra.items():
+                value = cells[position] if cells is not None else None
                 values[column] = None if value is None or value != value else value
             values.update(
                 batch_id=self.batch_id,
                 source_sheet=table.sheet,
-                source_row=int(rows.at[position, "source_row"]),
+                source_row=int(source_rows[position]),
             )
             new_events.append(values)
-        if new_events:
-            self.conn.execute(insert(event), new_events)
+        history.bulk_insert(self.conn, event, new_events)
         self._apply_status_events(new_events)
 
     def _apply_status_events(self, events: list[dict]) -> None:
@@ -859,7 +1197,10 @@ class _FileWriter:
         self._check_duplicates(table, orgs)
         if self.problems:
             return
-        ids = self._upsert_members(table, orgs, None, attributes_authoritative=False)
+        # Evaluations do not bear on membership history: their members' spells stay as they are.
+        ids = self._upsert_members(
+            table, orgs, None, attributes_authoritative=False, touches_history=False
+        )
         columns = (
             "score",
             "general_score",
@@ -872,9 +1213,13 @@ class _FileWriter:
             *CONDITION_COLUMNS,
         )
         rows = table.rows
+        data = [
+            (c, [_plain_fast(v) for v in rows[c].tolist()]) for c in columns if c in rows.columns
+        ]
+        source_rows = rows["source_row"].tolist()
         records = []
-        for position in rows.index:
-            values = {c: _plain(rows.at[position, c]) for c in columns if c in rows.columns}
+        for position in range(len(rows)):
+            values = {c: cells[position] for c, cells in data}
             values["exemplary"] = bool(values.get("exemplary") or False)
             org = orgs[position]
             values.update(
@@ -884,7 +1229,7 @@ class _FileWriter:
                 org_id=int(org) if org is not None else None,
                 batch_id=self.batch_id,
                 source_sheet=table.sheet,
-                source_row=int(rows.at[position, "source_row"]),
+                source_row=int(source_rows[position]),
             )
             records.append(values)
         self._replace_evaluations(MemberEvaluation.__table__, "member_id", records, year, quarter)
@@ -965,7 +1310,7 @@ class _FileWriter:
                 )
             )
         for group in _group_by_columns(records):
-            self.conn.execute(insert(table), group)
+            history.bulk_insert(self.conn, table, group)
         updated = sum(1 for r in records if r[id_column] in existing)
         self.outcome.rows_updated += updated
         if id_column == "org_id":
@@ -1048,6 +1393,11 @@ class _FileWriter:
         self.conn.execute(
             update(organization).where(organization.c.id == existing).values(**changed)
         )
+        # The index learns the new name, type and code after the file (as a fresh load for the
+        # next file would): rows later in this file see the organisation as it was.
+        self.renamed.append(
+            (existing, changed["name"], changed.get("org_type"), changed.get("code"))
+        )
         if self.index.parent.get(existing) != parent:
             moved_on = _plain(row.get("moved_on")) or change_date
             link = OrganizationParent.__table__
@@ -1067,6 +1417,31 @@ class _FileWriter:
 # --------------------------------------------------------------------------- small helpers
 
 
+def _quoted(names: list[str]) -> str:
+    return "; ".join(f'"{name}"' for name in names) or "(không có)"
+
+
+def _column_values(rows: pd.DataFrame, column: str) -> list:
+    return rows[column].tolist() if column in rows.columns else [None] * len(rows)
+
+
+def _conflicts(stored, given) -> bool:
+    """Two identifiers that are both known and differ."""
+    return not _missing(stored) and not _missing(given) and str(stored) != str(given)
+
+
+def _spellings(name: str) -> list[str]:
+    """A name as written, then as TCVN3 or VNI text would read: a column holding nothing but
+    "Chi bé 1" is too short for the reader to tell it is TCVN3 for "Chi bộ 1"."""
+    readings = [name]
+    if not name.isascii():
+        for encoding in ("tcvn3", "vni"):
+            decoded = decode(name, encoding)
+            if decoded not in readings:
+                readings.append(decoded)
+    return readings
+
+
 def _chunks(values: list, size: int = 900) -> Iterator[list]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -1082,6 +1457,27 @@ def _plain(value):
     except (TypeError, ValueError):
         pass
     return value.item() if hasattr(value, "item") else value
+
+
+_SIMPLE = (str, int, float, bool, date)
+
+
+def _plain_fast(value):
+    """`_plain` for the Python values of `Series.tolist()` (the common cases without pandas)."""
+    if value is None:
+        return None
+    if type(value) in _SIMPLE or isinstance(value, date):
+        return None if value != value else value
+    return _plain(value)
+
+
+def _missing(value) -> bool:
+    """None, NaN or NA (a missing cell)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return value is pd.NA or value is pd.NaT
 
 
 def _to_date(value) -> date | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Connection, text
 
@@ -18,6 +19,18 @@ from tcxd.text import fold, key
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
 MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
+LOAD_QUERY = text(
+    """
+    SELECT o.id, o.name, o.org_type, o.code, p.parent_id
+    FROM organization o
+    LEFT JOIN organization_parent p ON p.org_id = o.id AND p.valid_to IS NULL
+    """
+)
+# Organisations are never deleted and a move always adds a parent link: the highest ids of the
+# two tables change whenever the tree does (renames aside, which only tcxd's own import makes).
+SIGNATURE_QUERY = text(
+    "SELECT (SELECT MAX(id) FROM organization), (SELECT MAX(id) FROM organization_parent)"
+)
 
 
 # A committee and the organisation it leads are named alike in titles: "ĐẢNG ỦY XÃ X" is the
@@ -31,6 +44,7 @@ _COMMITTEE_WORDS_ACCENTED = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def folded_words(value: str) -> str:
     """Folded text with punctuation turned into spaces, padded for word-boundary search."""
     words = " " + re.sub(r"[^a-z0-9]+", " ", fold(_LEADING_NUMBER.sub("", value))).strip() + " "
@@ -60,6 +74,7 @@ _OLD_STYLE = {
 _OLD_STYLE_RE = re.compile("|".join(_OLD_STYLE))
 
 
+@lru_cache(maxsize=1 << 16)
 def accented_words(value: str) -> str:
     """Like `folded_words` but keeping diacritics: "xóm Thành" and "xóm Thạnh" stay apart."""
     text = _OLD_STYLE_RE.sub(lambda m: _OLD_STYLE[m.group(0)], key(_LEADING_NUMBER.sub("", value)))
@@ -71,7 +86,12 @@ def accented_words(value: str) -> str:
 
 @dataclass
 class OrgIndex:
-    """Every organisation with its current parent, for name resolution during an import."""
+    """Every organisation with its current parent, for name resolution during an import.
+
+    Names are also indexed by their word forms (`_by_words`, `_by_accented`), so that `find`
+    looks names up instead of scanning every organisation: an import keeps one index for the
+    whole run and updates it in place (`add`, `move`, `update`); `version` counts the changes.
+    """
 
     names: dict[int, str] = field(default_factory=dict)
     types: dict[int, str] = field(default_factory=dict)
@@ -80,21 +100,16 @@ class OrgIndex:
     codes: dict[str, int] = field(default_factory=dict)
     _words: dict[int, str] = field(default_factory=dict)
     _accented: dict[int, str] = field(default_factory=dict)
+    _by_words: dict[str, set[int]] = field(default_factory=dict)
+    _by_accented: dict[str, set[int]] = field(default_factory=dict)
+    _max_words: int = 0
     province_id: int | None = None
+    version: int = 0
 
     @classmethod
     def load(cls, conn: Connection) -> OrgIndex:
         index = cls()
-        rows = conn.execute(
-            text(
-                """
-                SELECT o.id, o.name, o.org_type, o.code, p.parent_id
-                FROM organization o
-                LEFT JOIN organization_parent p ON p.org_id = o.id AND p.valid_to IS NULL
-                """
-            )
-        )
-        for org_id, name, org_type, code, parent_id in rows:
+        for org_id, name, org_type, code, parent_id in conn.execute(LOAD_QUERY):
             index.add(org_id, name, org_type, parent_id, code)
         return index
 
@@ -103,12 +118,44 @@ class OrgIndex:
         self.types[org_id] = org_type
         self.parent[org_id] = parent_id
         self.children.setdefault(parent_id, []).append(org_id)
-        self._words[org_id] = folded_words(name)
-        self._accented[org_id] = accented_words(name)
+        self._index_name(org_id, name)
         if code:
             self.codes[code] = org_id
         if org_type == "province":
             self.province_id = org_id
+        self.version += 1
+
+    def _index_name(self, org_id: int, name: str) -> None:
+        words, accented = folded_words(name), accented_words(name)
+        self._words[org_id] = words
+        self._accented[org_id] = accented
+        self._by_words.setdefault(words, set()).add(org_id)
+        self._by_accented.setdefault(accented, set()).add(org_id)
+        self._max_words = max(self._max_words, len(words.split()), len(accented.split()))
+
+    def _unindex_name(self, org_id: int) -> None:
+        for forms, by in ((self._words, self._by_words), (self._accented, self._by_accented)):
+            old = forms.pop(org_id, None)
+            if old is not None and org_id in by.get(old, ()):
+                by[old].discard(org_id)
+                if not by[old]:
+                    del by[old]
+
+    def update(self, org_id: int, name: str, org_type: str | None, code: str | None) -> None:
+        """The organisation's row was updated: what `load` would now read for it."""
+        if name != self.names.get(org_id):
+            self._unindex_name(org_id)
+            self.names[org_id] = name
+            self._index_name(org_id, name)
+        if org_type is not None:
+            self.types[org_id] = org_type
+            if org_type == "province":
+                self.province_id = org_id
+        if code:
+            for old in [c for c, o in self.codes.items() if o == org_id and c != code]:
+                del self.codes[old]
+            self.codes[code] = org_id
+        self.version += 1
 
     def move(self, org_id: int, new_parent: int) -> None:
         old = self.parent.get(org_id)
@@ -116,6 +163,7 @@ class OrgIndex:
             self.children[old].remove(org_id)
         self.parent[org_id] = new_parent
         self.children.setdefault(new_parent, []).append(org_id)
+        self.version += 1
 
     def levels(self, root: int | None):
         """Organisations under `root` (None = under the province, or the province itself when
@@ -129,12 +177,69 @@ class OrgIndex:
     def descendants(self, root: int | None) -> list[int]:
         return [org for level in self.levels(root) for org in level]
 
+    def generation(self, org_id: int, root: int | None) -> int | None:
+        """1 for a child of `root`, 2 for a grandchild…; None when not under `root`."""
+        node, steps = org_id, 0
+        while steps < 64:
+            node, steps = self.parent.get(node), steps + 1
+            if node == root:
+                return steps
+            if node is None:
+                return None
+        return None
+
+    def _nearest(self, orgs, under: int | None) -> tuple[int, list[int]] | None:
+        """The matches in the nearest generation under `under`: (generation, organisations)."""
+        best, found = None, []
+        for org in orgs:
+            generation = self.generation(org, under)
+            if generation is None:
+                continue
+            if best is None or generation < best:
+                best, found = generation, [org]
+            elif generation == best:
+                found.append(org)
+        return None if best is None else (best, found)
+
     def find(self, candidate: str, under: int | None = None, exact: bool = False) -> int | None:
         """The organisation a text names below `under`, nearest generation first; None when
         nothing matches or the match is ambiguous. A name written with diacritics matches with
         them ("xóm Thành" is not "xóm Thạnh"); one written without (folders, ASCII files)
         matches without. `exact` (for a
-        cell that holds just a name) turns off the search for a name inside a longer text."""
+        cell that holds just a name) turns off the search for a name inside a longer text.
+
+        Within a generation a whole-name match wins over a name inside the text, and among
+        names inside the text the longest wins (word boundaries: a known name is inside the
+        text when its words are consecutive words of the text)."""
+        if not folded_words(candidate).strip():
+            return None
+        if candidate.isascii():
+            words, known, by = folded_words(candidate), self._words, self._by_words
+        else:
+            words, known, by = accented_words(candidate), self._accented, self._by_accented
+        same = self._nearest(by.get(words, ()), under)
+        if exact:
+            if same is None:
+                return None
+            return same[1][0] if len(same[1]) == 1 else None
+        tokens = words.split()
+        inside: set[int] = set()
+        for start in range(len(tokens)):
+            for stop in range(start + 1, min(len(tokens), start + self._max_words) + 1):
+                inside.update(by.get(" " + " ".join(tokens[start:stop]) + " ", ()))
+        near = self._nearest(inside, under)
+        if same is not None and (near is None or same[0] <= near[0]):
+            return same[1][0] if len(same[1]) == 1 else None
+        if near is None:
+            return None
+        longest = max(len(known[o]) for o in near[1])
+        best = [o for o in near[1] if len(known[o]) == longest]
+        return best[0] if len(best) == 1 else None
+
+    # The original scan, kept to check the lookup against (tests, debugging).
+    def find_by_scan(
+        self, candidate: str, under: int | None = None, exact: bool = False
+    ) -> int | None:
         if not folded_words(candidate).strip():
             return None
         if candidate.isascii():
@@ -156,6 +261,12 @@ class OrgIndex:
                     return best[0] if len(best) == 1 else None
         return None
 
+    @staticmethod
+    def signature(conn: Connection) -> tuple:
+        """A cheap fingerprint of the organisation tables: another process changed them when it
+        differs from the one taken when the index was loaded."""
+        return tuple(conn.execute(SIGNATURE_QUERY).one())
+
     def depth(self, org_id: int) -> int:
         steps, node = 0, org_id
         while self.parent.get(node) is not None and steps < 10:
@@ -176,6 +287,8 @@ class OrgIndex:
             found = self.find(str(candidate), unit)
             if found is None and unit is not None:
                 found = self.find(str(candidate), None)
+                if found is not None and self.within(unit, found):
+                    found = None  # a unit above the one found already: nothing new
             if found is not None:
                 unit = found
         return unit, tried

@@ -249,3 +249,16 @@ def test_import_before_init_says_so(tcxd, tmp_path):
     assert result.exit_code == 2
     assert "tcxd init" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_namesakes_born_the_same_day_with_different_cards_are_two_people(tcxd, db_url, province):
+    folder = province / "01. Chi bo thon 1"
+    tcxd("import", roster(folder / "a.xlsx", [AN]), "--db", db_url)
+    namesake = [*AN[:3], "07654321", *AN[4:]]
+    school = roster(province / "02" / "b.xlsx", [namesake], unit="CHI BỘ 1")
+    result = tcxd("import", school, "--unit", "Đảng bộ Trường THCS Phú An", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert query(db_url, "SELECT card_number FROM member ORDER BY card_number") == [
+        ("01234567",),
+        ("07654321",),
+    ]

@@ -52,7 +52,7 @@ def test_a_blank_template_has_no_table_and_the_guide_never_reads_as_one(
     assert reading.sheets == []
     reasons = dict(reading.skipped)
     assert GUIDE_SHEET not in reasons  # the guide is left out without a word
-    assert list(reasons.values())[0].startswith("chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
+    assert next(iter(reasons.values())).startswith("chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
     assert len(reasons) == 1
 
 

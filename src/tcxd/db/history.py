@@ -8,6 +8,7 @@ transfers) for the members an import touched. The rules are in docs/design.md
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -240,23 +241,16 @@ def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
 
 
 def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
-    """Events and roster entries of the given members, as timeline items per member."""
-    first_rosters = {
-        (org, _as_date(as_of))
-        for org, as_of in conn.execute(
-            text("SELECT org_id, MIN(as_of) FROM roster_entry GROUP BY org_id")
-        )
-    }
-    roster_dates: dict[int, list[date]] = {}
-    for org, as_of in conn.execute(
-        text("SELECT DISTINCT org_id, as_of FROM roster_entry ORDER BY org_id, as_of")
-    ):
-        roster_dates.setdefault(org, []).append(_as_date(as_of))
+    """Events and roster entries of the given members, as timeline items per member.
+
+    Roster dates (first roster of a unit, the unit's roster before this one) are read only for
+    the units these members were listed in, not for the whole roster table."""
     items: dict[int, list[_Item]] = {m: [] for m in member_ids}
     admitted: dict[int, date | None] = {}
     ev = MembershipEvent.__table__
     ro = RosterEntry.__table__
     me = Member.__table__
+    entries = []
     for chunk in _chunks(member_ids):
         for row in conn.execute(select(ev).where(ev.c.member_id.in_(chunk))):
             effect = _EFFECTS.get(row.kind)
@@ -266,21 +260,89 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
                 _Item(_as_date(row.event_on), _ORDER[effect], row.kind, row.org_id, row.scope,
                       row.id, row.batch_id, row.source_sheet, row.source_row)
             )  # fmt: skip
-        for row in conn.execute(select(ro).where(ro.c.member_id.in_(chunk))):
-            as_of = _as_date(row.as_of)
-            dates = roster_dates.get(row.org_id, [])
-            earlier = [d for d in dates if d < as_of]
-            items[row.member_id].append(
-                _Item(as_of, _ORDER["roster"], "roster", row.org_id, None, None, row.batch_id,
-                      row.source_sheet, row.source_row,
-                      first_roster=(row.org_id, as_of) in first_rosters,
-                      previous_roster_on=earlier[-1] if earlier else None)
-            )  # fmt: skip
+        entries.extend(
+            conn.execute(
+                select(
+                    ro.c.member_id, ro.c.org_id, ro.c.as_of, ro.c.batch_id, ro.c.source_sheet,
+                    ro.c.source_row,
+                ).where(ro.c.member_id.in_(chunk)).order_by(ro.c.id)
+            )
+        )  # fmt: skip
         for member_id, admitted_on in conn.execute(
             select(me.c.id, me.c.admitted_on).where(me.c.id.in_(chunk))
         ):
             admitted[member_id] = _as_date(admitted_on)
+    roster_dates: dict[int, list[date]] = {}
+    for chunk in _chunks(sorted({entry.org_id for entry in entries})):
+        for org, as_of in conn.execute(
+            select(ro.c.org_id, ro.c.as_of).where(ro.c.org_id.in_(chunk)).distinct()
+        ):
+            roster_dates.setdefault(org, []).append(_as_date(as_of))
+    for dates in roster_dates.values():
+        dates.sort()
+    for member_id, org_id, as_of, batch_id, sheet, source_row in entries:
+        as_of = _as_date(as_of)
+        dates = roster_dates.get(org_id, [])
+        before = bisect_left(dates, as_of)
+        items[member_id].append(
+            _Item(as_of, _ORDER["roster"], "roster", org_id, None, None, batch_id, sheet,
+                  source_row, first_roster=bool(dates) and dates[0] == as_of,
+                  previous_roster_on=dates[before - 1] if before else None)
+        )  # fmt: skip
     return items, admitted
+
+
+def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
+    """`conn.execute(insert(table), records)` for records with one same set of keys.
+
+    On SQLite the rows go straight to the driver's executemany, each value passed through the
+    bind processor of its column type and the columns left out given their Python defaults,
+    as SQLAlchemy would: the same rows, without its per-row statement machinery (most of the
+    cost of a bulk insert of a few hundred rows). Other databases take the Core path."""
+    if not records:
+        return
+    dialect = conn.dialect
+    keys = list(records[0])
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        conn.execute(insert(table), records)
+        return
+    given = set(keys)
+    missing = []
+    for column in table.columns:
+        if column.key in given or column.primary_key:
+            continue
+        default = column.default
+        if default is None:
+            continue
+        if getattr(default, "is_scalar", False):
+            missing.append((column, False, default.arg))
+        elif getattr(default, "is_callable", False):
+            missing.append((column, True, default.arg))
+        else:  # a SQL expression or sequence: let SQLAlchemy do it
+            conn.execute(insert(table), records)
+            return
+    columns = [table.c[k] for k in keys] + [column for column, _, _ in missing]
+    processors = [column.type._cached_bind_processor(dialect) for column in columns]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    rows = []
+    for record in records:
+        if record.keys() != given:
+            conn.execute(insert(table), records)  # (mixed key sets: SQLAlchemy decides)
+            return
+        values = [record[k] for k in keys]
+        for _column, call, arg in missing:
+            values.append(arg(None) if call else arg)
+        rows.append(
+            tuple(
+                value if processor is None else processor(value)
+                for value, processor in zip(values, processors, strict=True)
+            )
+        )
+    conn.exec_driver_sql(sql, rows)
 
 
 def _as_date(value) -> date | None:
@@ -307,10 +369,8 @@ def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
     for chunk in _chunks(member_ids):
         conn.execute(delete(ms).where(ms.c.member_id.in_(chunk)))
         conn.execute(delete(hn).where(hn.c.member_id.in_(chunk)))
-    if spell_rows:
-        conn.execute(insert(ms), spell_rows)
-    if note_rows:
-        conn.execute(insert(hn), note_rows)
+    bulk_insert(conn, ms, spell_rows)
+    bulk_insert(conn, hn, note_rows)
     return len(spell_rows)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from tcxd.reading import headers
 from tcxd.reading.values import is_empty, repair_texts
-from tcxd.text import clean, strip_accents
+from tcxd.text import clean, fold, strip_accents
 
 HEADER_SCAN = 40
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -54,13 +54,22 @@ def text_of(value: Any) -> str:
     return clean(value) if isinstance(value, str) else ""
 
 
+_ALIGNED: dict[str, str] = {}
+
+
+def _aligned_char(char: str) -> str:
+    folded = strip_accents(char).lower()
+    folded = folded if len(folded) == 1 else char.lower()[:1] or " "
+    _ALIGNED[char] = folded
+    return folded
+
+
 def aligned_fold(text: str) -> str:
     """Lower-case, without diacritics, one character per character of `text` (for slicing)."""
-    out = []
-    for char in text:
-        folded = strip_accents(char).lower()
-        out.append(folded if len(folded) == 1 else char.lower()[:1] or " ")
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    aligned = _ALIGNED
+    return "".join([aligned.get(char) or _aligned_char(char) for char in text])
 
 
 # ---------------------------------------------------------------- header
@@ -108,12 +117,30 @@ def _repaired_texts(scan: list[list[Any]]) -> list[list[str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _header_token(text: str) -> str | None:
-    field_name = headers.field_of(text)
-    if field_name is not None:
-        return field_name
-    group = headers.group_of(text)
-    return f"group:{group}" if group else None
+    """`headers.field_of(text)`, else "group:" + `headers.group_of(text)`, else None: the same
+    lookups, with the header key, the diacritics test and the folded keys computed once."""
+    if not text:
+        return None
+    book = headers.catalog()
+    variants = headers._variants(text)
+    folds: list[str] | None = None
+    for exact, folded, prefix in (
+        (book.exact, book.folded, ""),
+        (book.group_exact, book.group_folded, "group:"),
+    ):
+        for variant in variants:
+            if variant in exact:
+                return prefix + exact[variant]
+        if folds is None:
+            plain = text.isascii() or not headers.has_diacritics(text)
+            folds = [fold(variant) for variant in variants] if plain else []
+        for folded_variant in folds:
+            names = folded.get(folded_variant)
+            if names and len(names) == 1:
+                return prefix + next(iter(names))
+    return None
 
 
 def _merges_in_row(merged: list, row: int) -> list[tuple[int, int, int, int]]:
@@ -313,7 +340,7 @@ def find_body(
                 if heading:  # "I. CHI BỘ 1" written in the STT column
                     section = heading
             continue
-        if _signature_like(row, filled):
+        if _signature_like(row, filled) and not _holds_a_key(row, filled, key_set):
             signature = index
             break
         if _is_totals(row, filled):
@@ -339,6 +366,12 @@ def _fold_repaired(text: str) -> str:
     from tcxd.encodings import repair_text
 
     return aligned_fold(clean(repair_text(text)))
+
+
+def _holds_a_key(row: list[Any], filled: list[int], key_columns: set[int]) -> bool:
+    """A name in the name column makes a data row, even when another of its cells reads like the
+    place-date line ("ngày 05 tháng 3 năm 1980" as a birth date)."""
+    return any(column in key_columns and not _signature_like(row, [column]) for column in filled)
 
 
 def _signature_like(row: list[Any], filled: list[int]) -> bool:

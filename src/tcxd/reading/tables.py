@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tcxd.encodings import decode
@@ -454,8 +455,8 @@ class _Builder:
             if column is None:
                 column = _empty_column(name, kind, count)
             out[name] = _typed(column, name, kind)
-        out["source_row"] = pd.array(self.excel_rows, dtype="int64")
-        out["extra"] = self._extra(count)
+        out["source_row"] = np.array(self.excel_rows, dtype="int64")
+        out["extra"] = _objects(self._extra(count))
         return pd.DataFrame(out)
 
     def _extra(self, count: int) -> list[dict[str, str] | None]:
@@ -475,14 +476,26 @@ def _empty_column(name: str, kind: str, count: int) -> list[Any]:
     return [None] * count
 
 
+def _objects(column: list[Any]) -> np.ndarray:
+    """A 1-D object array of exactly these values (numpy would nest lists, widen tuples)."""
+    array = np.empty(len(column), dtype=object)
+    try:
+        array[:] = column
+    except ValueError:  # sequences as values
+        for position, value in enumerate(column):
+            array[position] = value
+    return array
+
+
 def _typed(column: list[Any], name: str, kind: str) -> Any:
+    # numpy arrays, not pandas extension arrays: the same frame, built several times faster
     if name in ("birth_year_only", "youth_union", "exempt", "exemplary"):
-        return pd.array([bool(value) for value in column], dtype=bool)
+        return np.array([bool(value) for value in column], dtype=bool)
     if kind in ("number", "percent"):
-        return pd.array([math.nan if value is None else value for value in column], dtype="float64")
+        return np.array([math.nan if value is None else value for value in column], dtype="float64")
     if kind == "bool":
         return pd.array(column, dtype="boolean")
-    return pd.array(column, dtype=object)
+    return _objects(column)
 
 
 # ---------------------------------------------------------------- required fields

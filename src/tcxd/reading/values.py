@@ -93,6 +93,8 @@ def repair_texts(values: list[str | None]) -> list[str | None]:
     repair = _repair()
     if repair is None or not any(value for value in values):
         return values
+    if all(value is None or value.isascii() for value in values):
+        return values  # ASCII is never legacy text: repair would give it back unchanged
     # Repaired over the distinct values of the column (a roster repeats "Kinh", "Chi bộ 1"…):
     # the same answer per value, the column's votes pooled over distinct spellings.
     distinct = list(dict.fromkeys(value for value in values if value))
@@ -169,6 +171,12 @@ def parse_date_text(text: str) -> tuple[str, Any]:
         return serial_date(float(value))
     if _MONTH_YEAR.match(folded):
         return "error", f"thiếu ngày ({DATE_EXAMPLE})"
+    if not value.isascii():  # "ngµy 05 th¸ng 3 n¨m 1980": words typed with a TCVN3/VNI font
+        from tcxd.encodings import repair_text
+
+        repaired = repair_text(value)
+        if repaired != value:
+            return parse_date_text(repaired)
     return "error", f"không phải ngày hợp lệ ({DATE_EXAMPLE})"
 
 

@@ -4,6 +4,7 @@ workbook is laid out from its slice."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,8 +82,6 @@ def build_reports(
     fmt: str = "xlsx",
     on_unit: Callable[[str, int, int], None] | None = None,
 ) -> ReportRun:
-    from tcxd.reports.workbook import write_json_twin, write_unit_workbook
-
     province = load_province(engine)
     folder = Path(out_dir) / period.slug
     run = ReportRun(period=period, folder=folder)
@@ -102,23 +101,113 @@ def build_reports(
         targets = [(Scope("district", org_id), name, slug(name)) for org_id, name in districts]
         if unit is None:
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
-        for number, (scope, name, file_stem) in enumerate(targets, start=1):
-            if on_unit:
-                on_unit(name, number, len(targets))
-            parent = province["name"] if scope.level == "district" else None
-            report = unit_report(figures, previous, scope, name, parent)
-            done = UnitReport(name=name, level=scope.level,
-                              members_end=report["forms"]["bieu1"]["D"],
-                              checks=len(report["checks"]))  # fmt: skip
-            for extension in FORMATS[fmt]:
-                path = folder / f"{file_stem}.{extension}"
-                if extension == "xlsx":
-                    write_unit_workbook(path, report, province)
-                else:
-                    write_json_twin(path, report)
-                done.files.append(path)
-            run.units.append(done)
+        job = _Job(figures, previous, province, folder, fmt, targets)
+        workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
+        if workers >= 2:
+            run.units = _write_in_processes(engine, job, workers, on_unit)
+        else:
+            for number in range(len(targets)):
+                if on_unit:
+                    on_unit(targets[number][1], number + 1, len(targets))
+                run.units.append(job.write(number))
     return run
+
+
+# ----------------------------------------------------------------------------- several processes
+
+REPORT_WORKERS_VARIABLE = "TCXD_REPORT_WORKERS"
+POOL_MIN_UNITS = 8  # units per process below which one process writes everything
+
+
+def report_workers() -> int:
+    """Processes writing workbooks: `TCXD_REPORT_WORKERS`, else one per CPU (at most 4)."""
+    configured = os.environ.get(REPORT_WORKERS_VARIABLE, "").strip()
+    if configured.isdigit():
+        return max(1, int(configured))
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+@dataclass
+class _Job:
+    figures: PeriodFigures
+    previous: PeriodFigures
+    province: dict
+    folder: Path
+    fmt: str
+    targets: list
+
+    def write(self, number: int) -> UnitReport:
+        from tcxd.reports.workbook import write_json_twin, write_unit_workbook
+
+        scope, name, file_stem = self.targets[number]
+        parent = self.province["name"] if scope.level == "district" else None
+        report = unit_report(self.figures, self.previous, scope, name, parent)
+        done = UnitReport(name=name, level=scope.level,
+                          members_end=report["forms"]["bieu1"]["D"],
+                          checks=len(report["checks"]))  # fmt: skip
+        for extension in FORMATS[self.fmt]:
+            path = self.folder / f"{file_stem}.{extension}"
+            if extension == "xlsx":
+                write_unit_workbook(path, report, self.province)
+            else:
+                write_json_twin(path, report)
+            done.files.append(path)
+        return done
+
+
+_CHILD: dict = {}
+
+
+def _child_start(engine: Engine, job: _Job) -> None:
+    """In a forked process: its own database connection (never the parent's)."""
+    engine.dispose(close=False)
+    conn = engine.connect()
+    job.figures.conn = job.previous.conn = conn
+    _CHILD["job"] = job
+
+
+def _child_write(numbers: list[int]) -> list[tuple[int, UnitReport]]:
+    job = _CHILD["job"]
+    return [(number, job.write(number)) for number in numbers]
+
+
+def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> list[UnitReport]:
+    """The same workbooks, written by `workers` processes forked once the period's figures are
+    loaded (they share them): the province here first (it loads what every unit's checks use),
+    then the districts dealt out to the processes; this process writes a share too."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    total = len(job.targets)
+    done: dict[int, UnitReport] = {}
+    order = list(range(total))
+    if job.targets[-1][0].level == "province":
+        order = [total - 1, *order[:-1]]
+    first = order[0]
+    if on_unit:
+        on_unit(job.targets[first][1], 1, total)
+    done[first] = job.write(first)
+    rest = order[1:]
+    shares = [rest[k::workers] for k in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers - 1, mp_context=context, initializer=_child_start, initargs=(engine, job)
+    ) as pool:
+        futures = [pool.submit(_child_write, share) for share in shares[1:]]
+        for number in shares[0]:
+            if on_unit:
+                on_unit(job.targets[number][1], len(done) + 1, total)
+            done[number] = job.write(number)
+        for future in futures:
+            for number, unit_done in future.result():
+                if on_unit:
+                    on_unit(job.targets[number][1], len(done) + 1, total)
+                done[number] = unit_done
+    return [done[number] for number in range(total)]
 
 
 def check_period(engine: Engine, period: Period, unit: str | None = None) -> list[dict]:

@@ -8,6 +8,7 @@ the unit and counts: no query per unit, no loop per member.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,11 +20,13 @@ from tcxd.db import history
 from tcxd.forms import (
     age_band,
     degree_code,
-    empty_forms,
     joined_band,
     occupation_code,
     school_code,
     theory_code,
+)
+from tcxd.forms import (
+    empty_forms as _build_empty_forms,
 )
 from tcxd.periods import Period
 from tcxd.text import fold
@@ -32,6 +35,26 @@ IN_CODES = {"admitted": "B1", "readmitted": "B1", "reinstated": "B3"}
 OUT_CODES = {"died": "C1", "expelled": "C2", "removed": "C3", "resigned": "C4"}
 LEVEL_CODES = {"HTXSNV": "htxs", "HTTNV": "htt", "HTNV": "ht", "KHTNV": "kht"}
 TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+
+
+_EMPTY_FORMS: dict | None = None
+
+
+def empty_forms() -> dict:
+    """`tcxd.forms.empty_forms()`, built once (it reads the form definitions) and copied."""
+    global _EMPTY_FORMS
+    if _EMPTY_FORMS is None:
+        _EMPTY_FORMS = _build_empty_forms()
+    return copy.deepcopy(_EMPTY_FORMS)
+
+
+def _map_distinct(values: pd.Series, function) -> pd.Series:
+    """`values.map(function)`, calling `function` once per distinct value (a province has
+    500,000 members and a few dozen ethnicities, levels, bands…)."""
+    if values.empty:
+        return values.map(function)
+    table = {value: function(value) for value in values.drop_duplicates()}
+    return values.map(table)
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,37 @@ class PeriodFigures:
         self.flows = self._flows()
         self.ratings = self._member_ratings()
         self.org_ratings = self._org_ratings()
+        # Per-unit answers are asked for several times (the forms, the by-unit rows, the checks):
+        # each is computed once. The frames above are read-only after this point.
+        self._memo: dict[tuple, object] = {}
+        self._groups: dict[tuple, dict] = {}
+
+    def _cached(self, key: tuple, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def once(self, key: tuple, compute):
+        """`compute()` the first time `key` is asked for in this period, then the same object:
+        for per-period data that the per-unit code (checks…) would otherwise query per unit.
+        Callers must not change what they get."""
+        return self._cached(("once", *key), compute)
+
+    def _select(self, scope: Scope, name: str) -> pd.DataFrame:
+        """`scope.select(getattr(self, name))` for stock_start / stock_end, by a grouping of
+        the frame made once (the same rows, in the same order)."""
+        frame = getattr(self, name)
+        if scope.level == "province":
+            return self._cached(("province", name), lambda: scope.select(frame))
+        column = "district_id" if scope.level == "district" else "tccsd_id"
+        key = (name, column)
+        if key not in self._groups:
+            # positions in the whole frame; rows without a unit belong to no group
+            self._groups[key] = frame.groupby(column).indices if not frame.empty else {}
+        positions = self._groups[key].get(scope.org_id)
+        if positions is None:
+            return frame.iloc[0:0]
+        return frame.iloc[positions]
 
     # ----------------------------------------------------------------- the tree over time
     def _tree_change_dates(self) -> list[date]:
@@ -140,9 +194,15 @@ class PeriodFigures:
     def _flows(self) -> pd.DataFrame:
         """One row per spell boundary in the period, with both sides' units (docs/design.md)."""
         spells = history.spells(self.conn)
-        inside = lambda column: spells[column].map(  # noqa: E731
-            lambda d: d is not None and self.start <= d <= self.end
-        )
+
+        def inside(column: str) -> pd.Series:
+            # bool even when empty: an empty object Series would select columns, not rows
+            return (
+                spells[column]
+                .map(lambda d: d is not None and self.start <= d <= self.end)
+                .astype(bool)
+            )
+
         starts = spells[inside("start_on")].copy()
         ends = spells[inside("end_on")].copy()
         # The spell on the other side of each boundary (same member, same day).
@@ -304,9 +364,31 @@ class PeriodFigures:
         return forms
 
     def scope_flows(self, scope: Scope) -> pd.DataFrame:
+        return self._cached(("flows", scope), lambda: self._scope_flows(scope)).copy()
+
+    def _scope_flows(self, scope: Scope) -> pd.DataFrame:
         flows = self.flows
         if flows.empty:
             return flows
+        if scope.level in ("tccsd", "district"):
+            # the rows of one unit among the flows crossing units of that level, by a grouping
+            # made once per level (the same rows, in the same order, as the masks below)
+            unit, other = (
+                ("tccsd_id", "other_tccsd_id")
+                if scope.level == "tccsd"
+                else ("district_id", "other_district_id")
+            )
+
+            def groups() -> dict:
+                crossing = (flows[other].isna() | (flows[other] != flows[unit])).fillna(True)
+                positions = np.flatnonzero(crossing.to_numpy(dtype=bool))
+                return {
+                    key: positions[found]
+                    for key, found in flows.iloc[positions].groupby(unit).indices.items()
+                }
+
+            found = self._cached(("flow_groups", scope.level), groups).get(scope.org_id)
+            return flows.iloc[found if found is not None else []]
         if scope.level == "tccsd":
             mine = flows["tccsd_id"] == scope.org_id
             crossing = flows["other_tccsd_id"].isna() | (
@@ -324,6 +406,9 @@ class PeriodFigures:
         return flows[mine.fillna(False) & crossing.fillna(True)]
 
     def bieu1(self, scope: Scope) -> dict[str, int]:
+        return dict(self._cached(("bieu1", scope), lambda: self._bieu1(scope)))
+
+    def _bieu1(self, scope: Scope) -> dict[str, int]:
         flows = self.scope_flows(scope)
         counts = flows["code"].value_counts() if not flows.empty else pd.Series(dtype=int)
         f = {
@@ -335,8 +420,8 @@ class PeriodFigures:
             if not flows.empty
             else 0
         )
-        f["A"] = len(scope.select(self.stock_start))
-        f["D"] = len(scope.select(self.stock_end))
+        f["A"] = len(self._select(scope, "stock_start"))
+        f["D"] = len(self._select(scope, "stock_end"))
         f["B2"] = f["B2a"] + f["B2b"]
         f["B"] = f["B1"] + f["B2"] + f["B3"]
         f["C5"] = f["C5a"] + f["C5b"]
@@ -352,17 +437,17 @@ class PeriodFigures:
         if a.empty:
             return result
         result["women"] = int((a["gender"] == "nu").sum())
-        ethnic = a["ethnicity"].dropna().map(fold)
+        ethnic = _map_distinct(a["ethnicity"].dropna(), fold)
         result["ethnic_minority"] = int(((ethnic != "") & (ethnic != "kinh")).sum())
-        religion = a["religion"].dropna().map(fold)
+        religion = _map_distinct(a["religion"].dropna(), fold)
         result["religious"] = int(((religion != "") & (religion != "khong")).sum())
         result["youth_union"] = int(a["youth_union"].sum())
         ages = _ages(a["birth_date"], a["birth_year"], on).dropna().astype(int)
-        for band, count in ages.map(age_band).value_counts().items():
+        for band, count in _map_distinct(ages, age_band).value_counts().items():
             result[band] = int(count)
         result["age_mean"] = _round_half_up(ages.mean()) if len(ages) else 0
         for column, mapper in (("school_level", school_code), ("degree", degree_code)):
-            for code, count in a[column].dropna().map(mapper).value_counts().items():
+            for code, count in _map_distinct(a[column].dropna(), mapper).value_counts().items():
                 if code in result:
                     result[code] = int(count)
         return result
@@ -377,12 +462,12 @@ class PeriodFigures:
         result = self._people_rows(admitted.reset_index(drop=True), on, template)
         result["readmitted"] = int((admitted["start_kind"] == "readmitted").sum())
         occupations = self.attributes.reindex(admitted["member_id"])["occupation"]
-        for code, count in occupations.map(occupation_code).value_counts().items():
+        for code, count in _map_distinct(occupations, occupation_code).value_counts().items():
             result[code] = int(count)
         return result
 
     def bieu3(self, scope: Scope) -> dict:
-        stock = scope.select(self.stock_end).reset_index(drop=True)
+        stock = self._select(scope, "stock_end").reset_index(drop=True)
         template = empty_forms()["bieu3"]
         result = self._people_rows(stock, self.end, template)
         if stock.empty:
@@ -390,24 +475,27 @@ class PeriodFigures:
         result["probationary"] = int(stock["probationary"].sum())
         result["exempt"] = int(stock["exempt"].sum())
         a = self.attributes.reindex(stock["member_id"])
-        joined = a["admitted_on"].dropna().map(lambda d: joined_band(d.date()))
+        joined = _map_distinct(a["admitted_on"].dropna(), lambda d: joined_band(d.date()))
         for code, count in joined.value_counts().items():
             result[code] = int(count)
-        for code, count in a["theory_level"].dropna().map(theory_code).value_counts().items():
+        theory = _map_distinct(a["theory_level"].dropna(), theory_code)
+        for code, count in theory.value_counts().items():
             if code in result:
                 result[code] = int(count)
         return result
 
     def _orgs_in(self, scope: Scope, on: date) -> pd.DataFrame:
-        tree = self.tree(on).reset_index()
-        tree["tccsd_kind"] = tree["tccsd_id"].map(tree.set_index("org_id")["kind_of_place"])
-        tree = tree[tree["tccsd_id"].notna()]
-        return scope.select(tree)
+        def prepare() -> pd.DataFrame:
+            tree = self.tree(on).reset_index()
+            tree["tccsd_kind"] = tree["tccsd_id"].map(tree.set_index("org_id")["kind_of_place"])
+            return tree[tree["tccsd_id"].notna()]
+
+        return scope.select(self._cached(("orgs", on), prepare)).copy()
 
     def bieu5(self, scope: Scope) -> dict:
         result = empty_forms()["bieu5"]
         orgs = self._orgs_in(scope, self.end)
-        stock = scope.select(self.stock_end)
+        stock = self._select(scope, "stock_end")
         members = stock.groupby("kind_of_place").size() if not stock.empty else pd.Series(dtype=int)
         for kind, row in result.items():
             if kind == "total":
@@ -424,7 +512,7 @@ class PeriodFigures:
 
     def xl_dang_vien(self, scope: Scope) -> dict:
         result = dict(empty_forms()["xl_dang_vien"])
-        stock = scope.select(self.stock_end)
+        stock = self._select(scope, "stock_end")
         ratings = self.ratings.reindex(stock["member_id"])
         result["total"] = len(stock)
         # A result waiting for the competent committee carries its proposal as `level`: it is
@@ -481,6 +569,9 @@ class PeriodFigures:
     # ----------------------------------------------------------------- per subordinate unit
     def by_unit(self, scope: Scope) -> list[dict]:
         """One row per TCCSĐ of a district, or per district of the province."""
+        return copy.deepcopy(self._cached(("by_unit", scope), lambda: self._by_unit(scope)))
+
+    def _by_unit(self, scope: Scope) -> list[dict]:
         tree = self.tree(self.end).reset_index()
         if scope.level == "province":
             units = tree[tree["org_type"] == "district"]
@@ -500,7 +591,7 @@ class PeriodFigures:
                     "name": name,
                     "submitted": bool(submitted.get(int(org_id), False)),
                     "bieu1": self.bieu1(child),
-                    "members_end": len(child.select(self.stock_end)),
+                    "members_end": len(self._select(child, "stock_end")),
                     "ratings": self._rating_counts(child),
                 }
             )
@@ -509,12 +600,36 @@ class PeriodFigures:
     def _rating_counts(self, scope: Scope) -> dict:
         if self.ratings.empty:
             return {}
-        xl = self.xl_dang_vien(scope)
-        return {k: xl[k] for k in ("rated", "htxs", "htt", "ht", "kht", "not_rated")}
+        if scope.level not in ("tccsd", "district"):
+            xl = self.xl_dang_vien(scope)
+            return {k: xl[k] for k in ("rated", "htxs", "htt", "ht", "kht", "not_rated")}
+        # xl_dang_vien's counts for every unit of the level at once
+        table = self._cached(("rating_counts", scope.level), lambda: self._rating_table(scope))
+        if scope.org_id not in table.index:
+            return {"rated": 0, "htxs": 0, "htt": 0, "ht": 0, "kht": 0, "not_rated": 0}
+        row = table.loc[scope.org_id]
+        return {k: int(row[k]) for k in ("rated", "htxs", "htt", "ht", "kht", "not_rated")}
+
+    def _rating_table(self, scope: Scope) -> pd.DataFrame:
+        column = "district_id" if scope.level == "district" else "tccsd_id"
+        stock = self.stock_end[self.stock_end[column].notna()]
+        ratings = self.ratings.reindex(stock["member_id"])
+        level = ratings["level"].where(ratings["status"] == "rated").to_numpy()
+        frame = pd.DataFrame({"unit": stock[column].to_numpy(), "level": level})
+        frame["rated"] = frame["level"].notna()
+        for full, short in LEVEL_CODES.items():
+            frame[short] = frame["level"] == full
+        grouped = frame.groupby("unit")
+        table = grouped[["rated", *LEVEL_CODES.values()]].sum()
+        table["not_rated"] = grouped.size() - table["rated"]
+        return table
 
     def submitted_units(self) -> dict[int, bool]:
         """A TCCSĐ (or district) has reported for the period when one of its files is a roster
         as of a date in [start − 1 day, end] or a file for the period's year (docs/reports.md)."""
+        return dict(self._cached(("submitted",), self._submitted_units))
+
+    def _submitted_units(self) -> dict[int, bool]:
         batches = pd.read_sql(
             text(
                 "SELECT unit_id, as_of, period_year FROM import_batch "
