@@ -202,7 +202,7 @@ def _apply_roster(timeline: _Timeline, item: _Item, admitted_on: date | None) ->
                 3,
                 "listed_after_end",
                 item,
-                f"Có tên trong danh sách sau biến động «{last.end_kind}»",
+                f"Có tên trong danh sách sau biến động «{_kind_label(last.end_kind)}»",
             )
         return
     if item.first_roster:
@@ -218,6 +218,10 @@ def _apply_roster(timeline: _Timeline, item: _Item, admitted_on: date | None) ->
         detail = "Có tên trong danh sách mới, không có biến động chuyển đến"
     timeline.spells.append(_Spell(item.org_id, min(on, item.on), kind, scope, implied_start=True))
     _note(timeline, 3, code, item, detail)
+
+
+def _kind_label(kind: str | None) -> str:
+    return vocabularies()["change_kinds"].get(kind, {}).get("label", kind or "")
 
 
 def build_timeline(items: list[_Item], admitted_on: date | None) -> _Timeline:
