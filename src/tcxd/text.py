@@ -24,6 +24,8 @@ def key(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """Remove Vietnamese diacritics; đ/Đ become d/D (NFD does not decompose them)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 

@@ -94,6 +94,8 @@ class OrganizationParent(SQLModel, table=True):
 class Member(SQLModel, table=True):
     """Identity and attributes of a party member (the newest roster wins for attributes)."""
 
+    __table_args__ = (Index("ix_member_name_birth", "name_key", "birth_date"),)
+
     id: int | None = Field(default=None, primary_key=True)
     card_number: str | None = Field(default=None, unique=True)
     citizen_id: str | None = Field(default=None, index=True)

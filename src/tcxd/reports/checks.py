@@ -40,8 +40,11 @@ def _row(check: int, unit: str | None, file: str | None, row, detail: str) -> di
 def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
     """Every check for a unit (district or province) and a period; empty when all is well."""
     conn = figures.conn
-    names = _unit_labels(figures)
-    files = dict(conn.execute(text("SELECT id, file_name FROM import_batch")).fetchall())
+    names = figures.once(("unit_labels",), lambda: _unit_labels(figures))
+    files = figures.once(
+        ("files",),
+        lambda: dict(conn.execute(text("SELECT id, file_name FROM import_batch")).fetchall()),
+    )
     rows: list[dict] = []
     rows += _balance(figures, scope, names)
     rows += _not_submitted(figures, scope, names)
@@ -83,10 +86,13 @@ def _child(scope: Scope) -> str:
 
 
 def _not_submitted(figures, scope, names) -> list[dict]:
-    newest = dict(
-        figures.conn.execute(
-            text("SELECT unit_id, MAX(imported_at) FROM import_batch GROUP BY unit_id")
-        ).fetchall()
+    newest = figures.once(
+        ("newest",),
+        lambda: dict(
+            figures.conn.execute(
+                text("SELECT unit_id, MAX(imported_at) FROM import_batch GROUP BY unit_id")
+            ).fetchall()
+        ),
     )
     rows = []
     for unit in figures.by_unit(scope):
@@ -108,14 +114,7 @@ def _members_in_scope(figures, scope) -> set[int]:
 
 
 def _history_notes(figures, scope, names, files) -> list[dict]:
-    notes = pd.read_sql(
-        text(
-            'SELECT n.member_id, n."check" AS check_no, n.code, n."on" AS on_date, n.org_id, '
-            "n.detail, n.batch_id, n.source_row, m.full_name FROM history_note n "
-            "JOIN member m ON m.id = n.member_id"
-        ),
-        figures.conn,
-    )
+    notes = figures.once(("notes",), lambda: _all_notes(figures))
     if notes.empty:
         return []
     on = pd.to_datetime(notes["on_date"]).dt.date
@@ -133,19 +132,21 @@ def _history_notes(figures, scope, names, files) -> list[dict]:
     ]
 
 
+def _all_notes(figures) -> pd.DataFrame:
+    return pd.read_sql(
+        text(
+            'SELECT n.member_id, n."check" AS check_no, n.code, n."on" AS on_date, n.org_id, '
+            "n.detail, n.batch_id, n.source_row, m.full_name FROM history_note n "
+            "JOIN member m ON m.id = n.member_id"
+        ),
+        figures.conn,
+    )
+
+
 def _evaluation_mismatch(figures, scope, names, files) -> list[dict]:
     quarter = figures.rating_quarter()
     stock = scope.select(figures.stock_end)
-    evaluations = pd.read_sql(
-        text(
-            "SELECT e.member_id, e.org_id, e.batch_id, e.source_row, m.full_name, "
-            "EXISTS (SELECT 1 FROM roster_entry r WHERE r.member_id = e.member_id) AS in_roster "
-            "FROM member_evaluation e JOIN member m ON m.id = e.member_id "
-            "WHERE e.year = :y AND e.quarter = :q"
-        ),
-        figures.conn,
-        params={"y": figures.period.year, "q": quarter},
-    )
+    evaluations = figures.once(("evaluations",), lambda: _evaluations(figures, quarter))
     rows = []
     unit_orgs = set(scope.select(figures.tree(figures.end).reset_index())["org_id"])
     stray = evaluations[~evaluations["in_roster"].astype(bool)]
@@ -161,19 +162,15 @@ def _evaluation_mismatch(figures, scope, names, files) -> list[dict]:
             )
         )
     # Members the rules leave out (exempt, too recent, suspended) need no evaluation.
-    excused = pd.read_sql(
-        text(
-            "SELECT member_id FROM member_rating WHERE year = :y AND quarter = :q "
-            "AND status = 'not_reviewed'"
-        ),
-        figures.conn,
-        params={"y": figures.period.year, "q": quarter},
-    )["member_id"]
+    excused = figures.once(("excused",), lambda: _excused(figures, quarter))
     missing = stock[
         ~stock["member_id"].isin(evaluations["member_id"]) & ~stock["member_id"].isin(excused)
     ]
     if not missing.empty:
-        people = dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall())
+        people = figures.once(
+            ("people",),
+            lambda: dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall()),
+        )
         for m in missing.itertuples():
             rows.append(
                 _row(
@@ -187,10 +184,40 @@ def _evaluation_mismatch(figures, scope, names, files) -> list[dict]:
     return rows
 
 
+def _evaluations(figures, quarter) -> pd.DataFrame:
+    return pd.read_sql(
+        text(
+            "SELECT e.member_id, e.org_id, e.batch_id, e.source_row, m.full_name, "
+            "EXISTS (SELECT 1 FROM roster_entry r WHERE r.member_id = e.member_id) AS in_roster "
+            "FROM member_evaluation e JOIN member m ON m.id = e.member_id "
+            "WHERE e.year = :y AND e.quarter = :q"
+        ),
+        figures.conn,
+        params={"y": figures.period.year, "q": quarter},
+    )
+
+
+def _excused(figures, quarter) -> pd.Series:
+    return pd.read_sql(
+        text(
+            "SELECT member_id FROM member_rating WHERE year = :y AND quarter = :q "
+            "AND status = 'not_reviewed'"
+        ),
+        figures.conn,
+        params={"y": figures.period.year, "q": quarter},
+    )["member_id"]
+
+
 def _rating_differences(figures, scope, names, files) -> list[dict]:
     quarter = figures.rating_quarter()
     stock = scope.select(figures.stock_end)
-    ratings = pd.read_sql(
+    ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
+    ratings = ratings[ratings["member_id"].isin(stock["member_id"])]
+    return _rating_rows_checks(ratings, names, files)
+
+
+def _rating_rows(figures, quarter) -> pd.DataFrame:
+    return pd.read_sql(
         text(
             "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
             "r.proposed_level, r.capped, m.full_name, e.batch_id, e.source_row, e.org_id "
@@ -201,7 +228,9 @@ def _rating_differences(figures, scope, names, files) -> list[dict]:
         figures.conn,
         params={"y": figures.period.year, "q": quarter},
     )
-    ratings = ratings[ratings["member_id"].isin(stock["member_id"])]
+
+
+def _rating_rows_checks(ratings, names, files) -> list[dict]:
     rows = []
     for r in ratings.itertuples():
         where = (names.get(r.org_id), files.get(r.batch_id), r.source_row)
