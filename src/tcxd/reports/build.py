@@ -85,7 +85,7 @@ def build_reports(
     province = load_province(engine)
     folder = Path(out_dir) / period.slug
     run = ReportRun(period=period, folder=folder)
-    with engine.connect() as conn:
+    with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
         previous = PeriodFigures(conn, period.same_period_last_year(), figures.attributes)
         run.ratings_available = figures.ratings_available()
@@ -210,10 +210,19 @@ def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> lis
     return [done[number] for number in range(total)]
 
 
+def _snapshot(engine: Engine):
+    """A connection whose reads all see one state of the database, even while an import runs:
+    SQLite's WAL gives that to any read transaction; PostgreSQL needs REPEATABLE READ."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
 def check_period(engine: Engine, period: Period, unit: str | None = None) -> list[dict]:
     """The checks of `tcxd check`: for one district, or the province (all districts)."""
     province = load_province(engine)
-    with engine.connect() as conn:
+    with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
         if unit is None:
             scope = Scope("province", province["org_id"])  # every district's rows too
