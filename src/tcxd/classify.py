@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, text
+from sqlalchemy import Connection, Engine, text
 
 from tcxd.db import history
 from tcxd.db.engine import write_transaction
@@ -287,7 +287,7 @@ def _store(
                     )
                 )
             if records:
-                conn.execute(insert(table), records)
+                history.bulk_insert(conn, table, records)
 
 
 def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
