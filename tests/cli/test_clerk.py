@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, text
+from tests.sheets import write_xlsx
 
 import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
 
@@ -19,23 +19,6 @@ HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số thẻ đ�
           "Ngày chính thức", "Dân tộc"]  # fmt: skip
 AN = ["Nguyễn Văn An", "05/03/1980", "Nam", "01234567", "01/02/2005", "01/02/2006", "Kinh"]
 BINH = ["Trần Thị Bình", "12/07/1975", "Nữ", "00234568", "03/04/2010", "03/04/2011", "Tày"]
-
-
-def write_xlsx(path: Path, rows: list[list], sheet: str = "DS") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    worksheet = workbook.add_worksheet(sheet)
-    dates = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    for number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                worksheet.write_string(number, column, value)
-            elif isinstance(value, date):
-                worksheet.write_datetime(number, column, value, dates)
-            elif value is not None:
-                worksheet.write(number, column, value)
-    workbook.close()
-    return path
 
 
 def roster(path: Path, members: list[list], as_of: str) -> Path:

@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from sqlalchemy import create_engine, text
+from tests.sheets import write_xlsx
 
 PROVINCE = "Tỉnh ủy Bình Minh"
 DISTRICT = "Đảng bộ xã Phú An"
@@ -21,20 +21,6 @@ ROSTER_HEADER = [
     "Ngày chính thức",
     "Dân tộc",
 ]
-
-
-def write_xlsx(path: Path, rows: list[list], sheet: str = "DS") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    worksheet = workbook.add_worksheet(sheet)
-    for number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                worksheet.write_string(number, column, value)
-            elif value is not None:
-                worksheet.write(number, column, value)
-    workbook.close()
-    return path
 
 
 def organizations(folder: Path) -> Path:

@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
 from tcxd.importing import import_paths
 from tcxd.province import initialize
 from tcxd.settings import DistrictConfig, ProvinceConfig
+from tests.sheets import write_xlsx
 
 STRESS = os.environ.get("TCXD_STRESS") == "1"
 PROVINCE = "Tỉnh ủy Bình Minh"
@@ -67,22 +67,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "stress" in item.keywords:
             item.add_marker(skip)
-
-
-def write_xlsx(path: Path, rows: list[list], sheet: str = "DS") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(
-        str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
-    )
-    worksheet = workbook.add_worksheet(sheet)
-    for number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                worksheet.write_string(number, column, value)
-            elif value is not None:
-                worksheet.write(number, column, value)
-    workbook.close()
-    return path
 
 
 def organizations_file(folder: Path, chi_bo: str = CHI_BO, district: str = DISTRICT) -> Path:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from tests.reliability.conftest import AN, BINH, ROSTER_HEADER, roster_rows, write_xlsx
+from tests.reliability.conftest import AN, BINH, ROSTER_HEADER, roster_rows
+from tests.sheets import write_xlsx
 
 SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 MB = 1024 * 1024

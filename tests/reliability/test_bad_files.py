@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.reliability import corpus
-from tests.reliability.conftest import AN, roster_rows, write_xlsx
+from tests.reliability.conftest import AN, roster_rows
 from tests.reliability.helpers import (
     TRACEBACK,
     assert_clean_failure,
@@ -20,6 +20,7 @@ from tests.reliability.helpers import (
     sqlite_url,
     table_checksums,
 )
+from tests.sheets import write_xlsx
 
 MAX_RSS_MB = 200
 BAD_FILE = 3

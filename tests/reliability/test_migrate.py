@@ -13,8 +13,9 @@ import pytest
 
 from tcxd.migrate import table_fingerprints
 from tests.conftest import ENGINES, fresh_database
-from tests.reliability.conftest import AN, roster_rows, write_xlsx
+from tests.reliability.conftest import AN, roster_rows
 from tests.reliability.helpers import TRACEBACK, checkpoint, run_tcxd, sqlite_url, table_checksums
+from tests.sheets import write_xlsx
 
 
 @pytest.fixture(scope="module")

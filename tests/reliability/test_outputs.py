@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import write_xlsx
 from tests.reliability.helpers import rows, run_tcxd, sqlite_url
+from tests.sheets import write_xlsx
 
 PROVINCE = "Tỉnh ủy Bình Minh"
 DISTRICT = "Đảng bộ xã Phú An"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import xlsxwriter
 from sqlalchemy import Engine
+from tests.sheets import write_xlsx
 
 from tcxd.db.engine import open_database
 from tcxd.importing import import_paths
@@ -36,20 +36,6 @@ DUNG = ["Phạm Thị Dung", "02/02/1995", "Nữ", "Kinh", "", "", "15/03/2025",
 EM = ["Hoàng Văn Em", "01/01/1985", "Nam", "Kinh", "00456780", "", "01/09/2008", "01/09/2009"]
 GIANG = ["Vũ Thị Giang", "09/09/1990", "Nữ", "Kinh", "00567891", "", "01/09/2015", "01/09/2016"]
 HA = ["Đỗ Thu Hà", "03/03/1988", "Nữ", "Kinh", "00678902", "", "01/04/2012", "01/04/2013"]
-
-
-def write_xlsx(path: Path, rows: list[list], sheet: str = "DS") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    worksheet = workbook.add_worksheet(sheet)
-    for number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                worksheet.write_string(number, column, value)
-            elif value is not None:
-                worksheet.write(number, column, value)
-    workbook.close()
-    return path
 
 
 def roster(path: Path, unit: str, as_of: str, members: list[list], branches=None) -> Path:

@@ -29,6 +29,32 @@ MISSING_NOTES = {
 STATUS_RATED, STATUS_NOT_REVIEWED, STATUS_NEEDS_DECISION = "rated", "not_reviewed", "needs_decision"
 
 
+# Result columns members and organisations share: the decision, then the trail that explains it.
+DECISION_COLUMNS = [
+    "status",
+    "computed_level",
+    "decided_level",
+    "level",
+    "proposed_level",
+    "capped",
+    "cap_excess",
+    "cap_tie",
+    "differs",
+    "proposed_differs",
+    "from_proposal",
+    "kht_cause",
+    "not_reviewed_cause",
+    "needs_decision_cause",
+    "assumed_conditions",
+]
+TRAIL_COLUMNS = [
+    "reason",
+    "inputs",
+    "rule_set",
+    "rule_version",
+]
+
+
 @dataclass
 class Frame:
     """Normalised inputs of the engine (one array per column, all of length n)."""

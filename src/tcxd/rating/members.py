@@ -22,34 +22,19 @@ import pandas as pd
 
 from tcxd.rating import prepare as P
 from tcxd.rating import reasons as R
-from tcxd.rating.engine import Frame, Subject, pool_label, run
+from tcxd.rating.engine import (
+    DECISION_COLUMNS,
+    TRAIL_COLUMNS,
+    Frame,
+    Subject,
+    pool_label,
+    run,
+)
 from tcxd.rules.conditions import fields as field_info
 from tcxd.rules.loader import RuleSet
 
 POOL_COLUMNS = {"tccsd": "tccsd_id", "chi_bo": "chi_bo_id", "district": "district_id"}
-OUTPUT_COLUMNS = [
-    "member_id",
-    "pool_id",
-    "status",
-    "computed_level",
-    "decided_level",
-    "level",
-    "proposed_level",
-    "capped",
-    "cap_excess",
-    "cap_tie",
-    "differs",
-    "proposed_differs",
-    "from_proposal",
-    "kht_cause",
-    "not_reviewed_cause",
-    "needs_decision_cause",
-    "assumed_conditions",
-    "reason",
-    "inputs",
-    "rule_set",
-    "rule_version",
-]
+OUTPUT_COLUMNS = ["member_id", "pool_id", *DECISION_COLUMNS, *TRAIL_COLUMNS]
 _STATUS_KEYS = {
     "admitted_on": "new",
     "exempt": "exempt",

@@ -28,7 +28,14 @@ import pandas as pd
 
 from tcxd.rating import prepare as P
 from tcxd.rating import reasons as R
-from tcxd.rating.engine import Frame, Subject, pool_label, run
+from tcxd.rating.engine import (
+    DECISION_COLUMNS,
+    TRAIL_COLUMNS,
+    Frame,
+    Subject,
+    pool_label,
+    run,
+)
 from tcxd.rating.members import rating_threshold
 from tcxd.rules.conditions import fields as field_info
 from tcxd.rules.conditions import texts
@@ -40,30 +47,13 @@ OUTPUT_COLUMNS = [
     "org_type",
     "parent_id",
     "pool_id",
-    "status",
-    "computed_level",
-    "decided_level",
-    "level",
-    "proposed_level",
-    "capped",
-    "cap_excess",
-    "cap_tie",
-    "differs",
-    "proposed_differs",
-    "from_proposal",
-    "kht_cause",
-    "not_reviewed_cause",
-    "needs_decision_cause",
-    "assumed_conditions",
+    *DECISION_COLUMNS,
     "exemplary",
     "link_rated",
     "link_ge_htnv_pct",
     "link_ge_httnv_pct",
     "link_kht_pct",
-    "reason",
-    "inputs",
-    "rule_set",
-    "rule_version",
+    *TRAIL_COLUMNS,
 ]
 MAX_DEPTH = 64
 
