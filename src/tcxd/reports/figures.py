@@ -105,6 +105,10 @@ class PeriodFigures:
         self.period = period
         self.attributes = attributes if attributes is not None else _member_attributes(conn)
         self.start, self.end = period.start, period.end
+        # Per-unit answers are asked for several times (the forms, the by-unit rows, the checks):
+        # each is computed once. The frames below are read-only once loaded.
+        self._memo: dict[tuple, object] = {}
+        self._groups: dict[tuple, dict] = {}
         self._trees: dict[date, pd.DataFrame] = {}
         self.change_dates = self._tree_change_dates()
         self.stock_start = self._stock(self.start - timedelta(days=1))
@@ -112,10 +116,6 @@ class PeriodFigures:
         self.flows = self._flows()
         self.ratings = self._member_ratings()
         self.org_ratings = self._org_ratings()
-        # Per-unit answers are asked for several times (the forms, the by-unit rows, the checks):
-        # each is computed once. The frames above are read-only after this point.
-        self._memo: dict[tuple, object] = {}
-        self._groups: dict[tuple, dict] = {}
 
     def _cached(self, key: tuple, compute):
         if key not in self._memo:
@@ -301,7 +301,12 @@ class PeriodFigures:
 
     # ----------------------------------------------------------------- ratings
     def rating_quarter(self) -> int | None:
-        """0 for the year's ratings, 1–4 for a quarter rated quarterly, None: no rating sheet."""
+        """0 for the year's ratings, 1–4 for a quarter rated quarterly, None: no rating sheet.
+        Asked once per period: every unit's forms and checks ask it, and without ratings for
+        the quarter the query reads the whole year's ratings to find none."""
+        return self._cached(("rating_quarter",), self._rating_quarter)
+
+    def _rating_quarter(self) -> int | None:
         if self.period.code == "year":
             return 0
         if self.period.code in ("q1", "q2", "q3", "q4"):
@@ -314,6 +319,9 @@ class PeriodFigures:
         return None
 
     def ratings_available(self) -> bool:
+        return self._cached(("ratings_available",), self._ratings_available)
+
+    def _ratings_available(self) -> bool:
         quarter = self.rating_quarter()
         if quarter is None:
             return False
