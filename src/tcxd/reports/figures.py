@@ -35,6 +35,7 @@ IN_CODES = {"admitted": "B1", "readmitted": "B1", "reinstated": "B3"}
 OUT_CODES = {"died": "C1", "expelled": "C2", "removed": "C3", "resigned": "C4"}
 LEVEL_CODES = {"HTXSNV": "htxs", "HTTNV": "htt", "HTNV": "ht", "KHTNV": "kht"}
 TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 
 
 _EMPTY_FORMS: dict | None = None
@@ -46,6 +47,14 @@ def empty_forms() -> dict:
     if _EMPTY_FORMS is None:
         _EMPTY_FORMS = _build_empty_forms()
     return copy.deepcopy(_EMPTY_FORMS)
+
+
+def empty_form(name: str) -> dict:
+    """The zero-filled figures of one form of `empty_forms()`: a fresh copy of that form only
+    (per-unit code asks for templates thousands of times)."""
+    if _EMPTY_FORMS is None:
+        empty_forms()
+    return copy.deepcopy(_EMPTY_FORMS[name])
 
 
 def _map_distinct(values: pd.Series, function) -> pd.Series:
@@ -413,84 +422,142 @@ class PeriodFigures:
             )
         return flows[mine.fillna(False) & crossing.fillna(True)]
 
+    # ----------------------------------------------------------------- every unit of a level
+    # Biểu 1–3 are counted for every unit of a level by one grouping of the period's rows (a
+    # province has ~3,000 TCCSĐ and ~140 districts; counting unit by unit cost seconds).
+
+    def _per_unit(self, what: str, scope: Scope) -> dict:
+        """`what` ("bieu1", "bieu2", "bieu3") of the unit `scope`: a fresh dict, zero-filled
+        for a unit with no rows."""
+        key = ("per_unit", what, scope.level, scope.org_id if scope.level == "province" else None)
+        table = self._cached(key, lambda: getattr(self, f"_{what}_table")(scope))
+        found = table.get(scope.org_id)
+        return dict(found) if found is not None else dict(empty_form(what))
+
+    def _level_rows(self, name: str, scope: Scope) -> tuple[pd.DataFrame, pd.Series]:
+        """The rows of `name` (stock_start, stock_end, or flows) that count for units of
+        scope's level, with each row's unit (the province is one unit). A flow counts for a
+        unit when it crosses the unit's boundary (moves inside it are not flows of it)."""
+        frame = getattr(self, name)
+        column = "tccsd_id" if scope.level == "tccsd" else "district_id"
+        if frame.empty:
+            return frame, pd.Series(dtype="Int64")
+        keep = frame[column].notna().fillna(False)
+        if name == "flows":
+            other = f"other_{column}"
+            keep &= (frame[other].isna() | (frame[other] != frame[column])).fillna(True)
+        rows = frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+        if scope.level == "province":
+            return rows, pd.Series(scope.org_id, index=rows.index, dtype="Int64")
+        return rows, rows[column].astype("Int64")
+
     def bieu1(self, scope: Scope) -> dict[str, int]:
-        return dict(self._cached(("bieu1", scope), lambda: self._bieu1(scope)))
+        return self._per_unit("bieu1", scope)
 
-    def _bieu1(self, scope: Scope) -> dict[str, int]:
-        flows = self.scope_flows(scope)
-        counts = flows["code"].value_counts() if not flows.empty else pd.Series(dtype=int)
-        f = {
-            code: int(counts.get(code, 0))
-            for code in ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
-        }
-        f["C3a"] = (
-            int(((flows["code"] == "C3") & flows["probationary_before"].astype(bool)).sum())
+    def _bieu1_table(self, scope: Scope) -> dict[int, dict]:
+        flows, units = self._level_rows("flows", scope)
+        counts = _counts(units, flows["code"]) if not flows.empty else {}
+        c3a = (
+            _counts(units, flows["code"].where(flows["probationary_before"].astype(bool)))
             if not flows.empty
-            else 0
+            else {}
         )
-        f["A"] = len(self._select(scope, "stock_start"))
-        f["D"] = len(self._select(scope, "stock_end"))
-        f["B2"] = f["B2a"] + f["B2b"]
-        f["B"] = f["B1"] + f["B2"] + f["B3"]
-        f["C5"] = f["C5a"] + f["C5b"]
-        f["C"] = f["C1"] + f["C2"] + f["C3"] + f["C4"] + f["C5"]
-        template = empty_forms()["bieu1"]
-        return {code: f.get(code, 0) for code in template}
+        starts = _counts(*self._level_rows("stock_start", scope)[1:], None)
+        ends = _counts(*self._level_rows("stock_end", scope)[1:], None)
+        template = empty_form("bieu1")
+        table = {}
+        for unit in {*counts, *starts, *ends}:
+            mine = counts.get(unit, {})
+            f = {code: mine.get(code, 0) for code in FLOW_CODES}
+            f["C3a"] = c3a.get(unit, {}).get("C3", 0)
+            f["A"] = starts.get(unit, {}).get(None, 0)
+            f["D"] = ends.get(unit, {}).get(None, 0)
+            f["B2"] = f["B2a"] + f["B2b"]
+            f["B"] = f["B1"] + f["B2"] + f["B3"]
+            f["C5"] = f["C5a"] + f["C5b"]
+            f["C"] = f["C1"] + f["C2"] + f["C3"] + f["C4"] + f["C5"]
+            table[unit] = {code: f.get(code, 0) for code in template}
+        return table
 
-    def _people_rows(self, members: pd.DataFrame, on, template: dict) -> dict:
-        """The attribute rows shared by Biểu 2 and Biểu 3."""
+    def _people_table(self, members: pd.DataFrame, units: pd.Series, on, template: dict):
+        """The attribute rows shared by Biểu 2 and Biểu 3, for every unit: `members` (with a
+        default index) holds one row per person counted, `units` the unit of each row."""
         a = self.attributes.reindex(members["member_id"]).reset_index(drop=True)
-        result = dict.fromkeys(template, 0)
-        result["total"] = len(a)
-        if a.empty:
-            return result
-        result["women"] = int((a["gender"] == "nu").sum())
         ethnic = _map_distinct(a["ethnicity"].dropna(), fold)
-        result["ethnic_minority"] = int(((ethnic != "") & (ethnic != "kinh")).sum())
         religion = _map_distinct(a["religion"].dropna(), fold)
-        result["religious"] = int(((religion != "") & (religion != "khong")).sum())
-        result["youth_union"] = int(a["youth_union"].sum())
+        flags = {
+            "women": a["gender"] == "nu",
+            "ethnic_minority": ((ethnic != "") & (ethnic != "kinh")).reindex(
+                a.index, fill_value=False
+            ),
+            "religious": ((religion != "") & (religion != "khong")).reindex(
+                a.index, fill_value=False
+            ),
+            "youth_union": a["youth_union"],
+        }
         ages = _ages(a["birth_date"], a["birth_year"], on).dropna().astype(int)
-        for band, count in _map_distinct(ages, age_band).value_counts().items():
-            result[band] = int(count)
-        result["age_mean"] = _round_half_up(ages.mean()) if len(ages) else 0
+        codes = [_map_distinct(ages, age_band)]
         for column, mapper in (("school_level", school_code), ("degree", degree_code)):
-            for code, count in _map_distinct(a[column].dropna(), mapper).value_counts().items():
+            codes.append(_map_distinct(a[column].dropna(), mapper))
+        totals = _counts(units, None)
+        tallies = {name: _tally(units, flag) for name, flag in flags.items()}
+        counted = _counts(units, pd.concat(codes))
+        age_sums = ages.groupby(units.reindex(ages.index)).agg(["sum", "size"])
+        table = {}
+        for unit, total in totals.items():
+            result = dict.fromkeys(template, 0)
+            result["total"] = total[None]
+            for name, tally in tallies.items():
+                result[name] = tally.get(unit, 0)
+            for code, count in counted.get(unit, {}).items():
                 if code in result:
-                    result[code] = int(count)
-        return result
+                    result[code] = count
+            if unit in age_sums.index and age_sums.at[unit, "size"]:
+                result["age_mean"] = _round_half_up(
+                    age_sums.at[unit, "sum"] / age_sums.at[unit, "size"]
+                )
+            table[unit] = result
+        return table, a
 
     def bieu2(self, scope: Scope) -> dict:
-        flows = self.scope_flows(scope)
-        template = empty_forms()["bieu2"]
+        return self._per_unit("bieu2", scope)
+
+    def _bieu2_table(self, scope: Scope) -> dict[int, dict]:
+        flows, units = self._level_rows("flows", scope)
         if flows.empty:
-            return dict(template)
-        admitted = flows[(flows["code"] == "B1") & (flows["side"] == "in")]
-        on = pd.to_datetime(admitted["on"]).reset_index(drop=True)
-        result = self._people_rows(admitted.reset_index(drop=True), on, template)
-        result["readmitted"] = int((admitted["start_kind"] == "readmitted").sum())
-        occupations = self.attributes.reindex(admitted["member_id"])["occupation"]
-        for code, count in _map_distinct(occupations, occupation_code).value_counts().items():
-            result[code] = int(count)
-        return result
+            return {}
+        admitted = ((flows["code"] == "B1") & (flows["side"] == "in")).to_numpy(dtype=bool)
+        flows, units = (
+            flows[admitted].reset_index(drop=True),
+            units[admitted].reset_index(drop=True),
+        )
+        on = pd.to_datetime(flows["on"])
+        table, a = self._people_table(flows, units, on, empty_form("bieu2"))
+        readmitted = flows["start_kind"] == "readmitted"
+        occupations = _map_distinct(a["occupation"], occupation_code)
+        for unit, count in _tally(units, readmitted).items():
+            table[unit]["readmitted"] = count
+        for unit, counts in _counts(units, occupations).items():
+            table[unit].update(counts)
+        return table
 
     def bieu3(self, scope: Scope) -> dict:
-        stock = self._select(scope, "stock_end").reset_index(drop=True)
-        template = empty_forms()["bieu3"]
-        result = self._people_rows(stock, self.end, template)
+        return self._per_unit("bieu3", scope)
+
+    def _bieu3_table(self, scope: Scope) -> dict[int, dict]:
+        stock, units = self._level_rows("stock_end", scope)
         if stock.empty:
-            return result
-        result["probationary"] = int(stock["probationary"].sum())
-        result["exempt"] = int(stock["exempt"].sum())
-        a = self.attributes.reindex(stock["member_id"])
+            return {}
+        table, a = self._people_table(stock, units, self.end, empty_form("bieu3"))
         joined = _map_distinct(a["admitted_on"].dropna(), lambda d: joined_band(d.date()))
-        for code, count in joined.value_counts().items():
-            result[code] = int(count)
         theory = _map_distinct(a["theory_level"].dropna(), theory_code)
-        for code, count in theory.value_counts().items():
-            if code in result:
-                result[code] = int(count)
-        return result
+        for name in ("probationary", "exempt"):
+            for unit, count in _tally(units, stock[name]).items():
+                table[unit][name] = count
+        for unit, counts in _counts(units, pd.concat([joined, theory])).items():
+            result = table[unit]
+            result.update({code: n for code, n in counts.items() if code in result})
+        return table
 
     def _orgs_in(self, scope: Scope, on: date) -> pd.DataFrame:
         def prepare() -> pd.DataFrame:
@@ -501,7 +568,7 @@ class PeriodFigures:
         return scope.select(self._cached(("orgs", on), prepare)).copy()
 
     def bieu5(self, scope: Scope) -> dict:
-        result = empty_forms()["bieu5"]
+        result = empty_form("bieu5")
         orgs = self._orgs_in(scope, self.end)
         stock = self._select(scope, "stock_end")
         members = stock.groupby("kind_of_place").size() if not stock.empty else pd.Series(dtype=int)
@@ -519,7 +586,7 @@ class PeriodFigures:
         return result
 
     def xl_dang_vien(self, scope: Scope) -> dict:
-        result = dict(empty_forms()["xl_dang_vien"])
+        result = empty_form("xl_dang_vien")
         stock = self._select(scope, "stock_end")
         ratings = self.ratings.reindex(stock["member_id"])
         result["total"] = len(stock)
@@ -546,7 +613,7 @@ class PeriodFigures:
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:
-        result = empty_forms()["xl_to_chuc"]
+        result = empty_form("xl_to_chuc")
         orgs = self._orgs_in(scope, self.end)
         orgs = orgs.join(self.org_ratings, on="org_id") if not self.org_ratings.empty else orgs
         for prefix, types in (
@@ -658,6 +725,26 @@ class PeriodFigures:
             for unit in units.map(tree[column]).dropna().astype(int):
                 result[unit] = True
         return result
+
+
+def _counts(units: pd.Series, values: pd.Series | None) -> dict[int, dict]:
+    """{unit: {value: rows}} over the rows whose value is not missing (`values` indexed like
+    `units`, labels may repeat); without values, {unit: {None: rows}}."""
+    if values is None:
+        return {int(unit): {None: int(n)} for unit, n in units.value_counts().items()}
+    frame = pd.DataFrame(
+        {"unit": units.reindex(values.index).to_numpy(), "value": values.to_numpy()}
+    )
+    result: dict[int, dict] = {}
+    for (unit, value), n in frame.groupby(["unit", "value"]).size().items():
+        result.setdefault(int(unit), {})[value] = int(n)
+    return result
+
+
+def _tally(units: pd.Series, flags: pd.Series) -> dict[int, int]:
+    """{unit: rows whose flag is true} (`flags` indexed like `units`; missing is false)."""
+    true = flags.fillna(False).astype(bool).to_numpy()
+    return {int(unit): int(n) for unit, n in units[true].value_counts().items()}
 
 
 def _round_half_up(value: float) -> float:
