@@ -87,7 +87,7 @@ def build_reports(
     run = ReportRun(period=period, folder=folder)
     with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
-        previous = PeriodFigures(conn, period.same_period_last_year(), figures.attributes)
+        previous = PeriodFigures(conn, period.same_period_last_year(), figures.shared)
         run.ratings_available = figures.ratings_available()
         districts = _districts(figures)
         if unit is not None:

@@ -106,19 +106,49 @@ def _ages(birth_date: pd.Series, birth_year: pd.Series, on: pd.Series | date) ->
     return on.dt.year - born.dt.year - before_birthday.astype(int)
 
 
+class History:
+    """What every period of a report run reads alike, loaded once and shared by the period and
+    the same period last year: the members' attributes, every spell, the members on a date
+    (the year's start is the end of the year before) and the tree on a date. Read-only."""
+
+    def __init__(self, conn: Connection):
+        self.attributes = _member_attributes(conn)
+        self.spells = history.spells(conn)
+        # the spell dates as datetime64 (NaT: open), to find the spells open on a date quickly
+        self._spell_start = pd.to_datetime(self.spells["start_on"]).to_numpy()
+        self._spell_end = pd.to_datetime(self.spells["end_on"]).to_numpy()
+        self._members: dict[date, pd.DataFrame] = {}
+        self.trees: dict[date, pd.DataFrame] = {}
+
+    def members_on(self, conn: Connection, on: date) -> pd.DataFrame:
+        """`history.members_on(conn, on)`, read once per date (a copy: callers add columns)."""
+        if on not in self._members:
+            self._members[on] = history.members_on(conn, on)
+        return self._members[on].copy()
+
+    def spells_open_on(self, on: date) -> pd.DataFrame:
+        """The spells open at the end of `on`: the rows `history.members_on` lists that day
+        (every spell has its member), without reading the database again."""
+        day = np.datetime64(on, "ns")
+        start, end = self._spell_start, self._spell_end
+        open_ = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end > day))
+        return self.spells[open_]
+
+
 class PeriodFigures:
     """Everything the forms of one period need, for every unit at once."""
 
-    def __init__(self, conn: Connection, period: Period, attributes: pd.DataFrame | None = None):
+    def __init__(self, conn: Connection, period: Period, shared: History | None = None):
         self.conn = conn
         self.period = period
-        self.attributes = attributes if attributes is not None else _member_attributes(conn)
+        self.shared = shared if shared is not None else History(conn)
+        self.attributes = self.shared.attributes
         self.start, self.end = period.start, period.end
         # Per-unit answers are asked for several times (the forms, the by-unit rows, the checks):
         # each is computed once. The frames below are read-only once loaded.
         self._memo: dict[tuple, object] = {}
         self._groups: dict[tuple, dict] = {}
-        self._trees: dict[date, pd.DataFrame] = {}
+        self._trees = self.shared.trees
         self.change_dates = self._tree_change_dates()
         self.stock_start = self._stock(self.start - timedelta(days=1))
         self.stock_end = self._stock(self.end)
@@ -165,10 +195,15 @@ class PeriodFigures:
         )
         return sorted({history._as_date(r[0]) for r in rows})
 
+    def _tree_anchor(self, on: date) -> date:
+        """The last change of the tree on or before `on` (date.min: none): the tree on `on`
+        is the tree on that day."""
+        earlier = [d for d in self.change_dates if d <= on]
+        return earlier[-1] if earlier else date.min
+
     def tree(self, on: date) -> pd.DataFrame:
         """The tree on a date; dates between two changes of the tree share one load."""
-        earlier = [d for d in self.change_dates if d <= on]
-        anchor = earlier[-1] if earlier else date.min
+        anchor = self._tree_anchor(on)
         if anchor not in self._trees:
             self._trees[anchor] = history.tree_on(self.conn, on).set_index("org_id")
         return self._trees[anchor]
@@ -179,8 +214,10 @@ class PeriodFigures:
         district = pd.Series(pd.NA, index=frame.index, dtype="Int64")
         kind = pd.Series(None, index=frame.index, dtype=object)
         if not frame.empty:
-            for on, group in frame.groupby(on_column):
-                tree = self.tree(on)
+            # one pass per shape of the tree (rows are dated; the tree changes a few times)
+            anchors = _map_distinct(frame[on_column], self._tree_anchor)
+            for _, group in frame.groupby(anchors):
+                tree = self.tree(group[on_column].iloc[0])
                 orgs = group[org_column]
                 tccsd.loc[group.index] = orgs.map(tree["tccsd_id"]).astype("Int64").to_numpy()
                 district.loc[group.index] = orgs.map(tree["district_id"]).astype("Int64").to_numpy()
@@ -195,14 +232,14 @@ class PeriodFigures:
 
     # ----------------------------------------------------------------- stock on a date
     def _stock(self, on: date) -> pd.DataFrame:
-        frame = history.members_on(self.conn, on)
+        frame = self.shared.members_on(self.conn, on)
         frame["on"] = on
         return self._place(frame, "org_id", "on")
 
     # ----------------------------------------------------------------- flows
     def _flows(self) -> pd.DataFrame:
         """One row per spell boundary in the period, with both sides' units (docs/design.md)."""
-        spells = history.spells(self.conn)
+        spells = self.shared.spells
 
         def inside(column: str) -> pd.Series:
             # bool even when empty: an empty object Series would select columns, not rows
@@ -276,7 +313,7 @@ class PeriodFigures:
             if not (self.start <= on <= self.end):
                 continue
             previous, current = self.tree(on - timedelta(days=1)), self.tree(on)
-            members = history.members_on(self.conn, on - timedelta(days=1))
+            members = self.shared.spells_open_on(on - timedelta(days=1))
             members = members[members["org_id"].isin(current.index)]
             old_d = members["org_id"].map(previous["district_id"]).astype("Int64")
             new_d = members["org_id"].map(current["district_id"]).astype("Int64")
