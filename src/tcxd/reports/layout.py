@@ -52,6 +52,18 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "default_column_width": 80,
     "default_row_height": 23,
 }
+
+
+def workbook_options() -> dict[str, Any]:
+    """A fresh copy of WORKBOOK_OPTIONS for one workbook. xlsxwriter adds a key to the
+    `default_format_properties` it is given, so a shared dict made every workbook after the
+    first in a process differ from it (the default font's theme scheme): with a copy, a
+    workbook's bytes do not depend on which workbooks the process wrote before."""
+    options = dict(WORKBOOK_OPTIONS)
+    options["default_format_properties"] = dict(WORKBOOK_OPTIONS["default_format_properties"])
+    return options
+
+
 DIGIT_PX = 9  # must match default_column_width above (xlsxwriter metrics for 80 px)
 PADDING_PX = 7
 

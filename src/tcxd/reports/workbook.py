@@ -24,7 +24,6 @@ from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period
 from tcxd.reports.charts import add_unit_charts, sheet_width_px
 from tcxd.reports.layout import (
-    WORKBOOK_OPTIONS,
     BodyRow,
     Page,
     Placed,
@@ -32,6 +31,7 @@ from tcxd.reports.layout import (
     as_number,
     make_page,
     safe_text,
+    workbook_options,
     write_form,
 )
 
@@ -188,7 +188,7 @@ def _write_workbook(filename: str, report: Mapping, page: Page) -> None:
     ratings = ratings_available(report)
     forms = report["forms"]
     previous = _previous_forms(report)
-    workbook = xlsxwriter.Workbook(filename, WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(filename, workbook_options())
     try:
         workbook.set_properties(
             {
