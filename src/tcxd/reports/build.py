@@ -140,12 +140,20 @@ class _Job:
     fmt: str
     targets: list
 
+    reports: dict[int, dict] = field(default_factory=dict)  # built ahead, not yet written
+
+    def report(self, number: int) -> dict:
+        if number in self.reports:
+            return self.reports.pop(number)
+        scope, name, _ = self.targets[number]
+        parent = self.province["name"] if scope.level == "district" else None
+        return unit_report(self.figures, self.previous, scope, name, parent)
+
     def write(self, number: int) -> UnitReport:
         from tcxd.reports.workbook import write_json_twin, write_unit_workbook
 
         scope, name, file_stem = self.targets[number]
-        parent = self.province["name"] if scope.level == "district" else None
-        report = unit_report(self.figures, self.previous, scope, name, parent)
+        report = self.report(number)
         done = UnitReport(name=name, level=scope.level,
                           members_end=report["forms"]["bieu1"]["D"],
                           checks=len(report["checks"]))  # fmt: skip
@@ -177,36 +185,31 @@ def _child_write(numbers: list[int]) -> list[tuple[int, UnitReport]]:
 
 def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> list[UnitReport]:
     """The same workbooks, written by `workers` processes forked once the period's figures are
-    loaded (they share them): the province here first (it loads what every unit's checks use),
-    then the districts dealt out to the processes; this process writes a share too."""
+    loaded (they share them). The reports of the province and of one district are built here
+    first: they compute what every unit reads (the figures of every unit of a level, the rows
+    the checks look at), which the processes then share instead of each computing it. Units are
+    handed out one at a time, the province (the largest workbook) first, so that neither
+    process waits for the other."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     total = len(job.targets)
-    done: dict[int, UnitReport] = {}
     order = list(range(total))
     if job.targets[-1][0].level == "province":
         order = [total - 1, *order[:-1]]
-    first = order[0]
-    if on_unit:
-        on_unit(job.targets[first][1], 1, total)
-    done[first] = job.write(first)
-    rest = order[1:]
-    shares = [rest[k::workers] for k in range(workers)]
+    for number in order[:2]:
+        job.reports[number] = job.report(number)
+    done: dict[int, UnitReport] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        workers - 1, mp_context=context, initializer=_child_start, initargs=(engine, job)
+        workers, mp_context=context, initializer=_child_start, initargs=(engine, job)
     ) as pool:
-        futures = [pool.submit(_child_write, share) for share in shares[1:]]
-        for number in shares[0]:
-            if on_unit:
-                on_unit(job.targets[number][1], len(done) + 1, total)
-            done[number] = job.write(number)
-        for future in futures:
+        futures = {pool.submit(_child_write, [number]): number for number in order}
+        for future in as_completed(futures):
             for number, unit_done in future.result():
-                if on_unit:
-                    on_unit(job.targets[number][1], len(done) + 1, total)
                 done[number] = unit_done
+                if on_unit:
+                    on_unit(job.targets[number][1], len(done), total)
     return [done[number] for number in range(total)]
 
 
