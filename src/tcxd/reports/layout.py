@@ -239,6 +239,15 @@ class Styles:
     def __init__(self, workbook: Any) -> None:
         self.workbook = workbook
         self._cache: dict[tuple, Any] = {}
+        self._cells: dict[tuple, Any] = {}
+
+    def cell(self, key: tuple, props) -> Any:
+        """`get(**props(*key))` for a body cell, remembered under its short `key` (a sheet of
+        check rows asks for the same few formats tens of thousands of times)."""
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = self.get(**props(*key))
+        return found
 
     def get(self, **props: Any) -> Any:
         full = {"font_name": FONT, "font_size": BODY_SIZE, "valign": "vcenter", **props}
@@ -274,7 +283,7 @@ def text_lines(text: str, width_px: float, *, size: float = BODY_SIZE, bold: boo
         line_px = 0.0
         count = 1
         for word in paragraph.split(" "):
-            word_px = sum(_char_em(ch) for ch in word) * em * (1.07 if bold else 1.0)
+            word_px = _word_em(word) * em * (1.07 if bold else 1.0)
             space = 0.25 * em if line_px else 0.0
             if line_px and line_px + space + word_px > usable:
                 count += 1
@@ -286,6 +295,12 @@ def text_lines(text: str, width_px: float, *, size: float = BODY_SIZE, bold: boo
                 line_px -= usable
         lines += count
     return lines
+
+
+@lru_cache(maxsize=65536)
+def _word_em(word: str) -> float:
+    """Width of a word in em (words repeat: names, syllables; rows of text are many)."""
+    return sum(_char_em(ch) for ch in word)
 
 
 def _char_em(ch: str) -> float:
@@ -766,29 +781,35 @@ def _write_body_row(
     lines = 1
     for index, column in enumerate(form.columns):
         value = cell_value(form, body, column)
-        props: dict[str, Any] = {"border": 1}
-        if bold:
-            props["bold"] = True
-        if italic:
-            props["italic"] = True
-        if column.kind == "code":
-            props.update(align="center")
-        elif column.kind in ("label", "text"):
-            props.update(align="left", text_wrap=True)
-            if column.kind == "label" and form_row.indent:
-                props["indent"] = form_row.indent
-            if value:
-                indent_px = 14 * form_row.indent if column.kind == "label" else 0
-                lines = max(
-                    lines,
-                    text_lines(safe_text(value), column_px(widths[index]) - indent_px, bold=bold),
-                )
-        else:
-            number_format = _number_format(form_row, column)
-            align = "center" if number_format == "plain" else "right"
-            props.update(align=align, num_format=NUMBER_FORMATS[number_format])
-        _write(ws, row, index, value, styles.get(**props))
+        if column.kind in ("label", "text") and value:
+            indent_px = 14 * form_row.indent if column.kind == "label" else 0
+            lines = max(
+                lines,
+                text_lines(safe_text(value), column_px(widths[index]) - indent_px, bold=bold),
+            )
+        indent = form_row.indent if column.kind == "label" else 0
+        key = (column.kind, _number_format(form_row, column), bool(bold), bool(italic), indent)
+        _write(ws, row, index, value, styles.cell(key, _cell_props))
     return max(line_height() + 1, line_height() * lines + 3)
+
+
+def _cell_props(kind: str, number_format: str, bold: bool, italic: bool, indent: int) -> dict:
+    """The format properties of a body cell."""
+    props: dict[str, Any] = {"border": 1}
+    if bold:
+        props["bold"] = True
+    if italic:
+        props["italic"] = True
+    if kind == "code":
+        props.update(align="center")
+    elif kind in ("label", "text"):
+        props.update(align="left", text_wrap=True)
+        if kind == "label" and indent:
+            props["indent"] = indent
+    else:
+        align = "center" if number_format == "plain" else "right"
+        props.update(align=align, num_format=NUMBER_FORMATS[number_format])
+    return props
 
 
 def _number_format(row: Row, column: Column) -> str:
