@@ -143,45 +143,90 @@ def _all_notes(figures) -> pd.DataFrame:
     )
 
 
+def _scoped_rows(figures, scope, key: tuple, compute) -> list[dict]:
+    """The rows of one check for `scope`, made once for the whole province: `compute()` yields
+    each row (in the order they are shown) with the districts it belongs to. The province
+    shows every row that belongs to a district, a district its own rows."""
+
+    def split() -> dict:
+        parts: dict = {None: []}
+        for districts, row in compute():
+            if districts:
+                parts[None].append(row)
+            for district in districts:
+                parts.setdefault(district, []).append(row)
+        return parts
+
+    parts = figures.once(key, split)
+    wanted = None if scope.level == "province" else scope.org_id
+    return [dict(row) for row in parts.get(wanted, [])]
+
+
+def _stock_districts(figures) -> pd.DataFrame:
+    """Each member of the stock at the end with a district, once per district (member_id,
+    district_id)."""
+    stock = figures.stock_end
+    stock = stock[stock["district_id"].notna()]
+    return stock[["member_id", "district_id"]].drop_duplicates()
+
+
 def _evaluation_mismatch(figures, scope, names, files) -> list[dict]:
     quarter = figures.rating_quarter()
-    stock = scope.select(figures.stock_end)
+    rows = _scoped_rows(
+        figures, scope, ("stray_rows",), lambda: _stray_evaluations(figures, quarter, names, files)
+    )
+    rows += _scoped_rows(
+        figures, scope, ("not_evaluated_rows",), lambda: _not_evaluated(figures, quarter, names)
+    )
+    return rows
+
+
+def _stray_evaluations(figures, quarter, names, files):
+    """Evaluated members found in no roster, by the district of the evaluating unit."""
     evaluations = figures.once(("evaluations",), lambda: _evaluations(figures, quarter))
-    rows = []
-    unit_orgs = set(scope.select(figures.tree(figures.end).reset_index())["org_id"])
+    district_of = figures.tree(figures.end)["district_id"]
     stray = evaluations[~evaluations["in_roster"].astype(bool)]
-    stray = stray[stray["org_id"].isin(unit_orgs)]
     for e in stray.itertuples():
-        rows.append(
+        district = district_of.get(e.org_id)
+        yield (
+            (int(district),) if district is not None and pd.notna(district) else (),
             _row(
                 4,
                 names.get(e.org_id),
                 files.get(e.batch_id),
                 e.source_row,
                 f"{e.full_name}: có kết quả đánh giá nhưng không có trong danh sách nào",
-            )
+            ),
         )
-    # Members the rules leave out (exempt, too recent, suspended) need no evaluation.
+
+
+def _not_evaluated(figures, quarter, names):
+    """Members at the end of the period with no evaluation, by their district.
+    Members the rules leave out (exempt, too recent, suspended) need no evaluation."""
+    stock = figures.stock_end
+    stock = stock[stock["district_id"].notna()]
+    evaluations = figures.once(("evaluations",), lambda: _evaluations(figures, quarter))
     excused = figures.once(("excused",), lambda: _excused(figures, quarter))
     missing = stock[
         ~stock["member_id"].isin(evaluations["member_id"]) & ~stock["member_id"].isin(excused)
     ]
-    if not missing.empty:
-        people = figures.once(
-            ("people",),
-            lambda: dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall()),
+    if missing.empty:
+        return
+    people = figures.once(
+        ("people",),
+        lambda: dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall()),
+    )
+    for m in missing.itertuples():
+        yield (
+            (int(m.district_id),),
+            _row(
+                4,
+                names.get(m.org_id),
+                None,
+                None,
+                f"{people.get(m.member_id)}: chưa có kết quả đánh giá, xếp loại",
+            ),
         )
-        for m in missing.itertuples():
-            rows.append(
-                _row(
-                    4,
-                    names.get(m.org_id),
-                    None,
-                    None,
-                    f"{people.get(m.member_id)}: chưa có kết quả đánh giá, xếp loại",
-                )
-            )
-    return rows
 
 
 def _evaluations(figures, quarter) -> pd.DataFrame:
@@ -210,10 +255,23 @@ def _excused(figures, quarter) -> pd.Series:
 
 def _rating_differences(figures, scope, names, files) -> list[dict]:
     quarter = figures.rating_quarter()
-    stock = scope.select(figures.stock_end)
+    return _scoped_rows(
+        figures, scope, ("rating_difference_rows",),
+        lambda: _all_rating_differences(figures, quarter, names, files),
+    )  # fmt: skip
+
+
+def _all_rating_differences(figures, quarter, names, files):
+    """The check 7 rows of every rating of a member in the stock at the end, with the
+    districts the member is in."""
     ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
-    ratings = ratings[ratings["member_id"].isin(stock["member_id"])]
-    return _rating_rows_checks(ratings, names, files)
+    ratings = ratings.reset_index(drop=True)
+    pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
+    districts = pairs.groupby("index")["district_id"].agg(lambda d: tuple(int(x) for x in d))
+    for position, r in zip(ratings.index, ratings.itertuples(), strict=True):
+        if position in districts.index:
+            for row in _rating_row_checks(r, names, files):
+                yield districts[position], row
 
 
 def _rating_rows(figures, quarter) -> pd.DataFrame:
@@ -230,34 +288,32 @@ def _rating_rows(figures, quarter) -> pd.DataFrame:
     )
 
 
-def _rating_rows_checks(ratings, names, files) -> list[dict]:
+def _rating_row_checks(r, names, files) -> list[dict]:
+    """The check 7 rows of one rating."""
     rows = []
-    for r in ratings.itertuples():
-        where = (names.get(r.org_id), files.get(r.batch_id), r.source_row)
-        if bool(r.capped):
-            rows.append(_row(7, *where, f"{r.full_name}: hạ từ HTXSNV xuống HTTNV do vượt tỷ lệ"))
-        if r.status == "needs_decision" and not r.decided_level:
-            rows.append(
-                _row(7, *where, f"{r.full_name}: cần cấp có thẩm quyền xem xét, quyết định")
+    where = (names.get(r.org_id), files.get(r.batch_id), r.source_row)
+    if bool(r.capped):
+        rows.append(_row(7, *where, f"{r.full_name}: hạ từ HTXSNV xuống HTTNV do vượt tỷ lệ"))
+    if r.status == "needs_decision" and not r.decided_level:
+        rows.append(_row(7, *where, f"{r.full_name}: cần cấp có thẩm quyền xem xét, quyết định"))
+    if r.decided_level and r.computed_level and r.decided_level != r.computed_level:
+        rows.append(
+            _row(
+                7,
+                *where,
+                f"{r.full_name}: cấp ủy quyết định {r.decided_level}, "
+                f"tính theo quy định {r.computed_level}",
             )
-        if r.decided_level and r.computed_level and r.decided_level != r.computed_level:
-            rows.append(
-                _row(
-                    7,
-                    *where,
-                    f"{r.full_name}: cấp ủy quyết định {r.decided_level}, "
-                    f"tính theo quy định {r.computed_level}",
-                )
+        )
+    if r.proposed_level and r.computed_level and r.proposed_level != r.computed_level:
+        rows.append(
+            _row(
+                7,
+                *where,
+                f"{r.full_name}: tự xếp loại {r.proposed_level}, "
+                f"tính theo quy định {r.computed_level}",
             )
-        if r.proposed_level and r.computed_level and r.proposed_level != r.computed_level:
-            rows.append(
-                _row(
-                    7,
-                    *where,
-                    f"{r.full_name}: tự xếp loại {r.proposed_level}, "
-                    f"tính theo quy định {r.computed_level}",
-                )
-            )
+        )
     return rows
 
 
