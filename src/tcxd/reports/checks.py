@@ -267,9 +267,11 @@ def _all_rating_differences(figures, quarter, names, files):
     ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
     ratings = ratings.reset_index(drop=True)
     pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
-    districts = pairs.groupby("index")["district_id"].agg(lambda d: tuple(int(x) for x in d))
+    districts: dict[int, list[int]] = {}
+    for position, district in zip(pairs["index"].to_numpy(), pairs["district_id"], strict=True):
+        districts.setdefault(int(position), []).append(int(district))
     for position, r in zip(ratings.index, ratings.itertuples(), strict=True):
-        if position in districts.index:
+        if position in districts:
             for row in _rating_row_checks(r, names, files):
                 yield districts[position], row
 
