@@ -461,22 +461,28 @@ class PeriodFigures:
 
     # ----------------------------------------------------------------- every unit of a level
     # Biểu 1–3 are counted for every unit of a level by one grouping of the period's rows (a
-    # province has ~3,000 TCCSĐ and ~140 districts; counting unit by unit cost seconds).
+    # province has ~3,000 TCCSĐ and ~140 districts; counting unit by unit cost seconds). The
+    # province counts the rows of its districts (flows crossing a district, members in one),
+    # so its figures are the sums of theirs; the mean age is the mean of all their ages.
 
     def _per_unit(self, what: str, scope: Scope) -> dict:
         """`what` ("bieu1", "bieu2", "bieu3") of the unit `scope`: a fresh dict, zero-filled
         for a unit with no rows."""
-        key = ("per_unit", what, scope.level, scope.org_id if scope.level == "province" else None)
-        table = self._cached(key, lambda: getattr(self, f"_{what}_table")(scope))
+        level = "district" if scope.level == "province" else scope.level
+        table, ages = self._cached(
+            ("per_unit", what, level), lambda: getattr(self, f"_{what}_table")(level)
+        )
+        if scope.level == "province":
+            return dict(self._cached(("province", what), lambda: _total(table, ages, what)))
         found = table.get(scope.org_id)
-        return dict(found) if found is not None else dict(empty_form(what))
+        return dict(found) if found is not None else empty_form(what)
 
-    def _level_rows(self, name: str, scope: Scope) -> tuple[pd.DataFrame, pd.Series]:
-        """The rows of `name` (stock_start, stock_end, or flows) that count for units of
-        scope's level, with each row's unit (the province is one unit). A flow counts for a
-        unit when it crosses the unit's boundary (moves inside it are not flows of it)."""
+    def _level_rows(self, name: str, level: str) -> tuple[pd.DataFrame, pd.Series]:
+        """The rows of `name` (stock_start, stock_end, or flows) that count for units of a
+        level (district, tccsd), with each row's unit. A flow counts for a unit when it
+        crosses the unit's boundary (moves inside it are not flows of it)."""
         frame = getattr(self, name)
-        column = "tccsd_id" if scope.level == "tccsd" else "district_id"
+        column = f"{level}_id"
         if frame.empty:
             return frame, pd.Series(dtype="Int64")
         keep = frame[column].notna().fillna(False)
@@ -484,23 +490,21 @@ class PeriodFigures:
             other = f"other_{column}"
             keep &= (frame[other].isna() | (frame[other] != frame[column])).fillna(True)
         rows = frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
-        if scope.level == "province":
-            return rows, pd.Series(scope.org_id, index=rows.index, dtype="Int64")
         return rows, rows[column].astype("Int64")
 
     def bieu1(self, scope: Scope) -> dict[str, int]:
         return self._per_unit("bieu1", scope)
 
-    def _bieu1_table(self, scope: Scope) -> dict[int, dict]:
-        flows, units = self._level_rows("flows", scope)
+    def _bieu1_table(self, level: str) -> tuple[dict[int, dict], dict]:
+        flows, units = self._level_rows("flows", level)
         counts = _counts(units, flows["code"]) if not flows.empty else {}
         c3a = (
             _counts(units, flows["code"].where(flows["probationary_before"].astype(bool)))
             if not flows.empty
             else {}
         )
-        starts = _counts(*self._level_rows("stock_start", scope)[1:], None)
-        ends = _counts(*self._level_rows("stock_end", scope)[1:], None)
+        starts = _counts(*self._level_rows("stock_start", level)[1:], None)
+        ends = _counts(*self._level_rows("stock_end", level)[1:], None)
         template = empty_form("bieu1")
         table = {}
         for unit in {*counts, *starts, *ends}:
@@ -514,11 +518,12 @@ class PeriodFigures:
             f["C5"] = f["C5a"] + f["C5b"]
             f["C"] = f["C1"] + f["C2"] + f["C3"] + f["C4"] + f["C5"]
             table[unit] = {code: f.get(code, 0) for code in template}
-        return table
+        return table, {}
 
     def _people_table(self, members: pd.DataFrame, units: pd.Series, on, template: dict):
         """The attribute rows shared by Biểu 2 and Biểu 3, for every unit: `members` (with a
-        default index) holds one row per person counted, `units` the unit of each row."""
+        default index) holds one row per person counted, `units` the unit of each row.
+        Returns the table, the sum and number of known ages per unit, and the attributes."""
         a = self.attributes.reindex(members["member_id"]).reset_index(drop=True)
         ethnic = _map_distinct(a["ethnicity"].dropna(), fold)
         religion = _map_distinct(a["religion"].dropna(), fold)
@@ -540,6 +545,9 @@ class PeriodFigures:
         tallies = {name: _tally(units, flag) for name, flag in flags.items()}
         counted = _counts(units, pd.concat(codes))
         age_sums = ages.groupby(units.reindex(ages.index)).agg(["sum", "size"])
+        age_totals = {
+            int(unit): (int(row["sum"]), int(row["size"])) for unit, row in age_sums.iterrows()
+        }
         table = {}
         for unit, total in totals.items():
             result = dict.fromkeys(template, 0)
@@ -549,43 +557,40 @@ class PeriodFigures:
             for code, count in counted.get(unit, {}).items():
                 if code in result:
                     result[code] = count
-            if unit in age_sums.index and age_sums.at[unit, "size"]:
-                result["age_mean"] = _round_half_up(
-                    age_sums.at[unit, "sum"] / age_sums.at[unit, "size"]
-                )
+            result["age_mean"] = _mean_age(*age_totals.get(unit, (0, 0)))
             table[unit] = result
-        return table, a
+        return table, age_totals, a
 
     def bieu2(self, scope: Scope) -> dict:
         return self._per_unit("bieu2", scope)
 
-    def _bieu2_table(self, scope: Scope) -> dict[int, dict]:
-        flows, units = self._level_rows("flows", scope)
+    def _bieu2_table(self, level: str) -> tuple[dict[int, dict], dict]:
+        flows, units = self._level_rows("flows", level)
         if flows.empty:
-            return {}
+            return {}, {}
         admitted = ((flows["code"] == "B1") & (flows["side"] == "in")).to_numpy(dtype=bool)
         flows, units = (
             flows[admitted].reset_index(drop=True),
             units[admitted].reset_index(drop=True),
         )
         on = pd.to_datetime(flows["on"])
-        table, a = self._people_table(flows, units, on, empty_form("bieu2"))
+        table, ages, a = self._people_table(flows, units, on, empty_form("bieu2"))
         readmitted = flows["start_kind"] == "readmitted"
         occupations = _map_distinct(a["occupation"], occupation_code)
         for unit, count in _tally(units, readmitted).items():
             table[unit]["readmitted"] = count
         for unit, counts in _counts(units, occupations).items():
             table[unit].update(counts)
-        return table
+        return table, ages
 
     def bieu3(self, scope: Scope) -> dict:
         return self._per_unit("bieu3", scope)
 
-    def _bieu3_table(self, scope: Scope) -> dict[int, dict]:
-        stock, units = self._level_rows("stock_end", scope)
+    def _bieu3_table(self, level: str) -> tuple[dict[int, dict], dict]:
+        stock, units = self._level_rows("stock_end", level)
         if stock.empty:
-            return {}
-        table, a = self._people_table(stock, units, self.end, empty_form("bieu3"))
+            return {}, {}
+        table, ages, a = self._people_table(stock, units, self.end, empty_form("bieu3"))
         joined = _map_distinct(a["admitted_on"].dropna(), lambda d: joined_band(d.date()))
         theory = _map_distinct(a["theory_level"].dropna(), theory_code)
         for name in ("probationary", "exempt"):
@@ -594,7 +599,7 @@ class PeriodFigures:
         for unit, counts in _counts(units, pd.concat([joined, theory])).items():
             result = table[unit]
             result.update({code: n for code, n in counts.items() if code in result})
-        return table
+        return table, ages
 
     def _orgs_in(self, scope: Scope, on: date) -> pd.DataFrame:
         def prepare() -> pd.DataFrame:
@@ -782,6 +787,24 @@ def _tally(units: pd.Series, flags: pd.Series) -> dict[int, int]:
     """{unit: rows whose flag is true} (`flags` indexed like `units`; missing is false)."""
     true = flags.fillna(False).astype(bool).to_numpy()
     return {int(unit): int(n) for unit, n in units[true].value_counts().items()}
+
+
+def _mean_age(total: int, count: int) -> float | int:
+    """The mean age, one decimal (0 when no age is known: what an empty form shows)."""
+    return _round_half_up(total / count) if count else 0
+
+
+def _total(table: dict[int, dict], ages: dict[int, tuple[int, int]], what: str) -> dict:
+    """The figures of all the units of `table` together (counts add up; not the mean age)."""
+    result = empty_form(what)
+    for figures in table.values():
+        for code, value in figures.items():
+            result[code] = result.get(code, 0) + value
+    if "age_mean" in result:
+        result["age_mean"] = _mean_age(
+            sum(total for total, _ in ages.values()), sum(count for _, count in ages.values())
+        )
+    return result
 
 
 def _round_half_up(value: float) -> float:
