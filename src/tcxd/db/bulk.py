@@ -1,0 +1,87 @@
+"""Bulk reads and writes: hundreds of thousands of rows as frames and columns.
+
+Classify writes one result row per member (500,000 in a large province). Building a dict per row
+and letting SQLAlchemy process each one costs more than SQLite's own work, so on SQLite the
+columns are converted to driver values once per column and zipped into tuples for the driver's
+executemany. Other databases take the Core path with dicts (the same rows). Reads likewise
+go straight to the SQLite driver's cursor: SQLAlchemy's row objects cost more than the fetch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import JSON, Boolean, Connection, Integer, String, insert, text
+
+
+def insert_columns(
+    conn: Connection,
+    table,
+    columns: dict[str, Sequence],
+    *,
+    constants: dict | None = None,
+    json_text: Sequence[str] = (),
+) -> None:
+    """Insert `len(columns[...])` rows. `columns`: column key -> values (None = NULL; numpy
+    arrays welcome); `constants`: column key -> one value for every row; `json_text`: JSON
+    columns whose values are already JSON text (stored as is on SQLite, parsed elsewhere)."""
+    constants = dict(constants or {})
+    lengths = {len(values) for values in columns.values()}
+    if not lengths or lengths == {0}:
+        return
+    if len(lengths) != 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    values = {key: _python_values(table.c[key], column) for key, column in columns.items()}
+    dialect = conn.dialect
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        for key in json_text:
+            values[key] = [None if v is None else json.loads(v) for v in values[key]]
+        keys = list(values)
+        rows = [dict(zip(keys, row, strict=True)) for row in zip(*values.values(), strict=True)]
+        for row in rows:
+            row.update(constants)
+        conn.execute(insert(table), rows)
+        return
+    keys = [*values, *constants]
+    for key in keys:
+        processor = table.c[key].type._cached_bind_processor(dialect)
+        if processor is None or key in json_text:
+            continue
+        if key in constants:
+            constants[key] = processor(constants[key])
+        else:
+            values[key] = [processor(v) for v in values[key]]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in keys)}) "
+        f"VALUES ({', '.join('?' for _ in keys)})"
+    )
+    fixed = tuple(constants.values())
+    conn.exec_driver_sql(sql, [row + fixed for row in zip(*values.values(), strict=True)])
+
+
+def _python_values(column, values: Sequence) -> list:
+    """Plain Python values for the driver: numpy scalars made int/bool, NaN/NA made None
+    (False for a NOT NULL flag, as the model's default), text columns given text."""
+    array = np.asarray(values, dtype=object)
+    missing = pd.isna(array)
+    if isinstance(column.type, Boolean):
+        empty = None if column.nullable else False
+        return [empty if m else bool(v) for v, m in zip(array, missing, strict=True)]
+    if isinstance(column.type, Integer):
+        return [None if m else int(v) for v, m in zip(array, missing, strict=True)]
+    if isinstance(column.type, String) and not isinstance(column.type, JSON):
+        return [None if m else str(v) for v, m in zip(array.tolist(), missing, strict=True)]
+    return [None if m else v for v, m in zip(array.tolist(), missing, strict=True)]
+
+
+def read_frame(conn: Connection, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """The rows of a plain query (named `:parameters` only) as a DataFrame."""
+    if conn.dialect.name != "sqlite":
+        return pd.read_sql(text(sql), conn, params=params)
+    cursor = conn.connection.driver_connection.execute(sql, params or {})
+    names = [d[0] for d in cursor.description]
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=names, coerce_float=True)
