@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,8 @@ def read_frame(conn: Connection, sql: str, params: dict | None = None) -> pd.Dat
     """The rows of a plain query (named `:parameters` only) as a DataFrame."""
     if conn.dialect.name != "sqlite":
         return pd.read_sql(text(sql), conn, params=params)
-    cursor = conn.connection.driver_connection.execute(sql, params or {})
+    # as SQLAlchemy binds them on SQLite (the driver's own date adapters are deprecated)
+    params = {k: v.isoformat() if isinstance(v, date) else v for k, v in (params or {}).items()}
+    cursor = conn.connection.driver_connection.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return pd.DataFrame.from_records(cursor.fetchall(), columns=names, coerce_float=True)
