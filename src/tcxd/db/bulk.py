@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import JSON, Boolean, Connection, Integer, String, insert, text
 
+CHUNK_ROWS = 50_000  # rows converted and sent at a time: bounds the memory of a large insert
+
 
 def insert_columns(
     conn: Connection,
@@ -31,37 +33,60 @@ def insert_columns(
     columns whose values are already JSON text (stored as is on SQLite, parsed elsewhere)."""
     constants = dict(constants or {})
     lengths = {len(values) for values in columns.values()}
-    if not lengths or lengths == {0}:
-        return
-    if len(lengths) != 1:
+    if len(lengths) > 1:
         raise ValueError(f"columns of different lengths: {sorted(lengths)}")
-    values = {key: _python_values(table.c[key], column) for key, column in columns.items()}
-    dialect = conn.dialect
-    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+    total = lengths.pop() if lengths else 0
+    write = _sqlite_writer if _is_sqlite(conn) else _core_writer
+    send = write(conn, table, list(columns), constants, json_text)
+    for start in range(0, total, CHUNK_ROWS):
+        chunk = {
+            key: _python_values(table.c[key], values[start : start + CHUNK_ROWS])
+            for key, values in columns.items()
+        }
+        send(chunk)
+
+
+def _is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark"
+
+
+def _core_writer(conn: Connection, table, keys: list[str], constants: dict, json_text):
+    def send(chunk: dict[str, list]) -> None:
         for key in json_text:
-            values[key] = [None if v is None else json.loads(v) for v in values[key]]
-        keys = list(values)
-        rows = [dict(zip(keys, row, strict=True)) for row in zip(*values.values(), strict=True)]
+            chunk[key] = [None if v is None else json.loads(v) for v in chunk[key]]
+        rows = [dict(zip(keys, row, strict=True)) for row in zip(*chunk.values(), strict=True)]
         for row in rows:
             row.update(constants)
         conn.execute(insert(table), rows)
-        return
-    keys = [*values, *constants]
-    for key in keys:
-        processor = table.c[key].type._cached_bind_processor(dialect)
-        if processor is None or key in json_text:
-            continue
-        if key in constants:
-            constants[key] = processor(constants[key])
-        else:
-            values[key] = [processor(v) for v in values[key]]
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in keys)}) "
-        f"VALUES ({', '.join('?' for _ in keys)})"
+
+    return send
+
+
+def _sqlite_writer(conn: Connection, table, keys: list[str], constants: dict, json_text):
+    """The driver's executemany, each value through its column's bind processor as SQLAlchemy
+    would (JSON text excepted: it is already what the processor would write)."""
+    dialect = conn.dialect
+
+    def processor(key: str):
+        return None if key in json_text else table.c[key].type._cached_bind_processor(dialect)
+
+    processors = {key: processor(key) for key in keys if processor(key) is not None}
+    fixed = tuple(
+        processor(key)(value) if processor(key) else value for key, value in constants.items()
     )
-    fixed = tuple(constants.values())
-    conn.exec_driver_sql(sql, [row + fixed for row in zip(*values.values(), strict=True)])
+    quote = dialect.identifier_preparer.quote
+    names = [quote(table.c[key].name) for key in [*keys, *constants]]
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(names)}) "
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+
+    def send(chunk: dict[str, list]) -> None:
+        for key, process in processors.items():
+            chunk[key] = [process(v) for v in chunk[key]]
+        conn.exec_driver_sql(sql, [row + fixed for row in zip(*chunk.values(), strict=True)])
+
+    return send
 
 
 def _python_values(column, values: Sequence) -> list:
