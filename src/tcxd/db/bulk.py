@@ -64,11 +64,15 @@ def _core_writer(conn: Connection, table, keys: list[str], constants: dict, json
 
 def _sqlite_writer(conn: Connection, table, keys: list[str], constants: dict, json_text):
     """The driver's executemany, each value through its column's bind processor as SQLAlchemy
-    would (JSON text excepted: it is already what the processor would write)."""
+    would."""
     dialect = conn.dialect
 
     def processor(key: str):
-        return None if key in json_text else table.c[key].type._cached_bind_processor(dialect)
+        # JSON text is what the JSON processor would write; flags are Python bools already
+        # (`_python_values`), which the driver stores as 0/1 as the Boolean processor would.
+        if key in json_text or isinstance(table.c[key].type, Boolean):
+            return None
+        return table.c[key].type._cached_bind_processor(dialect)
 
     processors = {key: processor(key) for key in keys if processor(key) is not None}
     fixed = tuple(
