@@ -223,7 +223,7 @@ def _store(
             insert_columns(
                 conn,
                 table,
-                {key: results[key].to_numpy(dtype=object) for key in stored},
+                {key: results[key].to_numpy() for key in stored},
                 constants=constants,
                 json_text=("inputs",),
             )

@@ -96,15 +96,22 @@ def _sqlite_writer(conn: Connection, table, keys: list[str], constants: dict, js
 def _python_values(column, values: Sequence) -> list:
     """Plain Python values for the driver: numpy scalars made int/bool, NaN/NA made None
     (False for a NOT NULL flag, as the model's default), text columns given text."""
-    array = np.asarray(values, dtype=object)
+    array = np.asarray(values)
+    kind = column.type
+    if array.dtype.kind in "biu":  # numbers without a gap: tolist() gives Python ints/bools
+        return array.astype(bool).tolist() if isinstance(kind, Boolean) else array.tolist()
+    array = array.astype(object)
     missing = pd.isna(array)
-    if isinstance(column.type, Boolean):
+    if isinstance(kind, Boolean):
         empty = None if column.nullable else False
         return [empty if m else bool(v) for v, m in zip(array, missing, strict=True)]
-    if isinstance(column.type, Integer):
+    if isinstance(kind, Integer):
         return [None if m else int(v) for v, m in zip(array, missing, strict=True)]
-    if isinstance(column.type, String) and not isinstance(column.type, JSON):
+    texts = isinstance(kind, String) and not isinstance(kind, JSON)
+    if texts and pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
         return [None if m else str(v) for v, m in zip(array.tolist(), missing, strict=True)]
+    if not missing.any():
+        return array.tolist()
     return [None if m else v for v, m in zip(array.tolist(), missing, strict=True)]
 
 
