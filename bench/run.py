@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report-timeout",
         type=float,
-        default=900,
+        default=300,
         help="seconds after which a report step is stopped and recorded as timed out",
     )
     args = parser.parse_args(argv)
