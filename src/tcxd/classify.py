@@ -7,15 +7,15 @@ and replace the period's results in one transaction. Running it twice gives the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from tcxd.db import history
+from tcxd.db.bulk import insert_columns, read_frame
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
     CONDITION_COLUMNS,
@@ -39,30 +39,6 @@ RATED_ORG_TYPES = (
     "dang_bo_bo_phan",
     "chi_bo_truc_thuoc",
     "district",
-)
-SHARED_RESULT_COLUMNS = (
-    "needs_decision_cause",
-    "differs",
-    "proposed_differs",
-    "from_proposal",
-    "cap_tie",
-    "cap_excess",
-    "assumed_conditions",
-    "pool_id",
-)
-MEMBER_RESULT_COLUMNS = (
-    "status",
-    "level",
-    "computed_level",
-    "decided_level",
-    "proposed_level",
-    "capped",
-    "kht_cause",
-    "not_reviewed_cause",
-    "reason",
-    "inputs",
-    "rule_set",
-    "rule_version",
 )
 
 
@@ -113,7 +89,7 @@ def classify(
         ]
         org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
         org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
-    _store(engine, year, stored_quarter, results, org_results)
+    _store(engine, year, stored_quarter, results, org_results, whole=district is None)
     return ClassifyResult(period, ruleset, results, org_results)
 
 
@@ -131,13 +107,11 @@ def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, rules
     members = history.members_on(conn, period.end)
     places = tree.set_index("org_id")[["tccsd_id", "district_id"]]
     members = members.join(places, on="org_id")
-    people = pd.read_sql(text("SELECT id AS member_id, card_number, admitted_on FROM member"), conn)
-    readmitted = pd.read_sql(
-        text(
-            "SELECT member_id, MAX(event_on) AS readmitted_on FROM membership_event "
-            "WHERE kind IN ('admitted', 'readmitted') GROUP BY member_id"
-        ),
+    people = read_frame(conn, "SELECT id AS member_id, card_number, admitted_on FROM member")
+    readmitted = read_frame(
         conn,
+        "SELECT member_id, MAX(event_on) AS readmitted_on FROM membership_event "
+        "WHERE kind IN ('admitted', 'readmitted') GROUP BY member_id",
     )
     people = people.merge(readmitted, on="member_id", how="left")
     # The current admission: a readmission restarts the "too recent to rate" clock.
@@ -158,12 +132,10 @@ def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, rules
             *CONDITION_COLUMNS,
         ]
     )
-    evaluations = pd.read_sql(
-        text(
-            f"SELECT {evaluation_columns} FROM member_evaluation WHERE year = :y AND quarter = :q"
-        ),
+    evaluations = read_frame(
         conn,
-        params={"y": period.year, "q": quarter},
+        f"SELECT {evaluation_columns} FROM member_evaluation WHERE year = :y AND quarter = :q",
+        {"y": period.year, "q": quarter},
     )
     frame = members.merge(
         people[["member_id", "card_number", "admitted_on"]], on="member_id", how="left"
@@ -195,10 +167,10 @@ def _outstanding(pools: pd.Series, tree: pd.DataFrame, ruleset: RuleSet) -> pd.S
 
 
 def _quarter_link(conn, results: pd.DataFrame, year: int, ruleset: RuleSet) -> pd.DataFrame:
-    quarters = pd.read_sql(
-        text("SELECT member_id, quarter, level FROM member_rating WHERE year = :y AND quarter > 0"),
+    quarters = read_frame(
         conn,
-        params={"y": year},
+        "SELECT member_id, quarter, level FROM member_rating WHERE year = :y AND quarter > 0",
+        {"y": year},
     )
     if quarters.empty:
         return results
@@ -210,10 +182,10 @@ def _org_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame) -> pd.Da
     columns = ", ".join(
         ["org_id", "score", "decided_level", "proposed_level", "exemplary", *ORG_CONDITION_COLUMNS]
     )
-    evaluations = pd.read_sql(
-        text(f"SELECT {columns} FROM organization_evaluation WHERE year = :y AND quarter = :q"),
+    evaluations = read_frame(
         conn,
-        params={"y": period.year, "q": quarter},
+        f"SELECT {columns} FROM organization_evaluation WHERE year = :y AND quarter = :q",
+        {"y": period.year, "q": quarter},
     )
     orgs = orgs.merge(evaluations, on="org_id", how="left")
     for column in ("founded_on", "dissolved_on"):
@@ -222,72 +194,39 @@ def _org_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame) -> pd.Da
     return orgs.reset_index(drop=True)
 
 
-def _records(
-    frame: pd.DataFrame, id_column: str, columns: tuple[str, ...], year: int, quarter: int
-) -> list[dict]:
-    present = [c for c in columns if c in frame.columns]
-    out = (
-        frame[[id_column, *present]]
-        .astype(object)
-        .where(frame[[id_column, *present]].notna(), None)
-    )
-    records = out.to_dict("records")
-    for record in records:
-        record.update(year=year, quarter=quarter)
-        record["capped"] = bool(record.get("capped") or False)
-        if isinstance(record.get("inputs"), str):
-            record["inputs"] = json.loads(record["inputs"])
-        record["inputs"] = record.get("inputs") or {}
-        record["rule_version"] = str(record["rule_version"])
-        for flag in ("differs", "proposed_differs", "from_proposal", "cap_tie", "cap_excess"):
-            if flag in record:
-                record[flag] = bool(record[flag] or False)
-        if "assumed_conditions" in record:
-            record["assumed_conditions"] = int(record["assumed_conditions"] or 0)
-        if record.get("pool_id") is not None:
-            record["pool_id"] = int(record["pool_id"])
-    return records
-
-
 def _store(
-    engine: Engine, year: int, quarter: int, members: pd.DataFrame, orgs: pd.DataFrame
+    engine: Engine, year: int, quarter: int, members: pd.DataFrame, orgs: pd.DataFrame, whole: bool
 ) -> None:
-    """Replace the period's results of the rated members and organisations, all or nothing."""
-    member_records = _records(
-        members, "member_id", (*MEMBER_RESULT_COLUMNS, "org_id"), year, quarter
-    )
-    org_columns = (
-        "status",
-        "level",
-        "computed_level",
-        "decided_level",
-        "capped",
-        "exemplary",
-        "not_reviewed_cause",
-        "reason",
-        "inputs",
-        "rule_set",
-        "rule_version",
-    )
-    org_records = _records(orgs, "org_id", org_columns, year, quarter)
-    for record in org_records:
-        record["exemplary"] = bool(record.get("exemplary") or False)
+    """Replace the period's results, all or nothing: every result of the period when the whole
+    province was rated (a member rated before and not now keeps no stale result), else those of
+    the rated members and organisations."""
+    constants = {"year": year, "quarter": quarter, "computed_at": datetime.now(UTC)}
     with write_transaction(engine) as conn:
-        for table, id_column, records in (
-            (MemberRating.__table__, "member_id", member_records),
-            (OrganizationRating.__table__, "org_id", org_records),
+        for table, id_column, results in (
+            (MemberRating.__table__, "member_id", members.sort_values("member_id")),
+            # an organisation's cap pool is "parent|type", not an id: not stored
+            (
+                OrganizationRating.__table__,
+                "org_id",
+                orgs.drop(columns="pool_id").sort_values("org_id"),
+            ),
         ):
-            ids = [r[id_column] for r in records]
-            for start in range(0, len(ids), 900):
-                conn.execute(
-                    table.delete().where(
-                        table.c.year == year,
-                        table.c.quarter == quarter,
-                        table.c[id_column].in_(ids[start : start + 900]),
-                    )
-                )
-            if records:
-                history.bulk_insert(conn, table, records)
+            period = (table.c.year == year) & (table.c.quarter == quarter)
+            if whole:
+                conn.execute(table.delete().where(period))
+            else:
+                ids = results[id_column].tolist()
+                for start in range(0, len(ids), 900):
+                    chunk = ids[start : start + 900]
+                    conn.execute(table.delete().where(period, table.c[id_column].in_(chunk)))
+            stored = [c.key for c in table.columns if c.key in results.columns]
+            insert_columns(
+                conn,
+                table,
+                {key: results[key].to_numpy() for key in stored},
+                constants=constants,
+                json_text=("inputs",),
+            )
 
 
 def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:

@@ -173,3 +173,27 @@ def test_importing_a_folder_of_reports_skips_them_plainly(tcxd, imported, tmp_pa
     assert result.exit_code == 0, result.output
     assert "0 không nhập được, 4 bỏ qua." in result.stdout
     assert "Bỏ qua: bảng tính do tcxd lập" in result.stdout
+
+
+def test_classify_stores_the_trail_of_each_result(tcxd, imported):
+    """The flags that explain a result (decided level differs, cap pool, cause of a pending
+    result) are stored with it, as the engine computed them."""
+    assert tcxd("classify", "--year", "2025", "--db", imported).exit_code == 0
+    rated = _count(imported, "SELECT COUNT(*) FROM member_rating WHERE quarter = 0")
+    assert _count(imported, "SELECT COUNT(pool_id) FROM member_rating") == rated
+    assert _count(
+        imported,
+        "SELECT COUNT(*) FROM member_rating WHERE differs = 1 AND decided_level IS NOT NULL",
+    ) == _count(
+        imported,
+        "SELECT COUNT(*) FROM member_rating WHERE decided_level IS NOT NULL "
+        "AND decided_level != computed_level",
+    )
+    assert (
+        _count(
+            imported,
+            "SELECT COUNT(*) FROM member_rating WHERE status = 'needs_decision' "
+            "AND needs_decision_cause IS NULL",
+        )
+        == 0
+    )

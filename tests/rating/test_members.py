@@ -566,3 +566,12 @@ def test_text_and_numbers_as_files_give_them(r366_nocap):
     result = one(row, r366_nocap)
     assert result.level == "HTXSNV"
     assert result.assumed_conditions == 0
+
+
+def test_inputs_json_is_written_as_json_dumps_writes_it(r366_nocap):
+    """Stored as is, the text must be what SQLAlchemy's JSON type would write for the same
+    object: a migrated copy is then byte for byte the source."""
+    row = {"score": 92.5, **ALL_MET, "discipline": "Khiển trách", "admitted_on": date(2025, 9, 1)}
+    text = one(row, r366_nocap).inputs
+    assert json.dumps(json.loads(text)) == text
+    assert "Khi\\u1ec3n tr\\u00e1ch" in text

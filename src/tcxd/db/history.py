@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, delete, insert, select, text
 
+from tcxd.db.bulk import read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
 from tcxd.vocab import vocabularies
 
@@ -406,26 +407,28 @@ def _date_column(values: pd.Series) -> pd.Series:
 
 def members_on(conn: Connection, on: date) -> pd.DataFrame:
     """Members on a date: member_id, org_id (their chi bộ), probationary, exempt, suspended."""
-    query = text(
+    # Joined to the members with an exemption / a suspension by then, found once each: a
+    # correlated EXISTS per member costs twice as much on 500,000 members.
+    frame = read_frame(
+        conn,
         """
         SELECT s.member_id, s.org_id,
                CASE WHEN m.official_on IS NULL OR m.official_on > :on THEN 1 ELSE 0 END
                    AS probationary,
                CASE WHEN (m.exempt = :true AND (m.exempt_on IS NULL OR m.exempt_on <= :on))
-                      OR EXISTS (SELECT 1 FROM membership_event e
-                                 WHERE e.member_id = s.member_id AND e.kind = 'exempted'
-                                   AND e.event_on <= :on)
-                    THEN 1 ELSE 0 END AS exempt,
-               CASE WHEN EXISTS (SELECT 1 FROM membership_event e
-                                 WHERE e.member_id = s.member_id AND e.kind = 'suspended'
-                                   AND e.event_on <= :on AND e.event_on >= :year_start)
-                    THEN 1 ELSE 0 END AS suspended
+                      OR x.member_id IS NOT NULL THEN 1 ELSE 0 END AS exempt,
+               CASE WHEN u.member_id IS NOT NULL THEN 1 ELSE 0 END AS suspended
         FROM membership s JOIN member m ON m.id = s.member_id
+        LEFT JOIN (SELECT DISTINCT member_id FROM membership_event
+                   WHERE kind = 'exempted' AND event_on <= :on) x ON x.member_id = s.member_id
+        LEFT JOIN (SELECT DISTINCT member_id FROM membership_event
+                   WHERE kind = 'suspended' AND event_on <= :on AND event_on >= :year_start) u
+               ON u.member_id = s.member_id
         WHERE (s.start_on IS NULL OR s.start_on <= :on)
           AND (s.end_on IS NULL OR s.end_on > :on)
-        """
-    ).bindparams(bindparam("true", True))
-    frame = pd.read_sql(query, conn, params={"on": on, "year_start": date(on.year, 1, 1)})
+        """,
+        {"on": on, "year_start": date(on.year, 1, 1), "true": True},
+    )
     for column in ("probationary", "exempt", "suspended"):
         frame[column] = frame[column].astype(bool)
     return frame

@@ -221,9 +221,11 @@ def run(
         "differs": differs,
         "proposed_differs": proposed_differs,
     }
-    groups, reps = _distinct(frame, outcome)
-    reason, inputs = _texts(
-        frame.take(reps), {k: v[reps] for k, v in outcome.items()}, rules, subject
+    groups, reps = _distinct(_reason_columns(frame, outcome), n)
+    reason = _reasons(frame.take(reps), {k: v[reps] for k, v in outcome.items()}, rules, subject)
+    input_groups, input_reps = _distinct([values for _k, values, _kind in frame.inputs], n)
+    inputs = R.inputs_json(
+        [(key, values[input_reps], kind) for key, values, kind in frame.inputs], len(input_reps)
     )
 
     codes = R.level_codes()
@@ -243,7 +245,7 @@ def run(
         "needs_decision_cause": nd_cause,
         "assumed_conditions": assumed,
         "reason": reason[groups],
-        "inputs": inputs[groups],
+        "inputs": inputs[input_groups],
         "rule_set": np.full(n, ruleset.id, dtype=object),
         "rule_version": np.full(n, ruleset.version, dtype=object),
     }
@@ -266,18 +268,21 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
     return codes.astype(np.int64), max(len(uniques), 1)
 
 
-def _distinct(frame: Frame, outcome: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each row, first row of each group) over everything a reason or the inputs JSON
-    shows: rows of a group get the same texts, so they are built once per group."""
+def _reason_columns(frame: Frame, outcome: dict[str, np.ndarray]) -> list[np.ndarray]:
+    """Everything a reason shows: the inputs the rules read and the outcome of each step."""
     columns = [frame.score, frame.leader, frame.self_reported, frame.decided, frame.proposed]
     columns += list(frame.fields.values())
     columns += [frame.not_reviewed, frame.not_reviewed_text]
-    columns += [values for _key_name, values, _kind in frame.inputs]
     for optional in (frame.discipline_on, frame.who):
         if optional is not None:
             columns.append(optional)
-    columns += list(outcome.values())
-    combined = np.zeros(frame.n, dtype=np.int64)
+    return columns + list(outcome.values())
+
+
+def _distinct(columns: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group) over the rows' values in `columns`: rows of
+    a group get the same texts, so the texts are built once per group."""
+    combined = np.zeros(n, dtype=np.int64)
     size = 1
     for column in columns:
         codes, count = _codes(np.asarray(column))
@@ -291,13 +296,13 @@ def _distinct(frame: Frame, outcome: dict[str, np.ndarray]) -> tuple[np.ndarray,
     return groups, reps
 
 
-def _texts(
+def _reasons(
     frame: Frame,
     out: dict[str, np.ndarray],
     rules: MemberRules | OrganizationRules,
     subject: Subject,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The reason and the inputs JSON of each row of `frame` (the distinct rows)."""
+) -> np.ndarray:
+    """The reason of each row of `frame` (the distinct rows)."""
     n = frame.n
     labels = R.level_labels()
     active = ~frame.not_reviewed
@@ -365,8 +370,7 @@ def _texts(
         R.put(after, out["proposed_differs"], after, " (khác kết quả tính)")
     body = R.join([frame.not_reviewed_text, trigger_part, *band_parts, out["cap_text"]])
     reason = R.join([body, outcome], " → ")
-    reason = R.join([reason, after], "; ")
-    return reason, R.inputs_json(frame.inputs, n)
+    return R.join([reason, after], "; ")
 
 
 @dataclass

@@ -196,18 +196,19 @@ def trigger_texts(
 
 # ── inputs as JSON ──────────────────────────────────────────────────────────────────────────────
 def inputs_json(columns: Iterable[tuple[str, np.ndarray, str]], n: int) -> np.ndarray:
-    """One compact JSON object per row with the given (non-missing) inputs.
+    """One JSON object per row with the given (non-missing) inputs, written as `json.dumps`
+    writes it (so that the text stored as is equals what SQLAlchemy's JSON type would store).
     columns: (key, values, kind) with kind number | bool | date | text."""
     parts: list[np.ndarray] = []
     for key, values, kind in columns:
         part = empty(n)
-        prefix = json.dumps(key, ensure_ascii=False) + ":"
+        prefix = json.dumps(key) + ": "
         if kind == "number":
             arr = np.asarray(values, dtype=float)
             given = ~np.isnan(arr)
             if given.any():
                 uniques, inverse = np.unique(arr[given], return_inverse=True)
-                texts = np.array([prefix + format(v, ".10g") for v in uniques], dtype=object)
+                texts = np.array([prefix + _json_number(v) for v in uniques], dtype=object)
                 part[given] = texts[inverse]
         elif kind == "bool":
             arr = np.asarray(values, dtype=float)
@@ -225,12 +226,14 @@ def inputs_json(columns: Iterable[tuple[str, np.ndarray, str]], n: int) -> np.nd
             given = series.notna().to_numpy()
             if given.any():
                 codes, uniques = pd.factorize(series[given])
-                texts = np.array(
-                    [prefix + json.dumps(str(v), ensure_ascii=False) for v in uniques],
-                    dtype=object,
-                )
+                texts = np.array([prefix + json.dumps(str(v)) for v in uniques], dtype=object)
                 part[given] = texts[codes]
         parts.append(part)
     if not parts:
         return np.full(n, "{}", dtype=object)
-    return "{" + join(parts, ",") + "}"
+    return "{" + join(parts, ", ") + "}"
+
+
+def _json_number(value: float) -> str:
+    """10 significant digits, an integer without ".0" (92 not 92.0), as json writes it."""
+    return json.dumps(json.loads(format(value, ".10g")))

@@ -142,10 +142,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _may_repeat(sheets: list[SheetTable], kind: str, name: str) -> bool:
+    """Whether a value of `name` may appear twice in one period: a set tells, without the frame
+    that finds and names the rows (most files have no repeat)."""
+    keys = [
+        (sheet.year, sheet.quarter, value)
+        for sheet in sheets
+        if sheet.kind == kind and name in sheet.column_headers
+        for value in sheet.rows[name].dropna().tolist()
+    ]
+    return len(set(keys)) < len(keys)
+
+
 def _check_duplicates(sheets: list[SheetTable], ctx: Context, problems: Collector) -> None:
     """The same card number (or CCCD) twice in the members or evaluations of one file."""
     for kind in ("members", "member_evaluations"):
         for name in ("card_number", "citizen_id"):
+            if not _may_repeat(sheets, kind, name):
+                continue
             parts = [
                 pd.DataFrame(
                     {
