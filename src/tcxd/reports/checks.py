@@ -11,6 +11,7 @@ from datetime import timedelta
 import pandas as pd
 from sqlalchemy import text
 
+from tcxd.db.bulk import read_frame
 from tcxd.reports.figures import PeriodFigures, Scope
 
 DESCRIPTIONS = {
@@ -133,13 +134,11 @@ def _history_notes(figures, scope, names, files) -> list[dict]:
 
 
 def _all_notes(figures) -> pd.DataFrame:
-    return pd.read_sql(
-        text(
-            'SELECT n.member_id, n."check" AS check_no, n.code, n."on" AS on_date, n.org_id, '
-            "n.detail, n.batch_id, n.source_row, m.full_name FROM history_note n "
-            "JOIN member m ON m.id = n.member_id"
-        ),
+    return read_frame(
         figures.conn,
+        'SELECT n.member_id, n."check" AS check_no, n.code, n."on" AS on_date, n.org_id, '
+        "n.detail, n.batch_id, n.source_row, m.full_name FROM history_note n "
+        "JOIN member m ON m.id = n.member_id",
     )
 
 
@@ -230,26 +229,22 @@ def _not_evaluated(figures, quarter, names):
 
 
 def _evaluations(figures, quarter) -> pd.DataFrame:
-    return pd.read_sql(
-        text(
-            "SELECT e.member_id, e.org_id, e.batch_id, e.source_row, m.full_name, "
-            "EXISTS (SELECT 1 FROM roster_entry r WHERE r.member_id = e.member_id) AS in_roster "
-            "FROM member_evaluation e JOIN member m ON m.id = e.member_id "
-            "WHERE e.year = :y AND e.quarter = :q"
-        ),
+    return read_frame(
         figures.conn,
-        params={"y": figures.period.year, "q": quarter},
+        "SELECT e.member_id, e.org_id, e.batch_id, e.source_row, m.full_name, "
+        "EXISTS (SELECT 1 FROM roster_entry r WHERE r.member_id = e.member_id) AS in_roster "
+        "FROM member_evaluation e JOIN member m ON m.id = e.member_id "
+        "WHERE e.year = :y AND e.quarter = :q",
+        {"y": figures.period.year, "q": quarter},
     )
 
 
 def _excused(figures, quarter) -> pd.Series:
-    return pd.read_sql(
-        text(
-            "SELECT member_id FROM member_rating WHERE year = :y AND quarter = :q "
-            "AND status = 'not_reviewed'"
-        ),
+    return read_frame(
         figures.conn,
-        params={"y": figures.period.year, "q": quarter},
+        "SELECT member_id FROM member_rating WHERE year = :y AND quarter = :q "
+        "AND status = 'not_reviewed'",
+        {"y": figures.period.year, "q": quarter},
     )["member_id"]
 
 
@@ -277,16 +272,14 @@ def _all_rating_differences(figures, quarter, names, files):
 
 
 def _rating_rows(figures, quarter) -> pd.DataFrame:
-    return pd.read_sql(
-        text(
-            "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
-            "r.proposed_level, r.capped, m.full_name, e.batch_id, e.source_row, e.org_id "
-            "FROM member_rating r JOIN member m ON m.id = r.member_id "
-            "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
-            "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q"
-        ),
+    return read_frame(
         figures.conn,
-        params={"y": figures.period.year, "q": quarter},
+        "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
+        "r.proposed_level, r.capped, m.full_name, e.batch_id, e.source_row, e.org_id "
+        "FROM member_rating r JOIN member m ON m.id = r.member_id "
+        "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
+        "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
+        {"y": figures.period.year, "q": quarter},
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from tcxd.db import history
+from tcxd.db.bulk import read_frame
 from tcxd.forms import (
     age_band,
     degree_code,
@@ -81,13 +82,11 @@ class Scope:
 
 
 def _member_attributes(conn: Connection) -> pd.DataFrame:
-    frame = pd.read_sql(
-        text(
-            "SELECT id AS member_id, gender, ethnicity, religion, youth_union, birth_date, "
-            "birth_year, school_level, degree, theory_level, occupation, admitted_on, official_on "
-            "FROM member"
-        ),
+    frame = read_frame(
         conn,
+        "SELECT id AS member_id, gender, ethnicity, religion, youth_union, birth_date, "
+        "birth_year, school_level, degree, theory_level, occupation, admitted_on, official_on "
+        "FROM member",
     )
     for column in ("birth_date", "admitted_on", "official_on"):
         frame[column] = pd.to_datetime(frame[column], errors="coerce")
@@ -383,26 +382,22 @@ class PeriodFigures:
         quarter = self.rating_quarter()
         if quarter is None:
             return pd.DataFrame()
-        return pd.read_sql(
-            text(
-                "SELECT member_id, status, level, computed_level, decided_level, capped, "
-                "kht_cause, not_reviewed_cause FROM member_rating WHERE year = :y AND quarter = :q"
-            ),
+        return read_frame(
             self.conn,
-            params={"y": self.period.year, "q": quarter},
+            "SELECT member_id, status, level, computed_level, decided_level, capped, "
+            "kht_cause, not_reviewed_cause FROM member_rating WHERE year = :y AND quarter = :q",
+            {"y": self.period.year, "q": quarter},
         ).set_index("member_id")
 
     def _org_ratings(self) -> pd.DataFrame:
         quarter = self.rating_quarter()
         if quarter is None:
             return pd.DataFrame()
-        return pd.read_sql(
-            text(
-                "SELECT org_id, status, level, not_reviewed_cause FROM organization_rating "
-                "WHERE year = :y AND quarter = :q"
-            ),
+        return read_frame(
             self.conn,
-            params={"y": self.period.year, "q": quarter},
+            "SELECT org_id, status, level, not_reviewed_cause FROM organization_rating "
+            "WHERE year = :y AND quarter = :q",
+            {"y": self.period.year, "q": quarter},
         ).set_index("org_id")
 
     # ----------------------------------------------------------------- the forms of a unit
@@ -747,12 +742,10 @@ class PeriodFigures:
         return dict(self._cached(("submitted",), self._submitted_units))
 
     def _submitted_units(self) -> dict[int, bool]:
-        batches = pd.read_sql(
-            text(
-                "SELECT unit_id, as_of, period_year FROM import_batch "
-                "WHERE status = 'imported' AND unit_id IS NOT NULL"
-            ),
+        batches = read_frame(
             self.conn,
+            "SELECT unit_id, as_of, period_year FROM import_batch "
+            "WHERE status = 'imported' AND unit_id IS NOT NULL",
         )
         if batches.empty:
             return {}
