@@ -36,6 +36,13 @@ IN_CODES = {"admitted": "B1", "readmitted": "B1", "reinstated": "B3"}
 OUT_CODES = {"died": "C1", "expelled": "C2", "removed": "C3", "resigned": "C4"}
 LEVEL_CODES = {"HTXSNV": "htxs", "HTTNV": "htt", "HTNV": "ht", "KHTNV": "kht"}
 TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+# XL tổ chức: the rows of each type of organisation
+ORG_PREFIXES = {
+    "dang_bo_co_so": "tccsd",
+    "chi_bo_co_so": "tccsd",
+    "dang_bo_bo_phan": "dbbp",
+    "chi_bo_truc_thuoc": "cbtt",
+}
 FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 
 
@@ -596,31 +603,62 @@ class PeriodFigures:
             result.update({code: n for code, n in counts.items() if code in result})
         return table, ages
 
-    def _orgs_in(self, scope: Scope, on: date) -> pd.DataFrame:
+    def _orgs(self, on: date) -> pd.DataFrame:
+        """The organisations under a TCCSĐ on a date, with the loại hình of their TCCSĐ."""
+
         def prepare() -> pd.DataFrame:
             tree = self.tree(on).reset_index()
             tree["tccsd_kind"] = tree["tccsd_id"].map(tree.set_index("org_id")["kind_of_place"])
             return tree[tree["tccsd_id"].notna()]
 
-        return scope.select(self._cached(("orgs", on), prepare)).copy()
+        return self._cached(("orgs", on), prepare)
+
+    # Biểu 5 and XL tổ chức count organisations: for every unit of a level at once too.
+
+    def _org_table(self, what: str, scope: Scope) -> dict:
+        """`what` ("bieu5", "xl_to_chuc") of `scope`: a fresh copy, zero-filled for a unit
+        without organisations."""
+        key = (what, scope.level, scope.org_id if scope.level == "province" else None)
+        table = self._cached(key, lambda: getattr(self, f"_{what}_table")(scope))
+        return copy.deepcopy(table[scope.org_id]) if scope.org_id in table else empty_form(what)
+
+    def _unit_rows(self, frame: pd.DataFrame, scope: Scope) -> tuple[pd.DataFrame, pd.Series]:
+        """The rows of `frame` (organisations or members, with tccsd_id and district_id) that
+        belong to a unit of scope's level, and each row's unit (the province is one unit)."""
+        column = "tccsd_id" if scope.level == "tccsd" else "district_id"
+        rows = frame[frame[column].notna().to_numpy(dtype=bool)]
+        if scope.level == "province":
+            return rows, pd.Series(scope.org_id, index=rows.index)
+        return rows, rows[column].astype("int64")
 
     def bieu5(self, scope: Scope) -> dict:
-        result = empty_form("bieu5")
-        orgs = self._orgs_in(scope, self.end)
-        stock = self._select(scope, "stock_end")
-        members = stock.groupby("kind_of_place").size() if not stock.empty else pd.Series(dtype=int)
-        for kind, row in result.items():
-            if kind == "total":
-                continue
-            mine = orgs[orgs["tccsd_kind"] == kind]
-            for column in ("dang_bo_co_so", "chi_bo_co_so", "dang_bo_bo_phan", "chi_bo_truc_thuoc"):
-                row[column] = int((mine["org_type"] == column).sum())
-            row["tccsd"] = row["dang_bo_co_so"] + row["chi_bo_co_so"]
-            row["members"] = int(members.get(kind, 0))
-        total = result["total"]
-        for column in total:
-            total[column] = sum(row[column] for kind, row in result.items() if kind != "total")
-        return result
+        return self._org_table("bieu5", scope)
+
+    def _bieu5_table(self, scope: Scope) -> dict[int, dict]:
+        orgs, units = self._unit_rows(self._orgs(self.end), scope)
+        stock, members_units = self._unit_rows(self.stock_end, scope)
+        types = orgs.groupby([units, orgs["tccsd_kind"], orgs["org_type"]]).size()
+        members = stock.groupby([members_units, stock["kind_of_place"]]).size()
+        table = {}
+        for unit in {*types.index.get_level_values(0), *members.index.get_level_values(0)}:
+            result = empty_form("bieu5")
+            for kind, row in result.items():
+                if kind == "total":
+                    continue
+                for column in (
+                    "dang_bo_co_so",
+                    "chi_bo_co_so",
+                    "dang_bo_bo_phan",
+                    "chi_bo_truc_thuoc",
+                ):
+                    row[column] = int(types.get((unit, kind, column), 0))
+                row["tccsd"] = row["dang_bo_co_so"] + row["chi_bo_co_so"]
+                row["members"] = int(members.get((unit, kind), 0))
+            total = result["total"]
+            for column in total:
+                total[column] = sum(row[column] for kind, row in result.items() if kind != "total")
+            table[int(unit)] = result
+        return table
 
     def xl_dang_vien(self, scope: Scope) -> dict:
         result = empty_form("xl_dang_vien")
@@ -650,33 +688,50 @@ class PeriodFigures:
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:
-        result = empty_form("xl_to_chuc")
-        orgs = self._orgs_in(scope, self.end)
+        return self._org_table("xl_to_chuc", scope)
+
+    def _xl_to_chuc_table(self, scope: Scope) -> dict[int, dict]:
+        orgs = self._orgs(self.end)
         orgs = orgs.join(self.org_ratings, on="org_id") if not self.org_ratings.empty else orgs
-        for prefix, types in (
-            ("tccsd", TCCSD_TYPES),
-            ("dbbp", ("dang_bo_bo_phan",)),
-            ("cbtt", ("chi_bo_truc_thuoc",)),
-        ):
-            mine = orgs[orgs["org_type"].isin(types)]
-            level = (
-                mine["level"].where(mine["status"] == "rated")
-                if "level" in mine
-                else pd.Series(None, index=mine.index)
-            )
-            cause = mine.get("not_reviewed_cause", level)
-            for column in result[f"{prefix}_total"]:
-                part = mine if column == "total" else mine[mine["tccsd_kind"] == column]
-                lv = level.reindex(part.index)
-                result[f"{prefix}_total"][column] = len(part)
-                result[f"{prefix}_rated"][column] = int(lv.notna().sum())
-                result[f"{prefix}_not_rated"][column] = len(part) - int(lv.notna().sum())
-                result[f"{prefix}_new"][column] = int(
-                    ((cause.reindex(part.index) == "new") & lv.isna()).sum()
-                )
-                for full, short in LEVEL_CODES.items():
-                    result[f"{prefix}_{short}"][column] = int((lv == full).sum())
-        return result
+        orgs, units = self._unit_rows(orgs, scope)
+        level = (
+            orgs["level"].where(orgs["status"] == "rated")
+            if "level" in orgs
+            else pd.Series(None, index=orgs.index, dtype=object)
+        )
+        cause = orgs.get("not_reviewed_cause", level)
+        counts = pd.DataFrame(
+            {
+                "unit": units,
+                "prefix": orgs["org_type"].map(ORG_PREFIXES),
+                "kind": orgs["tccsd_kind"],
+                "total": True,
+                "rated": level.notna(),
+                "new": (cause == "new") & level.isna(),
+                **{short: level == full for full, short in LEVEL_CODES.items()},
+            }
+        )
+        values = ["total", "rated", "new", *LEVEL_CODES.values()]
+        found = {}
+        for keys in (["unit", "prefix"], ["unit", "prefix", "kind"]):
+            sums = counts.groupby(keys)[values].sum()
+            found.update(zip(sums.index, sums.to_dict("records"), strict=True))
+        zero = dict.fromkeys(values, 0)
+        table = {}
+        for unit in {key[0] for key in found}:
+            result = empty_form("xl_to_chuc")
+            for prefix in dict.fromkeys(ORG_PREFIXES.values()):
+                for column in result[f"{prefix}_total"]:
+                    where = (unit, prefix) if column == "total" else (unit, prefix, column)
+                    n = {k: int(v) for k, v in found.get(where, zero).items()}
+                    result[f"{prefix}_total"][column] = n["total"]
+                    result[f"{prefix}_rated"][column] = n["rated"]
+                    result[f"{prefix}_not_rated"][column] = n["total"] - n["rated"]
+                    result[f"{prefix}_new"][column] = n["new"]
+                    for short in LEVEL_CODES.values():
+                        result[f"{prefix}_{short}"][column] = n[short]
+            table[int(unit)] = result
+        return table
 
     # ----------------------------------------------------------------- per subordinate unit
     def by_unit(self, scope: Scope) -> list[dict]:
