@@ -7,6 +7,7 @@ open the unit's file and find it. Rows show a member's name, never a CCCD number
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pandas as pd
 from sqlalchemy import text
@@ -62,8 +63,7 @@ def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
     names = dict(figures.conn.execute(text("SELECT id, name FROM organization")).fetchall())
     tree = figures.tree(figures.end)
     labels = dict(names)
-    for org_id, row in tree.iterrows():
-        tccsd = row["tccsd_id"]
+    for org_id, tccsd in zip(tree.index, tree["tccsd_id"], strict=True):
         if tccsd == tccsd and tccsd is not None and int(tccsd) != org_id:
             labels[org_id] = f"{names[int(tccsd)]} / {names[org_id]}"
     return labels
@@ -211,10 +211,7 @@ def _not_evaluated(figures, quarter, names):
     ]
     if missing.empty:
         return
-    people = figures.once(
-        ("people",),
-        lambda: dict(figures.conn.execute(text("SELECT id, full_name FROM member")).fetchall()),
-    )
+    people = figures.once(("people",), lambda: _people(figures))
     for m in missing.itertuples():
         yield (
             (int(m.district_id),),
@@ -226,6 +223,11 @@ def _not_evaluated(figures, quarter, names):
                 f"{people.get(m.member_id)}: chưa có kết quả đánh giá, xếp loại",
             ),
         )
+
+
+def _people(figures) -> dict[int, str]:
+    frame = read_frame(figures.conn, "SELECT id, full_name FROM member")
+    return dict(zip(frame["id"].tolist(), frame["full_name"].tolist(), strict=True))
 
 
 def _evaluations(figures, quarter) -> pd.DataFrame:
@@ -260,7 +262,7 @@ def _all_rating_differences(figures, quarter, names, files):
     """The check 7 rows of every rating of a member in the stock at the end, with the
     districts the member is in."""
     ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
-    ratings = ratings.reset_index(drop=True)
+    ratings = _with_rating_checks(ratings).reset_index(drop=True)
     pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
     districts: dict[int, list[int]] = {}
     for position, district in zip(pairs["index"].to_numpy(), pairs["district_id"], strict=True):
@@ -281,6 +283,27 @@ def _rating_rows(figures, quarter) -> pd.DataFrame:
         "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
         {"y": figures.period.year, "q": quarter},
     )
+
+
+RATING_FIELDS = ["capped", "status", "decided_level", "computed_level", "proposed_level"]
+
+
+def _with_rating_checks(ratings: pd.DataFrame) -> pd.DataFrame:
+    """The ratings that have check 7 rows (in their order). Whether a rating has any depends
+    only on its RATING_FIELDS: each distinct combination of them is asked once."""
+    ratings = ratings.reset_index(drop=True)
+    combinations = ratings[RATING_FIELDS].drop_duplicates()
+    nobody = {"full_name": "", "org_id": None, "batch_id": None, "source_row": None}
+    flagged = combinations[
+        [
+            bool(_rating_row_checks(SimpleNamespace(**nobody, **values), {}, {}))
+            for values in combinations.to_dict("records")
+        ]
+    ]
+    if flagged.empty:
+        return ratings.iloc[0:0]
+    kept = ratings[RATING_FIELDS].reset_index(names="_position").merge(flagged, on=RATING_FIELDS)
+    return ratings.iloc[sorted(kept["_position"])]
 
 
 def _rating_row_checks(r, names, files) -> list[dict]:
