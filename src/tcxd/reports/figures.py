@@ -43,6 +43,11 @@ ORG_PREFIXES = {
     "dang_bo_bo_phan": "dbbp",
     "chi_bo_truc_thuoc": "cbtt",
 }
+# the member attributes the rows shared by Biểu 2 and 3 read
+PEOPLE_COLUMNS = [
+    "gender", "ethnicity", "religion", "youth_union", "birth_date", "birth_year",
+    "school_level", "degree",
+]  # fmt: skip
 FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 
 
@@ -320,7 +325,7 @@ class PeriodFigures:
                 continue
             previous, current = self.tree(on - timedelta(days=1)), self.tree(on)
             members = self.shared.spells_open_on(on - timedelta(days=1))
-            members = members[members["org_id"].isin(current.index)]
+            members = members[members["org_id"].isin(_moved_orgs(previous, current))]
             old_d = members["org_id"].map(previous["district_id"]).astype("Int64")
             new_d = members["org_id"].map(current["district_id"]).astype("Int64")
             old_t = members["org_id"].map(previous["tccsd_id"]).astype("Int64")
@@ -522,11 +527,12 @@ class PeriodFigures:
             table[unit] = {code: f.get(code, 0) for code in template}
         return table, {}
 
-    def _people_table(self, members: pd.DataFrame, units: pd.Series, on, template: dict):
+    def _people_table(self, members, units: pd.Series, on, template: dict, columns: list[str]):
         """The attribute rows shared by Biểu 2 and Biểu 3, for every unit: `members` (with a
         default index) holds one row per person counted, `units` the unit of each row.
+        `columns`: the attributes to read, PEOPLE_COLUMNS and those the caller uses after.
         Returns the table, the sum and number of known ages per unit, and the attributes."""
-        a = self.attributes.reindex(members["member_id"]).reset_index(drop=True)
+        a = self.attributes[columns].reindex(members["member_id"]).reset_index(drop=True)
         ethnic = _map_distinct(a["ethnicity"].dropna(), fold)
         religion = _map_distinct(a["religion"].dropna(), fold)
         flags = {
@@ -576,7 +582,9 @@ class PeriodFigures:
             units[admitted].reset_index(drop=True),
         )
         on = pd.to_datetime(flows["on"])
-        table, ages, a = self._people_table(flows, units, on, empty_form("bieu2"))
+        table, ages, a = self._people_table(
+            flows, units, on, empty_form("bieu2"), [*PEOPLE_COLUMNS, "occupation"]
+        )
         readmitted = flows["start_kind"] == "readmitted"
         occupations = _map_distinct(a["occupation"], occupation_code)
         for unit, count in _tally(units, readmitted).items():
@@ -592,7 +600,13 @@ class PeriodFigures:
         stock, units = self._level_rows("stock_end", level)
         if stock.empty:
             return {}, {}
-        table, ages, a = self._people_table(stock, units, self.end, empty_form("bieu3"))
+        table, ages, a = self._people_table(
+            stock,
+            units,
+            self.end,
+            empty_form("bieu3"),
+            [*PEOPLE_COLUMNS, "admitted_on", "theory_level"],
+        )
         joined = _map_distinct(a["admitted_on"].dropna(), lambda d: joined_band(d.date()))
         theory = _map_distinct(a["theory_level"].dropna(), theory_code)
         for name in ("probationary", "exempt"):
@@ -815,6 +829,18 @@ class PeriodFigures:
             for unit in units.map(tree[column]).dropna().astype(int):
                 result[unit] = True
         return result
+
+
+def _moved_orgs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.Index:
+    """Organisations of the `current` tree whose TCCSĐ or district differs in `previous`
+    (the members of the others do not move)."""
+    orgs = current.index.to_series()
+    moved = pd.Series(False, index=orgs.index)
+    for column in ("district_id", "tccsd_id"):
+        old = orgs.map(previous[column]).astype("Int64")
+        new = orgs.map(current[column]).astype("Int64")
+        moved |= (old != new).fillna(False)
+    return orgs.index[moved.to_numpy(dtype=bool)]
 
 
 def _counts(units: pd.Series, values: pd.Series | None) -> dict[int, dict]:
