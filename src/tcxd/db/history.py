@@ -326,26 +326,24 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
             conn.execute(insert(table), records)
             return
     columns = [table.c[k] for k in keys] + [column for column, _, _ in missing]
-    processors = [column.type._cached_bind_processor(dialect) for column in columns]
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    rows = []
-    for record in records:
-        if record.keys() != given:
-            conn.execute(insert(table), records)  # (mixed key sets: SQLAlchemy decides)
-            return
-        values = [record[k] for k in keys]
-        for _column, call, arg in missing:
-            values.append(arg(None) if call else arg)
-        rows.append(
-            tuple(
-                value if processor is None else processor(value)
-                for value, processor in zip(values, processors, strict=True)
-            )
-        )
+    if any(record.keys() != given for record in records):
+        conn.execute(insert(table), records)  # (mixed key sets: SQLAlchemy decides)
+        return
+    # Column by column: one bind processor call per value, and none for the many columns
+    # (integers, text) that have no processor, instead of a Python loop over every value.
+    values = [[record[k] for record in records] for k in keys]
+    for _column, call, arg in missing:
+        values.append([arg(None) for _ in records] if call else [arg] * len(records))
+    for position, column in enumerate(columns):
+        processor = column.type._cached_bind_processor(dialect)
+        if processor is not None:
+            values[position] = list(map(processor, values[position]))
+    rows = list(zip(*values, strict=True))
     conn.exec_driver_sql(sql, rows)
 
 
