@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, true, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tcxd.db import history
@@ -35,6 +35,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
+from tcxd.identities import IDENTITY_COLUMNS, MemberKeys
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -404,31 +405,64 @@ class _Reader:
         return _read(path, self.options)  # here: an unexpected failure is raised as before
 
 
+# Another process wrote organisations or members when one of these changed: ids only grow,
+# every import writes an import_batch row, and the tree changes only by new rows (renames aside,
+# which only tcxd's own import makes).
+RUN_SIGNATURE_QUERY = text(
+    "SELECT (SELECT MAX(id) FROM organization), (SELECT MAX(id) FROM organization_parent), "
+    "(SELECT MAX(id) FROM member), (SELECT MAX(id) FROM import_batch)"
+)
+
+
 class _IndexCache:
-    """One `OrgIndex` for the whole run instead of one load per file: files update it in place
-    as they add or move organisations. It is dropped (and loaded again for the next file) when a
-    file that changed it is not imported (its transaction rolled back), and when the organisation
-    tables changed under it (another process imported organisations meanwhile)."""
+    """What the files of a run look names up in, loaded once per run instead of once per file:
+    the `OrgIndex` and the members' identity keys (`MemberKeys`, loaded when a file first needs
+    them). Files update both in place as they write. Both are dropped (and loaded again when
+    next needed) when a file that changed them is not imported (its transaction rolled back),
+    and when the tables changed under them (another process imported meanwhile)."""
 
     def __init__(self) -> None:
         self.index: OrgIndex | None = None
+        self.member_keys: MemberKeys | None = None
         self.signature: tuple | None = None
+        self.marks: list[tuple[object, int]] = []  # (index, its version) when the file began
+
+    def begin(self, conn: Connection) -> None:
+        """A file's transaction starts: forget what another process may have made stale."""
+        signature = tuple(conn.execute(RUN_SIGNATURE_QUERY).one())
+        if signature != self.signature:
+            self.drop()
+            self.signature = signature
+        self.marks = []
 
     def get(self, conn: Connection) -> OrgIndex:
-        if self.index is not None and OrgIndex.signature(conn) != self.signature:
-            self.index = None
         if self.index is None:
             self.index = OrgIndex.load(conn)
-            self.signature = OrgIndex.signature(conn)
+        self._mark(self.index)
         return self.index
+
+    def members(self, conn: Connection) -> MemberKeys:
+        if self.member_keys is None:
+            self.member_keys = MemberKeys.load(conn)
+        self._mark(self.member_keys)
+        return self.member_keys
+
+    def _mark(self, held) -> None:
+        if all(known is not held for known, _ in self.marks):
+            self.marks.append((held, held.version))
 
     def written(self, conn: Connection) -> None:
         """The file's changes are in `conn`'s transaction: remember the tables as they are."""
-        if self.index is not None:
-            self.signature = OrgIndex.signature(conn)
+        self.signature = tuple(conn.execute(RUN_SIGNATURE_QUERY).one())
+
+    def failed(self) -> None:
+        """The file was not imported: what it changed in the indexes never reached the tables."""
+        if any(held.version != version for held, version in self.marks):
+            self.drop()
 
     def drop(self) -> None:
         self.index = None
+        self.member_keys = None
         self.signature = None
 
 
@@ -470,7 +504,6 @@ def _import_one_file(
         outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
         return outcome
     cache = cache if cache is not None else _IndexCache()
-    versions: list[tuple[OrgIndex, int]] = []
     done = False
 
     def write(connection: Connection) -> None:
@@ -478,9 +511,17 @@ def _import_one_file(
         if _already_imported(connection, digest):
             outcome.status = "unchanged"
             return
-        index = cache.get(connection)
-        versions.append((index, index.version))
-        writer = _FileWriter(connection, index, path, digest, reading, options, outcome)
+        cache.begin(connection)
+        writer = _FileWriter(
+            connection,
+            cache.get(connection),
+            lambda: cache.members(connection),
+            path,
+            digest,
+            reading,
+            options,
+            outcome,
+        )
         writer.write(last_try)
         cache.written(connection)
 
@@ -507,11 +548,9 @@ def _import_one_file(
             "không ghi được. Chạy lại với --debug để xem chi tiết."
         ]
     finally:
-        # A file that changed the index and was rolled back (or failed) leaves it stale.
-        if (not done or outcome.status not in ("imported", "unchanged")) and any(
-            index.version != version for index, version in versions
-        ):
-            cache.drop()
+        # A file that changed the indexes and was rolled back (or failed) leaves them stale.
+        if not done or outcome.status not in ("imported", "unchanged"):
+            cache.failed()
     return outcome
 
 
@@ -575,9 +614,10 @@ def _folder_candidates(path: Path) -> list[str]:
 
 
 class _FileWriter:
-    def __init__(self, conn, index, path, digest, reading, options, outcome):
+    def __init__(self, conn, index, member_keys, path, digest, reading, options, outcome):
         self.conn: Connection = conn
         self.index: OrgIndex = index
+        self.member_keys: Callable[[], MemberKeys] = member_keys  # loaded when first needed
         self.path: Path = path
         self.digest = digest
         self.reading = reading
@@ -807,80 +847,38 @@ class _FileWriter:
     # ----------------------------------------------------------------- members
     def _resolve_members(self, rows: pd.DataFrame, orgs: list) -> list[int | None]:
         """Member id per row position (None = new): card number, then CCCD, then name + birth
-        date (+ chi bộ when namesakes share a birth date). One query per identity kind."""
-        member = Member.__table__
+        date (+ chi bộ when namesakes share a birth date), from the run's identity keys."""
+        keys = self.member_keys()
         ids: list[int | None] = [None] * len(rows)
-        for column in ("card_number", "citizen_id"):
+        for column, lookup in (("card_number", keys.by_card), ("citizen_id", keys.by_citizen_id)):
             if column not in rows.columns:
                 continue
-            values = rows[column].tolist()
-            wanted = {str(v) for v in values if not _missing(v)} - {""}
-            if not wanted:
-                continue
-            found: dict[str, int] = {}
-            for chunk in _chunks(sorted(wanted)):
-                for value, member_id in self.conn.execute(
-                    select(member.c[column], member.c.id).where(member.c[column].in_(chunk))
-                ):
-                    found[value] = member_id
-            for position, value in enumerate(values):
+            for position, value in enumerate(rows[column].tolist()):
                 if ids[position] is None and not _missing(value):
-                    ids[position] = found.get(str(value))
+                    ids[position] = lookup(str(value))
         missing = [position for position, found in enumerate(ids) if found is None]
-        if missing:
-            names = rows["full_name"].tolist()
-            births = rows["birth_date"].tolist() if "birth_date" in rows.columns else None
-            years = rows["birth_year"].tolist() if "birth_year" in rows.columns else None
-            keys = {position: key(str(names[position])) for position in missing}
-            # A stored member matches a row only when its birth key equals the row's: its birth
-            # date is one of the rows' dates, or it has none (then its birth year decides). The
-            # common names of a province have thousands of namesakes: only those are fetched.
-            birth_keys = {
-                position: _birth_key(
-                    births[position] if births is not None else None,
-                    years[position] if years is not None else None,
+        if not missing:
+            return ids
+        names = rows["full_name"].tolist()
+        births = _column_values(rows, "birth_date")
+        years = _column_values(rows, "birth_year")
+        cards = _column_values(rows, "card_number")
+        cccds = _column_values(rows, "citizen_id")
+        for position in missing:
+            # A namesake born the same day whose card or CCCD differs is another person.
+            candidates = [
+                member_id
+                for member_id, card, cccd in keys.namesakes(
+                    key(str(names[position])), _birth_key(births[position], years[position])
                 )
-                for position in missing
-            }
-            dates = sorted({date.fromisoformat(k) for k in birth_keys.values() if len(k) == 10})
-            born = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
-            if len(dates) > 2000:
-                born = true()  # (a huge file: fetch every namesake rather than bind more)
-            found_by_name: dict[tuple, list[tuple]] = {}
-            for chunk in _chunks(sorted(set(keys.values()))):
-                for name_key, birth_date, birth_year, member_id, card, cccd in self.conn.execute(
-                    select(
-                        member.c.name_key,
-                        member.c.birth_date,
-                        member.c.birth_year,
-                        member.c.id,
-                        member.c.card_number,
-                        member.c.citizen_id,
-                    ).where(member.c.name_key.in_(chunk), born)
-                ):
-                    found_by_name.setdefault(
-                        (name_key, _birth_key(birth_date, birth_year)), []
-                    ).append((member_id, card, cccd))
-            if not found_by_name:
-                return ids
-            cards = _column_values(rows, "card_number")
-            cccds = _column_values(rows, "citizen_id")
-            for position in missing:
-                # A namesake born the same day whose card or CCCD differs is another person.
-                candidates = [
-                    member_id
-                    for member_id, card, cccd in found_by_name.get(
-                        (keys[position], birth_keys[position]), []
-                    )
-                    if not _conflicts(card, cards[position])
-                    and not _conflicts(cccd, cccds[position])
-                ]
-                if candidates and len(candidates) == 1:
-                    ids[position] = candidates[0]
-                elif candidates:
-                    # Same name and birth date: the chi bộ decides (spec: "(+ chi bộ)").
-                    here = self._members_in_org(candidates, orgs[position])
-                    ids[position] = here[0] if len(here) == 1 else None
+                if not _conflicts(card, cards[position]) and not _conflicts(cccd, cccds[position])
+            ]
+            if len(candidates) == 1:
+                ids[position] = candidates[0]
+            elif candidates:
+                # Same name and birth date: the chi bộ decides (spec: "(+ chi bộ)").
+                here = self._members_in_org(candidates, orgs[position])
+                ids[position] = here[0] if len(here) == 1 else None
         return ids
 
     def _members_in_org(self, member_ids: list[int], org_id) -> list[int]:
@@ -948,6 +946,7 @@ class _FileWriter:
             defaults = {c: _default(c) for c in columns}
             normalized = [{**defaults, **r} for r in new_rows]
             inserted = self._insert_members(normalized)
+            self.member_keys().refresh(self.conn, inserted)
             for position, member_id in zip(new_positions, inserted, strict=True):
                 ids[position] = member_id
             self.outcome.rows_new += len(inserted)
@@ -996,6 +995,7 @@ class _FileWriter:
             ).mappings():
                 current[record["id"]] = record
         updates = []
+        rekeyed = []  # members whose card, CCCD, name or birth changes
         records = self._member_records(table.rows, known)
         for position, values in zip(known, records, strict=True):
             member_id = int(ids[position])
@@ -1009,6 +1009,8 @@ class _FileWriter:
                 for c, v in values.items()
                 if c not in ("name_key",) and _differs(record.get(c), v)
             }
+            if IDENTITY_COLUMNS.intersection(changed):
+                rekeyed.append(member_id)
             if changed:
                 changed["name_key"] = values["name_key"]
                 updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
@@ -1023,6 +1025,8 @@ class _FileWriter:
             )
             self.conn.execute(statement, group)
             self.outcome.rows_updated += len(group)
+        if rekeyed:
+            self.member_keys().refresh(self.conn, rekeyed)
 
     def _write_members(self, table, unit: int | None) -> None:
         orgs = self._row_units(table, unit, holding_only=True)
