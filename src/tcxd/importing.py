@@ -988,15 +988,16 @@ class _FileWriter:
 
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
+        records = self._member_records(table.rows, known)
+        # Only the columns the file gives are compared: no need to read (and convert) the rest.
+        columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
+        query = select(*(member.c[c] for c in columns))
         current = {}
         for chunk in _chunks(sorted({int(ids[p]) for p in known})):
-            for record in self.conn.execute(
-                select(member).where(member.c.id.in_(chunk))
-            ).mappings():
-                current[record["id"]] = record
+            for row in self.conn.execute(query.where(member.c.id.in_(chunk))):
+                current[row[0]] = dict(zip(columns, row, strict=True))
         updates = []
         rekeyed = []  # members whose card, CCCD, name or birth changes
-        records = self._member_records(table.rows, known)
         for position, values in zip(known, records, strict=True):
             member_id = int(ids[position])
             record = current[member_id]
