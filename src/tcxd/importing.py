@@ -613,6 +613,12 @@ def _folder_candidates(path: Path) -> list[str]:
     return [p for p in parts if p not in ("/", "")]
 
 
+# Built once: a statement made per row (`insert(...).values(...)`) is compiled-cache keyed per
+# row, which costs more than executing it.
+_INSERT_ORGANIZATION = insert(Organization.__table__).returning(Organization.__table__.c.id)
+_INSERT_LINK = insert(OrganizationParent.__table__)
+
+
 class _FileWriter:
     def __init__(self, conn, index, member_keys, path, digest, reading, options, outcome):
         self.conn: Connection = conn
@@ -794,13 +800,14 @@ class _FileWriter:
 
     def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
         self.conn.execute(
-            insert(OrganizationParent.__table__).values(
-                org_id=org_id,
-                parent_id=parent,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                batch_id=self.batch_id,
-            )
+            _INSERT_LINK,
+            {
+                "org_id": org_id,
+                "parent_id": parent,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "batch_id": self.batch_id,
+            },
         )
 
     def _record_move(self, table, row, org_id: int, parent: int) -> None:
@@ -1244,18 +1251,18 @@ class _FileWriter:
         rows = table.rows
         records = []
         seen: dict[int, int] = {}
-        for position in rows.index:
+        for row in rows.to_dict("records"):  # (plain dicts: no pandas access per cell)
             parent = unit
-            if "parent" in rows.columns and _plain(rows.at[position, "parent"]):
-                parent = self._find_parent(str(rows.at[position, "parent"]), unit) or parent
-            org = self.index.find(str(rows.at[position, "name"]), parent, exact=True)
-            row_number = int(rows.at[position, "source_row"])
+            if _plain(row.get("parent")):
+                parent = self._find_parent(str(row["parent"]), unit) or parent
+            org = self.index.find(str(row["name"]), parent, exact=True)
+            row_number = int(row["source_row"])
             if org is not None and org in seen:
                 self.problem(
                     table.sheet,
                     row_number,
                     self._column_label(table, "name"),
-                    rows.at[position, "name"],
+                    row["name"],
                     f"trùng với dòng {seen[org]} (một tổ chức chỉ được ghi một lần).",
                 )
                 continue
@@ -1264,9 +1271,9 @@ class _FileWriter:
             if org is None:
                 self.problem(
                     table.sheet,
-                    rows.at[position, "source_row"],
+                    row["source_row"],
                     self._column_label(table, "name"),
-                    rows.at[position, "name"],
+                    row["name"],
                     "không khớp tổ chức đảng nào đã có.",
                 )
                 continue
@@ -1277,7 +1284,7 @@ class _FileWriter:
                 "exemplary",
                 *ORG_CONDITION_COLUMNS,
             )
-            values = {c: _plain(rows.at[position, c]) for c in columns if c in rows.columns}
+            values = {c: _plain(row[c]) for c in columns if c in row}
             values["exemplary"] = bool(values.get("exemplary") or False)
             values.update(
                 org_id=org,
@@ -1285,7 +1292,7 @@ class _FileWriter:
                 quarter=quarter,
                 batch_id=self.batch_id,
                 source_sheet=table.sheet,
-                source_row=int(rows.at[position, "source_row"]),
+                source_row=int(row["source_row"]),
             )
             records.append(values)
         if self.problems:
@@ -1324,22 +1331,21 @@ class _FileWriter:
     # ----------------------------------------------------------------- organisations
     def _write_organizations(self, table, unit: int | None) -> None:
         """Build or change the tree: a row is matched by code, else by name under its parent."""
-        rows = table.rows
-        pending = list(rows.index)
+        # Rows as plain dicts: a pandas row per organisation and pass costs more than its SQL.
+        pending = table.rows.to_dict("records")
         scope = unit if unit is not None else self.index.province_id
         change_date = table.as_of or self.options.as_of or date.today()
         for _round in range(6):  # parents listed below their children need another pass
-            waiting = []
-            for position in pending:
-                if not self._write_organization(
-                    table, rows.loc[position], scope, change_date, final=False
-                ):
-                    waiting.append(position)
+            waiting = [
+                row
+                for row in pending
+                if not self._write_organization(table, row, scope, change_date, final=False)
+            ]
             if len(waiting) == len(pending):
                 break
             pending = waiting
-        for position in pending:
-            self._write_organization(table, rows.loc[position], scope, change_date, final=True)
+        for row in pending:
+            self._write_organization(table, row, scope, change_date, final=True)
 
     def _write_organization(self, table, row, scope, change_date, final: bool) -> bool:
         org_type = _plain(row.get("org_type"))
@@ -1380,14 +1386,13 @@ class _FileWriter:
         organization = Organization.__table__
         if existing is None:
             org_id = self.conn.execute(
-                insert(organization)
-                .values(
+                _INSERT_ORGANIZATION,
+                {
                     **values,
-                    batch_id=self.batch_id,
-                    source_sheet=table.sheet,
-                    source_row=int(row["source_row"]),
-                )
-                .returning(organization.c.id)
+                    "batch_id": self.batch_id,
+                    "source_sheet": table.sheet,
+                    "source_row": int(row["source_row"]),
+                },
             ).scalar_one()
             self._link(org_id, parent, None, None)
             self.index.add(org_id, name, org_type, parent, values["code"])
