@@ -1025,13 +1025,7 @@ class _FileWriter:
             else:
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
-            columns = [c for c in group[0] if c != "_id"]
-            statement = (
-                update(member)
-                .where(member.c.id == bindparam("_id"))
-                .values({c: bindparam(c) for c in columns})
-            )
-            self.conn.execute(statement, group)
+            history.bulk_update(self.conn, member, group)
             self.outcome.rows_updated += len(group)
         if rekeyed:
             self.member_keys().refresh(self.conn, rekeyed)

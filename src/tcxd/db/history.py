@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
 from tcxd.vocab import vocabularies
@@ -334,17 +334,53 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
     if any(record.keys() != given for record in records):
         conn.execute(insert(table), records)  # (mixed key sets: SQLAlchemy decides)
         return
-    # Column by column: one bind processor call per value, and none for the many columns
-    # (integers, text) that have no processor, instead of a Python loop over every value.
     values = [[record[k] for record in records] for k in keys]
     for _column, call, arg in missing:
         values.append([arg(None) for _ in records] if call else [arg] * len(records))
+    conn.exec_driver_sql(sql, _bound_rows(dialect, columns, values))
+
+
+def bulk_update(conn: Connection, table, records: list[dict], key: str = "_id") -> None:
+    """`UPDATE table SET … WHERE id = :_id` for records with one same set of keys (the row's
+    id under `key`), by the driver's executemany on SQLite as `bulk_insert` does; other
+    databases, and tables with update defaults, take the Core path."""
+    if not records:
+        return
+    dialect = conn.dialect
+    keys = [k for k in records[0] if k != key]
+    given = records[0].keys()
+    if (
+        dialect.name != "sqlite"
+        or dialect.paramstyle != "qmark"
+        or any(column.onupdate is not None for column in table.columns)
+        or any(record.keys() != given for record in records)
+    ):
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam(key))
+            .values({k: bindparam(k) for k in keys})
+        )
+        conn.execute(statement, records)
+        return
+    columns = [table.c[k] for k in keys] + [table.c.id]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in columns[:-1])}"
+        f" WHERE {quote(table.c.id.name)} = ?"
+    )
+    values = [[record[k] for record in records] for k in [*keys, key]]
+    conn.exec_driver_sql(sql, _bound_rows(dialect, columns, values))
+
+
+def _bound_rows(dialect, columns: list, values: list[list]) -> list[tuple]:
+    """Rows for the driver's executemany from the values of each column. Column by column: one
+    bind processor call per value, and none for the many columns (integers, text) that have no
+    processor, instead of a Python loop over every value."""
     for position, column in enumerate(columns):
         processor = column.type._cached_bind_processor(dialect)
         if processor is not None:
             values[position] = list(map(processor, values[position]))
-    rows = list(zip(*values, strict=True))
-    conn.exec_driver_sql(sql, rows)
+    return list(zip(*values, strict=True))
 
 
 def _as_date(value) -> date | None:
