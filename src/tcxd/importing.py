@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -904,15 +905,11 @@ class _FileWriter:
     def _member_records(rows: pd.DataFrame, positions: list[int]) -> list[dict]:
         """The member attributes of these row positions (None / NaN left out), name cleaned."""
         columns = [c for c in MEMBER_ATTRIBUTES if c in rows.columns]
-        data = [(c, rows[c].tolist()) for c in columns]
+        data = [(c, _cells(rows, c)) for c in columns]
         extras = rows["extra"].tolist() if "extra" in rows.columns else None
         records = []
         for position in positions:
-            values = {}
-            for column, cells in data:
-                value = cells[position]
-                if value is not None and value == value:  # not NaN
-                    values[column] = value.item() if hasattr(value, "item") else value
+            values = {c: cells[position] for c, cells in data if cells[position] is not None}
             birth_date = values.get("birth_date")
             if birth_date is not None and isinstance(birth_date, date):
                 values.setdefault("birth_year", birth_date.year)
@@ -1219,25 +1216,23 @@ class _FileWriter:
             *CONDITION_COLUMNS,
         )
         rows = table.rows
-        data = [
-            (c, [_plain_fast(v) for v in rows[c].tolist()]) for c in columns if c in rows.columns
+        # Column by column (pandas turns the missing cells to None), then one dict per row.
+        data = {c: _cells(rows, c) for c in columns if c in rows.columns}
+        data["exemplary"] = [bool(v or False) for v in data.get("exemplary", [None] * len(rows))]
+        data["member_id"] = [int(i) for i in ids]
+        data["org_id"] = [int(o) if o is not None else None for o in orgs]
+        data["source_row"] = [int(r) for r in rows["source_row"].tolist()]
+        same = {
+            "year": year,
+            "quarter": quarter,
+            "batch_id": self.batch_id,
+            "source_sheet": table.sheet,
+        }
+        names = list(data)
+        records = [
+            {**same, **dict(zip(names, cells, strict=True))}
+            for cells in zip(*data.values(), strict=True)
         ]
-        source_rows = rows["source_row"].tolist()
-        records = []
-        for position in range(len(rows)):
-            values = {c: cells[position] for c, cells in data}
-            values["exemplary"] = bool(values.get("exemplary") or False)
-            org = orgs[position]
-            values.update(
-                member_id=int(ids[position]),
-                year=year,
-                quarter=quarter,
-                org_id=int(org) if org is not None else None,
-                batch_id=self.batch_id,
-                source_sheet=table.sheet,
-                source_row=int(source_rows[position]),
-            )
-            records.append(values)
         self._replace_evaluations(MemberEvaluation.__table__, "member_id", records, year, quarter)
 
     def _write_organization_evaluations(self, table, unit: int | None) -> None:
@@ -1463,16 +1458,14 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-_SIMPLE = (str, int, float, bool, date)
-
-
-def _plain_fast(value):
-    """`_plain` for the Python values of `Series.tolist()` (the common cases without pandas)."""
-    if value is None:
-        return None
-    if type(value) in _SIMPLE or isinstance(value, date):
-        return None if value != value else value
-    return _plain(value)
+def _cells(rows: pd.DataFrame, column: str) -> list:
+    """A column's values as Python objects, missing cells (NaN, NaT, NA) as None."""
+    series = rows[column]
+    values = series.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
+        return values  # numpy booleans and integers are never missing (nullable ones may be)
+    # (per value: a few hundred rows a file, where pandas' own missing-value masks cost more)
+    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in values]
 
 
 def _missing(value) -> bool:
