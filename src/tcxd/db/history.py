@@ -244,6 +244,24 @@ def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
         yield values[start : start + size]
 
 
+# Built once (an IN list of ids bound at execution): building the statements per file cost
+# about as much as running them.
+_EV, _RO, _ME = MembershipEvent.__table__, RosterEntry.__table__, Member.__table__
+_IDS = bindparam("ids", expanding=True)
+_EVENTS_OF = select(
+    _EV.c.member_id, _EV.c.event_on, _EV.c.kind, _EV.c.org_id, _EV.c.scope, _EV.c.id,
+    _EV.c.batch_id, _EV.c.source_sheet, _EV.c.source_row,
+).where(_EV.c.member_id.in_(_IDS), _EV.c.kind.in_(sorted(START_KINDS | END_KINDS)))  # fmt: skip
+_ROSTER_OF = (
+    select(_RO.c.member_id, _RO.c.org_id, _RO.c.as_of, _RO.c.batch_id, _RO.c.source_sheet,
+           _RO.c.source_row)
+    .where(_RO.c.member_id.in_(_IDS))
+    .order_by(_RO.c.id)
+)  # fmt: skip
+_ADMITTED_OF = select(_ME.c.id, _ME.c.admitted_on).where(_ME.c.id.in_(_IDS))
+_ROSTER_DATES_OF = select(_RO.c.org_id, _RO.c.as_of).where(_RO.c.org_id.in_(_IDS)).distinct()
+
+
 def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     """Events and roster entries of the given members, as timeline items per member.
 
@@ -251,36 +269,18 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     the units these members were listed in, not for the whole roster table."""
     items: dict[int, list[_Item]] = {m: [] for m in member_ids}
     admitted: dict[int, date | None] = {}
-    ev = MembershipEvent.__table__
-    ro = RosterEntry.__table__
-    me = Member.__table__
     entries = []
     for chunk in _chunks(member_ids):
-        for row in conn.execute(select(ev).where(ev.c.member_id.in_(chunk))):
-            effect = _EFFECTS.get(row.kind)
-            if effect not in ("start", "end"):
-                continue
-            items[row.member_id].append(
-                _Item(_as_date(row.event_on), _ORDER[effect], row.kind, row.org_id, row.scope,
-                      row.id, row.batch_id, row.source_sheet, row.source_row)
-            )  # fmt: skip
-        entries.extend(
-            conn.execute(
-                select(
-                    ro.c.member_id, ro.c.org_id, ro.c.as_of, ro.c.batch_id, ro.c.source_sheet,
-                    ro.c.source_row,
-                ).where(ro.c.member_id.in_(chunk)).order_by(ro.c.id)
+        for member_id, on, kind, org_id, scope, *source in conn.execute(_EVENTS_OF, {"ids": chunk}):
+            items[member_id].append(
+                _Item(_as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
             )
-        )  # fmt: skip
-        for member_id, admitted_on in conn.execute(
-            select(me.c.id, me.c.admitted_on).where(me.c.id.in_(chunk))
-        ):
+        entries.extend(conn.execute(_ROSTER_OF, {"ids": chunk}).all())
+        for member_id, admitted_on in conn.execute(_ADMITTED_OF, {"ids": chunk}).all():
             admitted[member_id] = _as_date(admitted_on)
     roster_dates: dict[int, list[date]] = {}
     for chunk in _chunks(sorted({entry.org_id for entry in entries})):
-        for org, as_of in conn.execute(
-            select(ro.c.org_id, ro.c.as_of).where(ro.c.org_id.in_(chunk)).distinct()
-        ):
+        for org, as_of in conn.execute(_ROSTER_DATES_OF, {"ids": chunk}).all():
             roster_dates.setdefault(org, []).append(_as_date(as_of))
     for dates in roster_dates.values():
         dates.sort()
@@ -389,6 +389,10 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+_DELETE_SPELLS_OF = delete(Membership.__table__).where(Membership.__table__.c.member_id.in_(_IDS))
+_DELETE_NOTES_OF = delete(HistoryNote.__table__).where(HistoryNote.__table__.c.member_id.in_(_IDS))
+
+
 def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
     """Recompute the spells and history notes of these members; returns the number of spells."""
     member_ids = sorted(set(member_ids))
@@ -405,8 +409,8 @@ def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
             note_rows.append({"member_id": member_id, **note})
     ms, hn = Membership.__table__, HistoryNote.__table__
     for chunk in _chunks(member_ids):
-        conn.execute(delete(ms).where(ms.c.member_id.in_(chunk)))
-        conn.execute(delete(hn).where(hn.c.member_id.in_(chunk)))
+        conn.execute(_DELETE_SPELLS_OF, {"ids": chunk})
+        conn.execute(_DELETE_NOTES_OF, {"ids": chunk})
     bulk_insert(conn, ms, spell_rows)
     bulk_insert(conn, hn, note_rows)
     return len(spell_rows)
