@@ -594,14 +594,17 @@ def _seen(conn: Connection | None, engine: Engine | None, digest: str) -> bool:
         return _already_imported(own, digest)
 
 
+_BATCH = ImportBatch.__table__
+# The statements every file runs, built once (see _INSERT_ORGANIZATION).
+_IMPORTED_WITH = select(_BATCH.c.id).where(
+    _BATCH.c.sha256 == bindparam("digest"), _BATCH.c.status == "imported"
+)
+_INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
+_COUNT_BATCH = update(_BATCH).where(_BATCH.c.id == bindparam("_id"))
+
+
 def _already_imported(conn: Connection, digest: str) -> bool:
-    batch = ImportBatch.__table__
-    return (
-        conn.execute(
-            select(batch.c.id).where(batch.c.sha256 == digest, batch.c.status == "imported")
-        ).first()
-        is not None
-    )
+    return conn.execute(_IMPORTED_WITH, {"digest": digest}).first() is not None
 
 
 # --------------------------------------------------------------------------- one file
@@ -667,15 +670,15 @@ class _FileWriter:
         if self.touched_members:
             history.rebuild_spells(self.conn, self.touched_members)
         self.conn.execute(
-            update(ImportBatch.__table__)
-            .where(ImportBatch.__table__.c.id == self.batch_id)
-            .values(
-                rows_new=self.outcome.rows_new,
-                rows_updated=self.outcome.rows_updated,
-                rows_unchanged=self.outcome.rows_unchanged,
-                rows_total=sum(len(t.rows) for t in tables),
-                warnings=self.outcome.warnings,
-            )
+            _COUNT_BATCH,
+            {
+                "_id": self.batch_id,
+                "rows_new": self.outcome.rows_new,
+                "rows_updated": self.outcome.rows_updated,
+                "rows_unchanged": self.outcome.rows_unchanged,
+                "rows_total": sum(len(t.rows) for t in tables),
+                "warnings": self.outcome.warnings,
+            },
         )
         self.outcome.unit = self.index.names.get(units[0]) if units[0] else None
         for org_id, name, org_type, code in self.renamed:
@@ -711,21 +714,19 @@ class _FileWriter:
         return None
 
     def _insert_batch(self, table, unit: int | None) -> int:
-        batch = ImportBatch.__table__
         return self.conn.execute(
-            insert(batch)
-            .values(
-                file_name=self.path.name,
-                file_path=str(self.path),
-                sha256=self.digest,
-                kind=",".join(dict.fromkeys(t.kind for t in self.reading.sheets)),
-                unit_id=unit,
-                as_of=table.as_of,
-                period_year=table.year,
-                period_quarter=table.quarter,
-                warnings=[],
-            )
-            .returning(batch.c.id)
+            _INSERT_BATCH,
+            {
+                "file_name": self.path.name,
+                "file_path": str(self.path),
+                "sha256": self.digest,
+                "kind": ",".join(dict.fromkeys(t.kind for t in self.reading.sheets)),
+                "unit_id": unit,
+                "as_of": table.as_of,
+                "period_year": table.year,
+                "period_quarter": table.quarter,
+                "warnings": [],
+            },
         ).scalar_one()
 
     def _column_label(self, table, field_name: str) -> str:
