@@ -621,6 +621,31 @@ def _folder_candidates(path: Path) -> list[str]:
 # row, which costs more than executing it.
 _INSERT_ORGANIZATION = insert(Organization.__table__).returning(Organization.__table__.c.id)
 _INSERT_LINK = insert(OrganizationParent.__table__)
+_IDS = bindparam("ids", expanding=True)
+_ENTRY, _EVENT = RosterEntry.__table__, MembershipEvent.__table__
+_DELETE_ROSTERS = _ENTRY.delete().where(
+    _ENTRY.c.org_id.in_(_IDS),
+    _ENTRY.c.as_of == bindparam("as_of"),
+    _ENTRY.c.batch_id != bindparam("batch"),
+)
+_EVENTS_OF = select(_EVENT.c.member_id, _EVENT.c.kind, _EVENT.c.event_on, _EVENT.c.org_id).where(
+    _EVENT.c.member_id.in_(_IDS)
+)
+# An evaluation file replaces the evaluations of its members (organisations) for its period;
+# the ids of those it replaced tell updated from new.
+_DELETE_EVALUATIONS = {
+    table.name: table.delete()
+    .where(
+        table.c[column].in_(_IDS),
+        table.c.year == bindparam("year"),
+        table.c.quarter == bindparam("quarter"),
+    )
+    .returning(table.c[column])
+    for table, column in (
+        (MemberEvaluation.__table__, "member_id"),
+        (OrganizationEvaluation.__table__, "org_id"),
+    )
+}
 
 
 class _FileWriter:
@@ -1047,9 +1072,7 @@ class _FileWriter:
         entry = RosterEntry.__table__
         unit_ids = sorted({int(o) for o in orgs})
         self.conn.execute(
-            entry.delete()
-            .where(entry.c.org_id.in_(unit_ids), entry.c.as_of == as_of)
-            .where(entry.c.batch_id != self.batch_id)
+            _DELETE_ROSTERS, {"ids": unit_ids, "as_of": as_of, "batch": self.batch_id}
         )
         history.bulk_insert(
             self.conn,
@@ -1115,11 +1138,7 @@ class _FileWriter:
         event = MembershipEvent.__table__
         existing = set()
         for chunk in _chunks(sorted({int(i) for i in ids})):
-            for member_id, kind, on, org_id in self.conn.execute(
-                select(event.c.member_id, event.c.kind, event.c.event_on, event.c.org_id).where(
-                    event.c.member_id.in_(chunk)
-                )
-            ):
+            for member_id, kind, on, org_id in self.conn.execute(_EVENTS_OF, {"ids": chunk}):
                 existing.add((member_id, kind, _to_date(on), org_id))
         new_events = []
         kinds, dates = rows["change"].tolist(), rows["date"].tolist()
@@ -1296,21 +1315,10 @@ class _FileWriter:
             return
         ids = sorted({r[id_column] for r in records})
         existing = set()
+        replace = _DELETE_EVALUATIONS[table.name]
         for chunk in _chunks(ids):
-            existing.update(
-                self.conn.execute(
-                    select(table.c[id_column]).where(
-                        table.c[id_column].in_(chunk),
-                        table.c.year == year,
-                        table.c.quarter == quarter,
-                    )
-                ).scalars()
-            )
-            self.conn.execute(
-                table.delete().where(
-                    table.c[id_column].in_(chunk), table.c.year == year, table.c.quarter == quarter
-                )
-            )
+            found = self.conn.execute(replace, {"ids": chunk, "year": year, "quarter": quarter})
+            existing.update(found.scalars())
         for group in _group_by_columns(records):
             history.bulk_insert(self.conn, table, group)
         updated = sum(1 for r in records if r[id_column] in existing)
