@@ -617,10 +617,8 @@ def _folder_candidates(path: Path) -> list[str]:
     return [p for p in parts if p not in ("/", "")]
 
 
-# Built once: a statement made per row (`insert(...).values(...)`) is compiled-cache keyed per
-# row, which costs more than executing it.
-_INSERT_ORGANIZATION = insert(Organization.__table__).returning(Organization.__table__.c.id)
-_INSERT_LINK = insert(OrganizationParent.__table__)
+# Statements built once: one made per call (`select(...).where(...)`) is compiled-cache keyed
+# per call, which costs more than running it.
 _IDS = bindparam("ids", expanding=True)
 _ENTRY, _EVENT = RosterEntry.__table__, MembershipEvent.__table__
 _DELETE_ROSTERS = _ENTRY.delete().where(
@@ -826,15 +824,18 @@ class _FileWriter:
         return result
 
     def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
-        self.conn.execute(
-            _INSERT_LINK,
-            {
-                "org_id": org_id,
-                "parent_id": parent,
-                "valid_from": valid_from,
-                "valid_to": valid_to,
-                "batch_id": self.batch_id,
-            },
+        history.bulk_insert(
+            self.conn,
+            OrganizationParent.__table__,
+            [
+                {
+                    "org_id": org_id,
+                    "parent_id": parent,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "batch_id": self.batch_id,
+                }
+            ],
         )
 
     def _record_move(self, table, row, org_id: int, parent: int) -> None:
@@ -1383,15 +1384,16 @@ class _FileWriter:
         }
         organization = Organization.__table__
         if existing is None:
-            org_id = self.conn.execute(
-                _INSERT_ORGANIZATION,
+            org_id = history.insert_one(
+                self.conn,
+                organization,
                 {
                     **values,
                     "batch_id": self.batch_id,
                     "source_sheet": table.sheet,
                     "source_row": int(row["source_row"]),
                 },
-            ).scalar_one()
+            )
             self._link(org_id, parent, None, None)
             self.index.add(org_id, name, org_type, parent, values["code"])
             self._record_move(table, row, org_id, parent)

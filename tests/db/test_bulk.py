@@ -52,3 +52,17 @@ def test_bulk_insert_and_update_convert_like_core(db_url):
     assert rows["a"].official_on == date(2001, 5, 6) and rows["a"].extra == {"x": "ý"}
     assert rows["b"].birth_date is None and rows["b"].official_on is None
     assert rows["b"].extra == {}
+
+
+def test_insert_one_gives_the_new_id(db_url):
+    engine = make_engine(db_url, create=True)
+    create_schema(engine)
+    with engine.begin() as conn:
+        first = history.insert_one(conn, MEMBER, {"full_name": "A", "name_key": "a"})
+        second = history.insert_one(
+            conn, MEMBER, {"full_name": "B", "name_key": "b", "birth_date": date(1990, 3, 4)}
+        )
+        stored = dict(conn.execute(select(MEMBER.c.id, MEMBER.c.name_key)).all())
+        born = conn.execute(select(MEMBER.c.birth_date).where(MEMBER.c.id == second)).scalar()
+    assert stored == {first: "a", second: "b"}
+    assert born == date(1990, 3, 4)

@@ -305,12 +305,33 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
     cost of a bulk insert of a few hundred rows). Other databases take the Core path."""
     if not records:
         return
-    dialect = conn.dialect
-    keys = list(records[0])
-    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+    prepared = _driver_insert(conn, table, records)
+    if prepared is None:
         conn.execute(insert(table), records)
-        return
+    else:
+        conn.exec_driver_sql(*prepared)
+
+
+def insert_one(conn: Connection, table, record: dict) -> int:
+    """`INSERT … RETURNING id` for one record; on SQLite through the driver as `bulk_insert`
+    does (the id is the row id SQLite gives), for rows written one by one in numbers."""
+    prepared = _driver_insert(conn, table, [record])
+    if prepared is None:
+        return conn.execute(insert(table).returning(table.c.id), record).scalar_one()
+    sql, rows = prepared
+    return conn.exec_driver_sql(sql, rows[0]).lastrowid
+
+
+def _driver_insert(conn: Connection, table, records: list[dict]) -> tuple[str, list] | None:
+    """The SQL and bound rows of `bulk_insert`'s driver path; None where SQLAlchemy must do it
+    (not SQLite, SQL-side defaults, records with different keys)."""
+    dialect = conn.dialect
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        return None
+    keys = list(records[0])
     given = set(keys)
+    if any(record.keys() != given for record in records):
+        return None
     missing = []
     for column in table.columns:
         if column.key in given or column.primary_key:
@@ -322,22 +343,18 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
             missing.append((column, False, default.arg))
         elif getattr(default, "is_callable", False):
             missing.append((column, True, default.arg))
-        else:  # a SQL expression or sequence: let SQLAlchemy do it
-            conn.execute(insert(table), records)
-            return
+        else:  # a SQL expression or sequence
+            return None
     columns = [table.c[k] for k in keys] + [column for column, _, _ in missing]
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    if any(record.keys() != given for record in records):
-        conn.execute(insert(table), records)  # (mixed key sets: SQLAlchemy decides)
-        return
     values = [[record[k] for record in records] for k in keys]
     for _column, call, arg in missing:
         values.append([arg(None) for _ in records] if call else [arg] * len(records))
-    conn.exec_driver_sql(sql, _bound_rows(dialect, columns, values))
+    return sql, _bound_rows(dialect, columns, values)
 
 
 def bulk_update(conn: Connection, table, records: list[dict], key: str = "_id") -> None:
