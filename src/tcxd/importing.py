@@ -1101,10 +1101,14 @@ class _FileWriter:
         for column in ("card_number", "citizen_id"):
             if column not in rows.columns:
                 continue
+            texts = [None if v is None else str(v) for v in _cells(rows, column)]
+            given = [t for t in texts if t]
+            if len(set(given)) == len(given):
+                continue  # (the common case: no one twice)
             groups: dict[str, list[int]] = {}
-            for position, value in enumerate(rows[column].tolist()):
-                if not _missing(value) and len(str(value)) > 0:
-                    groups.setdefault(str(value), []).append(position)
+            for position, shown in enumerate(texts):
+                if shown:
+                    groups.setdefault(shown, []).append(position)
             for value in sorted(groups):
                 positions = groups[value]
                 if len(positions) > 1:
