@@ -19,6 +19,8 @@ from tcxd.db.models import Member
 _COLUMNS = ("card_number", "citizen_id", "name_key", "birth_date", "birth_year")
 IDENTITY_COLUMNS = frozenset(_COLUMNS) | {"full_name"}
 CHUNK = 900  # ids bound per query (SQLite's old limit of 999 parameters)
+KEY_COLUMNS = [Member.__table__.c[c] for c in ("id", *_COLUMNS)]
+KEYS_QUERY = select(*KEY_COLUMNS)
 
 
 def stored_birth_key(birth_date, birth_year) -> str:
@@ -44,25 +46,26 @@ class MemberKeys:
     @classmethod
     def load(cls, conn: Connection) -> MemberKeys:
         keys = cls()
-        member = Member.__table__
-        query = select(member.c.id, *(member.c[c] for c in _COLUMNS)).order_by(member.c.id)
-        for row in conn.execute(query):
+        for row in conn.execute(KEYS_QUERY.order_by(Member.__table__.c.id)):
             keys._add(*row)
         return keys
 
     def refresh(self, conn: Connection, member_ids: Iterable[int]) -> None:
-        """Read these members' keys again from the database (after inserting or updating)."""
-        member = Member.__table__
+        """Read these members' keys again from the database (after updating them)."""
         wanted = sorted(set(member_ids))
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             for member_id in chunk:
                 self._remove(member_id)
-            query = select(member.c.id, *(member.c[c] for c in _COLUMNS))
-            for row in conn.execute(query.where(member.c.id.in_(chunk))):
-                self._add(*row)
-        if wanted:
-            self.version += 1
+            self.learn(conn.execute(KEYS_QUERY.where(Member.__table__.c.id.in_(chunk))))
+
+    def learn(self, rows: Iterable[tuple]) -> None:
+        """Take these members' keys as the database now holds them: rows of `KEY_COLUMNS`, as
+        read back just after writing them."""
+        for row in rows:
+            self._remove(row[0])
+            self._add(*row)
+        self.version += 1
 
     # ----------------------------------------------------------------- lookups
     def by_card(self, card: str) -> int | None:

@@ -36,7 +36,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
-from tcxd.identities import IDENTITY_COLUMNS, MemberKeys
+from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -977,7 +977,6 @@ class _FileWriter:
             defaults = {c: _default(c) for c in columns}
             normalized = [{**defaults, **r} for r in new_rows]
             inserted = self._insert_members(normalized)
-            self.member_keys().refresh(self.conn, inserted)
             for position, member_id in zip(new_positions, inserted, strict=True):
                 ids[position] = member_id
             self.outcome.rows_new += len(inserted)
@@ -992,29 +991,27 @@ class _FileWriter:
         return ids  # type: ignore[return-value]
 
     def _insert_members(self, records: list[dict]) -> list[int]:
-        """Insert new members; their ids in the order of `records` (all of one sheet)."""
+        """Insert new members; their ids in the order of `records` (all of one sheet). Their
+        identity keys, read back with the ids, go into the run's keys."""
         member = Member.__table__
         rows = {r["source_row"] for r in records}
         if self.conn.dialect.name != "sqlite" or len(rows) != len(records):
-            return (
-                self.conn.execute(
-                    insert(member).returning(member.c.id, sort_by_parameter_order=True), records
-                )
-                .scalars()
-                .all()
-            )
+            written = self.conn.execute(
+                insert(member).returning(*KEY_COLUMNS, sort_by_parameter_order=True), records
+            ).all()
+            self.member_keys().learn(written)
+            return [row[0] for row in written]
         # SQLite: one executemany, then the new ids by (sheet, row): this transaction holds
         # the write lock, so the rows above the highest id before are exactly these.
         before = self.conn.execute(select(func.max(member.c.id))).scalar() or 0
         history.bulk_insert(self.conn, member, records)
-        found = {
-            (sheet, row): member_id
-            for member_id, sheet, row in self.conn.execute(
-                select(member.c.id, member.c.source_sheet, member.c.source_row).where(
-                    member.c.id > before
-                )
+        written = self.conn.execute(
+            select(member.c.source_sheet, member.c.source_row, *KEY_COLUMNS).where(
+                member.c.id > before
             )
-        }
+        ).all()
+        self.member_keys().learn(row[2:] for row in written)
+        found = {(sheet, row): member_id for sheet, row, member_id, *_keys in written}
         return [found[(r["source_sheet"], r["source_row"])] for r in records]
 
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
