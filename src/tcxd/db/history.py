@@ -252,13 +252,14 @@ _EVENTS_OF = select(
     _EV.c.member_id, _EV.c.event_on, _EV.c.kind, _EV.c.org_id, _EV.c.scope, _EV.c.id,
     _EV.c.batch_id, _EV.c.source_sheet, _EV.c.source_row,
 ).where(_EV.c.member_id.in_(_IDS), _EV.c.kind.in_(sorted(START_KINDS | END_KINDS)))  # fmt: skip
+# The admission date matters only to roster entries (an implied admission): it comes with them.
 _ROSTER_OF = (
     select(_RO.c.member_id, _RO.c.org_id, _RO.c.as_of, _RO.c.batch_id, _RO.c.source_sheet,
-           _RO.c.source_row)
+           _RO.c.source_row, _ME.c.admitted_on)
+    .join(_ME, _ME.c.id == _RO.c.member_id)
     .where(_RO.c.member_id.in_(_IDS))
     .order_by(_RO.c.id)
 )  # fmt: skip
-_ADMITTED_OF = select(_ME.c.id, _ME.c.admitted_on).where(_ME.c.id.in_(_IDS))
 _ROSTER_DATES_OF = select(_RO.c.org_id, _RO.c.as_of).where(_RO.c.org_id.in_(_IDS)).distinct()
 
 
@@ -276,15 +277,14 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
                 _Item(_as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
             )
         entries.extend(conn.execute(_ROSTER_OF, {"ids": chunk}).all())
-        for member_id, admitted_on in conn.execute(_ADMITTED_OF, {"ids": chunk}).all():
-            admitted[member_id] = _as_date(admitted_on)
     roster_dates: dict[int, list[date]] = {}
     for chunk in _chunks(sorted({entry.org_id for entry in entries})):
         for org, as_of in conn.execute(_ROSTER_DATES_OF, {"ids": chunk}).all():
             roster_dates.setdefault(org, []).append(_as_date(as_of))
     for dates in roster_dates.values():
         dates.sort()
-    for member_id, org_id, as_of, batch_id, sheet, source_row in entries:
+    for member_id, org_id, as_of, batch_id, sheet, source_row, admitted_on in entries:
+        admitted[member_id] = _as_date(admitted_on)
         as_of = _as_date(as_of)
         dates = roster_dates.get(org_id, [])
         before = bisect_left(dates, as_of)
