@@ -660,6 +660,7 @@ class _FileWriter:
         self.touched_members: set[int] = set()
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
+        self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -751,6 +752,14 @@ class _FileWriter:
                 "warnings": [],
             },
         ).scalar_one()
+
+    def _cells(self, rows: pd.DataFrame, column: str) -> list:
+        """`_cells` of a sheet's column, once per file: new and known members, the duplicate
+        check and the evaluations read the same columns."""
+        held = self.cells_of.get((id(rows), column))
+        if held is None:
+            held = self.cells_of[(id(rows), column)] = _cells(rows, column)
+        return held
 
     def _column_label(self, table, field_name: str) -> str:
         labels = table.column_headers or {}
@@ -928,11 +937,10 @@ class _FileWriter:
         )
         return [r[0] for r in rows]
 
-    @staticmethod
-    def _member_records(rows: pd.DataFrame, positions: list[int]) -> list[dict]:
+    def _member_records(self, rows: pd.DataFrame, positions: list[int]) -> list[dict]:
         """The member attributes of these row positions (None / NaN left out), name cleaned."""
         columns = [c for c in MEMBER_ATTRIBUTES if c in rows.columns]
-        data = [(c, _cells(rows, c)) for c in columns]
+        data = [(c, self._cells(rows, c)) for c in columns]
         extras = rows["extra"].tolist() if "extra" in rows.columns else None
         records = []
         for position in positions:
@@ -1098,7 +1106,7 @@ class _FileWriter:
         for column in ("card_number", "citizen_id"):
             if column not in rows.columns:
                 continue
-            texts = [None if v is None else str(v) for v in _cells(rows, column)]
+            texts = [None if v is None else str(v) for v in self._cells(rows, column)]
             given = [t for t in texts if t]
             if len(set(given)) == len(given):
                 continue  # (the common case: no one twice)
@@ -1239,7 +1247,7 @@ class _FileWriter:
         )
         rows = table.rows
         # Column by column (pandas turns the missing cells to None), then one dict per row.
-        data = {c: _cells(rows, c) for c in columns if c in rows.columns}
+        data = {c: self._cells(rows, c) for c in columns if c in rows.columns}
         data["exemplary"] = [bool(v or False) for v in data.get("exemplary", [None] * len(rows))]
         data["member_id"] = [int(i) for i in ids]
         data["org_id"] = [int(o) if o is not None else None for o in orgs]
