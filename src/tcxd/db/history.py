@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
@@ -328,33 +329,47 @@ def _driver_insert(conn: Connection, table, records: list[dict]) -> tuple[str, l
     dialect = conn.dialect
     if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
         return None
-    keys = list(records[0])
+    keys = tuple(records[0])
     given = set(keys)
     if any(record.keys() != given for record in records):
         return None
+    plan = _insert_plan(dialect, table, keys)
+    if plan is None:
+        return None
+    sql, columns, missing = plan
+    values = [[record[k] for record in records] for k in keys]
+    for call, arg in missing:
+        values.append([arg(None) for _ in records] if call else [arg] * len(records))
+    return sql, _bound_rows(dialect, columns, values)
+
+
+@lru_cache(maxsize=256)
+def _insert_plan(dialect, table, keys: tuple[str, ...]) -> tuple[str, list, list] | None:
+    """The INSERT for these keys, its columns and the Python defaults of the columns left out
+    ((callable?, value) each); None when a left-out column has a SQL-side default. Cached: the
+    import inserts into the same few tables with the same keys thousands of times."""
     missing = []
+    defaulted = []
     for column in table.columns:
-        if column.key in given or column.primary_key:
+        if column.key in keys or column.primary_key:
             continue
         default = column.default
         if default is None:
             continue
         if getattr(default, "is_scalar", False):
-            missing.append((column, False, default.arg))
+            missing.append((False, default.arg))
         elif getattr(default, "is_callable", False):
-            missing.append((column, True, default.arg))
+            missing.append((True, default.arg))
         else:  # a SQL expression or sequence
             return None
-    columns = [table.c[k] for k in keys] + [column for column, _, _ in missing]
+        defaulted.append(column)
+    columns = [table.c[k] for k in keys] + defaulted
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    values = [[record[k] for record in records] for k in keys]
-    for _column, call, arg in missing:
-        values.append([arg(None) for _ in records] if call else [arg] * len(records))
-    return sql, _bound_rows(dialect, columns, values)
+    return sql, columns, missing
 
 
 def bulk_update(conn: Connection, table, records: list[dict], key: str = "_id") -> None:
