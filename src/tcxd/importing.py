@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -1449,16 +1450,18 @@ def _conflicts(stored, given) -> bool:
     return not _missing(stored) and not _missing(given) and str(stored) != str(given)
 
 
-def _spellings(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _spellings(name: str) -> tuple[str, ...]:
     """A name as written, then as TCVN3 or VNI text would read: a column holding nothing but
-    "Chi bé 1" is too short for the reader to tell it is TCVN3 for "Chi bộ 1"."""
+    "Chi bé 1" is too short for the reader to tell it is TCVN3 for "Chi bộ 1". (Cached: files
+    of a province name the same chi bộ over and over.)"""
     readings = [name]
     if not name.isascii():
         for encoding in ("tcvn3", "vni"):
             decoded = decode(name, encoding)
             if decoded not in readings:
                 readings.append(decoded)
-    return readings
+    return tuple(readings)
 
 
 def _chunks(values: list, size: int = 900) -> Iterator[list]:
