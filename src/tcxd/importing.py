@@ -14,10 +14,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, true, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tcxd.db import history
@@ -35,6 +37,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
+from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -404,31 +407,64 @@ class _Reader:
         return _read(path, self.options)  # here: an unexpected failure is raised as before
 
 
+# Another process wrote organisations or members when one of these changed: ids only grow,
+# every import writes an import_batch row, and the tree changes only by new rows (renames aside,
+# which only tcxd's own import makes).
+RUN_SIGNATURE_QUERY = text(
+    "SELECT (SELECT MAX(id) FROM organization), (SELECT MAX(id) FROM organization_parent), "
+    "(SELECT MAX(id) FROM member), (SELECT MAX(id) FROM import_batch)"
+)
+
+
 class _IndexCache:
-    """One `OrgIndex` for the whole run instead of one load per file: files update it in place
-    as they add or move organisations. It is dropped (and loaded again for the next file) when a
-    file that changed it is not imported (its transaction rolled back), and when the organisation
-    tables changed under it (another process imported organisations meanwhile)."""
+    """What the files of a run look names up in, loaded once per run instead of once per file:
+    the `OrgIndex` and the members' identity keys (`MemberKeys`, loaded when a file first needs
+    them). Files update both in place as they write. Both are dropped (and loaded again when
+    next needed) when a file that changed them is not imported (its transaction rolled back),
+    and when the tables changed under them (another process imported meanwhile)."""
 
     def __init__(self) -> None:
         self.index: OrgIndex | None = None
+        self.member_keys: MemberKeys | None = None
         self.signature: tuple | None = None
+        self.marks: list[tuple[object, int]] = []  # (index, its version) when the file began
+
+    def begin(self, conn: Connection) -> None:
+        """A file's transaction starts: forget what another process may have made stale."""
+        signature = tuple(conn.execute(RUN_SIGNATURE_QUERY).one())
+        if signature != self.signature:
+            self.drop()
+            self.signature = signature
+        self.marks = []
 
     def get(self, conn: Connection) -> OrgIndex:
-        if self.index is not None and OrgIndex.signature(conn) != self.signature:
-            self.index = None
         if self.index is None:
             self.index = OrgIndex.load(conn)
-            self.signature = OrgIndex.signature(conn)
+        self._mark(self.index)
         return self.index
+
+    def members(self, conn: Connection) -> MemberKeys:
+        if self.member_keys is None:
+            self.member_keys = MemberKeys.load(conn)
+        self._mark(self.member_keys)
+        return self.member_keys
+
+    def _mark(self, held) -> None:
+        if all(known is not held for known, _ in self.marks):
+            self.marks.append((held, held.version))
 
     def written(self, conn: Connection) -> None:
         """The file's changes are in `conn`'s transaction: remember the tables as they are."""
-        if self.index is not None:
-            self.signature = OrgIndex.signature(conn)
+        self.signature = tuple(conn.execute(RUN_SIGNATURE_QUERY).one())
+
+    def failed(self) -> None:
+        """The file was not imported: what it changed in the indexes never reached the tables."""
+        if any(held.version != version for held, version in self.marks):
+            self.drop()
 
     def drop(self) -> None:
         self.index = None
+        self.member_keys = None
         self.signature = None
 
 
@@ -470,7 +506,6 @@ def _import_one_file(
         outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
         return outcome
     cache = cache if cache is not None else _IndexCache()
-    versions: list[tuple[OrgIndex, int]] = []
     done = False
 
     def write(connection: Connection) -> None:
@@ -478,9 +513,17 @@ def _import_one_file(
         if _already_imported(connection, digest):
             outcome.status = "unchanged"
             return
-        index = cache.get(connection)
-        versions.append((index, index.version))
-        writer = _FileWriter(connection, index, path, digest, reading, options, outcome)
+        cache.begin(connection)
+        writer = _FileWriter(
+            connection,
+            cache.get(connection),
+            lambda: cache.members(connection),
+            path,
+            digest,
+            reading,
+            options,
+            outcome,
+        )
         writer.write(last_try)
         cache.written(connection)
 
@@ -507,11 +550,9 @@ def _import_one_file(
             "không ghi được. Chạy lại với --debug để xem chi tiết."
         ]
     finally:
-        # A file that changed the index and was rolled back (or failed) leaves it stale.
-        if (not done or outcome.status not in ("imported", "unchanged")) and any(
-            index.version != version for index, version in versions
-        ):
-            cache.drop()
+        # A file that changed the indexes and was rolled back (or failed) leaves them stale.
+        if not done or outcome.status not in ("imported", "unchanged"):
+            cache.failed()
     return outcome
 
 
@@ -554,14 +595,17 @@ def _seen(conn: Connection | None, engine: Engine | None, digest: str) -> bool:
         return _already_imported(own, digest)
 
 
+_BATCH = ImportBatch.__table__
+# The statements every file runs, built once (see _INSERT_ORGANIZATION).
+_IMPORTED_WITH = select(_BATCH.c.id).where(
+    _BATCH.c.sha256 == bindparam("digest"), _BATCH.c.status == "imported"
+)
+_INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
+_COUNT_BATCH = update(_BATCH).where(_BATCH.c.id == bindparam("_id"))
+
+
 def _already_imported(conn: Connection, digest: str) -> bool:
-    batch = ImportBatch.__table__
-    return (
-        conn.execute(
-            select(batch.c.id).where(batch.c.sha256 == digest, batch.c.status == "imported")
-        ).first()
-        is not None
-    )
+    return conn.execute(_IMPORTED_WITH, {"digest": digest}).first() is not None
 
 
 # --------------------------------------------------------------------------- one file
@@ -574,10 +618,40 @@ def _folder_candidates(path: Path) -> list[str]:
     return [p for p in parts if p not in ("/", "")]
 
 
+# Statements built once: one made per call (`select(...).where(...)`) is compiled-cache keyed
+# per call, which costs more than running it.
+_IDS = bindparam("ids", expanding=True)
+_ENTRY, _EVENT = RosterEntry.__table__, MembershipEvent.__table__
+_DELETE_ROSTERS = _ENTRY.delete().where(
+    _ENTRY.c.org_id.in_(_IDS),
+    _ENTRY.c.as_of == bindparam("as_of"),
+    _ENTRY.c.batch_id != bindparam("batch"),
+)
+_EVENTS_OF = select(_EVENT.c.member_id, _EVENT.c.kind, _EVENT.c.event_on, _EVENT.c.org_id).where(
+    _EVENT.c.member_id.in_(_IDS)
+)
+# An evaluation file replaces the evaluations of its members (organisations) for its period;
+# the ids of those it replaced tell updated from new.
+_DELETE_EVALUATIONS = {
+    table.name: table.delete()
+    .where(
+        table.c[column].in_(_IDS),
+        table.c.year == bindparam("year"),
+        table.c.quarter == bindparam("quarter"),
+    )
+    .returning(table.c[column])
+    for table, column in (
+        (MemberEvaluation.__table__, "member_id"),
+        (OrganizationEvaluation.__table__, "org_id"),
+    )
+}
+
+
 class _FileWriter:
-    def __init__(self, conn, index, path, digest, reading, options, outcome):
+    def __init__(self, conn, index, member_keys, path, digest, reading, options, outcome):
         self.conn: Connection = conn
         self.index: OrgIndex = index
+        self.member_keys: Callable[[], MemberKeys] = member_keys  # loaded when first needed
         self.path: Path = path
         self.digest = digest
         self.reading = reading
@@ -587,6 +661,7 @@ class _FileWriter:
         self.touched_members: set[int] = set()
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
+        self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -620,15 +695,15 @@ class _FileWriter:
         if self.touched_members:
             history.rebuild_spells(self.conn, self.touched_members)
         self.conn.execute(
-            update(ImportBatch.__table__)
-            .where(ImportBatch.__table__.c.id == self.batch_id)
-            .values(
-                rows_new=self.outcome.rows_new,
-                rows_updated=self.outcome.rows_updated,
-                rows_unchanged=self.outcome.rows_unchanged,
-                rows_total=sum(len(t.rows) for t in tables),
-                warnings=self.outcome.warnings,
-            )
+            _COUNT_BATCH,
+            {
+                "_id": self.batch_id,
+                "rows_new": self.outcome.rows_new,
+                "rows_updated": self.outcome.rows_updated,
+                "rows_unchanged": self.outcome.rows_unchanged,
+                "rows_total": sum(len(t.rows) for t in tables),
+                "warnings": self.outcome.warnings,
+            },
         )
         self.outcome.unit = self.index.names.get(units[0]) if units[0] else None
         for org_id, name, org_type, code in self.renamed:
@@ -664,22 +739,28 @@ class _FileWriter:
         return None
 
     def _insert_batch(self, table, unit: int | None) -> int:
-        batch = ImportBatch.__table__
         return self.conn.execute(
-            insert(batch)
-            .values(
-                file_name=self.path.name,
-                file_path=str(self.path),
-                sha256=self.digest,
-                kind=",".join(dict.fromkeys(t.kind for t in self.reading.sheets)),
-                unit_id=unit,
-                as_of=table.as_of,
-                period_year=table.year,
-                period_quarter=table.quarter,
-                warnings=[],
-            )
-            .returning(batch.c.id)
+            _INSERT_BATCH,
+            {
+                "file_name": self.path.name,
+                "file_path": str(self.path),
+                "sha256": self.digest,
+                "kind": ",".join(dict.fromkeys(t.kind for t in self.reading.sheets)),
+                "unit_id": unit,
+                "as_of": table.as_of,
+                "period_year": table.year,
+                "period_quarter": table.quarter,
+                "warnings": [],
+            },
         ).scalar_one()
+
+    def _cells(self, rows: pd.DataFrame, column: str) -> list:
+        """`_cells` of a sheet's column, once per file: new and known members, the duplicate
+        check and the evaluations read the same columns."""
+        held = self.cells_of.get((id(rows), column))
+        if held is None:
+            held = self.cells_of[(id(rows), column)] = _cells(rows, column)
+        return held
 
     def _column_label(self, table, field_name: str) -> str:
         labels = table.column_headers or {}
@@ -753,14 +834,18 @@ class _FileWriter:
         return result
 
     def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
-        self.conn.execute(
-            insert(OrganizationParent.__table__).values(
-                org_id=org_id,
-                parent_id=parent,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                batch_id=self.batch_id,
-            )
+        history.bulk_insert(
+            self.conn,
+            OrganizationParent.__table__,
+            [
+                {
+                    "org_id": org_id,
+                    "parent_id": parent,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "batch_id": self.batch_id,
+                }
+            ],
         )
 
     def _record_move(self, table, row, org_id: int, parent: int) -> None:
@@ -807,80 +892,38 @@ class _FileWriter:
     # ----------------------------------------------------------------- members
     def _resolve_members(self, rows: pd.DataFrame, orgs: list) -> list[int | None]:
         """Member id per row position (None = new): card number, then CCCD, then name + birth
-        date (+ chi bộ when namesakes share a birth date). One query per identity kind."""
-        member = Member.__table__
+        date (+ chi bộ when namesakes share a birth date), from the run's identity keys."""
+        keys = self.member_keys()
         ids: list[int | None] = [None] * len(rows)
-        for column in ("card_number", "citizen_id"):
+        for column, lookup in (("card_number", keys.by_card), ("citizen_id", keys.by_citizen_id)):
             if column not in rows.columns:
                 continue
-            values = rows[column].tolist()
-            wanted = {str(v) for v in values if not _missing(v)} - {""}
-            if not wanted:
-                continue
-            found: dict[str, int] = {}
-            for chunk in _chunks(sorted(wanted)):
-                for value, member_id in self.conn.execute(
-                    select(member.c[column], member.c.id).where(member.c[column].in_(chunk))
-                ):
-                    found[value] = member_id
-            for position, value in enumerate(values):
+            for position, value in enumerate(rows[column].tolist()):
                 if ids[position] is None and not _missing(value):
-                    ids[position] = found.get(str(value))
+                    ids[position] = lookup(str(value))
         missing = [position for position, found in enumerate(ids) if found is None]
-        if missing:
-            names = rows["full_name"].tolist()
-            births = rows["birth_date"].tolist() if "birth_date" in rows.columns else None
-            years = rows["birth_year"].tolist() if "birth_year" in rows.columns else None
-            keys = {position: key(str(names[position])) for position in missing}
-            # A stored member matches a row only when its birth key equals the row's: its birth
-            # date is one of the rows' dates, or it has none (then its birth year decides). The
-            # common names of a province have thousands of namesakes: only those are fetched.
-            birth_keys = {
-                position: _birth_key(
-                    births[position] if births is not None else None,
-                    years[position] if years is not None else None,
+        if not missing:
+            return ids
+        names = rows["full_name"].tolist()
+        births = _column_values(rows, "birth_date")
+        years = _column_values(rows, "birth_year")
+        cards = _column_values(rows, "card_number")
+        cccds = _column_values(rows, "citizen_id")
+        for position in missing:
+            # A namesake born the same day whose card or CCCD differs is another person.
+            candidates = [
+                member_id
+                for member_id, card, cccd in keys.namesakes(
+                    key(str(names[position])), _birth_key(births[position], years[position])
                 )
-                for position in missing
-            }
-            dates = sorted({date.fromisoformat(k) for k in birth_keys.values() if len(k) == 10})
-            born = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
-            if len(dates) > 2000:
-                born = true()  # (a huge file: fetch every namesake rather than bind more)
-            found_by_name: dict[tuple, list[tuple]] = {}
-            for chunk in _chunks(sorted(set(keys.values()))):
-                for name_key, birth_date, birth_year, member_id, card, cccd in self.conn.execute(
-                    select(
-                        member.c.name_key,
-                        member.c.birth_date,
-                        member.c.birth_year,
-                        member.c.id,
-                        member.c.card_number,
-                        member.c.citizen_id,
-                    ).where(member.c.name_key.in_(chunk), born)
-                ):
-                    found_by_name.setdefault(
-                        (name_key, _birth_key(birth_date, birth_year)), []
-                    ).append((member_id, card, cccd))
-            if not found_by_name:
-                return ids
-            cards = _column_values(rows, "card_number")
-            cccds = _column_values(rows, "citizen_id")
-            for position in missing:
-                # A namesake born the same day whose card or CCCD differs is another person.
-                candidates = [
-                    member_id
-                    for member_id, card, cccd in found_by_name.get(
-                        (keys[position], birth_keys[position]), []
-                    )
-                    if not _conflicts(card, cards[position])
-                    and not _conflicts(cccd, cccds[position])
-                ]
-                if candidates and len(candidates) == 1:
-                    ids[position] = candidates[0]
-                elif candidates:
-                    # Same name and birth date: the chi bộ decides (spec: "(+ chi bộ)").
-                    here = self._members_in_org(candidates, orgs[position])
-                    ids[position] = here[0] if len(here) == 1 else None
+                if not _conflicts(card, cards[position]) and not _conflicts(cccd, cccds[position])
+            ]
+            if len(candidates) == 1:
+                ids[position] = candidates[0]
+            elif candidates:
+                # Same name and birth date: the chi bộ decides (spec: "(+ chi bộ)").
+                here = self._members_in_org(candidates, orgs[position])
+                ids[position] = here[0] if len(here) == 1 else None
         return ids
 
     def _members_in_org(self, member_ids: list[int], org_id) -> list[int]:
@@ -895,19 +938,14 @@ class _FileWriter:
         )
         return [r[0] for r in rows]
 
-    @staticmethod
-    def _member_records(rows: pd.DataFrame, positions: list[int]) -> list[dict]:
+    def _member_records(self, rows: pd.DataFrame, positions: list[int]) -> list[dict]:
         """The member attributes of these row positions (None / NaN left out), name cleaned."""
         columns = [c for c in MEMBER_ATTRIBUTES if c in rows.columns]
-        data = [(c, rows[c].tolist()) for c in columns]
+        data = [(c, self._cells(rows, c)) for c in columns]
         extras = rows["extra"].tolist() if "extra" in rows.columns else None
         records = []
         for position in positions:
-            values = {}
-            for column, cells in data:
-                value = cells[position]
-                if value is not None and value == value:  # not NaN
-                    values[column] = value.item() if hasattr(value, "item") else value
+            values = {c: cells[position] for c, cells in data if cells[position] is not None}
             birth_date = values.get("birth_date")
             if birth_date is not None and isinstance(birth_date, date):
                 values.setdefault("birth_year", birth_date.year)
@@ -962,41 +1000,41 @@ class _FileWriter:
         return ids  # type: ignore[return-value]
 
     def _insert_members(self, records: list[dict]) -> list[int]:
-        """Insert new members; their ids in the order of `records` (all of one sheet)."""
+        """Insert new members; their ids in the order of `records` (all of one sheet). Their
+        identity keys, read back with the ids, go into the run's keys."""
         member = Member.__table__
         rows = {r["source_row"] for r in records}
         if self.conn.dialect.name != "sqlite" or len(rows) != len(records):
-            return (
-                self.conn.execute(
-                    insert(member).returning(member.c.id, sort_by_parameter_order=True), records
-                )
-                .scalars()
-                .all()
-            )
+            written = self.conn.execute(
+                insert(member).returning(*KEY_COLUMNS, sort_by_parameter_order=True), records
+            ).all()
+            self.member_keys().learn(written)
+            return [row[0] for row in written]
         # SQLite: one executemany, then the new ids by (sheet, row): this transaction holds
         # the write lock, so the rows above the highest id before are exactly these.
         before = self.conn.execute(select(func.max(member.c.id))).scalar() or 0
         history.bulk_insert(self.conn, member, records)
-        found = {
-            (sheet, row): member_id
-            for member_id, sheet, row in self.conn.execute(
-                select(member.c.id, member.c.source_sheet, member.c.source_row).where(
-                    member.c.id > before
-                )
+        written = self.conn.execute(
+            select(member.c.source_sheet, member.c.source_row, *KEY_COLUMNS).where(
+                member.c.id > before
             )
-        }
+        ).all()
+        self.member_keys().learn(row[2:] for row in written)
+        found = {(sheet, row): member_id for sheet, row, member_id, *_keys in written}
         return [found[(r["source_sheet"], r["source_row"])] for r in records]
 
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
+        records = self._member_records(table.rows, known)
+        # Only the columns the file gives are compared: no need to read (and convert) the rest.
+        columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
+        query = select(*(member.c[c] for c in columns))
         current = {}
         for chunk in _chunks(sorted({int(ids[p]) for p in known})):
-            for record in self.conn.execute(
-                select(member).where(member.c.id.in_(chunk))
-            ).mappings():
-                current[record["id"]] = record
+            for row in self.conn.execute(query.where(member.c.id.in_(chunk))):
+                current[row[0]] = dict(zip(columns, row, strict=True))
         updates = []
-        records = self._member_records(table.rows, known)
+        rekeyed = []  # members whose card, CCCD, name or birth changes
         for position, values in zip(known, records, strict=True):
             member_id = int(ids[position])
             record = current[member_id]
@@ -1009,20 +1047,18 @@ class _FileWriter:
                 for c, v in values.items()
                 if c not in ("name_key",) and _differs(record.get(c), v)
             }
+            if IDENTITY_COLUMNS.intersection(changed):
+                rekeyed.append(member_id)
             if changed:
                 changed["name_key"] = values["name_key"]
                 updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
             else:
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
-            columns = [c for c in group[0] if c != "_id"]
-            statement = (
-                update(member)
-                .where(member.c.id == bindparam("_id"))
-                .values({c: bindparam(c) for c in columns})
-            )
-            self.conn.execute(statement, group)
+            history.bulk_update(self.conn, member, group)
             self.outcome.rows_updated += len(group)
+        if rekeyed:
+            self.member_keys().refresh(self.conn, rekeyed)
 
     def _write_members(self, table, unit: int | None) -> None:
         orgs = self._row_units(table, unit, holding_only=True)
@@ -1043,9 +1079,7 @@ class _FileWriter:
         entry = RosterEntry.__table__
         unit_ids = sorted({int(o) for o in orgs})
         self.conn.execute(
-            entry.delete()
-            .where(entry.c.org_id.in_(unit_ids), entry.c.as_of == as_of)
-            .where(entry.c.batch_id != self.batch_id)
+            _DELETE_ROSTERS, {"ids": unit_ids, "as_of": as_of, "batch": self.batch_id}
         )
         history.bulk_insert(
             self.conn,
@@ -1073,10 +1107,14 @@ class _FileWriter:
         for column in ("card_number", "citizen_id"):
             if column not in rows.columns:
                 continue
+            texts = [None if v is None else str(v) for v in self._cells(rows, column)]
+            given = [t for t in texts if t]
+            if len(set(given)) == len(given):
+                continue  # (the common case: no one twice)
             groups: dict[str, list[int]] = {}
-            for position, value in enumerate(rows[column].tolist()):
-                if not _missing(value) and len(str(value)) > 0:
-                    groups.setdefault(str(value), []).append(position)
+            for position, shown in enumerate(texts):
+                if shown:
+                    groups.setdefault(shown, []).append(position)
             for value in sorted(groups):
                 positions = groups[value]
                 if len(positions) > 1:
@@ -1111,11 +1149,7 @@ class _FileWriter:
         event = MembershipEvent.__table__
         existing = set()
         for chunk in _chunks(sorted({int(i) for i in ids})):
-            for member_id, kind, on, org_id in self.conn.execute(
-                select(event.c.member_id, event.c.kind, event.c.event_on, event.c.org_id).where(
-                    event.c.member_id.in_(chunk)
-                )
-            ):
+            for member_id, kind, on, org_id in self.conn.execute(_EVENTS_OF, {"ids": chunk}):
                 existing.add((member_id, kind, _to_date(on), org_id))
         new_events = []
         kinds, dates = rows["change"].tolist(), rows["date"].tolist()
@@ -1213,25 +1247,23 @@ class _FileWriter:
             *CONDITION_COLUMNS,
         )
         rows = table.rows
-        data = [
-            (c, [_plain_fast(v) for v in rows[c].tolist()]) for c in columns if c in rows.columns
+        # Column by column (pandas turns the missing cells to None), then one dict per row.
+        data = {c: self._cells(rows, c) for c in columns if c in rows.columns}
+        data["exemplary"] = [bool(v or False) for v in data.get("exemplary", [None] * len(rows))]
+        data["member_id"] = [int(i) for i in ids]
+        data["org_id"] = [int(o) if o is not None else None for o in orgs]
+        data["source_row"] = [int(r) for r in rows["source_row"].tolist()]
+        same = {
+            "year": year,
+            "quarter": quarter,
+            "batch_id": self.batch_id,
+            "source_sheet": table.sheet,
+        }
+        names = list(data)
+        records = [
+            {**same, **dict(zip(names, cells, strict=True))}
+            for cells in zip(*data.values(), strict=True)
         ]
-        source_rows = rows["source_row"].tolist()
-        records = []
-        for position in range(len(rows)):
-            values = {c: cells[position] for c, cells in data}
-            values["exemplary"] = bool(values.get("exemplary") or False)
-            org = orgs[position]
-            values.update(
-                member_id=int(ids[position]),
-                year=year,
-                quarter=quarter,
-                org_id=int(org) if org is not None else None,
-                batch_id=self.batch_id,
-                source_sheet=table.sheet,
-                source_row=int(source_rows[position]),
-            )
-            records.append(values)
         self._replace_evaluations(MemberEvaluation.__table__, "member_id", records, year, quarter)
 
     def _write_organization_evaluations(self, table, unit: int | None) -> None:
@@ -1239,18 +1271,18 @@ class _FileWriter:
         rows = table.rows
         records = []
         seen: dict[int, int] = {}
-        for position in rows.index:
+        for row in rows.to_dict("records"):  # (plain dicts: no pandas access per cell)
             parent = unit
-            if "parent" in rows.columns and _plain(rows.at[position, "parent"]):
-                parent = self._find_parent(str(rows.at[position, "parent"]), unit) or parent
-            org = self.index.find(str(rows.at[position, "name"]), parent, exact=True)
-            row_number = int(rows.at[position, "source_row"])
+            if _plain(row.get("parent")):
+                parent = self._find_parent(str(row["parent"]), unit) or parent
+            org = self.index.find(str(row["name"]), parent, exact=True)
+            row_number = int(row["source_row"])
             if org is not None and org in seen:
                 self.problem(
                     table.sheet,
                     row_number,
                     self._column_label(table, "name"),
-                    rows.at[position, "name"],
+                    row["name"],
                     f"trùng với dòng {seen[org]} (một tổ chức chỉ được ghi một lần).",
                 )
                 continue
@@ -1259,9 +1291,9 @@ class _FileWriter:
             if org is None:
                 self.problem(
                     table.sheet,
-                    rows.at[position, "source_row"],
+                    row["source_row"],
                     self._column_label(table, "name"),
-                    rows.at[position, "name"],
+                    row["name"],
                     "không khớp tổ chức đảng nào đã có.",
                 )
                 continue
@@ -1272,7 +1304,7 @@ class _FileWriter:
                 "exemplary",
                 *ORG_CONDITION_COLUMNS,
             )
-            values = {c: _plain(rows.at[position, c]) for c in columns if c in rows.columns}
+            values = {c: _plain(row[c]) for c in columns if c in row}
             values["exemplary"] = bool(values.get("exemplary") or False)
             values.update(
                 org_id=org,
@@ -1280,7 +1312,7 @@ class _FileWriter:
                 quarter=quarter,
                 batch_id=self.batch_id,
                 source_sheet=table.sheet,
-                source_row=int(rows.at[position, "source_row"]),
+                source_row=int(row["source_row"]),
             )
             records.append(values)
         if self.problems:
@@ -1294,21 +1326,10 @@ class _FileWriter:
             return
         ids = sorted({r[id_column] for r in records})
         existing = set()
+        replace = _DELETE_EVALUATIONS[table.name]
         for chunk in _chunks(ids):
-            existing.update(
-                self.conn.execute(
-                    select(table.c[id_column]).where(
-                        table.c[id_column].in_(chunk),
-                        table.c.year == year,
-                        table.c.quarter == quarter,
-                    )
-                ).scalars()
-            )
-            self.conn.execute(
-                table.delete().where(
-                    table.c[id_column].in_(chunk), table.c.year == year, table.c.quarter == quarter
-                )
-            )
+            found = self.conn.execute(replace, {"ids": chunk, "year": year, "quarter": quarter})
+            existing.update(found.scalars())
         for group in _group_by_columns(records):
             history.bulk_insert(self.conn, table, group)
         updated = sum(1 for r in records if r[id_column] in existing)
@@ -1319,22 +1340,21 @@ class _FileWriter:
     # ----------------------------------------------------------------- organisations
     def _write_organizations(self, table, unit: int | None) -> None:
         """Build or change the tree: a row is matched by code, else by name under its parent."""
-        rows = table.rows
-        pending = list(rows.index)
+        # Rows as plain dicts: a pandas row per organisation and pass costs more than its SQL.
+        pending = table.rows.to_dict("records")
         scope = unit if unit is not None else self.index.province_id
         change_date = table.as_of or self.options.as_of or date.today()
         for _round in range(6):  # parents listed below their children need another pass
-            waiting = []
-            for position in pending:
-                if not self._write_organization(
-                    table, rows.loc[position], scope, change_date, final=False
-                ):
-                    waiting.append(position)
+            waiting = [
+                row
+                for row in pending
+                if not self._write_organization(table, row, scope, change_date, final=False)
+            ]
             if len(waiting) == len(pending):
                 break
             pending = waiting
-        for position in pending:
-            self._write_organization(table, rows.loc[position], scope, change_date, final=True)
+        for row in pending:
+            self._write_organization(table, row, scope, change_date, final=True)
 
     def _write_organization(self, table, row, scope, change_date, final: bool) -> bool:
         org_type = _plain(row.get("org_type"))
@@ -1374,16 +1394,16 @@ class _FileWriter:
         }
         organization = Organization.__table__
         if existing is None:
-            org_id = self.conn.execute(
-                insert(organization)
-                .values(
+            org_id = history.insert_one(
+                self.conn,
+                organization,
+                {
                     **values,
-                    batch_id=self.batch_id,
-                    source_sheet=table.sheet,
-                    source_row=int(row["source_row"]),
-                )
-                .returning(organization.c.id)
-            ).scalar_one()
+                    "batch_id": self.batch_id,
+                    "source_sheet": table.sheet,
+                    "source_row": int(row["source_row"]),
+                },
+            )
             self._link(org_id, parent, None, None)
             self.index.add(org_id, name, org_type, parent, values["code"])
             self._record_move(table, row, org_id, parent)
@@ -1430,16 +1450,18 @@ def _conflicts(stored, given) -> bool:
     return not _missing(stored) and not _missing(given) and str(stored) != str(given)
 
 
-def _spellings(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _spellings(name: str) -> tuple[str, ...]:
     """A name as written, then as TCVN3 or VNI text would read: a column holding nothing but
-    "Chi bé 1" is too short for the reader to tell it is TCVN3 for "Chi bộ 1"."""
+    "Chi bé 1" is too short for the reader to tell it is TCVN3 for "Chi bộ 1". (Cached: files
+    of a province name the same chi bộ over and over.)"""
     readings = [name]
     if not name.isascii():
         for encoding in ("tcvn3", "vni"):
             decoded = decode(name, encoding)
             if decoded not in readings:
                 readings.append(decoded)
-    return readings
+    return tuple(readings)
 
 
 def _chunks(values: list, size: int = 900) -> Iterator[list]:
@@ -1459,16 +1481,14 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-_SIMPLE = (str, int, float, bool, date)
-
-
-def _plain_fast(value):
-    """`_plain` for the Python values of `Series.tolist()` (the common cases without pandas)."""
-    if value is None:
-        return None
-    if type(value) in _SIMPLE or isinstance(value, date):
-        return None if value != value else value
-    return _plain(value)
+def _cells(rows: pd.DataFrame, column: str) -> list:
+    """A column's values as Python objects, missing cells (NaN, NaT, NA) as None."""
+    series = rows[column]
+    values = series.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
+        return values  # numpy booleans and integers are never missing (nullable ones may be)
+    # (per value: a few hundred rows a file, where pandas' own missing-value masks cost more)
+    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in values]
 
 
 def _missing(value) -> bool:

@@ -12,9 +12,10 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from tcxd.db.bulk import read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
@@ -245,6 +246,25 @@ def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
         yield values[start : start + size]
 
 
+# Built once (an IN list of ids bound at execution): building the statements per file cost
+# about as much as running them.
+_EV, _RO, _ME = MembershipEvent.__table__, RosterEntry.__table__, Member.__table__
+_IDS = bindparam("ids", expanding=True)
+_EVENTS_OF = select(
+    _EV.c.member_id, _EV.c.event_on, _EV.c.kind, _EV.c.org_id, _EV.c.scope, _EV.c.id,
+    _EV.c.batch_id, _EV.c.source_sheet, _EV.c.source_row,
+).where(_EV.c.member_id.in_(_IDS), _EV.c.kind.in_(sorted(START_KINDS | END_KINDS)))  # fmt: skip
+# The admission date matters only to roster entries (an implied admission): it comes with them.
+_ROSTER_OF = (
+    select(_RO.c.member_id, _RO.c.org_id, _RO.c.as_of, _RO.c.batch_id, _RO.c.source_sheet,
+           _RO.c.source_row, _ME.c.admitted_on)
+    .join(_ME, _ME.c.id == _RO.c.member_id)
+    .where(_RO.c.member_id.in_(_IDS))
+    .order_by(_RO.c.id)
+)  # fmt: skip
+_ROSTER_DATES_OF = select(_RO.c.org_id, _RO.c.as_of).where(_RO.c.org_id.in_(_IDS)).distinct()
+
+
 def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     """Events and roster entries of the given members, as timeline items per member.
 
@@ -252,40 +272,21 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     the units these members were listed in, not for the whole roster table."""
     items: dict[int, list[_Item]] = {m: [] for m in member_ids}
     admitted: dict[int, date | None] = {}
-    ev = MembershipEvent.__table__
-    ro = RosterEntry.__table__
-    me = Member.__table__
     entries = []
     for chunk in _chunks(member_ids):
-        for row in conn.execute(select(ev).where(ev.c.member_id.in_(chunk))):
-            effect = _EFFECTS.get(row.kind)
-            if effect not in ("start", "end"):
-                continue
-            items[row.member_id].append(
-                _Item(_as_date(row.event_on), _ORDER[effect], row.kind, row.org_id, row.scope,
-                      row.id, row.batch_id, row.source_sheet, row.source_row)
-            )  # fmt: skip
-        entries.extend(
-            conn.execute(
-                select(
-                    ro.c.member_id, ro.c.org_id, ro.c.as_of, ro.c.batch_id, ro.c.source_sheet,
-                    ro.c.source_row,
-                ).where(ro.c.member_id.in_(chunk)).order_by(ro.c.id)
+        for member_id, on, kind, org_id, scope, *source in conn.execute(_EVENTS_OF, {"ids": chunk}):
+            items[member_id].append(
+                _Item(_as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
             )
-        )  # fmt: skip
-        for member_id, admitted_on in conn.execute(
-            select(me.c.id, me.c.admitted_on).where(me.c.id.in_(chunk))
-        ):
-            admitted[member_id] = _as_date(admitted_on)
+        entries.extend(conn.execute(_ROSTER_OF, {"ids": chunk}).all())
     roster_dates: dict[int, list[date]] = {}
     for chunk in _chunks(sorted({entry.org_id for entry in entries})):
-        for org, as_of in conn.execute(
-            select(ro.c.org_id, ro.c.as_of).where(ro.c.org_id.in_(chunk)).distinct()
-        ):
+        for org, as_of in conn.execute(_ROSTER_DATES_OF, {"ids": chunk}).all():
             roster_dates.setdefault(org, []).append(_as_date(as_of))
     for dates in roster_dates.values():
         dates.sort()
-    for member_id, org_id, as_of, batch_id, sheet, source_row in entries:
+    for member_id, org_id, as_of, batch_id, sheet, source_row, admitted_on in entries:
+        admitted[member_id] = _as_date(admitted_on)
         as_of = _as_date(as_of)
         dates = roster_dates.get(org_id, [])
         before = bisect_left(dates, as_of)
@@ -306,54 +307,123 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
     cost of a bulk insert of a few hundred rows). Other databases take the Core path."""
     if not records:
         return
-    dialect = conn.dialect
-    keys = list(records[0])
-    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+    prepared = _driver_insert(conn, table, records)
+    if prepared is None:
         conn.execute(insert(table), records)
-        return
+    else:
+        conn.exec_driver_sql(*prepared)
+
+
+def insert_one(conn: Connection, table, record: dict) -> int:
+    """`INSERT … RETURNING id` for one record; on SQLite through the driver as `bulk_insert`
+    does (the id is the row id SQLite gives), for rows written one by one in numbers."""
+    prepared = _driver_insert(conn, table, [record])
+    if prepared is None:
+        return conn.execute(insert(table).returning(table.c.id), record).scalar_one()
+    sql, rows = prepared
+    return conn.exec_driver_sql(sql, rows[0]).lastrowid
+
+
+def _driver_insert(conn: Connection, table, records: list[dict]) -> tuple[str, list] | None:
+    """The SQL and bound rows of `bulk_insert`'s driver path; None where SQLAlchemy must do it
+    (not SQLite, SQL-side defaults, records with different keys)."""
+    dialect = conn.dialect
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        return None
+    keys = tuple(records[0])
     given = set(keys)
+    if any(record.keys() != given for record in records):
+        return None
+    plan = _insert_plan(dialect, table, keys)
+    if plan is None:
+        return None
+    sql, columns, missing = plan
+    values = [[record[k] for record in records] for k in keys]
+    for call, arg in missing:
+        values.append([arg(None) for _ in records] if call else [arg] * len(records))
+    return sql, _bound_rows(dialect, columns, values)
+
+
+@lru_cache(maxsize=256)
+def _insert_plan(dialect, table, keys: tuple[str, ...]) -> tuple[str, list, list] | None:
+    """The INSERT for these keys, its columns and the Python defaults of the columns left out
+    ((callable?, value) each); None when a left-out column has a SQL-side default. Cached: the
+    import inserts into the same few tables with the same keys thousands of times."""
     missing = []
+    defaulted = []
     for column in table.columns:
-        if column.key in given or column.primary_key:
+        if column.key in keys or column.primary_key:
             continue
         default = column.default
         if default is None:
             continue
         if getattr(default, "is_scalar", False):
-            missing.append((column, False, default.arg))
+            missing.append((False, default.arg))
         elif getattr(default, "is_callable", False):
-            missing.append((column, True, default.arg))
-        else:  # a SQL expression or sequence: let SQLAlchemy do it
-            conn.execute(insert(table), records)
-            return
-    columns = [table.c[k] for k in keys] + [column for column, _, _ in missing]
-    processors = [column.type._cached_bind_processor(dialect) for column in columns]
+            missing.append((True, default.arg))
+        else:  # a SQL expression or sequence
+            return None
+        defaulted.append(column)
+    columns = [table.c[k] for k in keys] + defaulted
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    rows = []
-    for record in records:
-        if record.keys() != given:
-            conn.execute(insert(table), records)  # (mixed key sets: SQLAlchemy decides)
-            return
-        values = [record[k] for k in keys]
-        for _column, call, arg in missing:
-            values.append(arg(None) if call else arg)
-        rows.append(
-            tuple(
-                value if processor is None else processor(value)
-                for value, processor in zip(values, processors, strict=True)
-            )
+    return sql, columns, missing
+
+
+def bulk_update(conn: Connection, table, records: list[dict], key: str = "_id") -> None:
+    """`UPDATE table SET … WHERE id = :_id` for records with one same set of keys (the row's
+    id under `key`), by the driver's executemany on SQLite as `bulk_insert` does; other
+    databases, and tables with update defaults, take the Core path."""
+    if not records:
+        return
+    dialect = conn.dialect
+    keys = [k for k in records[0] if k != key]
+    given = records[0].keys()
+    if (
+        dialect.name != "sqlite"
+        or dialect.paramstyle != "qmark"
+        or any(column.onupdate is not None for column in table.columns)
+        or any(record.keys() != given for record in records)
+    ):
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam(key))
+            .values({k: bindparam(k) for k in keys})
         )
-    conn.exec_driver_sql(sql, rows)
+        conn.execute(statement, records)
+        return
+    columns = [table.c[k] for k in keys] + [table.c.id]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in columns[:-1])}"
+        f" WHERE {quote(table.c.id.name)} = ?"
+    )
+    values = [[record[k] for record in records] for k in [*keys, key]]
+    conn.exec_driver_sql(sql, _bound_rows(dialect, columns, values))
+
+
+def _bound_rows(dialect, columns: list, values: list[list]) -> list[tuple]:
+    """Rows for the driver's executemany from the values of each column. Column by column: one
+    bind processor call per value, and none for the many columns (integers, text) that have no
+    processor, instead of a Python loop over every value."""
+    for position, column in enumerate(columns):
+        processor = column.type._cached_bind_processor(dialect)
+        if processor is not None:
+            values[position] = list(map(processor, values[position]))
+    return list(zip(*values, strict=True))
 
 
 def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+_DELETE_SPELLS_OF = delete(Membership.__table__).where(Membership.__table__.c.member_id.in_(_IDS))
+_DELETE_NOTES_OF = delete(HistoryNote.__table__).where(HistoryNote.__table__.c.member_id.in_(_IDS))
 
 
 def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
@@ -372,8 +442,8 @@ def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
             note_rows.append({"member_id": member_id, **note})
     ms, hn = Membership.__table__, HistoryNote.__table__
     for chunk in _chunks(member_ids):
-        conn.execute(delete(ms).where(ms.c.member_id.in_(chunk)))
-        conn.execute(delete(hn).where(hn.c.member_id.in_(chunk)))
+        conn.execute(_DELETE_SPELLS_OF, {"ids": chunk})
+        conn.execute(_DELETE_NOTES_OF, {"ids": chunk})
     bulk_insert(conn, ms, spell_rows)
     bulk_insert(conn, hn, note_rows)
     return len(spell_rows)

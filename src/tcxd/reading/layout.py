@@ -80,7 +80,10 @@ def find_layout(rows: list[list[Any]], merged: list) -> Layout | None:
     texts = _repaired_texts(scan)
     best_row, best_score = -1, 1
     for index, row_texts in enumerate(texts):
-        score = len({_header_token(text) for text in row_texts if text} - {None})
+        present = [text for text in row_texts if text]
+        if len(present) <= best_score:
+            continue  # fewer texts than the best row has header names: it cannot beat it
+        score = len({_header_token(text) for text in present} - {None})
         if score > best_score:
             best_row, best_score = index, score
     if best_row < 0:

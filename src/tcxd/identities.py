@@ -1,0 +1,129 @@
+"""The identity keys of every member, held in memory for a whole import run.
+
+An imported row is the member whose card number, else CCCD, else name + birth key it carries
+(`tcxd.importing`). Asking the database for those keys file after file costs three queries per
+file and their round trips; the keys of a province (a few hundred thousand members) fit in
+memory, so they are read once per run and kept up to date as the run inserts and updates
+members. The database stays the truth: after each write the written members' keys are read
+back from it (`refresh`), never guessed from what was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import Connection, select
+
+from tcxd.db.models import Member
+
+_COLUMNS = ("card_number", "citizen_id", "name_key", "birth_date", "birth_year")
+IDENTITY_COLUMNS = frozenset(_COLUMNS) | {"full_name"}
+CHUNK = 900  # ids bound per query (SQLite's old limit of 999 parameters)
+KEY_COLUMNS = [Member.__table__.c[c] for c in ("id", *_COLUMNS)]
+KEYS_QUERY = select(*KEY_COLUMNS)
+
+
+def stored_birth_key(birth_date, birth_year) -> str:
+    """The birth key of a stored member: its birth date (ISO), else its birth year, else ""."""
+    if birth_date is not None:
+        return birth_date[:10] if isinstance(birth_date, str) else birth_date.isoformat()
+    return str(int(birth_year)) if birth_year else ""
+
+
+class MemberKeys:
+    """card → member, CCCD → member(s), (name key, birth key) → members; `version` counts the
+    changes (a file rolled back after changing the keys makes them stale)."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self._keys: dict[int, tuple] = {}  # member → (card, cccd, (name key, birth key))
+        self._cards: dict[str, int] = {}
+        # A value shared by several members (CCCD, name + birth) maps to a tuple of ids; the
+        # common single holder is kept as a bare id (a province has hundreds of thousands).
+        self._cccds: dict[str, int | tuple[int, ...]] = {}
+        self._names: dict[tuple[str, str], int | tuple[int, ...]] = {}
+
+    @classmethod
+    def load(cls, conn: Connection) -> MemberKeys:
+        keys = cls()
+        for row in conn.execute(KEYS_QUERY.order_by(Member.__table__.c.id)):
+            keys._add(*row)
+        return keys
+
+    def refresh(self, conn: Connection, member_ids: Iterable[int]) -> None:
+        """Read these members' keys again from the database (after updating them)."""
+        wanted = sorted(set(member_ids))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for member_id in chunk:
+                self._remove(member_id)
+            self.learn(conn.execute(KEYS_QUERY.where(Member.__table__.c.id.in_(chunk))))
+
+    def learn(self, rows: Iterable[tuple]) -> None:
+        """Take these members' keys as the database now holds them: rows of `KEY_COLUMNS`, as
+        read back just after writing them."""
+        for row in rows:
+            self._remove(row[0])
+            self._add(*row)
+        self.version += 1
+
+    # ----------------------------------------------------------------- lookups
+    def by_card(self, card: str) -> int | None:
+        return self._cards.get(card) if card else None
+
+    def by_citizen_id(self, cccd: str) -> int | None:
+        """The member with this CCCD; of several (an inconsistency kept as it came), the
+        newest, as the per-file query in index order used to give."""
+        if not cccd:
+            return None
+        found = self._cccds.get(cccd)
+        return max(found) if isinstance(found, tuple) else found
+
+    def namesakes(self, name_key: str, birth_key: str) -> Iterator[tuple]:
+        """(member, card, CCCD) of the members with this name key and birth key."""
+        found = self._names.get((name_key, birth_key))
+        if found is None:
+            return
+        for member_id in found if isinstance(found, tuple) else (found,):
+            card, cccd, _name = self._keys[member_id]
+            yield member_id, card, cccd
+
+    # ----------------------------------------------------------------- upkeep
+    def _add(self, member_id, card, cccd, name_key, birth_date, birth_year) -> None:
+        name = (name_key, stored_birth_key(birth_date, birth_year))
+        self._keys[member_id] = (card, cccd, name)
+        if card:
+            self._cards[card] = member_id
+        if cccd:
+            _put(self._cccds, cccd, member_id)
+        _put(self._names, name, member_id)
+
+    def _remove(self, member_id: int) -> None:
+        known = self._keys.pop(member_id, None)
+        if known is None:
+            return
+        card, cccd, name = known
+        if card and self._cards.get(card) == member_id:
+            del self._cards[card]
+        if cccd:
+            _take(self._cccds, cccd, member_id)
+        _take(self._names, name, member_id)
+
+
+def _put(mapping: dict, value, member_id: int) -> None:
+    held = mapping.get(value)
+    if held is None:
+        mapping[value] = member_id
+    elif isinstance(held, tuple):
+        mapping[value] = (*held, member_id)
+    elif held != member_id:
+        mapping[value] = (held, member_id)
+
+
+def _take(mapping: dict, value, member_id: int) -> None:
+    held = mapping.get(value)
+    if held == member_id:
+        del mapping[value]
+    elif isinstance(held, tuple) and member_id in held:
+        rest = tuple(m for m in held if m != member_id)
+        mapping[value] = rest[0] if len(rest) == 1 else rest

@@ -1,0 +1,50 @@
+"""The run-wide identity keys of members (`tcxd.identities.MemberKeys`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import insert, update
+
+from tcxd.db.engine import create_schema, make_engine
+from tcxd.db.models import Member
+from tcxd.identities import MemberKeys
+
+MEMBER = Member.__table__
+
+
+def _add(conn, name_key, **values) -> int:
+    return conn.execute(
+        insert(MEMBER)
+        .values(full_name=name_key, name_key=name_key, **values)
+        .returning(MEMBER.c.id)
+    ).scalar_one()
+
+
+def test_keys_follow_inserts_and_updates(db_url):
+    engine = make_engine(db_url, create=True)
+    create_schema(engine)
+    with engine.begin() as conn:
+        a = _add(conn, "nguyen van a", card_number="001", birth_date=date(1980, 1, 2))
+        b = _add(conn, "nguyen van a", citizen_id="0123", birth_year=1980)
+        keys = MemberKeys.load(conn)
+        assert keys.by_card("001") == a and keys.by_card("") is None
+        assert keys.by_citizen_id("0123") == b
+        assert [m for m, _, _ in keys.namesakes("nguyen van a", "1980-01-02")] == [a]
+        assert list(keys.namesakes("nguyen van a", "1980")) == [(b, None, "0123")]
+
+        # A second holder of one CCCD (kept as it came): the newest member answers.
+        c = _add(conn, "tran thi c", citizen_id="0123")
+        keys.refresh(conn, [c])
+        assert keys.by_citizen_id("0123") == c
+
+        # Keys changed in the database: the old ones are forgotten, the new ones found.
+        version = keys.version
+        conn.execute(
+            update(MEMBER).where(MEMBER.c.id == c).values(citizen_id="0999", name_key="tran c")
+        )
+        keys.refresh(conn, [c])
+        assert keys.version > version
+        assert keys.by_citizen_id("0123") == b and keys.by_citizen_id("0999") == c
+        assert list(keys.namesakes("tran thi c", "")) == []
+        assert list(keys.namesakes("tran c", "")) == [(c, None, "0999")]
