@@ -125,9 +125,9 @@ class History:
     def __init__(self, conn: Connection):
         self.attributes = _member_attributes(conn)
         self.spells = history.spells(conn)
-        # the spell dates as datetime64 (NaT: open), to find the spells open on a date quickly
-        self._spell_start = pd.to_datetime(self.spells["start_on"]).to_numpy()
-        self._spell_end = pd.to_datetime(self.spells["end_on"]).to_numpy()
+        # the spell dates as numpy days (NaT: open), to find the spells of a date quickly
+        self._spell_start = _days(self.spells["start_on"])
+        self._spell_end = _days(self.spells["end_on"])
         self._members: dict[date, pd.DataFrame] = {}
         self.trees: dict[date, pd.DataFrame] = {}
 
@@ -137,10 +137,15 @@ class History:
             self._members[on] = history.members_on(conn, on)
         return self._members[on].copy()
 
+    def spells_dated_in(self, column: str, start: date, end: date) -> np.ndarray:
+        """Which spells have `column` (start_on, end_on) within [start, end] (a bool array)."""
+        dates = self._spell_start if column == "start_on" else self._spell_end
+        return (dates >= np.datetime64(start, "D")) & (dates <= np.datetime64(end, "D"))
+
     def spells_open_on(self, on: date) -> pd.DataFrame:
         """The spells open at the end of `on`: the rows `history.members_on` lists that day
         (every spell has its member), without reading the database again."""
-        day = np.datetime64(on, "ns")
+        day = np.datetime64(on, "D")
         start, end = self._spell_start, self._spell_end
         open_ = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end > day))
         return self.spells[open_]
@@ -252,16 +257,8 @@ class PeriodFigures:
         """One row per spell boundary in the period, with both sides' units (docs/design.md)."""
         spells = self.shared.spells
 
-        def inside(column: str) -> pd.Series:
-            # bool even when empty: an empty object Series would select columns, not rows
-            return (
-                spells[column]
-                .map(lambda d: d is not None and self.start <= d <= self.end)
-                .astype(bool)
-            )
-
-        starts = spells[inside("start_on")].copy()
-        ends = spells[inside("end_on")].copy()
+        starts = spells[self.shared.spells_dated_in("start_on", self.start, self.end)].copy()
+        ends = spells[self.shared.spells_dated_in("end_on", self.start, self.end)].copy()
         # The spell on the other side of each boundary (same member, same day).
         before = spells[["member_id", "end_on", "org_id"]].rename(
             columns={"end_on": "start_on", "org_id": "other_org"}
@@ -829,6 +826,11 @@ class PeriodFigures:
             for unit in units.map(tree[column]).dropna().astype(int):
                 result[unit] = True
         return result
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """datetime.date values (None: NaT) as numpy days: any year, compared like the dates."""
+    return np.array(dates.tolist(), dtype="datetime64[D]")
 
 
 def _moved_orgs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.Index:
