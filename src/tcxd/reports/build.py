@@ -4,6 +4,7 @@ workbook is laid out from its slice."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -201,15 +202,22 @@ def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> lis
         job.reports[number] = job.report(number)
     done: dict[int, UnitReport] = {}
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_child_start, initargs=(engine, job)
-    ) as pool:
-        futures = {pool.submit(_child_write, [number]): number for number in order}
-        for future in as_completed(futures):
-            for number, unit_done in future.result():
-                done[number] = unit_done
-                if on_unit:
-                    on_unit(job.targets[number][1], len(done), total)
+    # The forked processes share the loaded figures page by page until a page is written to;
+    # the garbage collector of each would write to every object it visits: frozen, it leaves
+    # the objects that exist at the fork alone.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_child_start, initargs=(engine, job)
+        ) as pool:
+            futures = {pool.submit(_child_write, [number]): number for number in order}
+            for future in as_completed(futures):
+                for number, unit_done in future.result():
+                    done[number] = unit_done
+                    if on_unit:
+                        on_unit(job.targets[number][1], len(done), total)
+    finally:
+        gc.unfreeze()
     return [done[number] for number in range(total)]
 
 

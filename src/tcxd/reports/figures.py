@@ -125,9 +125,9 @@ class History:
     def __init__(self, conn: Connection):
         self.attributes = _member_attributes(conn)
         self.spells = history.spells(conn)
-        # the spell dates as datetime64 (NaT: open), to find the spells open on a date quickly
-        self._spell_start = pd.to_datetime(self.spells["start_on"]).to_numpy()
-        self._spell_end = pd.to_datetime(self.spells["end_on"]).to_numpy()
+        # the spell dates as numpy days (NaT: open), to find the spells of a date quickly
+        self._spell_start = _days(self.spells["start_on"])
+        self._spell_end = _days(self.spells["end_on"])
         self._members: dict[date, pd.DataFrame] = {}
         self.trees: dict[date, pd.DataFrame] = {}
 
@@ -137,10 +137,15 @@ class History:
             self._members[on] = history.members_on(conn, on)
         return self._members[on].copy()
 
+    def spells_dated_in(self, column: str, start: date, end: date) -> np.ndarray:
+        """Which spells have `column` (start_on, end_on) within [start, end] (a bool array)."""
+        dates = self._spell_start if column == "start_on" else self._spell_end
+        return (dates >= np.datetime64(start, "D")) & (dates <= np.datetime64(end, "D"))
+
     def spells_open_on(self, on: date) -> pd.DataFrame:
         """The spells open at the end of `on`: the rows `history.members_on` lists that day
         (every spell has its member), without reading the database again."""
-        day = np.datetime64(on, "ns")
+        day = np.datetime64(on, "D")
         start, end = self._spell_start, self._spell_end
         open_ = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end > day))
         return self.spells[open_]
@@ -252,16 +257,8 @@ class PeriodFigures:
         """One row per spell boundary in the period, with both sides' units (docs/design.md)."""
         spells = self.shared.spells
 
-        def inside(column: str) -> pd.Series:
-            # bool even when empty: an empty object Series would select columns, not rows
-            return (
-                spells[column]
-                .map(lambda d: d is not None and self.start <= d <= self.end)
-                .astype(bool)
-            )
-
-        starts = spells[inside("start_on")].copy()
-        ends = spells[inside("end_on")].copy()
+        starts = spells[self.shared.spells_dated_in("start_on", self.start, self.end)].copy()
+        ends = spells[self.shared.spells_dated_in("end_on", self.start, self.end)].copy()
         # The spell on the other side of each boundary (same member, same day).
         before = spells[["member_id", "end_on", "org_id"]].rename(
             columns={"end_on": "start_on", "org_id": "other_org"}
@@ -467,22 +464,24 @@ class PeriodFigures:
         return flows[mine.fillna(False) & crossing.fillna(True)]
 
     # ----------------------------------------------------------------- every unit of a level
-    # Biểu 1–3 are counted for every unit of a level by one grouping of the period's rows (a
+    # The forms are counted for every unit of a level by one grouping of the period's rows (a
     # province has ~3,000 TCCSĐ and ~140 districts; counting unit by unit cost seconds). The
     # province counts the rows of its districts (flows crossing a district, members in one),
     # so its figures are the sums of theirs; the mean age is the mean of all their ages.
 
     def _per_unit(self, what: str, scope: Scope) -> dict:
-        """`what` ("bieu1", "bieu2", "bieu3") of the unit `scope`: a fresh dict, zero-filled
-        for a unit with no rows."""
+        """`what` (bieu1, bieu2, bieu3, bieu5, xl_to_chuc) of the unit `scope`: a fresh dict,
+        zero-filled for a unit with no rows. `_<what>_table(level)` makes the table of every
+        unit of the level, with the sum and number of known ages per unit where it has ages."""
         level = "district" if scope.level == "province" else scope.level
         table, ages = self._cached(
             ("per_unit", what, level), lambda: getattr(self, f"_{what}_table")(level)
         )
         if scope.level == "province":
-            return dict(self._cached(("province", what), lambda: _total(table, ages, what)))
-        found = table.get(scope.org_id)
-        return dict(found) if found is not None else empty_form(what)
+            found = self._cached(("province", what), lambda: _total(table, ages, what))
+        else:
+            found = table.get(scope.org_id)
+        return copy.deepcopy(found) if found is not None else empty_form(what)
 
     def _level_rows(self, name: str, level: str) -> tuple[pd.DataFrame, pd.Series]:
         """The rows of `name` (stock_start, stock_end, or flows) that count for units of a
@@ -627,30 +626,21 @@ class PeriodFigures:
 
         return self._cached(("orgs", on), prepare)
 
-    # Biểu 5 and XL tổ chức count organisations: for every unit of a level at once too.
+    # Biểu 5 and XL tổ chức count organisations (and Biểu 5 members) the same way.
 
-    def _org_table(self, what: str, scope: Scope) -> dict:
-        """`what` ("bieu5", "xl_to_chuc") of `scope`: a fresh copy, zero-filled for a unit
-        without organisations."""
-        key = (what, scope.level, scope.org_id if scope.level == "province" else None)
-        table = self._cached(key, lambda: getattr(self, f"_{what}_table")(scope))
-        return copy.deepcopy(table[scope.org_id]) if scope.org_id in table else empty_form(what)
-
-    def _unit_rows(self, frame: pd.DataFrame, scope: Scope) -> tuple[pd.DataFrame, pd.Series]:
+    def _unit_rows(self, frame: pd.DataFrame, level: str) -> tuple[pd.DataFrame, pd.Series]:
         """The rows of `frame` (organisations or members, with tccsd_id and district_id) that
-        belong to a unit of scope's level, and each row's unit (the province is one unit)."""
-        column = "tccsd_id" if scope.level == "tccsd" else "district_id"
+        belong to a unit of a level (district, tccsd), and each row's unit."""
+        column = f"{level}_id"
         rows = frame[frame[column].notna().to_numpy(dtype=bool)]
-        if scope.level == "province":
-            return rows, pd.Series(scope.org_id, index=rows.index)
         return rows, rows[column].astype("int64")
 
     def bieu5(self, scope: Scope) -> dict:
-        return self._org_table("bieu5", scope)
+        return self._per_unit("bieu5", scope)
 
-    def _bieu5_table(self, scope: Scope) -> dict[int, dict]:
-        orgs, units = self._unit_rows(self._orgs(self.end), scope)
-        stock, members_units = self._unit_rows(self.stock_end, scope)
+    def _bieu5_table(self, level: str) -> tuple[dict[int, dict], dict]:
+        orgs, units = self._unit_rows(self._orgs(self.end), level)
+        stock, members_units = self._unit_rows(self.stock_end, level)
         types = orgs.groupby([units, orgs["tccsd_kind"], orgs["org_type"]]).size()
         members = stock.groupby([members_units, stock["kind_of_place"]]).size()
         table = {}
@@ -672,7 +662,7 @@ class PeriodFigures:
             for column in total:
                 total[column] = sum(row[column] for kind, row in result.items() if kind != "total")
             table[int(unit)] = result
-        return table
+        return table, {}
 
     def xl_dang_vien(self, scope: Scope) -> dict:
         result = empty_form("xl_dang_vien")
@@ -702,12 +692,12 @@ class PeriodFigures:
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:
-        return self._org_table("xl_to_chuc", scope)
+        return self._per_unit("xl_to_chuc", scope)
 
-    def _xl_to_chuc_table(self, scope: Scope) -> dict[int, dict]:
+    def _xl_to_chuc_table(self, level: str) -> tuple[dict[int, dict], dict]:
         orgs = self._orgs(self.end)
         orgs = orgs.join(self.org_ratings, on="org_id") if not self.org_ratings.empty else orgs
-        orgs, units = self._unit_rows(orgs, scope)
+        orgs, units = self._unit_rows(orgs, level)
         level = (
             orgs["level"].where(orgs["status"] == "rated")
             if "level" in orgs
@@ -745,7 +735,7 @@ class PeriodFigures:
                     for short in LEVEL_CODES.values():
                         result[f"{prefix}_{short}"][column] = n[short]
             table[int(unit)] = result
-        return table
+        return table, {}
 
     # ----------------------------------------------------------------- per subordinate unit
     def by_unit(self, scope: Scope) -> list[dict]:
@@ -831,6 +821,11 @@ class PeriodFigures:
         return result
 
 
+def _days(dates: pd.Series) -> np.ndarray:
+    """datetime.date values (None: NaT) as numpy days: any year, compared like the dates."""
+    return np.array(dates.tolist(), dtype="datetime64[D]")
+
+
 def _moved_orgs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.Index:
     """Organisations of the `current` tree whose TCCSĐ or district differs in `previous`
     (the members of the others do not move)."""
@@ -872,13 +867,21 @@ def _total(table: dict[int, dict], ages: dict[int, tuple[int, int]], what: str) 
     """The figures of all the units of `table` together (counts add up; not the mean age)."""
     result = empty_form(what)
     for figures in table.values():
-        for code, value in figures.items():
-            result[code] = result.get(code, 0) + value
+        _add_into(result, figures)
     if "age_mean" in result:
         result["age_mean"] = _mean_age(
             sum(total for total, _ in ages.values()), sum(count for _, count in ages.values())
         )
     return result
+
+
+def _add_into(total: dict, part: dict) -> None:
+    """Add the counts of `part` to `total`, nested forms (Biểu 5, XL tổ chức) cell by cell."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            _add_into(total.setdefault(key, {}), value)
+        else:
+            total[key] = total.get(key, 0) + value
 
 
 def _round_half_up(value: float) -> float:
