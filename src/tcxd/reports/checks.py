@@ -339,8 +339,9 @@ def _unit_sizes(figures, scope, names) -> list[dict]:
     tree = scope.select(figures.tree(figures.end).reset_index())
     holding = tree[tree["org_type"].isin(["chi_bo_co_so", "chi_bo_truc_thuoc"])]
     stock = scope.select(figures.stock_end)
-    sizes = stock.groupby("org_id").size()
-    full = stock[~stock["probationary"]].groupby("org_id").size()
+    # as dicts: an empty stock groups into a Series whose .get(int) would mean a position
+    sizes = stock.groupby("org_id").size().to_dict()
+    full = stock[~stock["probationary"]].groupby("org_id").size().to_dict()
     rows = []
     for org in holding.itertuples():
         total, official = int(sizes.get(org.org_id, 0)), int(full.get(org.org_id, 0))
