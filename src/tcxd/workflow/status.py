@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 from tcxd.db.history import tree_on
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
-from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, WORKBOOK_OPTIONS, safe_text
+from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
 from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, local_day
 
 # What a clerk waits for from each unit; kinds of import_batch grouped into these.
@@ -267,7 +267,7 @@ def write_status_workbook(
     "Tình hình gửi" (every unit with what it sent). Times New Roman 13, A4, borders."""
 
     def write(filename: str) -> None:
-        workbook = xlsxwriter.Workbook(filename, WORKBOOK_OPTIONS)
+        workbook = xlsxwriter.Workbook(filename, workbook_options())
         try:
             _write_reminders(workbook, status, committee, issuer)
             _write_overview(workbook, status, committee, issuer)

@@ -30,7 +30,7 @@ from tcxd.errors import UserInputError
 from tcxd.outputs import write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reading.headers import field_of
-from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, WORKBOOK_OPTIONS
+from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, workbook_options
 from tcxd.text import fold, slug
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
 from tcxd.vocab import codes, label
@@ -540,7 +540,7 @@ def write_template(path: Path, template: Template, committee: str | None = None)
     """Write the template workbook (atomically; the file is created 0600)."""
 
     def write(filename: str) -> None:
-        workbook = xlsxwriter.Workbook(filename, WORKBOOK_OPTIONS)
+        workbook = xlsxwriter.Workbook(filename, workbook_options())
         try:
             _write(workbook, template, committee)
         finally:
