@@ -407,10 +407,12 @@ class _Reader:
         return _read(path, self.options)  # here: an unexpected failure is raised as before
 
 
+# Reading every member's identity keys costs about what this many tables' own lookups cost (a
+# few µs a member against one or two ms a table): below it, a run looks its rows up per table.
+FULL_KEYS_TABLES = 400
 # Another process wrote organisations or members when one of these changed: ids only grow,
 # every import writes an import_batch row, and the tree changes only by new rows (renames aside,
 # which only tcxd's own import makes).
-FULL_KEYS_TABLES = 400
 RUN_SIGNATURE_QUERY = text(
     "SELECT (SELECT MAX(id) FROM organization), (SELECT MAX(id) FROM organization_parent), "
     "(SELECT MAX(id) FROM member), (SELECT MAX(id) FROM import_batch)"
