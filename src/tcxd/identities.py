@@ -11,8 +11,9 @@ back from it (`refresh`), never guessed from what was sent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, true
 
 from tcxd.db.models import Member
 
@@ -50,11 +51,36 @@ class MemberKeys:
             keys._add(*row)
         return keys
 
+    @classmethod
+    def of_rows(cls, conn: Connection, rows: list[tuple]) -> MemberKeys:
+        """The keys of only the members some rows could be, rows given as (card, CCCD, name
+        key, birth key): one query per identity kind, for a few files into a large database,
+        where reading every member's keys would cost more. Names are looked up only for the
+        rows no card or CCCD matched, as the run-wide keys would answer them."""
+        keys = cls()
+        member = Member.__table__
+        for column, position in (("card_number", 0), ("citizen_id", 1)):
+            wanted = sorted({row[position] for row in rows if row[position]})
+            for chunk in _chunks(wanted):
+                keys.learn(conn.execute(KEYS_QUERY.where(member.c[column].in_(chunk))))
+        names = {
+            (name, birth)
+            for card, cccd, name, birth in rows
+            if keys.by_card(card) is None and keys.by_citizen_id(cccd) is None
+        }
+        # A member has a row's birth key only if its birth date is one of the rows' dates or
+        # it has none: the thousands of namesakes a common name has elsewhere are not read.
+        dates = sorted({date.fromisoformat(b) for _, b in names if len(b) == 10})
+        born = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
+        if len(dates) > 2000:
+            born = true()  # (a huge file: fetch every namesake rather than bind more)
+        for chunk in _chunks(sorted({name for name, _ in names})):
+            keys.learn(conn.execute(KEYS_QUERY.where(member.c.name_key.in_(chunk), born)))
+        return keys
+
     def refresh(self, conn: Connection, member_ids: Iterable[int]) -> None:
         """Read these members' keys again from the database (after updating them)."""
-        wanted = sorted(set(member_ids))
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
+        for chunk in _chunks(sorted(set(member_ids))):
             for member_id in chunk:
                 self._remove(member_id)
             self.learn(conn.execute(KEYS_QUERY.where(Member.__table__.c.id.in_(chunk))))
@@ -127,3 +153,8 @@ def _take(mapping: dict, value, member_id: int) -> None:
     elif isinstance(held, tuple) and member_id in held:
         rest = tuple(m for m in held if m != member_id)
         mapping[value] = rest[0] if len(rest) == 1 else rest
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

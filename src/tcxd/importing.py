@@ -407,6 +407,9 @@ class _Reader:
         return _read(path, self.options)  # here: an unexpected failure is raised as before
 
 
+# Reading every member's identity keys costs about what this many tables' own lookups cost (a
+# few µs a member against one or two ms a table): below it, a run looks its rows up per table.
+FULL_KEYS_TABLES = 400
 # Another process wrote organisations or members when one of these changed: ids only grow,
 # every import writes an import_batch row, and the tree changes only by new rows (renames aside,
 # which only tcxd's own import makes).
@@ -426,6 +429,7 @@ class _IndexCache:
     def __init__(self) -> None:
         self.index: OrgIndex | None = None
         self.member_keys: MemberKeys | None = None
+        self.tables = 0  # tables matched against the database's members so far
         self.signature: tuple | None = None
         self.marks: list[tuple[object, int]] = []  # (index, its version) when the file began
 
@@ -443,11 +447,28 @@ class _IndexCache:
         self._mark(self.index)
         return self.index
 
-    def members(self, conn: Connection) -> MemberKeys:
+    def members(self, conn: Connection, wanted: Callable[[], list]) -> MemberKeys:
+        """The keys to match a table's rows against: every member's, read once for the run, or
+        (a few files into a large database) only those `wanted()` names, read for this table.
+        Every member's keys cost about what FULL_KEYS_TABLES tables' own lookups cost."""
         if self.member_keys is None:
+            self.tables += 1
+            members = self.signature[2] if self.signature else None
+            if self.tables * FULL_KEYS_TABLES < (members or 0):
+                return MemberKeys.of_rows(conn, wanted())
             self.member_keys = MemberKeys.load(conn)
         self._mark(self.member_keys)
         return self.member_keys
+
+    def learn(self, written) -> None:
+        """New members' keys as written (rows of identities.KEY_COLUMNS)."""
+        if self.member_keys is not None:
+            self.member_keys.learn(written)
+
+    def refresh(self, conn: Connection, member_ids: list[int]) -> None:
+        """Members whose keys an update changed."""
+        if self.member_keys is not None:
+            self.member_keys.refresh(conn, member_ids)
 
     def _mark(self, held) -> None:
         if all(known is not held for known, _ in self.marks):
@@ -516,8 +537,7 @@ def _import_one_file(
         cache.begin(connection)
         writer = _FileWriter(
             connection,
-            cache.get(connection),
-            lambda: cache.members(connection),
+            cache,
             path,
             digest,
             reading,
@@ -648,10 +668,10 @@ _DELETE_EVALUATIONS = {
 
 
 class _FileWriter:
-    def __init__(self, conn, index, member_keys, path, digest, reading, options, outcome):
+    def __init__(self, conn, cache, path, digest, reading, options, outcome):
         self.conn: Connection = conn
-        self.index: OrgIndex = index
-        self.member_keys: Callable[[], MemberKeys] = member_keys  # loaded when first needed
+        self.cache: _IndexCache = cache
+        self.index: OrgIndex = cache.get(conn)
         self.path: Path = path
         self.digest = digest
         self.reading = reading
@@ -893,7 +913,7 @@ class _FileWriter:
     def _resolve_members(self, rows: pd.DataFrame, orgs: list) -> list[int | None]:
         """Member id per row position (None = new): card number, then CCCD, then name + birth
         date (+ chi bộ when namesakes share a birth date), from the run's identity keys."""
-        keys = self.member_keys()
+        keys = self.cache.members(self.conn, lambda: _wanted_keys(rows))
         ids: list[int | None] = [None] * len(rows)
         for column, lookup in (("card_number", keys.by_card), ("citizen_id", keys.by_citizen_id)):
             if column not in rows.columns:
@@ -1008,7 +1028,7 @@ class _FileWriter:
             written = self.conn.execute(
                 insert(member).returning(*KEY_COLUMNS, sort_by_parameter_order=True), records
             ).all()
-            self.member_keys().learn(written)
+            self.cache.learn(written)
             return [row[0] for row in written]
         # SQLite: one executemany, then the new ids by (sheet, row): this transaction holds
         # the write lock, so the rows above the highest id before are exactly these.
@@ -1019,7 +1039,7 @@ class _FileWriter:
                 member.c.id > before
             )
         ).all()
-        self.member_keys().learn(row[2:] for row in written)
+        self.cache.learn(row[2:] for row in written)
         found = {(sheet, row): member_id for sheet, row, member_id, *_keys in written}
         return [found[(r["source_sheet"], r["source_row"])] for r in records]
 
@@ -1058,7 +1078,7 @@ class _FileWriter:
             history.bulk_update(self.conn, member, group)
             self.outcome.rows_updated += len(group)
         if rekeyed:
-            self.member_keys().refresh(self.conn, rekeyed)
+            self.cache.refresh(self.conn, rekeyed)
 
     def _write_members(self, table, unit: int | None) -> None:
         orgs = self._row_units(table, unit, holding_only=True)
@@ -1443,6 +1463,20 @@ def _quoted(names: list[str]) -> str:
 
 def _column_values(rows: pd.DataFrame, column: str) -> list:
     return rows[column].tolist() if column in rows.columns else [None] * len(rows)
+
+
+def _wanted_keys(rows: pd.DataFrame) -> list[tuple]:
+    """(card, CCCD, name key, birth key) of each row, "" for a missing card or CCCD."""
+    cards, cccds = (
+        ["" if _missing(v) else str(v) for v in _column_values(rows, c)]
+        for c in ("card_number", "citizen_id")
+    )
+    births, years = _column_values(rows, "birth_date"), _column_values(rows, "birth_year")
+    names = [key(str(name)) for name in rows["full_name"].tolist()]
+    return [
+        (card, cccd, name, _birth_key(birth, year))
+        for card, cccd, name, birth, year in zip(cards, cccds, names, births, years, strict=True)
+    ]
 
 
 def _conflicts(stored, given) -> bool:

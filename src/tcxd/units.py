@@ -98,6 +98,7 @@ class OrgIndex:
     parent: dict[int, int | None] = field(default_factory=dict)
     children: dict[int | None, list[int]] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
+    _code_of: dict[int, str] = field(default_factory=dict)  # (an update drops the old code)
     _words: dict[int, str] = field(default_factory=dict)
     _accented: dict[int, str] = field(default_factory=dict)
     _by_words: dict[str, set[int]] = field(default_factory=dict)
@@ -121,6 +122,7 @@ class OrgIndex:
         self._index_name(org_id, name)
         if code:
             self.codes[code] = org_id
+            self._code_of[org_id] = code
         if org_type == "province":
             self.province_id = org_id
         self.version += 1
@@ -152,9 +154,11 @@ class OrgIndex:
             if org_type == "province":
                 self.province_id = org_id
         if code:
-            for old in [c for c, o in self.codes.items() if o == org_id and c != code]:
+            old = self._code_of.get(org_id)
+            if old is not None and old != code and self.codes.get(old) == org_id:
                 del self.codes[old]
             self.codes[code] = org_id
+            self._code_of[org_id] = code
         self.version += 1
 
     def move(self, org_id: int, new_parent: int) -> None:

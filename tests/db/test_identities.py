@@ -48,3 +48,23 @@ def test_keys_follow_inserts_and_updates(db_url):
         assert keys.by_citizen_id("0123") == b and keys.by_citizen_id("0999") == c
         assert list(keys.namesakes("tran thi c", "")) == []
         assert list(keys.namesakes("tran c", "")) == [(c, None, "0999")]
+
+
+def test_keys_of_rows_answer_as_the_run_wide_keys(db_url):
+    engine = make_engine(db_url, create=True)
+    create_schema(engine)
+    with engine.begin() as conn:
+        a = _add(conn, "le van b", card_number="007", birth_date=date(1970, 5, 6))
+        b = _add(conn, "le van b", birth_date=date(1970, 5, 6))
+        _add(conn, "le van b", birth_date=date(1999, 1, 1))  # another birth key: not read
+        c = _add(conn, "pham c", citizen_id="0456")
+        rows = [
+            ("007", "", "le van b", "1970-05-06"),
+            ("", "0456", "x", ""),
+            ("", "", "le van b", "1970-05-06"),
+        ]
+        some, every = MemberKeys.of_rows(conn, rows), MemberKeys.load(conn)
+    for keys in (some, every):
+        assert keys.by_card("007") == a and keys.by_citizen_id("0456") == c
+        assert sorted(m for m, _, _ in keys.namesakes("le van b", "1970-05-06")) == [a, b]
+    assert len(some._keys) == 3  # the 1999 namesake was not read
