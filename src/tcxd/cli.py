@@ -275,6 +275,11 @@ STATUS_LABELS = {
 }
 
 
+# Files already imported (same content) get a row each up to this many, else one row for all:
+# re-importing a province's folder should not print thousands of lines that say nothing new.
+UNCHANGED_ROWS_SHOWN = 20
+
+
 def _render_import(result) -> None:
     from rich.markup import escape
 
@@ -284,7 +289,11 @@ def _render_import(result) -> None:
         "Kết quả nhập" + (" (thử, không ghi)" if result.dry_run else ""),
         ["Tệp", "Loại", "Đơn vị", "Trạng thái", "Mới", "Cập nhật", "Không đổi", "Cảnh báo"],
     )
+    unchanged = [f for f in result.files if f.status == "unchanged"]
+    collapse = len(unchanged) > UNCHANGED_ROWS_SHOWN
     for outcome in result.files:
+        if collapse and outcome.status == "unchanged":
+            continue
         kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(k, k) for k in outcome.kinds))
         table.add_row(
             escape(Path(outcome.path).name),
@@ -295,6 +304,17 @@ def _render_import(result) -> None:
             str(outcome.rows_updated),
             str(outcome.rows_unchanged),
             str(len(outcome.warnings)),
+        )
+    if collapse:
+        table.add_row(
+            f"({len(unchanged)} tệp)",
+            "",
+            "",
+            STATUS_LABELS["unchanged"],
+            "0",
+            "0",
+            str(sum(f.rows_unchanged for f in unchanged)),
+            str(sum(len(f.warnings) for f in unchanged)),
         )
     out.print(table)
     out.print(

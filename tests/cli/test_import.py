@@ -248,3 +248,16 @@ def test_namesakes_born_the_same_day_with_different_cards_are_two_people(tcxd, d
         ("01234567",),
         ("07654321",),
     ]
+
+
+def test_many_unchanged_files_are_one_row_of_the_table(tcxd, db_url, province):
+    """Re-importing a province's folder lists what changed, not thousands of skipped files."""
+    folder = province / "01. Chi bo thon 1"
+    for day in range(1, 23):  # 22 rosters, each of another day: 22 different files
+        roster(folder / f"DSDV-{day:02d}.xlsx", [AN, BINH], as_of=f"{day:02d}/01/2025")
+    assert tcxd("import", folder, "--db", db_url).exit_code == 0
+    result = tcxd("import", folder, "--db", db_url)
+    assert result.exit_code == 0
+    assert "(22 tệp)" in result.stdout
+    assert "DSDV-01.xlsx" not in result.stdout
+    assert "Tổng cộng 22 tệp: 0 nhập được, 22 đã có từ trước, 0 không nhập được." in result.stdout
