@@ -71,3 +71,22 @@ def test_nothing_to_insert_is_no_statement(db_url) -> None:
         insert_columns(conn, table, {"n": []}, constants={"year": 1})
         assert conn.execute(select(table)).first() is None
     engine.dispose()
+
+
+def test_reads_see_one_state_of_the_database(tmp_path) -> None:
+    """Reading through the driver stays inside the connection's transaction: a report's reads
+    see one snapshot even while an import commits (WAL), from the very first read on."""
+    from tcxd.db.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'snap.db'}"
+    engine = make_engine(url, create=True)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    with engine.connect() as reader:
+        first = read_frame(reader, "SELECT x FROM t")
+        with engine.begin() as writer:
+            writer.exec_driver_sql("INSERT INTO t VALUES (2)")
+        second = read_frame(reader, "SELECT x FROM t")
+    engine.dispose()
+    assert first["x"].tolist() == second["x"].tolist() == [1]

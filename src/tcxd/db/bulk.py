@@ -116,11 +116,17 @@ def _python_values(column, values: Sequence) -> list:
 
 
 def read_frame(conn: Connection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    """The rows of a plain query (named `:parameters` only) as a DataFrame."""
+    """The rows of a plain query (named `:parameters` only) as a DataFrame. On SQLite the rows
+    come from the driver's cursor as tuples; the statement still goes through the connection,
+    so it runs inside the connection's transaction (a report's one snapshot) like any other."""
     if conn.dialect.name != "sqlite":
         return pd.read_sql(text(sql), conn, params=params)
     # as SQLAlchemy binds them on SQLite (the driver's own date adapters are deprecated)
     params = {k: v.isoformat() if isinstance(v, date) else v for k, v in (params or {}).items()}
-    cursor = conn.connection.driver_connection.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=names, coerce_float=True)
+    result = conn.exec_driver_sql(sql, params)
+    try:
+        names = [d[0] for d in result.cursor.description]
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    return pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
