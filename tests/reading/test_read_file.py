@@ -127,7 +127,7 @@ def test_messy_roster_in_every_format(tmp_path: Path, suffix: str) -> None:
     assert sheet.as_of == D(2026, 9, 30)
     assert sheet.header_row == 6
     assert records(reading, *COLUMNS) == MESSY_EXPECTED
-    assert "Đã bỏ qua dòng tổng cộng: 13" in sheet.warnings
+    assert 'Đã bỏ qua dòng "Tổng cộng" (dòng số 13 của trang)' in sheet.warnings
     assert sheet.column_headers["admitted_on"] == "Ngày vào Đảng / Dự bị"
 
 

@@ -164,7 +164,9 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     sheet.column_headers = builder.headers
     sheet.warnings.extend(builder.warnings)
     if body.skipped_totals:
-        sheet.warnings.append("Đã bỏ qua dòng tổng cộng: " + _row_list(body.skipped_totals))
+        sheet.warnings.append(
+            f'Đã bỏ qua dòng "Tổng cộng" (dòng số {_row_list(body.skipped_totals)} của trang)'
+        )
     if body.skipped_notes:
         sheet.warnings.append("Đã bỏ qua dòng ghi chú: " + _row_list(body.skipped_notes))
     _check_required(sheet, builder, problems, ctx)
