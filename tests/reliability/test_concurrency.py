@@ -30,7 +30,7 @@ from tests.reliability.helpers import (
     table_checksums,
 )
 
-MEMBERS = 400
+MEMBERS = 1500  # enough files that an interrupt lands while the (fast) import runs
 
 
 @pytest.fixture(scope="module")
