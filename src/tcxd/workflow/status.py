@@ -303,6 +303,14 @@ def _formats(workbook) -> dict:
     }
 
 
+def _header(ws, f, row: int, headers: list[str]) -> int:
+    """The column headers of a table at `row`; returns the next row."""
+    for column, header in enumerate(headers):
+        ws.write_string(row, column, header, f["head"])
+    ws.set_row(row, 36)
+    return row + 1
+
+
 def _frame(ws, f, width: int, committee: str, issuer: str, title: str, subtitle: str) -> int:
     """Issuer block, party line, title and subtitle; returns the first free row."""
     left = max(1, width // 2 - 1)
@@ -352,10 +360,7 @@ def _write_reminders(workbook, status: PeriodStatus, committee: str, issuer: str
         f"(Tình hình nhận tệp đến ngày {short_date(status.today)})",
     )
     header_row = row
-    for column, header in enumerate(headers):
-        ws.write_string(row, column, header, f["head"])
-    ws.set_row(row, 36)
-    row += 1
+    row = _header(ws, f, row, headers)
     expected = status.expected
     number = 0
     for district in status.districts:
@@ -428,10 +433,7 @@ def _write_overview(workbook, status: PeriodStatus, committee: str, issuer: str)
         f"–{short_date(period.end)}, hoặc tệp của năm {period.year})",
     )
     header_row = row
-    for column, header in enumerate(headers):
-        ws.write_string(row, column, header, f["head"])
-    ws.set_row(row, 36)
-    row += 1
+    row = _header(ws, f, row, headers)
     numbers = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"]
     for column, label_ in enumerate(numbers[: len(headers)]):
         ws.write_string(row, column, label_, f["number_row"])
