@@ -12,14 +12,13 @@ Prints one JSON object: files, rows, seconds, skipped (files openpyxl cannot rea
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
 import time
 from pathlib import Path
 
+from read_calamine import csv_rows  # bench/ is on the path of a script run from it
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -53,13 +52,7 @@ def _sheets(path: Path):
         finally:
             workbook.close()
     else:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1258")
-        delimiter = "\t" if suffix == ".tsv" else (";" if ";" in text[:2000] else ",")
-        yield path.stem, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        yield path.stem, csv_rows(path)
 
 
 def run(root: Path, db: Path) -> dict:

@@ -2,8 +2,9 @@
 
 Workbooks (.xlsx/.xlsm/.xls/.ods) are read sheet by sheet into Python rows exactly as tcxd's reader
 asks calamine for them (`to_python(skip_empty_area=False)`); CSV/TSV files (which calamine does not
-read) with the standard csv module after decoding (UTF-8, else Windows-1258). Nothing else: no
-layout, no conversion, no database. Prints one JSON object: files, rows (every grid row), seconds.
+read) with the standard csv module after decoding (UTF-16 with a BOM, UTF-8, else Windows-1258).
+Nothing else: no layout, no conversion, no database. Prints one JSON object: files, rows (every
+grid row), seconds.
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ def spreadsheets(root: Path) -> list[Path]:
     )
 
 
+def csv_rows(path: Path):
+    """The rows of a CSV/TSV file, decoded as UTF-16 (with its BOM), UTF-8, else Windows-1258."""
+    data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1258")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else (";" if ";" in text[:2000] else ",")
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
 def read_all(root: Path) -> dict:
     from python_calamine import CalamineWorkbook
 
@@ -42,15 +57,7 @@ def read_all(root: Path) -> dict:
             finally:
                 workbook.close()
         else:
-            data = path.read_bytes()
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1258")
-            delimiter = ";" if ";" in text[:2000] else ","
-            if path.suffix.lower() == ".tsv":
-                delimiter = "\t"
-            rows += sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            rows += sum(1 for _ in csv_rows(path))
     return {"files": len(files), "rows": rows, "seconds": time.perf_counter() - started}
 
 
