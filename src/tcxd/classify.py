@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from tcxd.db import history
-from tcxd.db.bulk import insert_columns, read_frame
+from tcxd.db.bulk import chunks, insert_columns, read_frame
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
     CONDITION_COLUMNS,
@@ -215,9 +215,7 @@ def _store(
             if whole:
                 conn.execute(table.delete().where(period))
             else:
-                ids = results[id_column].tolist()
-                for start in range(0, len(ids), 900):
-                    chunk = ids[start : start + 900]
+                for chunk in chunks(results[id_column].tolist()):
                     conn.execute(table.delete().where(period, table.c[id_column].in_(chunk)))
             stored = [c.key for c in table.columns if c.key in results.columns]
             insert_columns(

@@ -15,11 +15,11 @@ from datetime import date
 
 from sqlalchemy import Connection, select, true
 
+from tcxd.db.bulk import chunks
 from tcxd.db.models import Member
 
 _COLUMNS = ("card_number", "citizen_id", "name_key", "birth_date", "birth_year")
 IDENTITY_COLUMNS = frozenset(_COLUMNS) | {"full_name"}
-CHUNK = 900  # ids bound per query (SQLite's old limit of 999 parameters)
 KEY_COLUMNS = [Member.__table__.c[c] for c in ("id", *_COLUMNS)]
 KEYS_QUERY = select(*KEY_COLUMNS)
 
@@ -61,7 +61,7 @@ class MemberKeys:
         member = Member.__table__
         for column, position in (("card_number", 0), ("citizen_id", 1)):
             wanted = sorted({row[position] for row in rows if row[position]})
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 keys.learn(conn.execute(KEYS_QUERY.where(member.c[column].in_(chunk))))
         names = {
             (name, birth)
@@ -74,13 +74,13 @@ class MemberKeys:
         born = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
         if len(dates) > 2000:
             born = true()  # (a huge file: fetch every namesake rather than bind more)
-        for chunk in _chunks(sorted({name for name, _ in names})):
+        for chunk in chunks(sorted({name for name, _ in names})):
             keys.learn(conn.execute(KEYS_QUERY.where(member.c.name_key.in_(chunk), born)))
         return keys
 
     def refresh(self, conn: Connection, member_ids: Iterable[int]) -> None:
         """Read these members' keys again from the database (after updating them)."""
-        for chunk in _chunks(sorted(set(member_ids))):
+        for chunk in chunks(sorted(set(member_ids))):
             for member_id in chunk:
                 self._remove(member_id)
             self.learn(conn.execute(KEYS_QUERY.where(Member.__table__.c.id.in_(chunk))))
@@ -153,8 +153,3 @@ def _take(mapping: dict, value, member_id: int) -> None:
     elif isinstance(held, tuple) and member_id in held:
         rest = tuple(m for m in held if m != member_id)
         mapping[value] = rest[0] if len(rest) == 1 else rest
-
-
-def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tcxd.db import history
+from tcxd.db.bulk import chunks, plain
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
     CONDITION_COLUMNS,
@@ -871,7 +872,7 @@ class _FileWriter:
     def _record_move(self, table, row, org_id: int, parent: int) -> None:
         """ "Chuyển từ đảng bộ" + "Ngày chuyển về": the organisation belonged to another parent
         before that day (spec: a report for a past period uses the tree as it was then)."""
-        moved_from, moved_on = _plain(row.get("moved_from")), _plain(row.get("moved_on"))
+        moved_from, moved_on = plain(row.get("moved_from")), plain(row.get("moved_on"))
         if not moved_from or not moved_on:
             return
         old_parent = self._find_parent(str(moved_from), None)
@@ -1050,7 +1051,7 @@ class _FileWriter:
         columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
         query = select(*(member.c[c] for c in columns))
         current = {}
-        for chunk in _chunks(sorted({int(ids[p]) for p in known})):
+        for chunk in chunks(sorted({int(ids[p]) for p in known})):
             for row in self.conn.execute(query.where(member.c.id.in_(chunk))):
                 current[row[0]] = dict(zip(columns, row, strict=True))
         updates = []
@@ -1168,7 +1169,7 @@ class _FileWriter:
         ids = self._upsert_members(table, orgs, None, attributes_authoritative=False)
         event = MembershipEvent.__table__
         existing = set()
-        for chunk in _chunks(sorted({int(i) for i in ids})):
+        for chunk in chunks(sorted({int(i) for i in ids})):
             for member_id, kind, on, org_id in self.conn.execute(_EVENTS_OF, {"ids": chunk}):
                 existing.add((member_id, kind, _to_date(on), org_id))
         new_events = []
@@ -1293,7 +1294,7 @@ class _FileWriter:
         seen: dict[int, int] = {}
         for row in rows.to_dict("records"):  # (plain dicts: no pandas access per cell)
             parent = unit
-            if _plain(row.get("parent")):
+            if plain(row.get("parent")):
                 parent = self._find_parent(str(row["parent"]), unit) or parent
             org = self.index.find(str(row["name"]), parent, exact=True)
             row_number = int(row["source_row"])
@@ -1324,7 +1325,7 @@ class _FileWriter:
                 "exemplary",
                 *ORG_CONDITION_COLUMNS,
             )
-            values = {c: _plain(row[c]) for c in columns if c in row}
+            values = {c: plain(row[c]) for c in columns if c in row}
             values["exemplary"] = bool(values.get("exemplary") or False)
             values.update(
                 org_id=org,
@@ -1347,7 +1348,7 @@ class _FileWriter:
         ids = sorted({r[id_column] for r in records})
         existing = set()
         replace = _DELETE_EVALUATIONS[table.name]
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             found = self.conn.execute(replace, {"ids": chunk, "year": year, "quarter": quarter})
             existing.update(found.scalars())
         for group in _group_by_columns(records):
@@ -1377,9 +1378,9 @@ class _FileWriter:
             self._write_organization(table, row, scope, change_date, final=True)
 
     def _write_organization(self, table, row, scope, change_date, final: bool) -> bool:
-        org_type = _plain(row.get("org_type"))
+        org_type = plain(row.get("org_type"))
         name = clean(str(row["name"]))
-        parent_name = _plain(row.get("parent"))
+        parent_name = plain(row.get("parent"))
         if org_type == "province":
             return True
         if parent_name:
@@ -1396,7 +1397,7 @@ class _FileWriter:
                     "không khớp tổ chức cấp trên nào đã có.",
                 )
             return False
-        code = _plain(row.get("code"))
+        code = plain(row.get("code"))
         existing = self.index.codes.get(str(code)) if code else None
         if existing is None:
             existing = self.index.find(name, parent, exact=True)
@@ -1407,10 +1408,10 @@ class _FileWriter:
             "name_key": key(name),
             "name_fold": fold(name),
             "org_type": org_type,
-            "kind_of_place": _plain(row.get("kind_of_place")),
+            "kind_of_place": plain(row.get("kind_of_place")),
             "code": str(code) if code else None,
-            "founded_on": _plain(row.get("founded_on")),
-            "dissolved_on": _plain(row.get("dissolved_on")),
+            "founded_on": plain(row.get("founded_on")),
+            "dissolved_on": plain(row.get("dissolved_on")),
         }
         organization = Organization.__table__
         if existing is None:
@@ -1439,7 +1440,7 @@ class _FileWriter:
             (existing, changed["name"], changed.get("org_type"), changed.get("code"))
         )
         if self.index.parent.get(existing) != parent:
-            moved_on = _plain(row.get("moved_on")) or change_date
+            moved_on = plain(row.get("moved_on")) or change_date
             link = OrganizationParent.__table__
             self.conn.execute(
                 update(link)
@@ -1498,23 +1499,6 @@ def _spellings(name: str) -> tuple[str, ...]:
     return tuple(readings)
 
 
-def _chunks(values: list, size: int = 900) -> Iterator[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _plain(value):
-    """numpy / pandas scalars to Python; NaN and NA to None."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
-
-
 def _cells(rows: pd.DataFrame, column: str) -> list:
     """A column's values as Python objects, missing cells (NaN, NaT, NA) as None."""
     series = rows[column]
@@ -1541,12 +1525,12 @@ def _to_date(value) -> date | None:
 
 
 def _birth_key(birth_date, birth_year) -> str:
-    birth_date = _plain(birth_date)
+    birth_date = plain(birth_date)
     if isinstance(birth_date, str):
         birth_date = _to_date(birth_date)
     if isinstance(birth_date, date):
         return birth_date.isoformat()
-    birth_year = _plain(birth_year)
+    birth_year = plain(birth_year)
     return str(int(birth_year)) if birth_year else ""
 
 

@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlmodel import SQLModel
 
 from tcxd.db import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from tcxd.db.bulk import chunks
 from tcxd.db.engine import _redact, check_schema, is_sqlite, make_engine, write_transaction
 from tcxd.errors import DatabaseError, TcxdError
 from tcxd.settings import sqlite_path
@@ -245,8 +246,8 @@ def _fill_in(writing: Connection, table: Table, column: str, values: list[dict])
         .where(*[key == bindparam(f"k_{key.name}") for key in keys])
         .values({column: bindparam("value")})
     )
-    for start in range(0, len(values), CHUNK):
-        writing.execute(statement, values[start : start + CHUNK])
+    for chunk in chunks(values, CHUNK):
+        writing.execute(statement, chunk)
 
 
 def _move_sequences(writing: Connection) -> None:

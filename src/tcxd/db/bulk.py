@@ -10,7 +10,7 @@ go straight to the SQLite driver's cursor: SQLAlchemy's row objects cost more th
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import numpy as np
@@ -18,6 +18,25 @@ import pandas as pd
 from sqlalchemy import JSON, Boolean, Connection, Integer, String, insert, text
 
 CHUNK_ROWS = 50_000  # rows converted and sent at a time: bounds the memory of a large insert
+IN_LIST_SIZE = 900  # values bound in one IN (…) list (SQLite's old limit of 999 parameters)
+
+
+def chunks(values: Sequence, size: int = IN_LIST_SIZE) -> Iterator[Sequence]:
+    """`values` in slices of `size`: for IN lists and executemany batches."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def plain(value):
+    """A numpy / pandas scalar as a Python value; NaN, NaT and NA as None."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # a list or another value pd.isna does not take
+        pass
+    return value.item() if hasattr(value, "item") else value
 
 
 def insert_columns(

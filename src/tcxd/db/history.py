@@ -18,11 +18,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
-from tcxd.db.bulk import read_frame
+from tcxd.db.bulk import chunks, read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
 from tcxd.vocab import vocabularies
 
 TRANSFER_MATCH_DAYS = 60
+# Members or organisations per IN list when rebuilding spells (SQLite takes 32,766 parameters).
+IDS_PER_QUERY = 5000
 _EFFECTS = {code: entry["effect"] for code, entry in vocabularies()["change_kinds"].items()}
 START_KINDS = {code for code, effect in _EFFECTS.items() if effect == "start"}
 END_KINDS = {code for code, effect in _EFFECTS.items() if effect == "end"}
@@ -242,11 +244,6 @@ def build_timeline(items: list[_Item], admitted_on: date | None) -> _Timeline:
     return timeline
 
 
-def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 # Built once (an IN list of ids bound at execution): building the statements per file cost
 # about as much as running them.
 _EV, _RO, _ME = MembershipEvent.__table__, RosterEntry.__table__, Member.__table__
@@ -274,14 +271,14 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     items: dict[int, list[_Item]] = {m: [] for m in member_ids}
     admitted: dict[int, date | None] = {}
     entries = []
-    for chunk in _chunks(member_ids):
+    for chunk in chunks(member_ids, IDS_PER_QUERY):
         for member_id, on, kind, org_id, scope, *source in conn.execute(_EVENTS_OF, {"ids": chunk}):
             items[member_id].append(
                 _Item(_as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
             )
         entries.extend(conn.execute(_ROSTER_OF, {"ids": chunk}).all())
     roster_dates: dict[int, list[date]] = {}
-    for chunk in _chunks(sorted({entry.org_id for entry in entries})):
+    for chunk in chunks(sorted({entry.org_id for entry in entries}), IDS_PER_QUERY):
         for org, as_of in conn.execute(_ROSTER_DATES_OF, {"ids": chunk}).all():
             roster_dates.setdefault(org, []).append(_as_date(as_of))
     for dates in roster_dates.values():
@@ -442,7 +439,7 @@ def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
         for note in timeline.notes:
             note_rows.append({"member_id": member_id, **note})
     ms, hn = Membership.__table__, HistoryNote.__table__
-    for chunk in _chunks(member_ids):
+    for chunk in chunks(member_ids, IDS_PER_QUERY):
         conn.execute(_DELETE_SPELLS_OF, {"ids": chunk})
         conn.execute(_DELETE_NOTES_OF, {"ids": chunk})
     bulk_insert(conn, ms, spell_rows)

@@ -25,6 +25,7 @@ import xlsxwriter
 from sqlalchemy import Connection, text
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from tcxd.db.bulk import plain
 from tcxd.db.history import members_on, tree_on
 from tcxd.errors import UserInputError
 from tcxd.outputs import write_atomically
@@ -461,7 +462,7 @@ def _member_rows(
                 exempt=_exempt_value(record, bool(exempt_now.get(record["id"]))),
                 note=record.get("note"),
             )
-        rows.append({k: _plain(v) for k, v in row.items()})
+        rows.append({k: plain(v) for k, v in row.items()})
     rows.sort(key=lambda r: (fold(str(r.get("branch") or "")), _sort_name(r["full_name"])))
     return rows
 
@@ -486,17 +487,6 @@ def _exempt_value(record: dict, exempt_now: bool) -> Any:
 
 def _true(value: Any) -> bool:
     return bool(value) and value == value
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
 
 
 def _organization_rows(conn: Connection, unit: Unit, on: date) -> list[dict[str, Any]]:
