@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tcxd.db import history
-from tcxd.db.bulk import chunks, plain
+from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
     CONDITION_COLUMNS,
@@ -855,7 +855,7 @@ class _FileWriter:
         return result
 
     def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
-        history.bulk_insert(
+        bulk_insert(
             self.conn,
             OrganizationParent.__table__,
             [
@@ -1034,7 +1034,7 @@ class _FileWriter:
         # SQLite: one executemany, then the new ids by (sheet, row): this transaction holds
         # the write lock, so the rows above the highest id before are exactly these.
         before = self.conn.execute(select(func.max(member.c.id))).scalar() or 0
-        history.bulk_insert(self.conn, member, records)
+        bulk_insert(self.conn, member, records)
         written = self.conn.execute(
             select(member.c.source_sheet, member.c.source_row, *KEY_COLUMNS).where(
                 member.c.id > before
@@ -1076,7 +1076,7 @@ class _FileWriter:
             else:
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
-            history.bulk_update(self.conn, member, group)
+            bulk_update(self.conn, member, group)
             self.outcome.rows_updated += len(group)
         if rekeyed:
             self.cache.refresh(self.conn, rekeyed)
@@ -1102,7 +1102,7 @@ class _FileWriter:
         self.conn.execute(
             _DELETE_ROSTERS, {"ids": unit_ids, "as_of": as_of, "batch": self.batch_id}
         )
-        history.bulk_insert(
+        bulk_insert(
             self.conn,
             entry,
             [
@@ -1198,7 +1198,7 @@ class _FileWriter:
                 source_row=int(source_rows[position]),
             )
             new_events.append(values)
-        history.bulk_insert(self.conn, event, new_events)
+        bulk_insert(self.conn, event, new_events)
         self._apply_status_events(new_events)
 
     def _apply_status_events(self, events: list[dict]) -> None:
@@ -1352,7 +1352,7 @@ class _FileWriter:
             found = self.conn.execute(replace, {"ids": chunk, "year": year, "quarter": quarter})
             existing.update(found.scalars())
         for group in _group_by_columns(records):
-            history.bulk_insert(self.conn, table, group)
+            bulk_insert(self.conn, table, group)
         updated = sum(1 for r in records if r[id_column] in existing)
         self.outcome.rows_updated += updated
         if id_column == "org_id":
@@ -1415,7 +1415,7 @@ class _FileWriter:
         }
         organization = Organization.__table__
         if existing is None:
-            org_id = history.insert_one(
+            org_id = insert_one(
                 self.conn,
                 organization,
                 {

@@ -1,4 +1,4 @@
-"""`history.bulk_insert` / `bulk_update` store what SQLAlchemy's Core statements would."""
+"""`bulk.bulk_insert` / `bulk_update` store what SQLAlchemy's Core statements would."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tcxd.db import history
+from tcxd.db import bulk
 from tcxd.db.engine import create_schema, make_engine
 from tcxd.db.models import Member
 
@@ -17,7 +17,7 @@ def test_bulk_insert_and_update_convert_like_core(db_url):
     engine = make_engine(db_url, create=True)
     create_schema(engine)
     with engine.begin() as conn:
-        history.bulk_insert(
+        bulk.bulk_insert(
             conn,
             MEMBER,
             [
@@ -26,7 +26,7 @@ def test_bulk_insert_and_update_convert_like_core(db_url):
             ],
         )
         ids = dict(conn.execute(select(MEMBER.c.name_key, MEMBER.c.id)).all())
-        history.bulk_update(
+        bulk.bulk_update(
             conn,
             MEMBER,
             [
@@ -58,8 +58,8 @@ def test_insert_one_gives_the_new_id(db_url):
     engine = make_engine(db_url, create=True)
     create_schema(engine)
     with engine.begin() as conn:
-        first = history.insert_one(conn, MEMBER, {"full_name": "A", "name_key": "a"})
-        second = history.insert_one(
+        first = bulk.insert_one(conn, MEMBER, {"full_name": "A", "name_key": "a"})
+        second = bulk.insert_one(
             conn, MEMBER, {"full_name": "B", "name_key": "b", "birth_date": date(1990, 3, 4)}
         )
         stored = dict(conn.execute(select(MEMBER.c.id, MEMBER.c.name_key)).all())

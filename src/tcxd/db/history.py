@@ -12,13 +12,12 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, select, text
 
-from tcxd.db.bulk import chunks, read_frame
+from tcxd.db.bulk import bulk_insert, chunks, read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
 from tcxd.vocab import vocabularies
 
@@ -294,124 +293,6 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
                   previous_roster_on=dates[before - 1] if before else None)
         )  # fmt: skip
     return items, admitted
-
-
-def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
-    """`conn.execute(insert(table), records)` for records with one same set of keys.
-
-    On SQLite the rows go straight to the driver's executemany, each value passed through the
-    bind processor of its column type and the columns left out given their Python defaults,
-    as SQLAlchemy would: the same rows, without its per-row statement machinery (most of the
-    cost of a bulk insert of a few hundred rows). Other databases take the Core path."""
-    if not records:
-        return
-    prepared = _driver_insert(conn, table, records)
-    if prepared is None:
-        conn.execute(insert(table), records)
-    else:
-        conn.exec_driver_sql(*prepared)
-
-
-def insert_one(conn: Connection, table, record: dict) -> int:
-    """`INSERT … RETURNING id` for one record; on SQLite through the driver as `bulk_insert`
-    does (the id is the row id SQLite gives), for rows written one by one in numbers."""
-    prepared = _driver_insert(conn, table, [record])
-    if prepared is None:
-        return conn.execute(insert(table).returning(table.c.id), record).scalar_one()
-    sql, rows = prepared
-    return conn.exec_driver_sql(sql, rows[0]).lastrowid
-
-
-def _driver_insert(conn: Connection, table, records: list[dict]) -> tuple[str, list] | None:
-    """The SQL and bound rows of `bulk_insert`'s driver path; None where SQLAlchemy must do it
-    (not SQLite, SQL-side defaults, records with different keys)."""
-    dialect = conn.dialect
-    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
-        return None
-    keys = tuple(records[0])
-    given = set(keys)
-    if any(record.keys() != given for record in records):
-        return None
-    plan = _insert_plan(dialect, table, keys)
-    if plan is None:
-        return None
-    sql, columns, missing = plan
-    values = [[record[k] for record in records] for k in keys]
-    for call, arg in missing:
-        values.append([arg(None) for _ in records] if call else [arg] * len(records))
-    return sql, _bound_rows(dialect, columns, values)
-
-
-@lru_cache(maxsize=256)
-def _insert_plan(dialect, table, keys: tuple[str, ...]) -> tuple[str, list, list] | None:
-    """The INSERT for these keys, its columns and the Python defaults of the columns left out
-    ((callable?, value) each); None when a left-out column has a SQL-side default. Cached: the
-    import inserts into the same few tables with the same keys thousands of times."""
-    missing = []
-    defaulted = []
-    for column in table.columns:
-        if column.key in keys or column.primary_key:
-            continue
-        default = column.default
-        if default is None:
-            continue
-        if getattr(default, "is_scalar", False):
-            missing.append((False, default.arg))
-        elif getattr(default, "is_callable", False):
-            missing.append((True, default.arg))
-        else:  # a SQL expression or sequence
-            return None
-        defaulted.append(column)
-    columns = [table.c[k] for k in keys] + defaulted
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
-    return sql, columns, missing
-
-
-def bulk_update(conn: Connection, table, records: list[dict], key: str = "_id") -> None:
-    """`UPDATE table SET … WHERE id = :_id` for records with one same set of keys (the row's
-    id under `key`), by the driver's executemany on SQLite as `bulk_insert` does; other
-    databases, and tables with update defaults, take the Core path."""
-    if not records:
-        return
-    dialect = conn.dialect
-    keys = [k for k in records[0] if k != key]
-    given = records[0].keys()
-    if (
-        dialect.name != "sqlite"
-        or dialect.paramstyle != "qmark"
-        or any(column.onupdate is not None for column in table.columns)
-        or any(record.keys() != given for record in records)
-    ):
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam(key))
-            .values({k: bindparam(k) for k in keys})
-        )
-        conn.execute(statement, records)
-        return
-    columns = [table.c[k] for k in keys] + [table.c.id]
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in columns[:-1])}"
-        f" WHERE {quote(table.c.id.name)} = ?"
-    )
-    values = [[record[k] for record in records] for k in [*keys, key]]
-    conn.exec_driver_sql(sql, _bound_rows(dialect, columns, values))
-
-
-def _bound_rows(dialect, columns: list, values: list[list]) -> list[tuple]:
-    """Rows for the driver's executemany from the values of each column. Column by column: one
-    bind processor call per value, and none for the many columns (integers, text) that have no
-    processor, instead of a Python loop over every value."""
-    for position, column in enumerate(columns):
-        processor = column.type._cached_bind_processor(dialect)
-        if processor is not None:
-            values[position] = list(map(processor, values[position]))
-    return list(zip(*values, strict=True))
 
 
 def _as_date(value) -> date | None:
