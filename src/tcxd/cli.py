@@ -261,6 +261,9 @@ def import_command(
 
         result = import_paths(engine, paths, options, on_file)
     _render_import(result)
+    from tcxd.cli_lock import after_import
+
+    after_import(engine, result)  # locked periods whose figures the import changed
     if result.refused:
         raise typer.Exit(int(ExitCode.BAD_FILE))
 
@@ -603,14 +606,21 @@ def check_command(
     """Kiểm tra số liệu của kỳ (cân đối, đơn vị chưa nộp, mâu thuẫn…); có vấn đề thì mã thoát 5."""
     from rich.markup import escape
 
+    from tcxd.cli_lock import render_changes
     from tcxd.db.engine import open_database
     from tcxd.reports.build import check_period
+    from tcxd.workflow.lock import locked_changes
 
     chosen = _period(period, year)
-    rows = check_period(open_database(database_url(db)), chosen, unit)
-    if not rows:
+    engine = open_database(database_url(db))
+    rows = check_period(engine, chosen, unit)
+    changes = locked_changes(engine, chosen)  # a locked period: figures that differ from sent
+    if not rows and not changes:
         out.print(f"Kiểm tra {chosen.label}: không phát hiện vấn đề nào.")
         return
+    render_changes(changes)
+    if not rows:
+        raise typer.Exit(int(ExitCode.CHECKS_FAILED))
     table = _table(
         f"Kiểm tra {chosen.label}: {len(rows)} vấn đề",
         ["Mục", "Nội dung", "Đơn vị", "Tệp", "Dòng", "Chi tiết"],
@@ -699,4 +709,5 @@ def _report_error(error: BaseException, debug: bool) -> int:
 # Commands kept in their own modules register themselves on `app` when imported (last, since
 # they use the helpers above).
 import tcxd.cli_admin  # noqa: E402
-import tcxd.cli_clerk  # noqa: E402, F401
+import tcxd.cli_clerk  # noqa: E402
+import tcxd.cli_lock  # noqa: E402, F401

@@ -17,6 +17,7 @@ from tcxd.periods import Period
 from tcxd.province import load_province
 from tcxd.reports.checks import run_checks
 from tcxd.reports.figures import PeriodFigures, Scope
+from tcxd.reports.locked import as_sent, load_locks
 from tcxd.text import slug
 from tcxd.units import OrgIndex
 
@@ -103,6 +104,7 @@ def build_reports(
         if unit is None:
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
         job = _Job(figures, previous, province, folder, fmt, targets)
+        job.locks = load_locks(conn, period)
         workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
         if workers >= 2:
             run.units = _write_in_processes(engine, job, workers, on_unit)
@@ -142,13 +144,20 @@ class _Job:
     targets: list
 
     reports: dict[int, dict] = field(default_factory=dict)  # built ahead, not yet written
+    locks: dict[int, dict] = field(default_factory=dict)  # a locked period: org id → lock
 
     def report(self, number: int) -> dict:
         if number in self.reports:
             return self.reports.pop(number)
         scope, name, _ = self.targets[number]
         parent = self.province["name"] if scope.level == "district" else None
-        return unit_report(self.figures, self.previous, scope, name, parent)
+        report = unit_report(self.figures, self.previous, scope, name, parent)
+        lock = self.locks.get(scope.org_id)
+        if lock is not None:
+            from tcxd.reports.workbook import twin
+
+            report = as_sent(report, lock, twin(report))
+        return report
 
     def write(self, number: int) -> UnitReport:
         from tcxd.reports.workbook import write_json_twin, write_unit_workbook
