@@ -589,6 +589,9 @@ def report_command(
             escape(", ".join(p.name for p in done.files)),
         )
     out.print(table)
+    from tcxd.cli_lock import render_report_locks
+
+    render_report_locks(run)
     if not run.ratings_available:
         out.print("Kỳ này chưa có kết quả xếp loại: các biểu xếp loại không có trong bảng tính.")
     out.print(f"Đã ghi {sum(len(u.files) for u in run.units)} tệp vào thư mục {run.folder}.")

@@ -195,3 +195,22 @@ def after_import(engine, result) -> None:
         )
         return
     render_changes(changes, limit=CHANGES_SHOWN)
+
+
+def render_report_locks(run) -> None:
+    """`tcxd report` of a locked period: the workbooks hold the figures as sent."""
+    from tcxd.reports.locked import SHEET
+
+    locked = [unit for unit in run.units if unit.changed_since_lock is not None]
+    if not locked:
+        return
+    changed = sum(unit.changed_since_lock for unit in locked)
+    line = f"{run.period.label} đã khóa: biểu ghi số liệu đã gửi"
+    if changed:
+        line += (
+            f"; {changed} số liệu hiện có khác số đã gửi, xem trang “{SHEET}” "
+            "(số đã gửi, số hiện có, chênh lệch)."
+        )
+    else:
+        line += "; số liệu hiện có trùng với số đã gửi."
+    out.print(f"[yellow]{line}[/yellow]" if changed else line)

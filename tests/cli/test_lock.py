@@ -140,6 +140,13 @@ def test_a_late_file_into_a_locked_period_is_imported_and_made_visible(
     report = tcxd("report", "--period", "q1", "--year", "2026", "--format", "all",
                   "--out", out, "--db", db_url)  # fmt: skip
     assert report.exit_code == 0, report.output
+    twins = [json.loads(p.read_text("utf-8")) for p in (out / "2026-q1").glob("*.json")]
+    changed = sum(len(t["locked"]["differences"]) for t in twins)
+    assert len(twins) == 2 and changed > 0
+    assert (
+        f"Quý I năm 2026 đã khóa: biểu ghi số liệu đã gửi; {changed} số liệu hiện có khác số đã "
+        "gửi, xem trang “Chênh lệch so với số đã gửi”" in report.stdout
+    )
     twin = json.loads((out / "2026-q1" / "tinh.json").read_text("utf-8"))
     assert twin["forms"]["bieu1"]["D"] == 2  # as sent
     assert twin["forms"]["bieu1"]["B1"] == 0
@@ -166,6 +173,7 @@ def test_a_report_of_a_locked_period_with_no_change_says_so(tcxd, db_url, provin
     out = tmp_path / "bao-cao"
     report = tcxd("report", "--period", "q1", "--year", "2026", "--out", out, "--db", db_url)
     assert report.exit_code == 0, report.output
+    assert "Quý I năm 2026 đã khóa: biểu ghi số liệu đã gửi; số liệu hiện có trùng" in report.stdout
     book = CalamineWorkbook.from_path(str(out / "2026-q1" / "tinh.xlsx"))
     cells = [c for row in book.get_sheet_by_name("Chênh lệch so với số đã gửi").to_python()
              for c in row]  # fmt: skip

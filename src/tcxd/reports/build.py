@@ -32,6 +32,7 @@ class UnitReport:
     files: list[Path] = field(default_factory=list)
     members_end: int = 0
     checks: int = 0
+    changed_since_lock: int | None = None  # a locked period: figures that differ from the sent
 
 
 @dataclass
@@ -167,6 +168,8 @@ class _Job:
         done = UnitReport(name=name, level=scope.level,
                           members_end=report["forms"]["bieu1"]["D"],
                           checks=len(report["checks"]))  # fmt: skip
+        if report.get("locked"):
+            done.changed_since_lock = len(report["locked"]["differences"])
         for extension in FORMATS[self.fmt]:
             path = self.folder / f"{file_stem}.{extension}"
             if extension == "xlsx":

@@ -173,7 +173,8 @@ def difference_form() -> Form:
             Column("label", "label", ("Chỉ tiêu",), width=52, field="label"),
             Column("sent", "value", ("Số đã gửi",), width=12),
             Column("current", "value", ("Số hiện có",), width=12),
-            Column("difference", "value", ("Chênh lệch",), width=12, format="signed"),
+            # No column format: a row's own format (one decimal for mean ages) must apply.
+            Column("difference", "value", ("Chênh lệch",), width=12),
         ),
         rows=(),
     )

@@ -9,6 +9,7 @@ only lays them out.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -298,7 +299,7 @@ def _write_differences(workbook, styles: Styles, page: Page, report: Mapping, wo
         workbook,
         styles,
         locked.difference_form(),
-        page,
+        dataclasses.replace(page, banner=()),  # the sheet itself says what the banner says
         rows,
         worksheet=worksheet,
         preamble=locked.difference_preamble(report),

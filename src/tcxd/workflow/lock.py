@@ -76,15 +76,18 @@ def _units(figures: PeriodFigures, province: dict) -> list[tuple[Scope, str, str
     return units
 
 
-def _twin(figures: PeriodFigures, scope: Scope, name: str, parent: str | None) -> dict:
-    """The unit's JSON twin without the checks (they describe the data, not the figures)."""
+def _twin(
+    figures: PeriodFigures, scope: Scope, name: str, parent: str | None, units: bool = True
+) -> dict:
+    """The unit's JSON twin without the checks (they describe the data, not the figures);
+    `units` False leaves out the per-unit rows too (comparing needs the forms only)."""
     from tcxd.reports.workbook import twin
 
     report = {
         "unit": {"id": scope.org_id, "name": name, "level": scope.level, "parent_name": parent},
         "period": figures.period.as_dict(),
         "forms": figures.forms(scope),
-        "by_unit": figures.by_unit(scope),
+        "by_unit": figures.by_unit(scope) if units else [],
         "checks": [],
         "ratings_available": figures.ratings_available(),
     }
@@ -194,19 +197,22 @@ def locked_changes(engine: Engine, period: Period | None = None) -> list[FigureC
 
     periods = [period] if period else locked_periods(engine)
     changes: list[FigureChange] = []
+    shared = None  # the history read once for every locked period
     with _snapshot(engine) as conn:
         for chosen in periods:
             locks = load_locks(conn, chosen)
             if not locks:
                 continue
-            figures = PeriodFigures(conn, chosen)
+            figures = PeriodFigures(conn, chosen, shared)
+            shared = figures.shared
             ordered = sorted(
                 locks.values(), key=lambda found: (found["level"] != "province", found["unit_name"])
             )
             for lock in ordered:
                 scope = Scope(lock["level"], int(lock["org_id"]))
                 sent = lock["figures"]
-                now = _twin(figures, scope, lock["unit_name"], sent["unit"].get("parent_name"))
+                parent = sent["unit"].get("parent_name")
+                now = _twin(figures, scope, lock["unit_name"], parent, units=False)
                 for change in differences(sent["forms"], now["forms"]):
                     changes.append(
                         FigureChange(
