@@ -67,16 +67,16 @@ def province(tcxd, db_url, tmp_path) -> Path:
     return folder
 
 
-def late_admission(folder: Path) -> Path:
-    """What Chi bộ thôn 1 sends after Q1's report went up: an admission on 15/2/2026."""
+def late_admission(folder: Path, day: str = "15/02/2026", name: str = "Phạm Thị Dung") -> Path:
+    """What Chi bộ thôn 1 sends after Q1's report went up: an admission (on 15/2/2026)."""
     return write_xlsx(
-        folder / "bien-dong-q1-2026.xlsx",
+        folder / f"bien-dong-{day.replace('/', '-')}.xlsx",
         [
             ["CHI BỘ THÔN 1"],
-            ["BIẾN ĐỘNG ĐẢNG VIÊN QUÝ I NĂM 2026"],
+            ["BIẾN ĐỘNG ĐẢNG VIÊN NĂM 2026"],
             [],
             ["STT", "Họ và tên", "Ngày sinh", "Loại biến động", "Ngày"],
-            [1, "Phạm Thị Dung", "02/02/1995", "Kết nạp", "15/02/2026"],
+            [1, name, "02/02/1995", "Kết nạp", day],
         ],
         sheet="BD",
     )
@@ -119,6 +119,9 @@ def test_a_late_file_into_a_locked_period_is_imported_and_made_visible(
     tcxd, db_url, province, tmp_path
 ):
     assert lock(tcxd, db_url).exit_code == 0
+    trial = tcxd("import", late_admission(province), "--dry-run", "--db", db_url)
+    assert trial.exit_code == 0, trial.output
+    assert "Kỳ đã khóa" not in trial.output  # a dry run writes nothing, so changes nothing
     late = tcxd("import", late_admission(province), "--db", db_url)
     assert late.exit_code == 0, late.output  # never refused: units send late files
     assert "Tổng cộng 1 tệp: 1 nhập được" in late.stdout
@@ -252,3 +255,16 @@ def test_a_database_of_schema_version_1_is_upgraded_in_place(tcxd, db_url, provi
     assert query(db_url, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2"
     assert query(db_url, "SELECT id, full_name FROM member ORDER BY id") == members
     assert query(db_url, "SELECT COUNT(*) FROM period_lock")[0][0] == 2
+
+
+def test_an_import_that_leaves_the_locked_period_alone_prints_nothing_about_it(
+    tcxd, db_url, province
+):
+    assert lock(tcxd, db_url).exit_code == 0
+    later = late_admission(province, day="15/05/2026", name="Đỗ Văn Giang")  # Q2, not locked
+    result = tcxd("import", later, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "Tổng cộng 1 tệp: 1 nhập được" in result.stdout
+    assert "Kỳ đã khóa" not in result.output
+    check = tcxd("check", "--period", "q1", "--year", "2026", "--db", db_url)
+    assert "Kỳ đã khóa" not in check.output
