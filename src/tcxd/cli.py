@@ -617,7 +617,7 @@ def check_command(
     chosen = _period(period, year)
     engine = open_database(database_url(db))
     rows = check_period(engine, chosen, unit)
-    changes = locked_changes(engine, chosen)  # a locked period: figures that differ from sent
+    changes = locked_changes(engine, chosen, unit)  # locked: figures that differ from the sent
     if not rows and not changes:
         out.print(f"Kiểm tra {chosen.label}: không phát hiện vấn đề nào.")
         return

@@ -135,6 +135,9 @@ def test_a_late_file_into_a_locked_period_is_imported_and_made_visible(
     assert ["Quý I/2026", DISTRICT, "Biểu 1", B1_LABEL, "0", "1", "+1"] in rows
     assert ["Quý I/2026", DISTRICT, "Biểu 1", D_LABEL, "2", "3", "+1"] in rows
 
+    one = tcxd("check", "--period", "q1", "--year", "2026", "--unit", DISTRICT, "--db", db_url)
+    assert one.exit_code == 5, one.output
+    assert {row[1] for row in table_rows(one.stdout) if row[0] == "Quý I/2026"} == {DISTRICT}
     # Another period is not locked: its check says nothing about locks.
     other = tcxd("check", "--period", "q2", "--year", "2026", "--db", db_url)
     assert "Kỳ đã khóa" not in other.output

@@ -191,16 +191,23 @@ def list_locks(engine: Engine, period: Period | None = None) -> list[PeriodLocks
     return found
 
 
-def locked_changes(engine: Engine, period: Period | None = None) -> list[FigureChange]:
-    """Figures of locked periods (all, or `period`) that differ now from the ones sent."""
+def locked_changes(
+    engine: Engine, period: Period | None = None, unit: str | None = None
+) -> list[FigureChange]:
+    """Figures of locked periods (all, or `period`) that differ now from the ones sent; with
+    `unit` (a district's name, as `tcxd check --unit`), only that district's."""
     from tcxd.reports.build import _snapshot
+    from tcxd.units import OrgIndex
 
     periods = [period] if period else locked_periods(engine)
     changes: list[FigureChange] = []
     shared = None  # the history read once for every locked period
     with _snapshot(engine) as conn:
+        wanted = None if unit is None else OrgIndex.load(conn).find(unit)
         for chosen in periods:
             locks = load_locks(conn, chosen)
+            if unit is not None:
+                locks = {org: lock for org, lock in locks.items() if org == wanted}
             if not locks:
                 continue
             figures = PeriodFigures(conn, chosen, shared)
