@@ -1,0 +1,73 @@
+"""How much of the foreign corpus tcxd handles: `python -m tests.foreign.measure`.
+
+Prints, for every file: imported correctly / refused for the true reason / wrong (and how), then
+the totals. `--write-gaps` rewrites known_gaps.yaml from the files found wrong (the list the test
+module marks as expected failures), each with the first line of what went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from tests.foreign.generate import generate
+from tests.foreign.harness import KNOWN_GAPS, build_templates, judge
+
+LABELS = {
+    "imported": "imported correctly",
+    "refused": "refused for the true reason",
+    "wrong": "wrong",
+}
+
+
+def measure(root: Path) -> list[tuple]:
+    corpus = root / "corpus"
+    expects = generate(corpus)
+    templates = build_templates(root / "templates")
+    results = []
+    for number, expect in enumerate(expects):
+        verdict = judge(expect, corpus, templates, root / "work" / str(number))
+        results.append((expect, verdict))
+    return results
+
+
+def _one_line(detail: str) -> str:
+    """What went wrong, without the file name the message repeats, in at most 150 characters."""
+    short = re.sub(r'Tệp "[^"]*"(, |: )', "", detail)
+    return " ".join(short.split())[:150]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-gaps", action="store_true")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="tcxd-foreign-") as folder:
+        results = measure(Path(folder))
+    totals = Counter(v.status for _, v in results)
+    for expect, verdict in results:
+        line = f"{expect.layout:5} {LABELS[verdict.status]:28} {expect.file}"
+        print(line + (f"\n      -> {verdict.detail}" if verdict.detail else ""))
+    print()
+    print(f"{len(results)} files, {len({e.layout for e, _ in results})} layouts:")
+    for status, label in LABELS.items():
+        print(f"  {label}: {totals[status]}")
+    if options.write_gaps:
+        gaps = {e.file: _one_line(v.detail) for e, v in results if v.status == "wrong"}
+        header = (
+            "# Corpus files the current reader gets wrong (file -> what goes wrong), measured by\n"
+            "# `python -m tests.foreign.measure --write-gaps`. test_foreign.py marks them\n"
+            "# xfail(strict=True): a fix that makes one pass must remove it from this list.\n"
+        )
+        body = yaml.safe_dump(gaps, allow_unicode=True, sort_keys=False, width=1000)
+        KNOWN_GAPS.write_text(header + body, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
