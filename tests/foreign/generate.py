@@ -143,18 +143,6 @@ def orgs_expect(file, layout, features, **kw) -> Expect:
 
 
 @entry
-def o01(root):
-    file = "03. Dang bo thi xa Ben Nghe/00 Danh sach to chuc dang.xlsx"
-    rows = [["THỊ ỦY BẾN NGHÉ"], ["DANH SÁCH TỔ CHỨC ĐẢNG"], []]
-    rows += [["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"]]
-    rows += [[i, *r] for i, r in enumerate(ben_nghe_rows("Đảng bộ trực thuộc Tỉnh ủy"), 1)]
-    write(root / file, [Sheet("To chuc", rows)])
-    return orgs_expect(
-        file, "O1", 'district row typed "Đảng bộ trực thuộc Tỉnh ủy"; plain header', setup="bare"
-    )
-
-
-@entry
 def o02(root):
     file = "to-chuc/ben-nghe-huyen-uy.xls"
     rows = [["ĐẢNG BỘ TỈNH HÀ LAM"], ["THỊ ỦY BẾN NGHÉ"], ["DANH SÁCH CÁC TỔ CHỨC CƠ SỞ ĐẢNG"]]
@@ -1638,6 +1626,120 @@ def e04(root):
     )
 
 
+# --- A district's folder: organisations, rosters, changes, evaluations (also the order test's) ----
+
+BEN_NGHE_FOLDER = "03. Dang bo thi xa Ben Nghe"
+TDP3 = ["ĐẢNG BỘ PHƯỜNG AN HÒA", "CHI BỘ TỔ DÂN PHỐ 3"]
+
+
+def ben_nghe_folder(root: Path, folder: str, district_word: str) -> list[Expect]:
+    """Bến Nghé's files as its clerk sends them: the organisation list (whose district row uses
+    `district_word`), two rosters of one chi bộ (June and September), a changes file, an
+    evaluations file and a second chi bộ's roster. Every file but the list needs the list first."""
+    orgs_file = f"{folder}/00 Danh sach to chuc dang.xlsx"
+    rows = [["THỊ ỦY BẾN NGHÉ"], ["DANH SÁCH TỔ CHỨC ĐẢNG"], []]
+    rows += [["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"]]
+    rows += [[i, *r] for i, r in enumerate(ben_nghe_rows(district_word), 1)]
+    write(root / orgs_file, [Sheet("To chuc", rows)])
+    expects = [
+        orgs_expect(
+            orgs_file,
+            "O1",
+            f'district row typed "{district_word}"; plain header; the folder of the order test',
+            setup="bare",
+        )
+    ]
+    needs = [orgs_file]
+    gen = People(folder + district_word)
+    june = gen.many(4)
+    newcomer = gen.person(admitted=date(2026, 8, 10), official=None)
+    unit = "Chi bộ tổ dân phố 3"
+
+    june_file = f"{folder}/TDP 3/DSDV TDP3 den 30.6.2026.xlsx"
+    built = L.roster(june, L.STANDARD, titles=titles(TDP3, as_of="Tính đến ngày 30/6/2026"))
+    one_sheet(root, june_file, built)
+    expects.append(
+        roster_expect(
+            june_file,
+            "B1",
+            "roster at 30/6/2026 of a Bến Nghé chi bộ",
+            june,
+            unit,
+            setup="bare",
+            needs=needs,
+        )
+    )
+
+    september = [june[0], replace(june[1], job="Hưu trí"), june[2], newcomer]
+    sept_file = f"{folder}/TDP 3/DSDV TDP3 den 30.9.2026.xls"
+    built = L.roster(september, L.STANDARD, titles=titles(TDP3))
+    one_sheet(root, sept_file, built)
+    exp = roster_expect(
+        sept_file, "B2", "newer roster (30/9/2026): one job changed, one member gone (died), one newcomer; .xls",
+        september, unit, setup="bare", needs=[*needs, june_file],
+    )  # fmt: skip
+    exp.counts = {"member": 1, "roster_entry": 4}
+    exp.people = [(p, unit) for p in september]
+    expects.append(exp)
+
+    changes_file = f"{folder}/TDP 3/bien dong TDP3 nam 2026.xlsx"
+    head = [
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Số thẻ đảng viên",
+        "Loại biến động",
+        "Ngày quyết định",
+    ]
+    data = [
+        [1, june[3].full_name, L.dmy(june[3].birth), june[3].card, "Từ trần", "15/07/2026"],
+        [2, newcomer.full_name, L.dmy(newcomer.birth), newcomer.card, "Kết nạp", "10/08/2026"],
+    ]
+    write(
+        root / changes_file,
+        [Sheet("BD", [[t] for t in TDP3] + [["BIẾN ĐỘNG ĐẢNG VIÊN NĂM 2026"], [], head, *data])],
+    )
+    expects.append(
+        Expect(
+            changes_file, "B3", "changes of the Bến Nghé chi bộ (a death, an admission)", "changes", "imported",
+            setup="bare", needs=[*needs, june_file], counts={"membership_event": 2, "member": 1},
+            events=[(june[3].card, "died", date(2026, 7, 15)), (newcomer.card, "admitted", date(2026, 8, 10))],
+        )
+    )  # fmt: skip
+
+    eval_file = f"{folder}/TDP 3/xep loai dang vien 2025.xlsx"
+    head = ["STT", "Họ và tên", "Số thẻ đảng viên", "Điểm", "Tự xếp loại"]
+    data = [[i, p.full_name, p.card, 80 + i, "HTTNV"] for i, p in enumerate(june, 1)]
+    rows = [[t] for t in TDP3] + [["KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM 2025"], [], head, *data]
+    write(root / eval_file, [Sheet("XL", rows)])
+    expects.append(
+        Expect(
+            eval_file, "B4", "evaluations 2025 of the Bến Nghé chi bộ", "evaluations", "imported",
+            setup="bare", needs=[*needs, june_file], counts={"member_evaluation": 4},
+            evaluations=[(p.card, 80 + i, 2025) for i, p in enumerate(june, 1)],
+        )
+    )  # fmt: skip
+
+    hospital = gen.many(5)
+    hospital_file = f"{folder}/Benh vien/ds dang vien benh vien.ods"
+    built = L.roster(
+        hospital,
+        L.STANDARD,
+        titles=titles(["THỊ ỦY BẾN NGHÉ", "CHI BỘ BỆNH VIỆN ĐA KHOA BẾN NGHÉ"]),
+    )
+    one_sheet(root, hospital_file, built)
+    expects.append(
+        roster_expect(hospital_file, "B5", "roster of a chi bộ cơ sở of Bến Nghé; .ods", hospital,
+                      "Chi bộ Bệnh viện đa khoa Bến Nghé", setup="bare", needs=needs)
+    )  # fmt: skip
+    return expects
+
+
+@entry
+def b01(root):
+    return ben_nghe_folder(root, BEN_NGHE_FOLDER, "Đảng bộ trực thuộc Tỉnh ủy")
+
+
 # --- Files that are not inputs ----------------------------------------------------------------------
 
 
@@ -1775,7 +1877,10 @@ GENERATED: dict[str, tuple[list[Expect], Path]] = {}
 def generate(root: Path) -> list[Expect]:
     """Write every corpus file under root and return the expectations (in catalogue order)."""
     People._serial = 0
-    expects = [build(root) for build in CATALOGUE]
+    expects = []
+    for build in CATALOGUE:
+        built = build(root)
+        expects += built if isinstance(built, list) else [built]
     names = [e.file for e in expects]
     assert len(names) == len(set(names)), "two corpus entries write the same file"
     return expects
