@@ -43,13 +43,43 @@ def _one_line(detail: str) -> str:
     return " ".join(short.split())[:150]
 
 
+def _outcome(expect) -> str:
+    if expect.outcome == "imported":
+        added = ", ".join(f"+{n} {t}" for t, n in expect.counts.items() if n)
+        return f"imported ({added})"
+    words = ", ".join(f"“{m}”" for m in expect.message)
+    label = "refused" if expect.outcome == "refused" else "refused as not an input"
+    return f"{label}; message names {words}"
+
+
+def markdown(results) -> str:
+    """The table of docs/foreign-corpus.md: one row per file, with the current reader's verdict."""
+    lines = [
+        "| # | file | layout | features | format / encoding | setup, options | expected | today |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for number, (e, v) in enumerate(results, 1):
+        setup = e.setup + (" + " + ", ".join(Path(n).name for n in e.needs) if e.needs else "")
+        if e.args:
+            setup += " `" + " ".join(e.args) + "`"
+        today = {"imported": "✔ imported", "refused": "✔ refused", "wrong": "✘ wrong"}[v.status]
+        cells = [str(number), f"`{e.file}`", e.layout, e.features.replace("|", "/"),
+                 f"{e.format} / {e.encoding}", setup, _outcome(e), today]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-gaps", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="print the docs table instead")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tcxd-foreign-") as folder:
         results = measure(Path(folder))
     totals = Counter(v.status for _, v in results)
+    if options.markdown:
+        print(markdown(results))
+        return 0
     for expect, verdict in results:
         line = f"{expect.layout:5} {LABELS[verdict.status]:28} {expect.file}"
         print(line + (f"\n      -> {verdict.detail}" if verdict.detail else ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.foreign.conftest import EXPECTS
+from tests.foreign.generate import generate
 from tests.foreign.harness import judge, known_gaps
 
 GAPS = known_gaps()
@@ -31,6 +32,10 @@ def test_corpus_size():
         "members", "organizations", "changes", "evaluations", "not_input",
     }  # fmt: skip
     assert {e.format for e in EXPECTS} >= {"xlsx", "xls", "ods", "csv"}
+
+
+def test_generator_is_deterministic(tmp_path):
+    assert generate(tmp_path) == EXPECTS
 
 
 def test_known_gaps_name_corpus_files():
