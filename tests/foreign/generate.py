@@ -61,8 +61,8 @@ class Expect:
     people: list[tuple[Person, str]] = field(default_factory=list)  # member, chi bộ of the entry
     orgs: list[tuple[str, str, str]] = field(default_factory=list)  # name, type code, parent
     events: list[tuple[str, str, date]] = field(default_factory=list)  # card, kind code, date
-    evaluations: list[tuple[str, float, int]] = field(default_factory=list)  # card, score, year
-    org_evaluations: list[tuple[str, float, int]] = field(default_factory=list)
+    evaluations: list[tuple] = field(default_factory=list)  # card, score, year, quarter (0: year)
+    org_evaluations: list[tuple] = field(default_factory=list)  # name, score, year, quarter
     warnings: list[str] = field(default_factory=list)  # fragments the stored warnings hold
     year_only: list[str] = field(default_factory=list)  # cards whose birth is a year only
     fields: tuple[str, ...] = ()  # member fields checked besides name, birth and admission dates
@@ -1548,7 +1548,7 @@ def e01(root):
     return Expect(
         file, "E1", "member evaluations, scores with a decimal comma as text", "evaluations", "imported",
         counts={"member_evaluation": 5},
-        evaluations=[(p.card, s, 2025) for p, s in zip(BASE_PEOPLE, SCORES, strict=True)],
+        evaluations=[(p.card, s, 2025, 0) for p, s in zip(BASE_PEOPLE, SCORES, strict=True)],
     )  # fmt: skip
 
 
@@ -1568,7 +1568,7 @@ def e02(root):
         "evaluations",
         "imported",
         counts={"member_evaluation": 5},
-        evaluations=[(p.card, s, 2026) for p, s in zip(BASE_PEOPLE, SCORES, strict=True)],
+        evaluations=[(p.card, s, 2026, 3) for p, s in zip(BASE_PEOPLE, SCORES, strict=True)],
     )
 
 
@@ -1590,7 +1590,7 @@ def e03(root):
         encoding="utf-16",
         args=["--unit", "Chi bộ thôn Đông"],
         counts={"member_evaluation": 5},
-        evaluations=[(p.card, s, 2025) for p, s in zip(BASE_PEOPLE, SCORES, strict=True)],
+        evaluations=[(p.card, s, 2025, 0) for p, s in zip(BASE_PEOPLE, SCORES, strict=True)],
     )
 
 
@@ -1619,9 +1619,9 @@ def e04(root):
         "imported",
         counts={"organization_evaluation": 3},
         org_evaluations=[
-            ("Chi bộ thôn Đông", 91, 2025),
-            ("Chi bộ thôn Tây", 84.5, 2025),
-            ("Chi bộ thôn Bắc", 95, 2025),
+            ("Chi bộ thôn Đông", 91, 2025, 0),
+            ("Chi bộ thôn Tây", 84.5, 2025, 0),
+            ("Chi bộ thôn Bắc", 95, 2025, 0),
         ],
     )
 
@@ -1716,7 +1716,7 @@ def ben_nghe_folder(root: Path, folder: str, district_word: str) -> list[Expect]
         Expect(
             eval_file, "B4", "evaluations 2025 of the Bến Nghé chi bộ", "evaluations", "imported",
             setup="bare", needs=[*needs, june_file], counts={"member_evaluation": 4},
-            evaluations=[(p.card, 80 + i, 2025) for i, p in enumerate(june, 1)],
+            evaluations=[(p.card, 80 + i, 2025, 0) for i, p in enumerate(june, 1)],
         )
     )  # fmt: skip
 

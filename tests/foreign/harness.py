@@ -118,10 +118,11 @@ def judge(expect: Expect, corpus: Path, templates: dict[str, Path], work: Path) 
 
 
 def _first_message(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip().startswith("- ")]
-    return (lines[0][2:] if lines else output.strip().splitlines()[-1] if output.strip() else "")[
-        :160
-    ]
+    """The first problem a refusal lists, else the first line that is not part of the table."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    listed = [line[2:] for line in lines if line.startswith("- ")]
+    plain = [line for line in lines if line[0] not in "┏┃┡│└" and not line.startswith("Kết quả")]
+    return (listed or plain or [""])[0][:160]
 
 
 def _problems(expect, code, output, added, conn, ids) -> list[str]:
@@ -240,20 +241,28 @@ def _events(expect, conn, ids) -> list[str]:
 
 def _evaluations(expect, conn) -> list[str]:
     problems = []
-    for card, score, year in expect.evaluations:
+    for card, score, year, quarter in expect.evaluations:
         rows = conn.execute(
-            "SELECT e.year, e.score FROM member_evaluation e JOIN member m ON m.id = e.member_id"
-            " WHERE m.card_number = ?",
+            "SELECT e.year, e.quarter, e.score FROM member_evaluation e"
+            " JOIN member m ON m.id = e.member_id WHERE m.card_number = ?",
             (card,),
         ).fetchall()
-        if not any(y == year and s is not None and abs(s - score) < 1e-9 for y, s in rows):
-            problems.append(f"card {card}: evaluations {rows}, expected ({year}, {score})")
-    for name, score, year in expect.org_evaluations:
+        if not any(
+            (y, q) == (year, quarter) and s is not None and abs(s - score) < 1e-9
+            for y, q, s in rows
+        ):
+            problems.append(
+                f"card {card}: evaluations {rows}, expected ({year}, {quarter}, {score})"
+            )
+    for name, score, year, quarter in expect.org_evaluations:
         rows = conn.execute(
-            "SELECT e.year, e.score FROM organization_evaluation e"
+            "SELECT e.year, e.quarter, e.score FROM organization_evaluation e"
             " JOIN organization o ON o.id = e.org_id WHERE o.name = ?",
             (name,),
         ).fetchall()
-        if not any(y == year and s is not None and abs(s - score) < 1e-9 for y, s in rows):
-            problems.append(f"{name}: evaluations {rows}, expected ({year}, {score})")
+        if not any(
+            (y, q) == (year, quarter) and s is not None and abs(s - score) < 1e-9
+            for y, q, s in rows
+        ):
+            problems.append(f"{name}: evaluations {rows}, expected ({year}, {quarter}, {score})")
     return problems
