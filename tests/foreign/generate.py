@@ -1318,6 +1318,81 @@ def p08(root):
     return exp
 
 
+@entry
+def p09(root):
+    file = "02. Dang bo huyen Da Bac/KP1/trung cccd voi nguoi khac.xlsx"
+    people = People(file).many(4)
+    clash = BASE_PEOPLE[1]
+    people[1] = replace(people[1], cccd=clash.cccd)
+    cols = [L.stt(), L.name(), L.birth(), L.cccd("Số định danh cá nhân"), L.card(), L.admitted()]
+    built = L.roster(people, cols, titles=titles(KP1))
+    one_sheet(root, file, built)
+    return Expect(
+        file,
+        "P8",
+        "a CCCD the database holds for another person (the card is the file's own)",
+        "members",
+        "refused",
+        message=[f"dòng {built.row_of[1]}", clash.cccd, clash.full_name],
+    )
+
+
+@entry
+def p10(root):
+    file = "01. Dang bo huyen Song Cau/THPT/khong the trung ten ngay sinh.csv"
+    people = People(file).many(4)
+    people = [replace(p, card=None, cccd=None) for p in people]
+    people.append(people[2])
+    cols = [
+        L.stt(),
+        L.name(),
+        L.birth(),
+        L.admitted(),
+        L.const("Chi bộ", "Chi bộ Trường THPT Sông Cầu"),
+    ]
+    built = L.roster(people, cols)
+    write(root / file, [Sheet("csv", built.rows)], encoding="utf-8", delimiter=";")
+    return Expect(
+        file,
+        "P9",
+        "no cards: the same name and birth date twice; UTF-8 CSV with `;`",
+        "members",
+        "refused",
+        encoding="utf-8",
+        message=[f"dòng {built.row_of[2]}", f"dòng {built.row_of[4]}", people[2].full_name],
+    )
+
+
+@entry
+def m45(root):
+    file = "02. Dang bo huyen Da Bac/Minh Phat/bang lech cot.xlsx"
+    people = People(file).many(5)
+    built = L.roster(people, L.STANDARD, titles=titles(MINH_PHAT))
+    rows = [[], [], *[["", "", *r] if r else [] for r in built.rows]]
+    write(root / file, [Sheet("DS", rows)])
+    return roster_expect(
+        file,
+        "M40",
+        "the whole table starts at C3: two empty columns and rows before it",
+        people,
+        "Chi bộ Công ty TNHH Minh Phát",
+    )
+
+
+@entry
+def m46(root):
+    file = "01. Dang bo huyen Song Cau/tong hop/ds.xlsx"
+    people = People(file).many(5)
+    built = L.roster(people, L.STANDARD)
+    one_sheet(root, file, built, sheet="Sheet1")
+    exp = roster_expect(
+        file, "M41", "header on row 1, no title, no unit anywhere: the unit comes from --unit, the as-of date from --as-of",
+        people, "Chi bộ thôn Bắc",
+    )  # fmt: skip
+    exp.args = ["--unit", "Chi bộ thôn Bắc", "--as-of", "30/09/2026"]
+    return exp
+
+
 # --- Changes ----------------------------------------------------------------------------------
 
 
@@ -1869,6 +1944,16 @@ def n07(root):
     ]
     write(root / file, [Sheet("Bieu", rows)])
     return not_input(file, "N7", "blank statistical form of targets; .ods", ["thống kê"])
+
+
+@entry
+def n08(root):
+    file = "khac/gui kem 08.pdf"
+    write(
+        root / file,
+        [Sheet("pdf", [["DANH SACH DANG VIEN CHI BO THON TAY"], ["Le Van Tam 02/03/1968"]])],
+    )
+    return not_input(file, "N8", "a PDF (a scanned list) sent instead of a spreadsheet", ["PDF"])
 
 
 GENERATED: dict[str, tuple[list[Expect], Path]] = {}

@@ -38,6 +38,8 @@ def write(path: Path, sheets: list[Sheet], *, encoding="utf-8", delimiter=",") -
         _csv(path, sheets[0], encoding, delimiter)
     elif suffix == ".docx":
         _docx(path, sheets[0])
+    elif suffix == ".pdf":
+        _pdf(path, sheets[0])
     else:
         raise ValueError(suffix)
     return path
@@ -168,6 +170,30 @@ def _docx(path: Path, sheet: Sheet) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", types)
         archive.writestr("word/document.xml", document)
+
+
+def _pdf(path: Path, sheet: Sheet) -> None:
+    """A one-page PDF whose text is the sheet's first cells (ASCII only, as scanners name them)."""
+    text = " ".join(str(row[0]) for row in sheet.rows if row).encode("ascii", "replace")
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(body)
 
 
 # --- Legacy encodings, written from the published code charts -----------------------------------
