@@ -1,0 +1,88 @@
+"""What a clerk trusts the clerk's commands for (issue #14, items 5, 9, 10, 11): `status` counts a
+file for the period its data cover, template files never overwrite each other, the demo keeps to
+its folder, and every message names things so a clerk can find them, in Vietnamese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.sheets import write_xlsx
+
+import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
+
+PROVINCE = "Tỉnh ủy Bình Minh"
+DISTRICT = "Đảng bộ xã Phú An"
+SCHOOL = "Đảng bộ Trường THCS Phú An"
+HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số thẻ đảng viên", "Ngày vào Đảng",
+          "Ngày chính thức", "Dân tộc"]  # fmt: skip
+AN = ["Nguyễn Văn An", "05/03/1980", "Nam", "01234567", "01/02/2005", "01/02/2006", "Kinh"]
+BINH = ["Trần Thị Bình", "12/07/1975", "Nữ", "00234568", "03/04/2010", "03/04/2011", "Tày"]
+DUNG = ["Phạm Thị Dung", "02/02/1995", "Nữ", "", "15/03/2025", "", "Kinh"]
+
+
+def roster(path: Path, unit: str, members: list[list], as_of: str) -> Path:
+    rows = [[unit.upper()], ["DANH SÁCH ĐẢNG VIÊN"], [f"Tính đến ngày {as_of}"], [], HEADER]
+    return write_xlsx(path, rows + [[n, *m] for n, m in enumerate(members, start=1)])
+
+
+def imported(tcxd, db_url, *paths) -> None:
+    for path in paths:
+        result = tcxd("import", path, "--db", db_url)
+        assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def province(tcxd, db_url, tmp_path) -> Path:
+    """Two chi bộ cơ sở and a đảng bộ cơ sở with two chi bộ both named "Chi bộ 1" elsewhere."""
+    result = tcxd("init", "--province", PROVINCE, "--district", DISTRICT, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "files"
+    orgs = write_xlsx(
+        folder / "to-chuc.xlsx",
+        [
+            [DISTRICT.upper()],
+            ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+            [],
+            ["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"],
+            [1, "Chi bộ thôn 1", "Chi bộ cơ sở", DISTRICT, "Xã"],
+            [2, "Chi bộ thôn 2", "Chi bộ cơ sở", DISTRICT, "Xã"],
+        ],
+    )
+    imported(tcxd, db_url, orgs)
+    return folder
+
+
+# --------------------------------------------------------------------------- 5. status
+
+
+def test_status_counts_a_file_for_the_period_its_data_cover(tcxd, db_url, province):
+    """A year-end roster and the year's changes are last year's data, not the next quarter's:
+    only the unit that sent Q1 data has sent for Q1."""
+    thon1, thon2 = province / "Chi bo thon 1", province / "Chi bo thon 2"
+    changes = write_xlsx(
+        thon1 / "bien-dong-2025.xlsx",
+        [
+            ["CHI BỘ THÔN 1"],
+            ["BIẾN ĐỘNG ĐẢNG VIÊN NĂM 2025"],
+            ["Tính đến ngày 31/12/2025"],
+            ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Loại biến động", "Ngày"],
+            [1, DUNG[0], DUNG[1], "", "Kết nạp", "15/03/2025"],
+        ],
+    )
+    imported(
+        tcxd,
+        db_url,
+        roster(thon1 / "ds-2025.xlsx", "Chi bộ thôn 1", [AN, BINH, DUNG], "31/12/2025"),
+        changes,
+        roster(thon2 / "ds-q1-2026.xlsx", "Chi bộ thôn 2", [AN[:1] + BINH[1:]], "31/3/2026"),
+    )
+    result = tcxd("status", "--period", "q1", "--year", "2026", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "Đảng bộ xã Phú An: 1/2 TCCSĐ đã gửi tệp cho quý I năm 2026" in result.stdout
+    assert "Quý I năm 2026: 1/2 tổ chức cơ sở đảng đã gửi tệp; 1 chưa gửi tệp nào." in (
+        result.stdout
+    )
+    # the 2025 files still count for 2025
+    result = tcxd("status", "--period", "year", "--year", "2025", "--db", db_url)
+    assert "Đảng bộ xã Phú An: 1/2 TCCSĐ đã gửi tệp cho năm 2025" in result.stdout
