@@ -86,3 +86,40 @@ def test_status_counts_a_file_for_the_period_its_data_cover(tcxd, db_url, provin
     # the 2025 files still count for 2025
     result = tcxd("status", "--period", "year", "--year", "2025", "--db", db_url)
     assert "Đảng bộ xã Phú An: 1/2 TCCSĐ đã gửi tệp cho năm 2025" in result.stdout
+
+
+# --------------------------------------------------------------------------- 9. template names
+
+
+def test_two_units_of_the_same_name_get_two_template_files(
+    tcxd, db_url, province, tmp_path, monkeypatch
+):
+    schools = ["Đảng bộ Trường THCS Phú An", "Đảng bộ Trường Tiểu học Phú An"]
+    orgs = write_xlsx(
+        province / "to-chuc-truong.xlsx",
+        [
+            [DISTRICT.upper()],
+            ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+            [],
+            ["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"],
+            [1, schools[0], "Đảng bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+            [2, "Chi bộ 1", "Chi bộ trực thuộc", schools[0], ""],
+            [3, schools[1], "Đảng bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+            [4, "Chi bộ 1", "Chi bộ trực thuộc", schools[1], ""],
+        ],
+    )
+    imported(tcxd, db_url, orgs)
+    out = tmp_path / "mau"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    messages = []
+    for school in schools:
+        result = tcxd("template", "members", "--unit", f"{school}/Chi bộ 1", "--db", db_url)
+        assert result.exit_code == 0, result.output
+        messages.append(result.stdout)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "mau-danh-sach-dang-vien-chi-bo-1-dang-bo-truong-thcs-phu-an-dang-bo-xa-phu-an.xlsx",
+        "mau-danh-sach-dang-vien-chi-bo-1-dang-bo-truong-tieu-hoc-phu-an-dang-bo-xa-phu-an.xlsx",
+    ]
+    assert names[0] in messages[0] and names[1] in messages[1]
