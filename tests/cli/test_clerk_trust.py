@@ -4,6 +4,9 @@ its folder, and every message names things so a clerk can find them, in Vietname
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,109 @@ def test_two_units_of_the_same_name_get_two_template_files(
         "mau-danh-sach-dang-vien-chi-bo-1-dang-bo-truong-tieu-hoc-phu-an-dang-bo-xa-phu-an.xlsx",
     ]
     assert names[0] in messages[0] and names[1] in messages[1]
+
+
+# --------------------------------------------------------------------------- 10. set-up
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _demo(cwd: Path, data: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo.py"), "--data", str(data)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def small_sample(tmp_path_factory) -> Path:
+    from tcxd.sample import generate
+
+    folder = tmp_path_factory.mktemp("sample") / "files"
+    generate(folder, members=120, seed=5, mess=False)
+    return folder
+
+
+def test_the_demo_keeps_to_its_folder_and_deletes_only_its_own_database(
+    tcxd, tmp_path, small_sample
+):
+    """A clerk's tcxd.db made with `tcxd init` (as README says) survives `make demo`; the demo's
+    own database and workbooks go to demo/, and a second run starts again from scratch."""
+    work = tmp_path / "tcxd"
+    work.mkdir()
+    clerk_db = work / "tcxd.db"
+    assert tcxd("init", "--config", small_sample / "tinh.yaml", "--db", clerk_db).exit_code == 0
+    before = clerk_db.read_bytes()
+    for _ in range(2):
+        done = _demo(work, small_sample)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert clerk_db.read_bytes() == before
+        assert (work / "demo" / "tcxd.db").exists()
+        assert (work / "demo" / "bao-cao" / "2025-year" / "tinh.xlsx").exists()
+    assert "Đã xóa cơ sở dữ liệu của lần demo trước (demo/tcxd.db)" in done.stdout
+    assert "source .venv/bin/activate" in done.stdout
+
+
+def test_the_demo_never_deletes_a_database_it_did_not_make(tcxd, tmp_path, small_sample):
+    work = tmp_path / "tcxd"
+    (work / "demo").mkdir(parents=True)
+    theirs = work / "demo" / "tcxd.db"
+    assert tcxd("init", "--config", small_sample / "tinh.yaml", "--db", theirs).exit_code == 0
+    before = theirs.read_bytes()
+    done = _demo(work, small_sample)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Thư mục demo có tệp tcxd.db không do make demo tạo ra; demo không xóa nó. "
+        "Hãy chuyển tệp đó sang thư mục khác rồi chạy lại make demo."
+    )
+    assert theirs.read_bytes() == before
+
+
+def test_make_demo_and_make_clean_name_only_the_demo_folder():
+    dry = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "demo", "clean"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".venv/bin/python scripts/demo.py --dir demo --data sample_data --year 2025" in dry
+    assert "tcxd.db" not in dry
+    assert "/demo/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def _install(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "-s", "-o", ".venv/.installed", "install", f"INSTALL_DIR={folder}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": f"{folder}:/usr/bin:/bin"},
+    )
+
+
+def test_make_install_puts_tcxd_on_the_path(tmp_path):
+    folder = tmp_path / "bin"
+    done = _install(folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    link = folder / "tcxd"
+    assert link.resolve() == (ROOT / ".venv" / "bin" / "tcxd").resolve()
+    assert f"Đã đặt lệnh tcxd vào {link}" in done.stdout
+    help_ = subprocess.run(["tcxd", "--help"], capture_output=True, text=True, check=False,
+                           env={**os.environ, "PATH": f"{folder}:/usr/bin:/bin"})  # fmt: skip
+    assert help_.returncode == 0 and "import" in help_.stdout
+
+
+def test_make_install_never_replaces_another_tcxd(tmp_path):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    other = folder / "tcxd"
+    other.write_text("#!/bin/sh\necho khac\n")
+    done = _install(folder)
+    assert done.returncode != 0
+    assert "không ghi đè" in done.stdout
+    assert other.read_text() == "#!/bin/sh\necho khac\n"
