@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out
+from tcxd.formatting import number_vi
 from tcxd.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
@@ -113,7 +114,8 @@ def status_command(
                     continue
                 extra = unit_status.count(category) - 1
                 cells.append(
-                    f"{newest.date_text} ({newest.rows} dòng)" + (f" +{extra} tệp" if extra else "")
+                    f"{newest.date_text} ({number_vi(newest.rows)} dòng)"
+                    + (f" +{extra} tệp" if extra else "")
                 )
             if unit_status is district.own:
                 state = "" if not unit_status.submitted else "có tệp của đảng bộ"
@@ -127,8 +129,8 @@ def status_command(
                     state = f"[red]chưa gửi[/red] (tệp gần nhất nhận {last})"
                 else:
                     state = "[red]chưa từng gửi[/red]"
-            warnings = str(unit_status.warnings) if unit_status.files else ""
-            rows = str(unit_status.rows) if unit_status.files else ""
+            warnings = number_vi(unit_status.warnings) if unit_status.files else ""
+            rows = number_vi(unit_status.rows) if unit_status.files else ""
             table.add_row(name, *cells, rows, warnings, state)
         out.print(table)
         if files:
@@ -143,8 +145,8 @@ def status_command(
                         escape(unit_status.name),
                         ", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories),
                         f.date_text,
-                        str(f.rows),
-                        str(f.warnings),
+                        number_vi(f.rows),
+                        number_vi(f.warnings),
                         _short(f.imported_on),
                     )
             out.print(listing)

@@ -5,11 +5,14 @@ its folder, and every message names things so a clerk can find them, in Vietname
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 from tests.sheets import write_xlsx
 
 import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
@@ -232,3 +235,137 @@ def test_make_install_never_replaces_another_tcxd(tmp_path):
     assert done.returncode != 0
     assert "không ghi đè" in done.stdout
     assert other.read_text() == "#!/bin/sh\necho khac\n"
+
+
+# --------------------------------------------------------------------------- 11. messages
+
+
+def _today_vi() -> str:
+    today = date.today()
+    return f"{today.day}/{today.month}/{today.year}"
+
+
+def test_a_warning_names_the_file_under_the_imported_folder_and_its_sheet(tcxd, db_url, province):
+    """Two units send a file of the same name: each warning says which, and on which sheet."""
+    for number in (1, 2):
+        unit = f"Chi bộ thôn {number}"
+        path = roster(province / f"Chi bo thon {number}" / "DSDV 31-12-2025.xlsx", unit,
+                      [[AN, BINH][number - 1]], "31/12/2025")  # fmt: skip
+        book = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("DS").to_python()
+        write_xlsx(path, [*book, ["", "Tổng cộng", "", "", "", "", "", "", ""]])
+    result = tcxd("import", province, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    for number in (1, 2):
+        assert (
+            f'Cảnh báo Chi bo thon {number}/DSDV 31-12-2025.xlsx: Trang "DS": '
+            'Đã bỏ qua dòng "Tổng cộng" (dòng số 7 của trang)'
+        ) in result.stdout
+        assert f"│ Chi bo thon {number}/DSDV 31-12-2025.xlsx " in result.stdout
+
+
+def test_counts_are_written_the_vietnamese_way(tcxd, db_url, province):
+    members = [
+        [f"Nguyễn Văn An {chr(0x41 + n % 26)}", f"{1 + n % 28:02d}/0{1 + n % 9}/{1950 + n % 50}",
+         "Nam", f"{10_000_000 + n}", "01/02/2005", "01/02/2006", "Kinh"]
+        for n in range(1_203)
+    ]  # fmt: skip
+    path = roster(province / "Chi bo thon 1" / "ds.xlsx", "Chi bộ thôn 1", members, "31/12/2025")
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "│ 1.203 " in result.stdout and "1203" not in result.stdout
+    result = tcxd("status", "--period", "year", "--year", "2025", "--db", db_url)
+    assert "31/12/2025 (1.203 dòng)" in result.stdout and "1203" not in result.stdout
+
+
+def test_dates_a_clerk_reads_are_day_month_year(tcxd, db_url, tmp_path):
+    """The check of units that sent nothing for the period gives the day their newest file was
+    imported as 7/12/2026 (here the district's own list of organisations)."""
+    other = "Đảng bộ xã Phú Bình"
+    args = ["--district", DISTRICT, "--district", other]
+    assert tcxd("init", "--province", PROVINCE, *args, "--db", db_url).exit_code == 0
+    folder = tmp_path / "files"
+    files = []
+    for district, unit in ((DISTRICT, "Chi bộ thôn 1"), (other, "Chi bộ thôn 9")):
+        files.append(write_xlsx(
+            folder / f"to-chuc-{unit}.xlsx",
+            [
+                [district.upper()],
+                ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+                [],
+                ["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"],
+                [1, unit, "Chi bộ cơ sở", district, "Xã"],
+            ],
+        ))  # fmt: skip
+    imported(
+        tcxd,
+        db_url,
+        *files,
+        roster(folder / "ds-2025.xlsx", "Chi bộ thôn 1", [AN], "31/12/2025"),
+        roster(folder / "ds-2024.xlsx", "Chi bộ thôn 9", [BINH], "31/12/2024"),
+    )
+    result = tcxd("check", "--period", "year", "--year", "2025", "--db", db_url)
+    flat = " ".join(result.stdout.replace("│", " ").split())
+    assert f"Chưa có tệp nào cho kỳ này; tệp mới nhất nhập ngày {_today_vi()}" in flat
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", result.output)
+
+
+def test_help_names_values_and_ranges_in_vietnamese(tcxd):
+    result = tcxd("import", "--help")
+    assert "Cách dùng: tcxd import [TÙY CHỌN] TỆP…" in result.stdout
+    assert "QUÝ [1–4]" in result.stdout
+    assert "SỐ [≥ 10]" in tcxd("sample", "--help").stdout
+    assert "Cách dùng: tcxd [TÙY CHỌN] LỆNH [THAM SỐ]…" in tcxd("--help").stdout
+    for command in ("init", "sample", "import", "classify", "report", "check", "status",
+                    "template", "diff", "explain", "migrate"):  # fmt: skip
+        shown = tcxd(command, "--help").stdout
+        assert not re.search(r"<\w+|x\s*[<>]=|<=\s*x|\[OPTIONS\]|list\[", shown), (command, shown)
+
+
+def test_ratings_name_the_rule_set_by_its_vietnamese_title(tcxd, tmp_path, small_sample):
+    db = tmp_path / "tcxd.db"
+    assert tcxd("init", "--config", small_sample / "tinh.yaml", "--db", db).exit_code == 0
+    imported(tcxd, db, small_sample)
+    result = tcxd("classify", "--year", "2025", "--db", db)
+    assert result.exit_code == 0, result.output
+    title = "Quy định 366-QĐ/TW (30/8/2025) và Hướng dẫn 43-HD/BTCTW (31/10/2025)"
+    assert f"Kết quả xếp loại Năm 2025 theo {title} (bản 1)" in result.stdout
+    assert (
+        f"Quy định xếp loại năm 2025: {title} (bản 1)"
+        in tcxd("rules", "show", "--year", "2025", "--db", db).stdout
+    )
+    assert "qd366-2025 (" not in result.stdout
+
+
+def test_a_tab_in_the_province_config_is_named_with_its_line_and_column(tcxd, tmp_path):
+    config = tmp_path / "tinh.yaml"
+    config.write_text(f"province: {PROVINCE}\ndistricts:\n\t- {DISTRICT}\n", encoding="utf-8")
+    result = tcxd("init", "--config", config, "--db", tmp_path / "tcxd.db")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f'Lỗi: Tệp cấu hình "{config}", dòng 3, cột 1: có ký tự Tab; YAML chỉ thụt đầu dòng bằng '
+        "dấu cách."
+    )
+    assert not (tmp_path / "tcxd.db").exists()
+
+
+def test_explain_finds_a_name_typed_without_diacritics(tcxd, db_url, province):
+    an2 = ["Nguyễn Văn Ân", "09/09/1990", "Nam", "07654321", "01/02/2015", "01/02/2016", "Kinh"]
+    imported(
+        tcxd,
+        db_url,
+        roster(
+            province / "Chi bo thon 1" / "ds.xlsx", "Chi bộ thôn 1", [AN, BINH, an2], "31/12/2025"
+        ),
+    )
+    result = tcxd("explain", "--name", "tran thi BINH", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "Trần Thị Bình" in result.stdout
+    result = tcxd("explain", "--name", "nguyen van an", "--db", db_url)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        'Lỗi: Có 2 đảng viên "nguyen van an": Nguyễn Văn An (sinh 05/03/1980, thẻ 01234567); '
+        "Nguyễn Văn Ân (sinh 09/09/1990, thẻ 07654321). Hãy dùng --card, hoặc thêm --birth."
+    )
+    result = tcxd("explain", "--name", "Nguyen Van An", "--birth", "09/09/1990", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "Nguyễn Văn Ân" in result.stdout

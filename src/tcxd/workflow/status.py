@@ -21,6 +21,7 @@ from sqlalchemy import Connection, text
 
 from tcxd.db.coverage import batches_covering
 from tcxd.db.history import tree_on
+from tcxd.formatting import number_vi
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
@@ -461,7 +462,7 @@ def _overview_row(
         if newest is None:
             ws.write_string(row, column, "–", f["center"])
             continue
-        text_ = f"{newest.date_text} ({newest.rows} dòng)"
+        text_ = f"{newest.date_text} ({number_vi(newest.rows)} dòng)"
         extra = unit.count(category) - 1
         if extra > 0:
             text_ += f" +{extra} tệp"
