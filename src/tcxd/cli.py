@@ -416,8 +416,8 @@ def _render_import(result, roots: list[Path]) -> None:
     imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
     out.print(
         f"Tổng cộng {number_vi(len(result.files))} tệp: {number_vi(imported)} nhập được, "
-        f"{sum(1 for f in result.files if f.status == 'unchanged')} đã có từ trước, "
-        f"{len(result.refused)} không nhập được"
+        f"{number_vi(sum(1 for f in result.files if f.status == 'unchanged'))} đã có từ trước, "
+        f"{number_vi(len(result.refused))} không nhập được"
         + (
             f", {skipped} bỏ qua."
             if (skipped := sum(f.status == "skipped" for f in result.files))
@@ -671,7 +671,9 @@ def report_command(
     out.print(table)
     if not run.ratings_available:
         out.print("Kỳ này chưa có kết quả xếp loại: các biểu xếp loại không có trong bảng tính.")
-    out.print(f"Đã ghi {sum(len(u.files) for u in run.units)} tệp vào thư mục {run.folder}.")
+    out.print(
+        f"Đã ghi {number_vi(sum(len(u.files) for u in run.units))} tệp vào thư mục {run.folder}."
+    )
 
 
 @app.command("check", context_settings=HELP_OPTION)
@@ -695,7 +697,7 @@ def check_command(
         out.print(f"Kiểm tra {chosen.label}: không phát hiện vấn đề nào.")
         return
     table = _table(
-        f"Kiểm tra {chosen.label}: {len(rows)} vấn đề",
+        f"Kiểm tra {chosen.label}: {number_vi(len(rows))} vấn đề",
         ["Mục", "Nội dung", "Đơn vị", "Tệp", "Dòng", "Chi tiết"],
     )
     for row in rows:

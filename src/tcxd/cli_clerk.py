@@ -232,7 +232,7 @@ def template_command(
     filled = ""
     if template.prefilled:
         what = "tổ chức" if kind == "organizations" else "đảng viên"
-        filled = f", điền sẵn {len(template.rows)} {what}"
+        filled = f", điền sẵn {number_vi(len(template.rows))} {what}"
     out.print(
         f"Đã ghi mẫu {KIND_LABELS[kind]} của {escape(template.unit.name)} ({when}{filled}) "
         f"vào tệp {escape(str(path))}."
@@ -261,9 +261,9 @@ def diff_command(
         diff = roster_diff(conn, unit, _date(as_of, "--as-of"))
     out.print(
         f"Danh sách đảng viên của [bold]{escape(diff.unit.name)}[/bold]: tính đến ngày "
-        f"{_short(diff.newer)} ({diff.newer_count} người, tệp "
+        f"{_short(diff.newer)} ({number_vi(diff.newer_count)} người, tệp "
         f"{escape(', '.join(diff.newer_files))}) so với ngày {_short(diff.older)} "
-        f"({diff.older_count} người, tệp {escape(', '.join(diff.older_files))})."
+        f"({number_vi(diff.older_count)} người, tệp {escape(', '.join(diff.older_files))})."
     )
     for title, movements, empty_reason in (
         ("Có tên trong danh sách mới, không có trong danh sách trước", diff.joined,
@@ -274,7 +274,7 @@ def diff_command(
         if not movements:
             continue
         table = _table(
-            f"{title} ({len(movements)})",
+            f"{title} ({number_vi(len(movements))})",
             ["Họ và tên", "Ngày sinh", "Số thẻ", "Chi bộ", "Tệp, dòng", "Biến động ghi nhận"],
         )
         for movement in movements:
@@ -290,7 +290,7 @@ def diff_command(
         out.print(table)
     if diff.changed:
         table = _table(
-            f"Thay đổi thông tin ({len(diff.changed)})",
+            f"Thay đổi thông tin ({number_vi(len(diff.changed))})",
             ["Họ và tên", "Số thẻ", "Chi bộ", "Thông tin", "Danh sách trước", "Danh sách mới",
              "Dòng"],
         )  # fmt: skip
@@ -316,8 +316,8 @@ def diff_command(
         out.print("Hai danh sách giống nhau.")
     else:
         out.print(
-            f"Tổng cộng: {len(diff.joined)} người mới, {len(diff.left)} người không còn trong "
-            f"danh sách, {len(diff.changed)} thay đổi thông tin."
+            f"Tổng cộng: {number_vi(len(diff.joined))} người mới, {number_vi(len(diff.left))} "
+            f"người không còn trong danh sách, {number_vi(len(diff.changed))} thay đổi thông tin."
         )
 
 
@@ -478,6 +478,6 @@ def _render_figure(e) -> None:
         out.print(table)
     if len(e.lines) != e.figure:
         err.print(
-            f"[red]Số dòng liệt kê ({len(e.lines)}) khác số liệu ({e.figure}).[/red] "
-            "Hãy báo cho người quản trị tcxd."
+            f"[red]Số dòng liệt kê ({number_vi(len(e.lines))}) khác số liệu "
+            f"({number_vi(e.figure)}).[/red] Hãy báo cho người quản trị tcxd."
         )
