@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out
-from tcxd.formatting import number_vi
+from tcxd.formatting import number_vi, source_vi
 from tcxd.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
@@ -275,7 +275,14 @@ def diff_command(
             continue
         table = _table(
             f"{title} ({number_vi(len(movements))})",
-            ["Họ và tên", "Ngày sinh", "Số thẻ", "Chi bộ", "Tệp, dòng", "Biến động ghi nhận"],
+            [
+                "Họ và tên",
+                "Ngày sinh",
+                "Số thẻ",
+                "Chi bộ",
+                "Tệp, trang, dòng",
+                "Biến động ghi nhận",
+            ],
         )
         for movement in movements:
             p = movement.person
@@ -284,7 +291,7 @@ def diff_command(
                 _vn(p.birth_date),
                 p.card_number or "",
                 escape(p.branch),
-                escape(f"{p.file_name}, dòng {p.source_row}" if p.source_row else p.file_name),
+                escape(source_vi(p.file_name, p.source_sheet, p.source_row)),
                 escape("; ".join(movement.events)) or f"[yellow]{empty_reason}[/yellow]",
             )
         out.print(table)
@@ -292,7 +299,7 @@ def diff_command(
         table = _table(
             f"Thay đổi thông tin ({number_vi(len(diff.changed))})",
             ["Họ và tên", "Số thẻ", "Chi bộ", "Thông tin", "Danh sách trước", "Danh sách mới",
-             "Dòng"],
+             "Tệp, trang, dòng"],
         )  # fmt: skip
         for change in diff.changed:
             p = change.person
@@ -303,7 +310,7 @@ def diff_command(
                 change.label,
                 escape(change.old),
                 escape(change.new),
-                str(p.source_row or ""),
+                escape(source_vi(p.file_name, p.source_sheet, p.source_row)),
             )
         out.print(table)
     if diff.unreadable:

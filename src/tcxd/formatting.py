@@ -6,6 +6,7 @@ CLI, the workflow, the reports and the import messages alike (docs/clerk-setup.m
 - Numbers: the Vietnamese way, "." between thousands ("2.047"), "," before decimals ("10,68").
 - Files: by their path under the folder the clerk imported ("Chi bộ 1/DSDV 31-12-2024.csv"), so
   that two files of the same name in two units' folders are told apart.
+- Rows: always with their sheet ("ds.xlsx, trang “DS”, dòng 7"), as Excel shows them.
 """
 
 from __future__ import annotations
@@ -50,3 +51,15 @@ def shown_path(path: str | PurePath, roots: Iterable[str | PurePath] = ()) -> st
         if root != path and path.is_relative_to(root):
             return path.relative_to(root).as_posix()
     return path.as_posix()
+
+
+def source_vi(file_name: Any, sheet: Any = None, row: Any = None) -> str:
+    """Where a stored row came from: "ds.xlsx, trang “DS”, dòng 7" ("" without a file)."""
+    if not file_name:
+        return ""
+    text = str(file_name)
+    if sheet:
+        text += f", trang “{sheet}”"
+    if row:
+        text += f", dòng {int(row)}"
+    return text

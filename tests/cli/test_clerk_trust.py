@@ -369,3 +369,17 @@ def test_explain_finds_a_name_typed_without_diacritics(tcxd, db_url, province):
     result = tcxd("explain", "--name", "Nguyen Van An", "--birth", "09/09/1990", "--db", db_url)
     assert result.exit_code == 0, result.output
     assert "Nguyễn Văn Ân" in result.stdout
+
+
+def test_diff_names_each_row_with_its_sheet(tcxd, db_url, province):
+    folder = province / "Chi bo thon 1"
+    imported(
+        tcxd,
+        db_url,
+        roster(folder / "ds-2024.xlsx", "Chi bộ thôn 1", [AN, BINH], "31/12/2024"),
+        roster(folder / "ds-2025.xlsx", "Chi bộ thôn 1", [[*AN[:-1], "Mường"]], "30/6/2025"),
+    )
+    result = tcxd("diff", "Chi bộ thôn 1", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "│ ds-2024.xlsx, trang “DS”, dòng 7 " in result.stdout  # Bình, who left
+    assert "│ ds-2025.xlsx, trang “DS”, dòng 6 " in result.stdout  # An's new ethnicity

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, text
 
 from tcxd.db.history import members_on, tree_on
 from tcxd.errors import UnknownUnitError, UserInputError
+from tcxd.formatting import source_vi
 from tcxd.forms import load_form
 from tcxd.periods import Period, short_date
 from tcxd.reports.figures import PeriodFigures, Scope
@@ -55,15 +56,7 @@ def _kind_label(kind: str | None) -> str:
     return kind or ""
 
 
-def _source(file_name, sheet, row) -> str:
-    if not file_name:
-        return ""
-    text_ = str(file_name)
-    if sheet:
-        text_ += f", trang “{sheet}”"
-    if row:
-        text_ += f", dòng {int(row)}"
-    return text_
+_source = source_vi
 
 
 # --------------------------------------------------------------------------- a member
