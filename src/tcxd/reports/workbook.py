@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
+from tcxd.formatting import number_vi
 from tcxd.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period
@@ -161,7 +162,7 @@ def check_summary(form: Form, checks: list[Mapping]) -> list[str]:
             counts[int(number)] = counts.get(int(number), 0) + 1
     lines = ["Tóm tắt (số trường hợp của từng mục kiểm tra):"]
     for number, name in sorted(form.checks.items()):
-        lines.append(f"{number}. {name}: {counts.get(number, 0):,} trường hợp.")
+        lines.append(f"{number}. {name}: {number_vi(counts.get(number, 0))} trường hợp.")
     return lines
 
 
