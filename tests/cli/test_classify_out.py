@@ -15,7 +15,8 @@ from tcxd.cli import main
 from tcxd.sample import generate
 from tcxd.text import slug
 
-MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Điểm", "Mức xếp loại", "Lý do", "Ghi chú"]
+MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Nghề nghiệp, chức vụ", "Điểm", "Mức xếp loại"]
+MEMBER_HEADER += ["Lý do", "Ghi chú"]
 YEAR = "WHERE year = 2025 AND quarter = 0"
 SHOWN_LEVELS = {"HTXSNV", "HTTNV", "HTNV", "KHTNV", "Chờ quyết định", "Không xếp loại"}
 
@@ -128,15 +129,15 @@ def test_a_sheet_per_tccsd_and_per_chi_bo_with_every_rated_member(lists):
                 and str(grid[0][0]) == names[parents[o]].upper()
             )
             header, body = _table(grid)
-            assert header == MEMBER_HEADER  # no Chức vụ column: the sample rosters have none
+            assert header == MEMBER_HEADER
             members = _numbered(body)
             expected = per_org.get(unit, 0) + sum(
                 n for o, n in per_org.items() if parents.get(o) == unit
             )
             assert len(members) == expected, sheet
-            assert {row[4] for row in members} <= SHOWN_LEVELS
+            assert {row[5] for row in members} <= SHOWN_LEVELS
             assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4}|\d{4}", row[2]) for row in members)
-            assert all(row[5].strip() for row in members)  # a reason on every row
+            assert all(row[6].strip() for row in members)  # a reason on every row
             cells = {str(c) for row in grid for c in row}
             assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cells and "*" in cells
             if unit in chi_bo or types[unit] == "chi_bo_co_so":
@@ -235,3 +236,20 @@ def test_no_cccd_in_any_list(lists):
             for c in row
         )
         assert not any(i in cells for i in ids), path.name
+
+
+def test_a_unit_run_writes_only_that_committees_workbook(tcxd, lists, tmp_path):
+    db, _ = lists
+    district = sorted(_districts(db).values())[0]
+    result = tcxd("classify", "--year", "2025", "--unit", district, "--db", db, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "xep-loai-2025"
+    assert [p.name for p in folder.iterdir()] == [f"{slug(district)}.xlsx"]
+    assert f"Đã ghi 1 tệp danh sách kết quả vào thư mục {folder}." in result.stdout
+
+
+def test_a_quarter_goes_to_its_own_folder(tcxd, lists, tmp_path):
+    db, _ = lists
+    result = tcxd("classify", "--year", "2025", "--quarter", "2", "--db", db, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "xep-loai-2025-q2" / "tinh.xlsx").exists()

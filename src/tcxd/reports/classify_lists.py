@@ -18,7 +18,6 @@ header rows repeated, page numbers, wrapped reasons). Wording, signers and colum
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -43,6 +42,7 @@ from tcxd.reports.layout import (
     BodyRow,
     Page,
     Styles,
+    cell_value,
     line_height,
     place_from_name,
     safe_text,
@@ -180,8 +180,8 @@ def gather(engine: Engine, result) -> Lists:
         tree = history.tree_on(conn, period.end).set_index("org_id")
         people = read_frame(
             conn,
-            "SELECT id AS member_id, full_name, birth_date, birth_year, birth_year_only, extra "
-            "FROM member",
+            "SELECT id AS member_id, full_name, birth_date, birth_year, birth_year_only, "
+            "occupation FROM member",
         )
         member_scores = read_frame(
             conn,
@@ -199,7 +199,8 @@ def gather(engine: Engine, result) -> Lists:
         member_scores, on="member_id", how="left"
     )
     members["birth"] = _births(members)
-    members["position"] = members["extra"].map(_position)
+    # The rosters' "Nghề nghiệp, chức vụ" / "Chức vụ" column is read as the occupation.
+    members["position"] = members["occupation"].fillna("").astype(str)
     # Vietnamese lists run in the order of the given name (the last word), then the full name.
     members["_given"] = (
         members["full_name"].fillna("").map(lambda n: fold(n.split()[-1] if n.split() else ""))
@@ -221,21 +222,6 @@ def _births(members: pd.DataFrame) -> pd.Series:
     year_text = years.map(lambda y: "" if pd.isna(y) else str(int(y)))
     year_only = members["birth_year_only"].fillna(False).astype(bool)
     return dates.where(~year_only & dates.notna(), year_text).fillna("")
-
-
-def _position(extra: Any) -> str:
-    """Chức vụ, when the roster had such a column (kept among the member's extra columns)."""
-    if isinstance(extra, str):
-        try:
-            extra = json.loads(extra)
-        except ValueError:
-            return ""
-    if not isinstance(extra, dict):
-        return ""
-    for key, value in extra.items():
-        if fold(str(key)).startswith("chuc vu") and value not in (None, ""):
-            return str(value)
-    return ""
 
 
 def _shown_level(row: Any) -> str:
@@ -303,7 +289,7 @@ def _member_data(row: Any) -> dict[str, Any]:
     return {
         "name": safe_text(row.full_name),
         "birth": row.birth,
-        "position": row.position,
+        "position": safe_text(row.position),
         "score": _score(row.score),
         "level": _shown_level(row),
         "reason": row.reason or "",
@@ -355,17 +341,15 @@ def _org_data(lists: Lists, row: Any) -> dict[str, Any]:
 
 
 def organization_rows(lists: Lists, organizations: pd.DataFrame, tops: list[Any]) -> list[BodyRow]:
-    """Each top organisation, then the organisations under it (indented; the tops in bold
-    when there are such)."""
+    """Each top organisation, then the organisations under it (indented, numbered 3.1, 3.2)."""
     rows: list[BodyRow] = []
     by_id = organizations.set_index("org_id", drop=False)
-    nested = len(organizations) > len(set(tops) & set(by_id.index))
     for number, top in enumerate(tops, start=1):
         if top in by_id.index:
             data = _org_data(lists, by_id.loc[top])
         else:
             data = {"name": safe_text(lists.name(top))}
-        rows.append(BodyRow(Row(code="org", short=str(number), bold=nested), data))
+        rows.append(BodyRow(Row(code="org", short=str(number)), data))
         below = organizations[
             (organizations["org_id"] != top)
             & organizations["org_id"].map(lambda o, top=top: _under(lists, o, top))
@@ -461,10 +445,20 @@ def _member_unit(lists: Lists, member: Any) -> str:
 
 
 def write_sheet(workbook, styles: Styles, form: Form, page: Page, rows: list[BodyRow], **options):
-    """`layout.write_form`, then each heading row (a chi bộ, a section) spans the table after
-    its number, on one line, instead of wrapping in the narrow name column."""
+    """`layout.write_form`, then: short codes and dates (the `centered` columns of the
+    configuration) centred in their cells, not pressed against the number beside them; each
+    heading row (a chi bộ, a section) spanning the table after its number, on one line, instead
+    of wrapping in the narrow name column."""
     placed = write_form(workbook, styles, form, page, rows, **options)
     ws, last_col = placed.worksheet, len(form.columns) - 1
+    centered = styles.get(align="center", border=1, text_wrap=True)
+    for index, column in enumerate(form.columns):
+        if column.key not in config()["centered"]:
+            continue
+        for offset, body in enumerate(rows):
+            value = cell_value(form, body, column)
+            if value and not body.row.heading:
+                ws.write_string(placed.first_body + offset, index, safe_text(value), centered)
     heading = styles.get(align="left", bold=True, border=1)
     for offset, body in enumerate(rows):
         if body.row.heading and placed.first_body <= placed.first_body + offset <= placed.last_body:
@@ -475,11 +469,14 @@ def write_sheet(workbook, styles: Styles, form: Form, page: Page, rows: list[Bod
 
 
 def _members_form(members: pd.DataFrame) -> Form:
-    """The members' list; without the Chức vụ column when no member of it has one."""
+    """The members' list; without the Nghề nghiệp, chức vụ column when no member of it has
+    one."""
     form = list_form("members")
-    if members["position"].astype(bool).any():
-        return form
-    return replace(form, columns=tuple(c for c in form.columns if c.key != "position"))
+    return form if members["position"].astype(bool).any() else _without(form, "position")
+
+
+def _without(form: Form, key: str) -> Form:
+    return replace(form, columns=tuple(c for c in form.columns if c.key != key))
 
 
 # --- workbooks --------------------------------------------------------------------------------
@@ -677,7 +674,8 @@ def _province_workbook(temporary: str, lists: Lists, result, today: date) -> Non
             notes=[config()["notes"]["legend"]],
             empty_message="Không có kết quả xếp loại các đảng bộ trực thuộc.",
         )
-        decision_form = list_form("decisions")
+        # the district-level committees are organisations: no column of birth dates
+        decision_form = _without(list_form("decisions"), "birth")
         write_sheet(
             workbook,
             styles,
