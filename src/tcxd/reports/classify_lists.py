@@ -157,20 +157,31 @@ class Lists:
     organizations: pd.DataFrame
     province: dict
 
+    def __post_init__(self) -> None:
+        # plain dicts: looked up once per row and per sheet, a DataFrame lookup each time costs
+        self._names = {int(k): str(v) for k, v in self.tree["name"].items()}
+        self._types = {int(k): str(v) for k, v in self.tree["org_type"].items()}
+        self._parents = {
+            int(k): int(v) for k, v in self.tree["parent_id"].items() if not pd.isna(v)
+        }
+
     def name(self, org_id: Any) -> str:
-        if org_id is None or pd.isna(org_id) or int(org_id) not in self.tree.index:
-            return ""
-        return str(self.tree.at[int(org_id), "name"])
+        return "" if org_id is None or pd.isna(org_id) else self._names.get(int(org_id), "")
 
     def org_type(self, org_id: Any) -> str:
-        if org_id is None or pd.isna(org_id) or int(org_id) not in self.tree.index:
-            return ""
-        return str(self.tree.at[int(org_id), "org_type"])
+        return "" if org_id is None or pd.isna(org_id) else self._types.get(int(org_id), "")
 
-    def parent(self, org_id: Any) -> Any:
-        if org_id is None or pd.isna(org_id) or int(org_id) not in self.tree.index:
-            return None
-        return self.tree.at[int(org_id), "parent_id"]
+    def parent(self, org_id: Any) -> int | None:
+        return None if org_id is None or pd.isna(org_id) else self._parents.get(int(org_id))
+
+    def ancestors(self, org_id: Any) -> list[int]:
+        """Parent, grandparent… of an organisation (the tree is shallow)."""
+        found: list[int] = []
+        current = self.parent(org_id)
+        while current is not None and len(found) < 8:
+            found.append(current)
+            current = self.parent(current)
+        return found
 
 
 def gather(engine: Engine, result) -> Lists:
@@ -207,6 +218,7 @@ def gather(engine: Engine, result) -> Lists:
     )
     members["_full"] = members["full_name"].fillna("").map(fold)
     members = members.sort_values(["_given", "_full", "member_id"]).reset_index(drop=True)
+    members[list(MEMBER_CELLS)] = _member_cells(members)
     organizations = result.organizations.drop(columns=["score"], errors="ignore").merge(
         org_scores, on="org_id", how="left"
     )
@@ -285,16 +297,36 @@ def _district_place(lists: Lists, district_id: Any) -> str:
 # --- rows -------------------------------------------------------------------------------------
 
 
-def _member_data(row: Any) -> dict[str, Any]:
-    return {
-        "name": safe_text(row.full_name),
-        "birth": row.birth,
-        "position": safe_text(row.position),
-        "score": _score(row.score),
-        "level": _shown_level(row),
-        "reason": row.reason or "",
-        "note": _note(row),
-    }
+# column built once per member -> the cell field of the members' list it fills
+MEMBER_CELLS = {
+    "cell_name": "name",
+    "cell_birth": "birth",
+    "cell_position": "position",
+    "cell_score": "score",
+    "cell_level": "level",
+    "cell_reason": "reason",
+    "cell_note": "note",
+}
+
+
+def _member_cells(members: pd.DataFrame) -> pd.DataFrame:
+    """What each member's row shows, once for all members (not per sheet: a member of a đảng
+    bộ cơ sở is on two sheets)."""
+    narrow = members[["status", "level", "capped", "differs", "decided_level", "computed_level"]]
+    rows = list(narrow.itertuples(index=False))
+    scores = pd.to_numeric(members["score"], errors="coerce")
+    return pd.DataFrame(
+        {
+            "cell_name": members["full_name"].fillna("").map(safe_text),
+            "cell_birth": members["birth"],
+            "cell_position": members["position"].map(safe_text),
+            "cell_score": scores.astype(object).where(scores.notna(), None),
+            "cell_level": [_shown_level(r) for r in rows],
+            "cell_reason": members["reason"].fillna(""),
+            "cell_note": [_note(r) for r in rows],
+        },
+        index=members.index,
+    )
 
 
 def member_rows(lists: Lists, members: pd.DataFrame, by_chi_bo: bool) -> list[BodyRow]:
@@ -310,9 +342,10 @@ def member_rows(lists: Lists, members: pd.DataFrame, by_chi_bo: bool) -> list[Bo
                 code=None, short=roman(index), label=lists.name(org_id), heading=True, bold=True
             )
             rows.append(BodyRow(heading, {}))
-        for member in group.itertuples():
+        cells = group[list(MEMBER_CELLS)].rename(columns=MEMBER_CELLS).to_dict("records")
+        for data in cells:
             number += 1
-            rows.append(BodyRow(Row(code="member", short=str(number)), _member_data(member)))
+            rows.append(BodyRow(Row(code="member", short=str(number)), data))
     return rows
 
 
@@ -344,32 +377,19 @@ def organization_rows(lists: Lists, organizations: pd.DataFrame, tops: list[Any]
     """Each top organisation, then the organisations under it (indented, numbered 3.1, 3.2)."""
     rows: list[BodyRow] = []
     by_id = organizations.set_index("org_id", drop=False)
+    under = organizations["org_id"].map(lists.ancestors)
     for number, top in enumerate(tops, start=1):
         if top in by_id.index:
             data = _org_data(lists, by_id.loc[top])
         else:
             data = {"name": safe_text(lists.name(top))}
         rows.append(BodyRow(Row(code="org", short=str(number)), data))
-        below = organizations[
-            (organizations["org_id"] != top)
-            & organizations["org_id"].map(lambda o, top=top: _under(lists, o, top))
-        ]
+        below = organizations[under.map(lambda above, top=top: top in above)]
         for sub, org in enumerate(below.itertuples(), start=1):
             rows.append(
                 BodyRow(Row(code="org", short=f"{number}.{sub}", indent=1), _org_data(lists, org))
             )
     return rows
-
-
-def _under(lists: Lists, org_id: Any, top: Any) -> bool:
-    seen = 0
-    current = lists.parent(org_id)
-    while current is not None and not pd.isna(current) and seen < 8:
-        if int(current) == int(top):
-            return True
-        current = lists.parent(current)
-        seen += 1
-    return False
 
 
 def decision_rows(
