@@ -209,7 +209,9 @@ def test_every_sheet_is_set_up_to_print(lists):
             # one page wide (fitToWidth left out means 1 in OOXML), as many pages long as needed
             assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
             assert ws.print_title_rows  # header rows repeated on every page
-            assert "&P" in ws.oddFooter.center.text
+            assert "Trang &P" in ws.oddFooter.center.text
+            # numbered from 1 on each sheet (firstPageNumber left out means 1)
+            assert setup.useFirstPageNumber and setup.firstPageNumber in (None, 1)
             header_row = int(ws.print_title_rows.split(":")[0].lstrip("$"))
             titles = [c.value for c in ws[header_row]]
             if "Lý do" in titles:

@@ -479,6 +479,10 @@ def write_sheet(workbook, styles: Styles, form: Form, page: Page, rows: list[Bod
             value = cell_value(form, body, column)
             if value and not body.row.heading:
                 ws.write_string(placed.first_body + offset, index, safe_text(value), centered)
+    # Each sheet is a document of its own: its pages are numbered from 1 when the whole
+    # workbook is printed at once ("Trang 3/40" on a chi bộ's list would puzzle the signer).
+    ws.set_start_page(1)
+    ws.set_footer('&C&"Times New Roman,Regular"&11Trang &P', {"margin": 0.2})
     heading = styles.get(align="left", bold=True, border=1)
     for offset, body in enumerate(rows):
         if body.row.heading and placed.first_body <= placed.first_body + offset <= placed.last_body:
