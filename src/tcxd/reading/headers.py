@@ -84,6 +84,7 @@ class Catalog:
     layout: dict[str, list[str]]
     labels: dict[str, str]  # field → first alias (for messages)
     alias_lists: dict[str, list[str]]  # field → its spellings as written in aliases.yaml
+    matching: dict  # abbreviations and filler words for the token scores (matching.py)
 
 
 @cache
@@ -135,7 +136,20 @@ def catalog() -> Catalog:
         layout=layout,
         labels=labels,
         alias_lists=alias_lists,
+        matching=_matching_words(data.get("matching", {})),
     )
+
+
+def _matching_words(data: dict) -> dict:
+    """The `matching:` section, keyed both with and without diacritics."""
+    abbreviations = {header_key(k): header_key(v) for k, v in data.get("abbreviations", {}).items()}
+    fillers = {header_key(word) for word in split_list(data.get("fillers"))}
+    return {
+        "abbreviations_keyed": abbreviations,
+        "abbreviations_folded": {fold(k): fold(v) for k, v in abbreviations.items()},
+        "fillers_keyed": fillers,
+        "fillers_folded": {fold(word) for word in fillers},
+    }
 
 
 def _derived_type(name: str, field_types: dict[str, str]) -> str:
@@ -172,12 +186,26 @@ def _lookup(text: str, exact: dict[str, str], folded: dict[str, set[str]]) -> st
     return None
 
 
-def field_of(text: str) -> str | None:
-    """The field a single header cell names, or None."""
+def exact_field_of(text: str) -> str | None:
+    """The field whose alias a header cell is (after the key normalisation), or None."""
     if not text:
         return None
     book = catalog()
     return _lookup(text, book.exact, book.folded)
+
+
+def field_of(text: str) -> str | None:
+    """The field a single header cell names: an alias, else the best token score (matching.py)
+    when it is high enough and no other field scores the same, or None."""
+    if not text:
+        return None
+    exact = exact_field_of(text)
+    if exact is not None:
+        return exact
+    from tcxd.reading.matching import best_field
+
+    match = best_field(text)
+    return match.field if match is not None else None
 
 
 def group_of(text: str) -> str | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tcxd.reading import headers
+from tcxd.reading import headers, matching
 from tcxd.reading.values import is_empty, repair_texts
 from tcxd.text import clean, fold, strip_accents
 
@@ -89,11 +89,14 @@ def find_layout(rows: list[list[Any]], merged: list) -> Layout | None:
     if best_row < 0:
         return None
     top = best_row
-    bottom = best_row
-    if top > 0 and _is_sub_row(texts, rows, top - 1, top, merged):
+    above = texts[top - 1] if top > 0 else []
+    if (
+        sum(1 for text in above if text) >= 2  # one text alone above the header is a title
+        and not is_filter_line(above)
+        and _is_sub_row(texts, rows, top - 1, top, merged)
+    ):
         top -= 1
-    elif top + 1 < len(texts) and _is_sub_row(texts, rows, top, top + 1, merged):
-        bottom = top + 1
+    bottom = header_bottom(texts, rows, top, merged)
     columns = _columns(texts, rows, top, bottom, merged)
     data_start = bottom + 1
     notes = []
@@ -143,7 +146,61 @@ def _header_token(text: str) -> str | None:
             names = folded.get(folded_variant)
             if names and len(names) == 1:
                 return prefix + next(iter(names))
-    return None
+    match = matching.best_field(text)  # a wording close to a known field
+    return match.field if match is not None else None
+
+
+MAX_HEADER_ROWS = 4
+_LEADERS = re.compile(r"[.…_]{3,}|…")
+
+
+def is_filter_line(row_texts: list[str]) -> bool:
+    """A line of labels to fill in above a form's header ("Chi bộ: ………… Tuổi Đảng: ……"): its
+    texts end with ":" or hold dot leaders. It is not part of the header."""
+    present = [text for text in row_texts if text]
+    if not present:
+        return False
+    marked = sum(1 for text in present if text.rstrip().endswith(":") or _LEADERS.search(text))
+    return marked * 2 >= len(present)
+
+
+def header_bottom(texts: list[list[str]], rows: list[list[Any]], top: int, merged: list) -> int:
+    """The last row of the header block that starts at `top` (at most MAX_HEADER_ROWS rows).
+
+    The block goes down as far as the header row's cells are merged down ("STT" over two rows),
+    and over each following row of short texts that only sits under cells merged across ("Quê
+    quán" over "Quốc gia | Tỉnh/Thành | Chi tiết", whatever the sub-labels say). Without merge
+    information (CSV, ODS) a second row is taken when its words are header words
+    (`_is_sub_row`)."""
+    limit = min(len(rows), len(texts), top + MAX_HEADER_ROWS) - 1
+    bottom = top
+    for (r0, _c0), (r1, _c1) in merged:
+        if r0 == top and r1 > bottom:
+            bottom = min(r1, limit)
+    if not merged:
+        if top + 1 <= limit and _is_sub_row(texts, rows, top, top + 1, merged):
+            return top + 1
+        return top
+    while bottom < limit and _under_spans(texts, rows, top, bottom + 1, merged):
+        bottom += 1
+    if bottom == top and top + 1 <= limit and _is_sub_row(texts, rows, top, top + 1, merged):
+        bottom = top + 1
+    return bottom
+
+
+def _under_spans(
+    texts: list[list[str]], rows: list[list[Any]], top: int, sub: int, merged: list
+) -> bool:
+    """Whether every filled cell of row `sub` is a text under a cell of rows top…sub-1 that is
+    merged across several columns."""
+    cells = rows[sub]
+    filled = [c for c, value in enumerate(cells) if not is_empty(value)]
+    if not filled or _is_number_row(cells) or is_filter_line(texts[sub]):
+        return False
+    if any(not isinstance(cells[c], str) for c in filled):
+        return False
+    spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if top <= r0 < sub and c1 > c0 and r1 < sub]
+    return all(any(c0 <= column <= c1 for c0, c1 in spans) for column in filled)
 
 
 def _merges_in_row(merged: list, row: int) -> list[tuple[int, int, int, int]]:
@@ -210,8 +267,7 @@ def _columns(
     groups += [""] * (width - len(groups))
     subs = [""] * width
     if bottom > top:
-        sub_texts = texts[bottom]
-        subs = list(sub_texts) + [""] * (width - len(sub_texts))
+        subs = _sub_texts(texts, top, bottom, width)
         for column in range(width):  # no merge information: borrow the group from the left
             if not groups[column] and subs[column]:
                 k = column - 1
@@ -230,6 +286,19 @@ def _columns(
         columns.append(HeaderColumn(column, header, field_name))
     _merged_name_columns(columns, own, groups, subs)
     return columns
+
+
+def _sub_texts(texts: list[list[str]], top: int, bottom: int, width: int) -> list[str]:
+    """Per column, the texts of the header rows under the first one, joined with " / "."""
+    out = []
+    for column in range(width):
+        parts = [
+            texts[row][column]
+            for row in range(top + 1, bottom + 1)
+            if column < len(texts[row]) and texts[row][column]
+        ]
+        out.append(" / ".join(parts))
+    return out
 
 
 def _merged_name_columns(
@@ -305,8 +374,19 @@ class Body:
 
 
 def find_body(
-    rows: list[list[Any]], layout: Layout, key_columns: list[int], skip_columns: set[int]
+    rows: list[list[Any]],
+    layout: Layout,
+    key_columns: list[int],
+    skip_columns: set[int],
+    id_columns: list[int] | None = None,
 ) -> Body:
+    """Which rows under the header are data, whatever their words or columns.
+
+    A row is data when a key column holds what a key looks like: a name in the name column(s)
+    (`key_columns`: a short text, not a note, not a label), or an identifier in an ID column
+    (`id_columns`: card number, CCCD). Every other row with content is skipped and listed: totals
+    anywhere in the row, section headings (which give the branch of the rows under them),
+    notes and footnotes; the first row of a signature block ends the table."""
     content = [c.index for c in layout.columns if c.index not in skip_columns]
     data: list[int] = []
     sections: dict[int, str] = {}
@@ -314,24 +394,10 @@ def find_body(
     notes: list[int] = []
     signature = None
     section = None
-    key_set = set(key_columns)
-    skipped = sorted(skip_columns)
+    names = set(key_columns)
+    ids = set(id_columns or [])
     for index in range(layout.data_start, len(rows)):
         row = rows[index]
-        # fast count of filled cells (calamine and csv give "" for an empty cell)
-        count = len(row) - row.count("")
-        for column in skipped:
-            if column < len(row) and row[column] != "" and row[column] is not None:
-                count -= 1
-        if count > 4:
-            first = next(c for c in content if c < len(row) and row[c] != "" and row[c] is not None)
-            if _is_totals(row, [first]):
-                totals.append(index)
-                continue
-            data.append(index)
-            if section is not None:
-                sections[index] = section
-            continue
         filled = [c for c in content if c < len(row) and not is_empty(row[c])]
         if not filled:
             stray = [c for c in range(len(row)) if not is_empty(row[c])]
@@ -343,7 +409,8 @@ def find_body(
                 if heading:  # "I. CHI BỘ 1" written in the STT column
                     section = heading
             continue
-        if _signature_like(row, filled) and not _holds_a_key(row, filled, key_set):
+        keyed = _holds_a_key(row, filled, names, ids)
+        if not keyed and _signature_like(row, filled):
             signature = index
             break
         if _is_totals(row, filled):
@@ -354,13 +421,55 @@ def find_body(
             if heading:
                 section = heading
                 continue
-            if filled[0] not in key_set:
-                notes.append(index)
-                continue
+        if not keyed:
+            notes.append(index)
+            continue
         data.append(index)
         if section is not None:
             sections[index] = section
     return Body(data, sections, totals, notes, signature)
+
+
+MAX_NAME_WORDS = 8
+MAX_NAME_LENGTH = 60
+_NOT_A_NAME_START = tuple("(-*+•–—=[")
+
+
+@lru_cache(maxsize=1 << 14)
+def looks_like_name(text: str) -> bool:
+    """A person's (or unit's) name as a key cell holds it: short, no label colon, not a bullet,
+    not a number; at most two lines (a name with its birth date under it)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or len(lines) > 2:
+        return False
+    first = clean(lines[0])
+    if not first or len(first) > MAX_NAME_LENGTH or len(first.split()) > MAX_NAME_WORDS:
+        return False
+    if first.startswith(_NOT_A_NAME_START) or ":" in first:
+        return False
+    return any(char.isalpha() for char in first) and not _SIGNATURE_START.match(
+        _fold_repaired(first)
+    )
+
+
+def _looks_like_id(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value > 0
+    text = str(value).strip()
+    return 0 < len(text) <= 20 and any(char.isdigit() for char in text) and ":" not in text
+
+
+def _holds_a_key(row: list[Any], filled: list[int], names: set[int], ids: set[int]) -> bool:
+    """A name in a name column, or an identifier in an ID column."""
+    for column in filled:
+        value = row[column]
+        if column in names and isinstance(value, str) and looks_like_name(value):
+            return True
+        if column in ids and _looks_like_id(value):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -369,12 +478,6 @@ def _fold_repaired(text: str) -> str:
     from tcxd.encodings import repair_text
 
     return aligned_fold(clean(repair_text(text)))
-
-
-def _holds_a_key(row: list[Any], filled: list[int], key_columns: set[int]) -> bool:
-    """A name in the name column makes a data row, even when another of its cells reads like the
-    place-date line ("ngày 05 tháng 3 năm 1980" as a birth date)."""
-    return any(column in key_columns and not _signature_like(row, [column]) for column in filled)
 
 
 def _signature_like(row: list[Any], filled: list[int]) -> bool:
@@ -388,7 +491,8 @@ def _signature_like(row: list[Any], filled: list[int]) -> bool:
 
 
 def _is_totals(row: list[Any], filled: list[int]) -> bool:
-    for column in filled[:3]:
+    """ "Tổng cộng", "Cộng", "Tổng số: 42 đồng chí" in any cell of the row."""
+    for column in filled:
         value = row[column]
         if isinstance(value, str) and value.lstrip()[:1] in "TtCc" and _totals_text(value[:40]):
             return True

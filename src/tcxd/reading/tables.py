@@ -146,7 +146,8 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     ]
     skip = {c.index for c in columns if c.field == "seq"}
     _fill_vertical_merges(rows, grid.merged, layout.data_start)
-    body = find_body(rows, layout, key_columns, skip)
+    id_columns = [by_field[f].index for f in ("card_number", "citizen_id") if f in by_field]
+    body = find_body(rows, layout, key_columns, skip, id_columns)
     if not body.rows:
         return f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]})"
     sheet = SheetTable(
@@ -168,7 +169,10 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
             f'Đã bỏ qua dòng "Tổng cộng" (dòng số {_row_list(body.skipped_totals)} của trang)'
         )
     if body.skipped_notes:
-        sheet.warnings.append("Đã bỏ qua dòng ghi chú: " + _row_list(body.skipped_notes))
+        sheet.warnings.append(
+            "Đã bỏ qua các dòng không có họ tên hay số thẻ, số CCCD (tiêu đề mục, ghi chú…): "
+            + _row_list(body.skipped_notes)
+        )
     _check_required(sheet, builder, problems, ctx)
     return sheet
 
