@@ -85,6 +85,7 @@ class Catalog:
     labels: dict[str, str]  # field → first alias (for messages)
     alias_lists: dict[str, list[str]]  # field → its spellings as written in aliases.yaml
     matching: dict  # abbreviations and filler words for the token scores (matching.py)
+    not_inputs: dict  # what files that are not inputs look like
 
 
 @cache
@@ -137,6 +138,7 @@ def catalog() -> Catalog:
         labels=labels,
         alias_lists=alias_lists,
         matching=_matching_words(data.get("matching", {})),
+        not_inputs=data.get("not_inputs", {"party_fields": [], "kinds": {}}),
     )
 
 
@@ -363,3 +365,35 @@ def _effective_fields(fields: set[str]) -> set[str]:
 
 def effective_fields(fields: set[str]) -> set[str]:
     return _effective_fields(fields)
+
+
+# ---------------------------------------------------------------- files that are not inputs
+
+
+def not_an_input(texts: list[str], fields: set[str]) -> str | None:
+    """What a sheet looks like when it is not a party input (a statistical form, a youth-union
+    list, a civil servants' rating, a party-fee sheet), or None.
+
+    `texts` are the title rows, header cells and sheet name; `fields` the fields its header
+    names. A header naming a field only party inputs have (a card number, an admission date…)
+    keeps the sheet an input, whatever its other words."""
+    spec = catalog().not_inputs
+    if fields & set(spec["party_fields"]):
+        return None
+    folded = " | ".join(_folded_words(text) for text in texts if text)
+    best, best_hits = None, 0
+    for entry in spec["kinds"].values():
+        hits = sum(1 for word in _marker_words(entry["words"]) if word in folded)
+        if hits >= entry.get("min", 2) and hits > best_hits:
+            best, best_hits = entry["label"], hits
+    return best
+
+
+@cache
+def _marker_words(words: str) -> tuple[str, ...]:
+    return tuple(f" {_folded_words(word)} " for word in split_list(words))
+
+
+def _folded_words(text: str) -> str:
+    """Folded words separated by single spaces, padded, so that markers match whole words."""
+    return " " + " ".join(re.sub(r"[^\w]+", " ", fold(text)).split()) + " "

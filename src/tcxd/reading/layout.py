@@ -38,6 +38,8 @@ class HeaderColumn:
     index: int
     header: str  # as written: "Ngày sinh", or "Ngày vào Đảng / Dự bị" under a group
     field: str | None
+    score: float = 1.0  # how sure the match is: 1 for a known alias (matching.py)
+    how: str = ""  # "", "tokens", "context", "group": told in the import summary
 
 
 @dataclass

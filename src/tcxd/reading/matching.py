@@ -17,6 +17,7 @@ sheet, the group above, the other columns) which one a column gets.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -84,7 +85,7 @@ def dice(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 
 
 def _pairs(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)) or words
+    return tuple(f"{a} {b}" for a, b in itertools.pairwise(words)) or words
 
 
 PREFIX_SCORE = 0.8

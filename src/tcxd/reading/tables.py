@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from tcxd.encodings import decode
-from tcxd.reading import headers, values
+from tcxd.reading import headers, matching, values
 from tcxd.reading.layout import (
     HeaderColumn,
     PeriodInfo,
@@ -122,18 +122,28 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
         return "trang trống"
     layout = find_layout(rows, grid.merged)
     if layout is None:
+        looks_like = headers.not_an_input([*_top_texts(rows), grid.sheet], set())
+        if looks_like:
+            return f"trông như {looks_like}"
         return (
             "không tìm thấy dòng tiêu đề cột (cần các cột như “Họ và tên”, “Ngày sinh”, "
             "“Tên tổ chức đảng”, “Loại biến động”, “Điểm”…)"
         )
-    columns = _dedupe(layout.columns)
+    columns = _scored(layout.columns)
     fields = {c.field for c in columns if c.field}
     context = aligned_fold(" | ".join([*layout.title_texts, grid.sheet, ctx.file_name]))
     kind = headers.recognise_kind(fields, context, ctx.forced_kind)
+    if ctx.forced_kind is None:
+        header_texts = [c.header for c in columns if c.header]
+        looks_like = headers.not_an_input([*layout.title_texts, *header_texts, grid.sheet], fields)
+        if looks_like:
+            return f"trông như {looks_like}"
     if kind is None:
         found = [c.header for c in columns if c.field and c.field != "seq"]
         listed = ", ".join(f"“{name}”" for name in found[:8]) or "không có cột nào"
         return f"tiêu đề cột không khớp loại danh sách nào (nhận ra: {listed})"
+    columns = _in_context(columns, kind)
+    fields = {c.field for c in columns if c.field}
     if kind in ("organizations", "organization_evaluations") and "name" not in fields:
         for column in columns:
             if column.field == "branch":
@@ -149,10 +159,17 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     id_columns = [by_field[f].index for f in ("card_number", "citizen_id") if f in by_field]
     body = find_body(rows, layout, key_columns, skip, id_columns)
     if not body.rows:
-        return f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]})"
+        recognised = [c.header for c in columns if c.field and c.field != "seq"]
+        shown = ", ".join(f"“{header}”" for header in recognised[:12])
+        more = f" và {len(recognised) - 12} cột khác" if len(recognised) > 12 else ""
+        return (
+            f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]}; "
+            f"các cột nhận ra: {shown}{more})"
+        )
     sheet = SheetTable(
         sheet=grid.sheet, kind=kind, rows=pd.DataFrame(), header_row=layout.header_top + 1
     )
+    sheet.understood = understood(columns)
     sheet.unit_names = unit_names(layout.title_texts)
     sheet.folder_names = list(ctx.folder_names)
     _set_period(sheet, period_from_texts(layout.title_texts), ctx)
@@ -177,6 +194,11 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     return sheet
 
 
+def _top_texts(rows: list[list[Any]], limit: int = 40) -> list[str]:
+    """The texts of the first rows of a sheet (titles, labels), for telling what it is."""
+    return [value for row in rows[:limit] for value in row if isinstance(value, str) and value]
+
+
 def _fill_vertical_merges(rows: list[list[Any]], merged: list, data_start: int) -> None:
     """A cell merged down over several data rows ("Chi bộ 1" beside each of its members) gives
     its value to every row it covers."""
@@ -192,6 +214,111 @@ def _fill_vertical_merges(rows: list[list[Any]], merged: list, data_start: int) 
 def _row_list(indices: list[int]) -> str:
     shown = ", ".join(str(index + 1) for index in indices[:10])
     return shown + (f" và {len(indices) - 10} dòng khác" if len(indices) > 10 else "")
+
+
+# Fields that stand for part of another (two name columns, "Nam" | "Nữ" marks…): allowed in every
+# kind whose columns hold the field they make up.
+_PART_FIELDS = {
+    "full_name": ("name_first_part", "name_last_part"),
+    "gender": ("gender_male", "gender_female"),
+    "birth_date": ("birth_date_male", "birth_date_female"),
+    "name": ("branch",),  # "Chi bộ" names the unit of an organisations list
+}
+
+
+def _allowed(kind: str) -> frozenset[str]:
+    fields = set(headers.catalog().columns[kind]) | {"seq"}
+    for whole, parts in _PART_FIELDS.items():
+        if whole in fields:
+            fields.update(parts)
+    return frozenset(fields)
+
+
+def _header_texts(column: HeaderColumn) -> list[str]:
+    """The texts a column's field can come from: its header, and its sub-label under a group."""
+    texts = [column.header]
+    if " / " in column.header:
+        texts.append(column.header.rsplit(" / ", 1)[1])
+    return texts
+
+
+def _scored(columns: list[HeaderColumn]) -> list[HeaderColumn]:
+    """Each recognised column's score: 1 for a known alias (or a sub-label of a known group),
+    else its token score (matching.py)."""
+    for column in columns:
+        if column.field is None:
+            continue
+        texts = _header_texts(column)
+        if any(headers.exact_field_of(text) == column.field for text in texts):
+            column.score, column.how = 1.0, ""
+            continue
+        best = max(
+            (m.score for text in texts for m in matching.scores(text) if m.field == column.field),
+            default=None,
+        )
+        if best is None:
+            column.score, column.how = 1.0, "group"
+        else:
+            column.score, column.how = best, "tokens"
+    return columns
+
+
+def _in_context(columns: list[HeaderColumn], kind: str) -> list[HeaderColumn]:
+    """The columns' fields once the kind of sheet is known: a field the kind does not have is
+    matched again among the kind's own fields ("Tổ chức đảng sinh hoạt" is the chi bộ in a
+    roster), and when two columns name one field the better-scoring keeps it (the first on a
+    tie); the other is kept as an unknown column."""
+    allowed = _allowed(kind)
+    for column in columns:
+        if column.field is not None and column.field in allowed:
+            continue
+        column.field = None
+        for text in _header_texts(column):
+            match = matching.best_field(text, allowed) if text else None
+            if match is not None:
+                column.field, column.score, column.how = match.field, match.score, "context"
+                break
+    best: dict[str, HeaderColumn] = {}
+    for column in columns:
+        if column.field is None or column.field == "seq":
+            continue
+        held = best.get(column.field)
+        if held is None or column.score > held.score:
+            if held is not None:
+                held.field = None
+            best[column.field] = column
+        else:
+            column.field = None
+    # "Tên" alone beside a full name column is another name ("Tên gọi khác"), not its last part
+    if "full_name" in best and "name_first_part" not in best and "name_last_part" in best:
+        best["name_last_part"].field = None
+    return columns
+
+
+HOW_LABELS = {
+    "": "tên cột quen thuộc",
+    "group": "theo nhóm cột bên trên",
+    "tokens": "gần giống tên cột quen thuộc",
+    "context": "gần giống, theo loại danh sách",
+}
+
+
+def understood(columns: list[HeaderColumn]) -> list[tuple[str, str, str]]:
+    """(header as written, field label, how) for every column with a header, in order."""
+    out = []
+    for column in columns:
+        if not column.header:
+            continue
+        if column.field is None:
+            out.append((column.header, "", "không dùng (vẫn lưu lại)"))
+        elif column.field == "seq":
+            continue
+        else:
+            how = HOW_LABELS.get(column.how, column.how)
+            if column.how in ("tokens", "context"):
+                how += f", điểm {column.score:.2f}".replace(".", ",")
+            out.append((column.header, headers.field_label(column.field), how))
+    return out
 
 
 def _dedupe(columns: list[HeaderColumn]) -> list[HeaderColumn]:

@@ -611,8 +611,14 @@ def to_codes(cells: Sequence[Any], vocabulary: str, *, none_words: bool = False)
             cache_[text] = _code_with_flag(vocabulary, text, none_words, nothing)
         code, flag = cache_[text]
         if code is None and not (none_words and fold(text) in nothing):
+            near = ", ".join(f"“{name}”" for name in vocab.nearest(vocabulary, text))
             errors.append(
-                (position, text, f"không có trong danh mục (cần một trong: {choices(vocabulary)})")
+                (
+                    position,
+                    text,
+                    f"không có trong danh mục (cần một trong: {choices(vocabulary)}); "
+                    f"gần nhất: {near}",
+                )
             )
         values.append(code)
         if flags is not None and flag:
