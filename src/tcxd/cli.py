@@ -215,6 +215,10 @@ def import_command(
         int | None,
         typer.Option("--quarter", min=1, max=4, help="Quý đánh giá (1–4) khi tiêu đề không ghi."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Chỉ đọc trang tính có tên này (khi tệp có nhiều danh sách)."),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì vào cơ sở dữ liệu."),
@@ -244,6 +248,7 @@ def import_command(
         quarter=quarter,
         dry_run=dry_run,
         all_or_nothing=all_or_nothing,
+        sheet=sheet,
     )
     columns = [
         TextColumn("{task.description}"),
@@ -278,6 +283,24 @@ STATUS_LABELS = {
 # Files already imported (same content) get a row each up to this many, else one row for all:
 # re-importing a province's folder should not print thousands of lines that say nothing new.
 UNCHANGED_ROWS_SHOWN = 20
+
+
+def _render_columns(outcome) -> None:
+    """The columns read from a header that is not word for word a known one, and how each was
+    understood (the clerk checks the guess; exact headers are not repeated)."""
+    from rich.markup import escape
+
+    for sheet, columns in outcome.columns:
+        guessed = [
+            (header, label, how) for header, label, how in columns if label and "điểm" in how
+        ]
+        if not guessed:
+            continue
+        shown = "; ".join(f"“{header}” → {label} ({how})" for header, label, how in guessed)
+        out.print(
+            f"{escape(Path(outcome.path).name)}, trang “{escape(sheet)}”: cột được hiểu là: "
+            + escape(shown)
+        )
 
 
 def _render_import(result) -> None:
@@ -322,6 +345,7 @@ def _render_import(result) -> None:
         "sở dữ liệu, được cập nhật, hoặc giữ nguyên."
     )
     for outcome in result.files:
+        _render_columns(outcome)
         if outcome.unknown_columns:
             out.print(
                 f"{escape(Path(outcome.path).name)}: các cột không dùng đến (vẫn lưu lại): "

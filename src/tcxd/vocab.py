@@ -137,3 +137,23 @@ def nearest(vocabulary: str, text: str, limit: int = 3) -> list[str]:
         best[code] = max(best.get(code, 0.0), score)
     ranked = sorted(best, key=lambda code: -best[code])[:limit]
     return [label(vocabulary, code) for code in ranked]
+
+
+# The level under each level, for a unit whose type no column gives: the position in the tree
+# decides (spec inputs.md §2); the leading words of its name choose between a đảng bộ and a chi bộ.
+_CHILD_TYPES = {
+    "province": ("district", "district"),
+    "district": ("dang_bo_co_so", "chi_bo_co_so"),
+    "dang_bo_co_so": ("dang_bo_bo_phan", "chi_bo_truc_thuoc"),
+    "dang_bo_bo_phan": ("chi_bo_truc_thuoc", "chi_bo_truc_thuoc"),
+}
+_COMMITTEE_WORDS = ("dang bo", "dang uy")
+
+
+def org_type_in_tree(name: str, parent_type: str | None) -> str | None:
+    """The type of a unit from its parent's type and its name ("Đảng bộ …" or anything else)."""
+    children = _CHILD_TYPES.get(parent_type or "")
+    if children is None:
+        return None
+    committee, branch = children
+    return committee if _words(name).startswith(_COMMITTEE_WORDS) else branch

@@ -342,7 +342,7 @@ def recognise_kind(fields: set[str], context: str, forced: str | None = None) ->
         reverse=True,
     )
     if not ranked:
-        return None
+        return _plain_unit_list(fields)
     best = ranked[0]
     # A close call between a roster and an evaluation list (both have names and birth dates) or
     # between the two evaluation kinds is settled by the title words.
@@ -350,6 +350,19 @@ def recognise_kind(fields: set[str], context: str, forced: str | None = None) ->
         if scores[other] >= scores[best] - 1 and title_hits(other) > title_hits(best):
             best = other
     return best
+
+
+ORGANISATION_DETAILS = {"code", "org_type", "parent", "kind_of_place", "founded_on", "dissolved_on"}
+
+
+def _plain_unit_list(fields: set[str]) -> str | None:
+    """A list of units that names them and gives one more organisation detail (a code, a
+    founding date) and no person: an organisations list, however few its columns."""
+    if {"full_name", "name_first_part", "name_last_part"} & fields:
+        return None
+    if {"name", "branch"} & fields and ORGANISATION_DETAILS & fields:
+        return "organizations"
+    return None
 
 
 def _effective_fields(fields: set[str]) -> set[str]:

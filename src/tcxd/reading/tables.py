@@ -663,6 +663,12 @@ def _check_required(
 
     for name in spec["required"]:
         if name not in data:
+            if sheet.kind == "organizations" and name == "org_type":
+                sheet.warnings.append(
+                    "Không có cột “Loại tổ chức”: loại của mỗi tổ chức được suy ra từ tên và vị "
+                    "trí trong cây tổ chức"
+                )
+                continue
             missing_column(name)
             continue
         header = builder.headers.get(name, _label(name))
