@@ -404,7 +404,7 @@ def not_an_input(texts: list[str], fields: set[str]) -> str | None:
 
 @cache
 def _marker_words(words: str) -> tuple[str, ...]:
-    return tuple(f" {_folded_words(word)} " for word in split_list(words))
+    return tuple(_folded_words(word) for word in split_list(words))
 
 
 def _folded_words(text: str) -> str:

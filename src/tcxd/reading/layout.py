@@ -40,6 +40,8 @@ class HeaderColumn:
     field: str | None
     score: float = 1.0  # how sure the match is: 1 for a known alias (matching.py)
     how: str = ""  # "", "tokens", "context", "group": told in the import summary
+    parts: list[str] | None = None  # a composite header's fields, in order ("Nam nữ, dân tộc…")
+    continues: int | None = None  # the column whose value this one continues (one digit a cell)
 
 
 @dataclass
@@ -287,7 +289,48 @@ def _columns(
             header = top_text or sub_text or group_text
         columns.append(HeaderColumn(column, header, field_name))
     _merged_name_columns(columns, own, groups, subs)
+    _composite_columns(columns, [rows[row] for row in range(top, bottom + 1)])
+    _continued_columns(columns, own, groups, subs)
     return columns
+
+
+def _composite_columns(columns: list[HeaderColumn], header_rows: list[list[Any]]) -> None:
+    """A header naming several fields ("Họ và tên\nNgày sinh", "Nam nữ, dân tộc, tôn giáo",
+    "Ngày vào Đảng, ngày chính thức"): the column is split into them (tables.py). The cell as
+    written is used, its line breaks being separators."""
+    for column in columns:
+        if column.header and (column.field is None or not headers.exact_field_of(column.header)):
+            raw = [
+                row[column.index]
+                for row in header_rows
+                if column.index < len(row) and isinstance(row[column.index], str)
+            ]
+            text = next((cell for cell in raw if "\n" in cell), column.header)
+            parts = matching.composite_fields(text)
+            if parts:
+                column.field, column.parts, column.how = "composite", parts, "composite"
+
+
+def _continued_columns(
+    columns: list[HeaderColumn], own: list[str], groups: list[str], subs: list[str]
+) -> None:
+    """Cells under one header merged across several columns, with no sub-label ("Số thẻ đảng
+    viên" over eight cells of one digit each): the columns after the first continue it."""
+    for column in columns:
+        index = column.index
+        if column.field is not None or own[index] or subs[index] or not groups[index]:
+            continue
+        head = index - 1
+        while head >= 0 and columns[head].continues is not None:
+            head -= 1
+        if (
+            head >= 0
+            and columns[head].field not in (None, "seq", "composite")
+            and groups[head] == groups[index]
+            and not subs[head]
+        ):
+            column.continues = columns[head].index
+            column.header = columns[head].header
 
 
 def _sub_texts(texts: list[list[str]], top: int, bottom: int, width: int) -> list[str]:
@@ -418,18 +461,31 @@ def find_body(
         if _is_totals(row, filled):
             totals.append(index)
             continue
-        if len(filled) == 1 and isinstance(row[filled[0]], str):
+        lone_text = len(filled) == 1 and isinstance(row[filled[0]], str)
+        if lone_text:
             heading = _section_name(row[filled[0]])
             if heading:
                 section = heading
                 continue
-        if not keyed:
+        if not keyed or (lone_text and len(content) >= 3 and not _numbered(row, skip_columns)):
+            # one text alone, with no number in the STT column: a section or a note
             notes.append(index)
             continue
         data.append(index)
         if section is not None:
             sections[index] = section
     return Body(data, sections, totals, notes, signature)
+
+
+def _numbered(row: list[Any], seq_columns: set[int]) -> bool:
+    """A number in the STT column (a Roman numeral or a letter there marks a section)."""
+    for column in seq_columns:
+        value = row[column] if column < len(row) else ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if isinstance(value, str) and value.strip().rstrip(".").isdigit():
+            return True
+    return False
 
 
 MAX_NAME_WORDS = 8

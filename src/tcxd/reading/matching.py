@@ -183,6 +183,10 @@ def composite_fields(text: str, allowed: frozenset[str] | None = None) -> list[s
     The header is cut at commas, semicolons, slashes and line breaks; each part (joined with its
     neighbours when alone it names nothing, as "Ngày, tháng, năm sinh" does) must name a field
     on its own, all of them different."""
+    from tcxd.reading.headers import exact_field_of
+
+    if exact_field_of(text) is not None:
+        return None  # "Ngày, tháng, năm sinh" is one field, however many commas it has
     pieces = [piece for piece in _PARTS.split(text) if piece and piece.strip()]
     if len(pieces) < 2:
         return None

@@ -130,7 +130,7 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
             "“Tên tổ chức đảng”, “Loại biến động”, “Điểm”…)"
         )
     columns = _scored(layout.columns)
-    fields = {c.field for c in columns if c.field}
+    fields = _fields_of(columns)
     context = aligned_fold(" | ".join([*layout.title_texts, grid.sheet, ctx.file_name]))
     kind = headers.recognise_kind(fields, context, ctx.forced_kind)
     if ctx.forced_kind is None:
@@ -143,13 +143,16 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
         listed = ", ".join(f"“{name}”" for name in found[:8]) or "không có cột nào"
         return f"tiêu đề cột không khớp loại danh sách nào (nhận ra: {listed})"
     columns = _in_context(columns, kind)
-    fields = {c.field for c in columns if c.field}
+    fields = _fields_of(columns)
     if kind in ("organizations", "organization_evaluations") and "name" not in fields:
         for column in columns:
             if column.field == "branch":
                 column.field = "name"
                 break
-    by_field = {c.field: c for c in columns if c.field and c.field != "seq"}
+    by_field = {c.field: c for c in columns if c.field and c.field not in ("seq", "composite")}
+    for column in columns:
+        for part in column.parts or []:
+            by_field.setdefault(part, column)
     key_field = KEY_FIELDS[kind]
     key_columns = [
         by_field[f].index for f in (key_field, "name_first_part", "name_last_part") if f in by_field
@@ -174,8 +177,10 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     sheet.folder_names = list(ctx.folder_names)
     _set_period(sheet, period_from_texts(layout.title_texts), ctx)
     builder = _Builder(grid, ctx, kind, body.rows, problems)
+    continued = _continuations(columns)
     for column in columns:
-        builder.add_column(column)
+        if column.continues is None:
+            builder.add_column(column, continued.get(column.index, []))
     builder.finish(body.sections)
     sheet.rows = builder.frame()
     sheet.unknown_columns = builder.unknown
@@ -246,7 +251,7 @@ def _scored(columns: list[HeaderColumn]) -> list[HeaderColumn]:
     """Each recognised column's score: 1 for a known alias (or a sub-label of a known group),
     else its token score (matching.py)."""
     for column in columns:
-        if column.field is None:
+        if column.field in (None, "composite"):
             continue
         texts = _header_texts(column)
         if any(headers.exact_field_of(text) == column.field for text in texts):
@@ -263,6 +268,21 @@ def _scored(columns: list[HeaderColumn]) -> list[HeaderColumn]:
     return columns
 
 
+def _fields_of(columns: list[HeaderColumn]) -> set[str]:
+    fields = {c.field for c in columns if c.field and c.field != "composite"}
+    for column in columns:
+        fields.update(column.parts or [])
+    return fields
+
+
+def _continuations(columns: list[HeaderColumn]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for column in columns:
+        if column.continues is not None:
+            out.setdefault(column.continues, []).append(column.index)
+    return out
+
+
 def _in_context(columns: list[HeaderColumn], kind: str) -> list[HeaderColumn]:
     """The columns' fields once the kind of sheet is known: a field the kind does not have is
     matched again among the kind's own fields ("Tổ chức đảng sinh hoạt" is the chi bộ in a
@@ -270,6 +290,9 @@ def _in_context(columns: list[HeaderColumn], kind: str) -> list[HeaderColumn]:
     tie); the other is kept as an unknown column."""
     allowed = _allowed(kind)
     for column in columns:
+        if column.field == "composite":
+            column.parts = [part if part in allowed else "" for part in column.parts or []]
+            continue
         if column.field is not None and column.field in allowed:
             continue
         column.field = None
@@ -280,7 +303,7 @@ def _in_context(columns: list[HeaderColumn], kind: str) -> list[HeaderColumn]:
                 break
     best: dict[str, HeaderColumn] = {}
     for column in columns:
-        if column.field is None or column.field == "seq":
+        if column.field in (None, "seq", "composite"):
             continue
         held = best.get(column.field)
         if held is None or column.score > held.score:
@@ -289,6 +312,9 @@ def _in_context(columns: list[HeaderColumn], kind: str) -> list[HeaderColumn]:
             best[column.field] = column
         else:
             column.field = None
+    for column in columns:  # a part a column of its own gives is not taken from a composite
+        if column.parts:
+            column.parts = ["" if part in best else part for part in column.parts]
     # "Tên" alone beside a full name column is another name ("Tên gọi khác"), not its last part
     if "full_name" in best and "name_first_part" not in best and "name_last_part" in best:
         best["name_last_part"].field = None
@@ -309,10 +335,15 @@ def understood(columns: list[HeaderColumn]) -> list[tuple[str, str, str]]:
     for column in columns:
         if not column.header:
             continue
+        if column.continues is not None or column.field == "seq":
+            continue
         if column.field is None:
             out.append((column.header, "", "không dùng (vẫn lưu lại)"))
-        elif column.field == "seq":
-            continue
+        elif column.field == "composite":
+            labels = [headers.field_label(part) for part in column.parts or [] if part]
+            out.append(
+                (column.header, " + ".join(labels), "nhiều thông tin trong một ô, điểm 1,00")
+            )
         else:
             how = HOW_LABELS.get(column.how, column.how)
             if column.how in ("tokens", "context"):
@@ -399,17 +430,29 @@ class _Builder:
         row = self.excel_rows[position] if position is not None else None
         self.problems.add(Problem(self.ctx.file, self.grid.sheet, row, header, value, expected))
 
-    def add_column(self, column: HeaderColumn) -> None:
+    def add_column(self, column: HeaderColumn, continued: list[int] | None = None) -> None:
         if column.field == "seq":
             return
         cells = self.cells(column.index)
+        if continued:
+            cells = values.join_cells([cells, *(self.cells(index) for index in continued)])
+        if column.field == "composite":
+            parts = column.parts or []
+            pieces = values.split_cells(cells, [headers.field_type(p) if p else "" for p in parts])
+            for part, part_cells in zip(parts, pieces, strict=True):
+                if part:
+                    self.add_cells(part, column.header, part_cells)
+            return
         if column.field is None:
             if any(not values.is_empty(value) for value in cells):
                 name = column.header or f"(cột {column_letter(column.index)})"
                 self.unknown.append(name)
                 self.unknown_values[name] = cells
             return
-        name = column.field
+        self.add_cells(column.field, column.header, cells)
+
+    def add_cells(self, name: str, header: str, cells: list[Any]) -> None:
+        column = HeaderColumn(-1, header, name)
         self.headers[name] = column.header
         kind = headers.field_type(name)
         converted = self._convert(name, kind, cells)
