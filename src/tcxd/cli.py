@@ -236,7 +236,7 @@ def import_command(
 
     from tcxd.db.engine import open_database
     from tcxd.importing import ImportOptions, import_paths
-    from tcxd.province import load_province
+    from tcxd.province import load_province, province_aliases
 
     engine = open_database(database_url(db))
     load_province(engine)
@@ -249,6 +249,7 @@ def import_command(
         dry_run=dry_run,
         all_or_nothing=all_or_nothing,
         sheet=sheet,
+        aliases=province_aliases(engine),
     )
     columns = [
         TextColumn("{task.description}"),

@@ -127,6 +127,7 @@ class ImportOptions:
     dry_run: bool = False
     all_or_nothing: bool = False
     sheet: str | None = None  # read this sheet of each file only (--sheet)
+    aliases: dict = field(default_factory=dict)  # vocabulary spellings of the province config
 
 
 class FileRefused(Exception):
@@ -257,6 +258,7 @@ def _read_options(options: ImportOptions) -> dict:
         "year": options.year,
         "quarter": options.quarter,
         "sheet": options.sheet,
+        "aliases": options.aliases,
     }
 
 

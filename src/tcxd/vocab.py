@@ -36,20 +36,31 @@ def codes(vocabulary: str) -> list[str]:
     return list(vocabularies()[vocabulary])
 
 
-def set_extra_aliases(aliases: dict | None) -> None:
-    """Spellings the province adds ({vocabulary: {code or label: [spellings]}}); replaces any
-    given before. Unknown vocabularies or values raise ValueError naming them."""
+def parse_aliases(aliases: dict | None) -> dict[str, dict[str, list[str]]]:
+    """The `aliases:` of a province config ({vocabulary: {code or label: spelling(s)}}) with
+    codes for keys; an unknown vocabulary or value raises ValueError naming it (in Vietnamese)."""
     extra: dict[str, dict[str, list[str]]] = {}
-    for vocabulary, entries in (aliases or {}).items():
+    if not isinstance(aliases, dict):
+        raise ValueError("phải là một bảng: danh mục → giá trị → các cách viết")
+    for vocabulary, entries in aliases.items():
         if vocabulary not in vocabularies():
-            raise ValueError(f'danh mục "{vocabulary}" không có')
-        for value, spellings in (entries or {}).items():
+            known = ", ".join(vocabularies())
+            raise ValueError(f'không có danh mục "{vocabulary}" (có: {known})')
+        if not isinstance(entries, dict):
+            raise ValueError(f'"{vocabulary}" phải là một bảng: giá trị → các cách viết')
+        for value, spellings in entries.items():
             code = _code_exact(vocabulary, str(value), with_extra=False)
             if code is None:
                 raise ValueError(f'giá trị "{value}" không có trong danh mục "{vocabulary}"')
             if isinstance(spellings, str):
                 spellings = [spellings]
             extra.setdefault(vocabulary, {}).setdefault(code, []).extend(map(str, spellings))
+    return extra
+
+
+def set_extra_aliases(aliases: dict | None) -> None:
+    """Use the spellings a province adds (see `parse_aliases`), instead of any given before."""
+    extra = parse_aliases(aliases or {})
     if extra != _EXTRA:
         _EXTRA.clear()
         _EXTRA.update(extra)

@@ -210,3 +210,36 @@ def _write_sheets(path: Path, sheets: dict[str, list[list]]) -> Path:
                 sheet.write(r, c, value)
     book.close()
     return path
+
+
+def test_province_config_aliases_are_used_on_import(tcxd, db_url, tmp_path):
+    config = tmp_path / "tinh.yaml"
+    config.write_text(
+        f"province: {PROVINCE}\ndistricts: [{DISTRICT}]\n"
+        "aliases:\n  kinds_of_place:\n    Xã: [Địa bàn dân cư nông thôn]\n",
+        encoding="utf-8",
+    )
+    assert tcxd("init", "--config", config, "--db", db_url).exit_code == 0
+    path = write_xlsx(
+        tmp_path / "to-chuc.xlsx",
+        [
+            ["Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"],
+            ["Chi bộ thôn 5", "Chi bộ cơ sở", DISTRICT, "Địa bàn dân cư nông thôn"],
+        ],
+    )
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    rows = query(db_url, "SELECT kind_of_place FROM organization WHERE name = 'Chi bộ thôn 5'")
+    assert rows == [("xa",)]
+
+
+def test_bad_config_aliases_are_named(tcxd, tmp_path):
+    config = tmp_path / "tinh.yaml"
+    config.write_text(
+        f"province: {PROVINCE}\naliases:\n  change_kinds:\n    Nghỉ hưu: [NH]\n", encoding="utf-8"
+    )
+    result = tcxd("init", "--config", config, "--db", tmp_path / "x.db")
+    assert result.exit_code != 0
+    assert f'Tệp cấu hình "{config}": "aliases" giá trị "Nghỉ hưu" không có trong danh mục' in (
+        result.stderr
+    )

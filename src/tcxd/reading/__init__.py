@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tcxd import vocab
 from tcxd.reading import guards, workbook
 from tcxd.reading.headers import normalise_kind
 from tcxd.reading.layout import PeriodInfo, period_from_filename
@@ -68,14 +69,17 @@ def read_file(
     year: int | None = None,
     quarter: int | None = None,
     sheet: str | None = None,
+    aliases: dict | None = None,
 ) -> FileReading:
     """Read one spreadsheet into clean tables; raise a `ReadingError` for a file refused outright.
 
     `kind` forces the kind of every sheet (members, organizations, changes, evaluations,
     member_evaluations, organization_evaluations). `as_of`, `year` and `quarter` are used only when
     neither the title rows nor the file name give them (spec inputs.md). `unit` is passed through.
-    `sheet` reads that sheet only (its name, case and diacritics aside).
+    `sheet` reads that sheet only (its name, case and diacritics aside). `aliases` are the
+    vocabulary spellings of the province config (vocab.set_extra_aliases).
     """
+    vocab.set_extra_aliases(aliases)
     path = Path(path)
     forced = normalise_kind(kind)
     fmt = guards.check_file(path)
