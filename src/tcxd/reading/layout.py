@@ -295,20 +295,26 @@ def _columns(
 
 
 def _composite_columns(columns: list[HeaderColumn], header_rows: list[list[Any]]) -> None:
-    """A header naming several fields ("Họ và tên\nNgày sinh", "Nam nữ, dân tộc, tôn giáo",
+    """A header cell naming several fields ("Họ và tên\nNgày sinh", "Nam nữ, dân tộc, tôn giáo",
     "Ngày vào Đảng, ngày chính thức"): the column is split into them (tables.py). The cell as
-    written is used, its line breaks being separators."""
+    written is used, its line breaks being separators; a sub-label that a group above already
+    explains ("Xếp loại" over "Tự xếp loại") is not a composite."""
     for column in columns:
-        if column.header and (column.field is None or not headers.exact_field_of(column.header)):
-            raw = [
-                row[column.index]
-                for row in header_rows
-                if column.index < len(row) and isinstance(row[column.index], str)
-            ]
-            text = next((cell for cell in raw if "\n" in cell), column.header)
-            parts = matching.composite_fields(text)
-            if parts:
-                column.field, column.parts, column.how = "composite", parts, "composite"
+        cells = [
+            row[column.index]
+            for row in header_rows
+            if column.index < len(row)
+            and isinstance(row[column.index], str)
+            and row[column.index].strip()
+        ]
+        if not cells or (len(cells) > 1 and column.field is not None):
+            continue
+        text = cells[-1]
+        if headers.exact_field_of(text):
+            continue
+        parts = matching.composite_fields(text)
+        if parts:
+            column.field, column.parts, column.how = "composite", parts, "composite"
 
 
 def _continued_columns(
@@ -424,6 +430,7 @@ def find_body(
     key_columns: list[int],
     skip_columns: set[int],
     id_columns: list[int] | None = None,
+    unit_names: bool = False,
 ) -> Body:
     """Which rows under the header are data, whatever their words or columns.
 
@@ -443,7 +450,10 @@ def find_body(
     ids = set(id_columns or [])
     for index in range(layout.data_start, len(rows)):
         row = rows[index]
-        filled = [c for c in content if c < len(row) and not is_empty(row[c])]
+        width = len(row)
+        filled = [
+            c for c in content if c < width and (value := row[c]) != "" and not is_empty(value)
+        ]
         if not filled:
             stray = [c for c in range(len(row)) if not is_empty(row[c])]
             if stray and _signature_like(row, stray):
@@ -454,7 +464,7 @@ def find_body(
                 if heading:  # "I. CHI BỘ 1" written in the STT column
                     section = heading
             continue
-        keyed = _holds_a_key(row, filled, names, ids)
+        keyed = _holds_a_key(row, filled, names, ids, unit_names)
         if not keyed and _signature_like(row, filled):
             signature = index
             break
@@ -488,20 +498,22 @@ def _numbered(row: list[Any], seq_columns: set[int]) -> bool:
     return False
 
 
-MAX_NAME_WORDS = 8
-MAX_NAME_LENGTH = 60
+# (words, characters) a name may have: a person's, and a unit's ("Đảng bộ Cơ quan Đảng, Mặt
+# trận và các đoàn thể xã …")
+NAME_LIMITS = {False: (8, 60), True: (25, 160)}
 _NOT_A_NAME_START = tuple("(-*+•–—=[")
 
 
 @lru_cache(maxsize=1 << 14)
-def looks_like_name(text: str) -> bool:
+def looks_like_name(text: str, unit: bool = False) -> bool:
     """A person's (or unit's) name as a key cell holds it: short, no label colon, not a bullet,
     not a number; at most two lines (a name with its birth date under it)."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or len(lines) > 2:
         return False
     first = clean(lines[0])
-    if not first or len(first) > MAX_NAME_LENGTH or len(first.split()) > MAX_NAME_WORDS:
+    words, length = NAME_LIMITS[unit]
+    if not first or len(first) > length or len(first.split()) > words:
         return False
     if first.startswith(_NOT_A_NAME_START) or ":" in first:
         return False
@@ -519,11 +531,13 @@ def _looks_like_id(value: Any) -> bool:
     return 0 < len(text) <= 20 and any(char.isdigit() for char in text) and ":" not in text
 
 
-def _holds_a_key(row: list[Any], filled: list[int], names: set[int], ids: set[int]) -> bool:
+def _holds_a_key(
+    row: list[Any], filled: list[int], names: set[int], ids: set[int], unit: bool = False
+) -> bool:
     """A name in a name column, or an identifier in an ID column."""
     for column in filled:
         value = row[column]
-        if column in names and isinstance(value, str) and looks_like_name(value):
+        if column in names and isinstance(value, str) and looks_like_name(value, unit):
             return True
         if column in ids and _looks_like_id(value):
             return True

@@ -122,14 +122,17 @@ def variants(text: str) -> list[str]:
 
 
 @cache
-def _alias_tokens(accents: bool) -> dict[str, list[tuple[str, ...]]]:
+def _alias_index(accents: bool) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """word → the (field, alias tokens) whose alias has that word: only aliases sharing a word
+    with a header can score above 0, so only they are compared with it."""
     from tcxd.reading.headers import catalog
 
-    book = catalog()
-    table: dict[str, list[tuple[str, ...]]] = {}
-    for name, aliases in book.alias_lists.items():
-        table[name] = [t for t in {tokens(alias, accents=accents) for alias in aliases} if t]
-    return table
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, aliases in catalog().alias_lists.items():
+        for alias in {tokens(alias, accents=accents) for alias in aliases}:
+            for word in set(alias):
+                index.setdefault(word, []).append((name, alias))
+    return index
 
 
 @lru_cache(maxsize=1 << 14)
@@ -138,14 +141,15 @@ def scores(text: str) -> tuple[Match, ...]:
     from tcxd.reading.headers import has_diacritics
 
     accents = has_diacritics(text)
-    table = _alias_tokens(accents)
+    index = _alias_index(accents)
     best: dict[str, float] = {}
     for variant in variants(text):
         words = tokens(variant, accents=accents)
         if not words:
             continue
-        for name, alias_list in table.items():
-            score = max((similarity(words, alias) for alias in alias_list), default=0.0)
+        candidates = {pair for word in set(words) for pair in index.get(word, ())}
+        for name, alias in candidates:
+            score = similarity(words, alias)
             if score > best.get(name, 0.0):
                 best[name] = score
     ranked = sorted(best.items(), key=lambda item: -item[1])

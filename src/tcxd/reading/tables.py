@@ -160,7 +160,9 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     skip = {c.index for c in columns if c.field == "seq"}
     _fill_vertical_merges(rows, grid.merged, layout.data_start)
     id_columns = [by_field[f].index for f in ("card_number", "citizen_id") if f in by_field]
-    body = find_body(rows, layout, key_columns, skip, id_columns)
+    body = find_body(
+        rows, layout, key_columns, skip, id_columns, unit_names=KEY_FIELDS[kind] == "name"
+    )
     if not body.rows:
         recognised = [c.header for c in columns if c.field and c.field != "seq"]
         shown = ", ".join(f"“{header}”" for header in recognised[:12])
