@@ -327,3 +327,28 @@ def test_organisations_list_of_names_and_codes(tmp_path: Path) -> None:
         ("Chi bộ Khu phố 1", "CB01", None),
         ("Chi bộ Khu phố 2", "CB02", None),
     ]
+
+
+def test_one_column_per_value_under_a_field_header(tmp_path: Path) -> None:
+    rows = [
+        [
+            "Họ và tên",
+            "Ngày sinh",
+            "Ngày vào Đảng",
+            Merge("Trình độ chuyên môn", 3),
+            None,
+            None,
+            Merge("Chức vụ", 2),
+            None,
+        ],
+        [None, None, None, "Thạc sĩ", "Đại học", "Khác", "Trong Đảng", "Nơi làm việc"],
+        ["Tạ Văn Sơn", "1970", "19/05/2000", "", "x", "", "Bí thư", "Trưởng trạm y tế"],
+        ["Âu Thị Tâm", "1980", "03/02/2010", "X", "", "", "", "Giáo viên"],
+    ]
+    reading = read_file(write(tmp_path / "ds.xlsx", rows))
+    assert reading.problems == []
+    assert records(reading, "degree", "occupation") == [
+        ("Đại học", "Bí thư, Trưởng trạm y tế"),
+        ("Thạc sĩ", "Giáo viên"),
+    ]
+    assert reading.sheets[0].unknown_columns == []

@@ -42,6 +42,7 @@ class HeaderColumn:
     how: str = ""  # "", "tokens", "context", "group": told in the import summary
     parts: list[str] | None = None  # a composite header's fields, in order ("Nam nữ, dân tộc…")
     continues: int | None = None  # the column whose value this one continues (one digit a cell)
+    labels: list[str] | None = None  # sub-labels of the columns that make this field, one a value
 
 
 @dataclass
@@ -291,7 +292,33 @@ def _columns(
     _merged_name_columns(columns, own, groups, subs)
     _composite_columns(columns, [rows[row] for row in range(top, bottom + 1)])
     _continued_columns(columns, own, groups, subs)
+    _labelled_columns(columns, own, groups, subs)
     return columns
+
+
+def _labelled_columns(
+    columns: list[HeaderColumn], own: list[str], groups: list[str], subs: list[str]
+) -> None:
+    """A field's header over one column per value, each with a sub-label of any words
+    ("Trình độ chuyên môn" over "Đại học | Cao đẳng | …" with an x in one; "Chức vụ" over
+    "Đảng | Chính quyền | Đoàn thể"): one column of that field, whose value is the labels of the
+    marked cells, or the cells' texts (tables.py). Groups of aliases.yaml ("Giới tính" over
+    "Nam | Nữ") and sub-labels that name fields of their own are left to `headers.resolve`."""
+    index, width = 0, len(columns)
+    while index < width:
+        group, end = groups[index], index
+        while end + 1 < width and group and groups[end + 1] == group and not own[end + 1]:
+            end += 1
+        span = range(index, end + 1)
+        if end > index and all(subs[c] for c in span) and headers.group_of(group) is None:
+            name = headers.field_of(group)
+            if name not in (None, "seq") and not any(headers.exact_field_of(subs[c]) for c in span):
+                head = columns[index]
+                head.field, head.header, head.how = name, group, "labels"
+                head.labels = [subs[c] for c in span]
+                for c in span[1:]:
+                    columns[c].field, columns[c].continues, columns[c].header = None, index, group
+        index = end + 1
 
 
 def _composite_columns(columns: list[HeaderColumn], header_rows: list[list[Any]]) -> None:

@@ -253,7 +253,7 @@ def _scored(columns: list[HeaderColumn]) -> list[HeaderColumn]:
     """Each recognised column's score: 1 for a known alias (or a sub-label of a known group),
     else its token score (matching.py)."""
     for column in columns:
-        if column.field in (None, "composite"):
+        if column.field in (None, "composite") or column.how == "labels":
             continue
         texts = _header_texts(column)
         if any(headers.exact_field_of(text) == column.field for text in texts):
@@ -328,6 +328,7 @@ HOW_LABELS = {
     "group": "theo nhóm cột bên trên",
     "tokens": "gần giống tên cột quen thuộc",
     "context": "gần giống, theo loại danh sách",
+    "labels": "gộp các cột con, mỗi cột một giá trị",
 }
 
 
@@ -437,7 +438,11 @@ class _Builder:
             return
         cells = self.cells(column.index)
         if continued:
-            cells = values.join_cells([cells, *(self.cells(index) for index in continued)])
+            columns = [cells, *(self.cells(index) for index in continued)]
+            if column.labels:
+                cells = values.join_labelled(columns, column.labels)
+            else:
+                cells = values.join_cells(columns)
         if column.field == "composite":
             parts = column.parts or []
             pieces = values.split_cells(cells, [headers.field_type(p) if p else "" for p in parts])

@@ -725,3 +725,21 @@ def split_value(value: Any, kinds: list[str]) -> list[Any]:
     if len(lines) > count:  # a name on two lines, then its birth date
         return [" ".join(lines[: len(lines) - count + 1]), *lines[len(lines) - count + 1 :]]
     return [value]
+
+
+def join_labelled(columns: list[list[Any]], labels: list[str]) -> list[Any]:
+    """Cells of one field written one column per value: the labels of the marked columns ("x",
+    "✓", "1" under "Đại học" gives "Đại học"), else the cells' texts, joined with ", "."""
+    truthy, _falsy, _nothing = _bool_words()
+    out: list[Any] = []
+    for pieces in zip(*columns, strict=True):
+        filled = [(label, piece) for label, piece in zip(labels, pieces, strict=True)]
+        filled = [(label, piece) for label, piece in filled if not is_empty(piece)]
+        texts = [
+            (label, piece if isinstance(piece, str) else shown(piece)) for label, piece in filled
+        ]
+        if texts and all(fold(text) in truthy for _label, text in texts):
+            out.append(", ".join(label for label, _text in texts))
+        else:
+            out.append(", ".join(text.strip() for _label, text in texts))
+    return out
