@@ -352,3 +352,30 @@ def test_one_column_per_value_under_a_field_header(tmp_path: Path) -> None:
         ("Thạc sĩ", "Giáo viên"),
     ]
     assert reading.sheets[0].unknown_columns == []
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "branch", "unknown"),
+    [
+        (["Đơn vị"], ["Chi bộ Khu 1", "Chi bộ Khu 2"], ["Chi bộ Khu 1", "Chi bộ Khu 2"], []),
+        (["Đơn vị"], ["UBND phường", "Trường Mầm non"], [None, None], ["Đơn vị"]),
+    ],
+)
+def test_a_general_unit_header_is_the_chi_bo_only_when_its_values_are_units(
+    tmp_path: Path, header, values, branch, unknown
+) -> None:
+    rows = [["Họ và tên", "Ngày sinh", "Ngày vào Đảng", *header]]
+    rows += [[name, "1970", "19/05/2000", value] for name, value in zip(["An", "Ba"], values)]
+    reading = read_file(write(tmp_path / "ds.xlsx", rows))
+    assert [row[0] for row in records(reading, "branch")] == branch
+    assert reading.sheets[0].unknown_columns == unknown
+
+
+def test_a_specific_column_wins_over_a_general_one_whatever_the_order(tmp_path: Path) -> None:
+    rows = [
+        ["Họ và tên", "Đơn vị", "Ngày sinh", "Ngày vào Đảng", "Chi bộ"],
+        ["An", "Chi bộ Khu 9", "1970", "19/05/2000", "Chi bộ Khu 1"],
+    ]
+    reading = read_file(write(tmp_path / "ds.xlsx", rows))
+    assert records(reading, "branch") == [("Chi bộ Khu 1",)]
+    assert reading.sheets[0].column_headers["branch"] == "Chi bộ"

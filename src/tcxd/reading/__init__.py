@@ -155,7 +155,7 @@ def _loud_skips(reading: FileReading, grids: list) -> None:
     }
     for position, (sheet, reason) in enumerate(reading.skipped):
         count = filled.get(sheet, 0)
-        if count > LOUD_ROWS and "không có dòng dữ liệu" not in reason:
+        if count > LOUD_ROWS and not reason.startswith(("chỉ có dòng tiêu đề", "trông như")):
             reading.skipped[position] = (
                 sheet,
                 f"{reason} — CHÚ Ý: trang có {count} dòng có chữ, KHÔNG được nhập",

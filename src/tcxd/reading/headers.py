@@ -151,6 +151,7 @@ def _matching_words(data: dict) -> dict:
         "abbreviations_folded": {fold(k): fold(v) for k, v in abbreviations.items()},
         "fillers_keyed": fillers,
         "fillers_folded": {fold(word) for word in fillers},
+        "weak": {header_key(word) for word in split_list(data.get("weak"))},
     }
 
 
@@ -410,3 +411,11 @@ def _marker_words(words: str) -> tuple[str, ...]:
 def _folded_words(text: str) -> str:
     """Folded words separated by single spaces, padded, so that markers match whole words."""
     return " " + " ".join(re.sub(r"[^\w]+", " ", fold(text)).split()) + " "
+
+
+WEAK_SCORE = 0.9
+
+
+def is_weak(text: str) -> bool:
+    """A header too general to be sure of alone ("Đơn vị", "Ngày", "Loại")."""
+    return header_key(text) in catalog().matching["weak"]

@@ -614,6 +614,7 @@ def _section_name(value: str) -> str | None:
 # ---------------------------------------------------------------- titles: units and periods
 
 _UNIT = re.compile(r"\b(dang bo|chi bo|dang uy|chi uy|tinh uy|thanh uy|huyen uy|thi uy|quan uy)\b")
+UNIT_WORDS = re.compile(r"\b(dang bo|chi bo|dang uy|chi uy|to dang)\b")
 _UNIT_CUT = re.compile(
     r"\s*[-–,(:]?\s*\b(tinh den|den ngay|den \d|tai thoi diem|nam \d{4}|quy [ivx]+\b|quy \d|"
     r"\d thang|thang \d{1,2}\s*[/.\-]\s*\d{4}|ky \d|nhiem ky|danh sach|ket qua|bao cao)"

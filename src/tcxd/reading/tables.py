@@ -14,6 +14,7 @@ import pandas as pd
 from tcxd.encodings import decode
 from tcxd.reading import headers, matching, values
 from tcxd.reading.layout import (
+    UNIT_WORDS,
     HeaderColumn,
     PeriodInfo,
     aligned_fold,
@@ -163,6 +164,7 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     body = find_body(
         rows, layout, key_columns, skip, id_columns, unit_names=KEY_FIELDS[kind] == "name"
     )
+    _units_only(columns, rows, body.rows)
     if not body.rows:
         recognised = [c.header for c in columns if c.field and c.field != "seq"]
         shown = ", ".join(f"“{header}”" for header in recognised[:12])
@@ -204,6 +206,24 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
 def _top_texts(rows: list[list[Any]], limit: int = 40) -> list[str]:
     """The texts of the first rows of a sheet (titles, labels), for telling what it is."""
     return [value for row in rows[:limit] for value in row if isinstance(value, str) and value]
+
+
+def _units_only(columns: list[HeaderColumn], rows: list[list[Any]], data: list[int]) -> None:
+    """A general header read as the chi bộ ("Đơn vị") is one only when most of its values name
+    units ("Chi bộ Thôn 1", "Đảng bộ Công an xã"); a workplace column ("UBND xã", "Trường
+    THCS") is kept as an unknown column instead."""
+    for column in columns:
+        if column.field != "branch" or column.how != "weak":
+            continue
+        texts = [
+            rows[r][column.index]
+            for r in data
+            if column.index < len(rows[r]) and isinstance(rows[r][column.index], str)
+        ]
+        texts = [text for text in texts if text.strip()]
+        units = sum(1 for text in texts if UNIT_WORDS.search(aligned_fold(text)))
+        if texts and units * 2 < len(texts):
+            column.field, column.how = None, ""
 
 
 def _fill_vertical_merges(rows: list[list[Any]], merged: list, data_start: int) -> None:
@@ -256,8 +276,10 @@ def _scored(columns: list[HeaderColumn]) -> list[HeaderColumn]:
         if column.field in (None, "composite") or column.how == "labels":
             continue
         texts = _header_texts(column)
-        if any(headers.exact_field_of(text) == column.field for text in texts):
-            column.score, column.how = 1.0, ""
+        exact = [text for text in texts if headers.exact_field_of(text) == column.field]
+        if exact:
+            weak = all(headers.is_weak(text) for text in exact)
+            column.score, column.how = (headers.WEAK_SCORE, "weak") if weak else (1.0, "")
             continue
         best = max(
             (m.score for text in texts for m in matching.scores(text) if m.field == column.field),
@@ -329,6 +351,7 @@ HOW_LABELS = {
     "tokens": "gần giống tên cột quen thuộc",
     "context": "gần giống, theo loại danh sách",
     "labels": "gộp các cột con, mỗi cột một giá trị",
+    "weak": "tên cột chung, hiểu theo ngữ cảnh",
 }
 
 
@@ -349,7 +372,7 @@ def understood(columns: list[HeaderColumn]) -> list[tuple[str, str, str]]:
             )
         else:
             how = HOW_LABELS.get(column.how, column.how)
-            if column.how in ("tokens", "context"):
+            if column.how in ("tokens", "context", "weak"):
                 how += f", điểm {column.score:.2f}".replace(".", ",")
             out.append((column.header, headers.field_label(column.field), how))
     return out
