@@ -365,7 +365,10 @@ def test_a_general_unit_header_is_the_chi_bo_only_when_its_values_are_units(
     tmp_path: Path, header, values, branch, unknown
 ) -> None:
     rows = [["Họ và tên", "Ngày sinh", "Ngày vào Đảng", *header]]
-    rows += [[name, "1970", "19/05/2000", value] for name, value in zip(["An", "Ba"], values)]
+    rows += [
+        [name, "1970", "19/05/2000", value]
+        for name, value in zip(["An", "Ba"], values, strict=True)
+    ]
     reading = read_file(write(tmp_path / "ds.xlsx", rows))
     assert [row[0] for row in records(reading, "branch")] == branch
     assert reading.sheets[0].unknown_columns == unknown
