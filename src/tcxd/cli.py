@@ -292,9 +292,7 @@ def _render_columns(outcome) -> None:
     from rich.markup import escape
 
     for sheet, columns in outcome.columns:
-        guessed = [
-            (header, label, how) for header, label, how in columns if label and "điểm" in how
-        ]
+        guessed = [(h, label, how) for h, label, how in columns if how.startswith("gần giống")]
         if not guessed:
             continue
         shown = "; ".join(f"“{header}” → {label} ({how})" for header, label, how in guessed)

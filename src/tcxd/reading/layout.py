@@ -528,7 +528,8 @@ def _numbered(row: list[Any], seq_columns: set[int]) -> bool:
 # (words, characters) a name may have: a person's, and a unit's ("Đảng bộ Cơ quan Đảng, Mặt
 # trận và các đoàn thể xã …")
 NAME_LIMITS = {False: (8, 60), True: (25, 160)}
-_NOT_A_NAME_START = tuple("(-*+•–—=[")
+# a bullet, a footnote mark or a numbered note: "- …", "• …", "(*) …", "(1) …", "* …"
+_NOTE_START = re.compile(r"^(?:[-+*•–—=]\s|\(\*+\)|\*|\(\d{1,2}\)\s|\[)")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -542,7 +543,7 @@ def looks_like_name(text: str, unit: bool = False) -> bool:
     words, length = NAME_LIMITS[unit]
     if not first or len(first) > length or len(first.split()) > words:
         return False
-    if first.startswith(_NOT_A_NAME_START) or ":" in first:
+    if _NOTE_START.match(first) or ":" in first:
         return False
     return any(char.isalpha() for char in first) and not _SIGNATURE_START.match(
         _fold_repaired(first)
