@@ -382,3 +382,19 @@ def test_a_specific_column_wins_over_a_general_one_whatever_the_order(tmp_path: 
     reading = read_file(write(tmp_path / "ds.xlsx", rows))
     assert records(reading, "branch") == [("Chi bộ Khu 1",)]
     assert reading.sheets[0].column_headers["branch"] == "Chi bộ"
+
+
+def test_two_row_header_of_a_csv_with_any_sub_labels(tmp_path: Path) -> None:
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Nơi thường trú", "", "", "Ngày vào Đảng"],
+        ["", "", "", "Số nhà", "Phường", "Thành phố", ""],
+        ["1", "Lê Văn Hùng", "01/02/1970", "12", "An Cựu", "Huế", "03/02/1995"],
+    ]
+    reading = read_file(write(tmp_path / "ds.csv", rows))
+    assert reading.problems == []
+    assert records(reading, "full_name", "admitted_on") == [("Lê Văn Hùng", D(1995, 2, 3))]
+    assert reading.sheets[0].unknown_columns == [
+        "Nơi thường trú / Số nhà",
+        "Nơi thường trú / Phường",
+        "Nơi thường trú / Thành phố",
+    ]

@@ -257,10 +257,38 @@ def _is_sub_row(
     if not under_group:
         return False
     sub_texts = texts[sub]
+    if not merged and _under_open_groups(own, sub_texts, filled):
+        return True
     recognised = sum(
         1 for c in filled if c < len(sub_texts) and headers.is_sub_header(sub_texts[c])
     )
     return recognised > len(filled) - recognised  # mostly header words, not data
+
+
+SUB_LABEL_WORDS = 4
+
+
+def _under_open_groups(own: list[str], sub_texts: list[str], filled: list[int]) -> bool:
+    """Without merge information (CSV, ODS): a row of at least two short labels (no digit), each
+    under a header cell followed by empty header cells, or under one of those empty cells ("Quê
+    quán", "", "" over "Xã | Huyện | Tỉnh"), whatever the labels say."""
+    if len(filled) < 2:
+        return False
+    width = len(own)
+    open_columns: set[int] = set()
+    for start, text in enumerate(own):
+        end = start
+        while text and end + 1 < width and not own[end + 1]:
+            end += 1
+        if end > start:
+            open_columns.update(range(start, end + 1))
+    for column in filled:
+        label = sub_texts[column] if column < len(sub_texts) else ""
+        if column not in open_columns or not label or any(ch.isdigit() for ch in label):
+            return False
+        if len(label.split()) > SUB_LABEL_WORDS:
+            return False
+    return True
 
 
 def _columns(
@@ -278,7 +306,7 @@ def _columns(
                 k = column - 1
                 while k >= 0 and not own[k] and subs[k]:
                     k -= 1
-                if k >= 0 and own[k] and subs[k] and headers.group_of(own[k]):
+                if k >= 0 and own[k] and subs[k]:  # (any words: the sub-row is header)
                     groups[column] = own[k]
     columns = []
     for column in range(width):
