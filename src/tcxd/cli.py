@@ -286,13 +286,17 @@ STATUS_LABELS = {
 UNCHANGED_ROWS_SHOWN = 20
 
 
+# How a column was understood when its header was not a known one word for word (tables.py)
+GUESSES = ("gần giống", "nhiều thông tin", "gộp các cột")
+
+
 def _render_columns(outcome) -> None:
     """The columns read from a header that is not word for word a known one, and how each was
     understood (the clerk checks the guess; exact headers are not repeated)."""
     from rich.markup import escape
 
     for sheet, columns in outcome.columns:
-        guessed = [(h, label, how) for h, label, how in columns if how.startswith("gần giống")]
+        guessed = [(h, label, how) for h, label, how in columns if how.startswith(GUESSES)]
         if not guessed:
             continue
         shown = "; ".join(f"“{header}” → {label} ({how})" for header, label, how in guessed)

@@ -398,3 +398,83 @@ def test_two_row_header_of_a_csv_with_any_sub_labels(tmp_path: Path) -> None:
         "Nơi thường trú / Phường",
         "Nơi thường trú / Thành phố",
     ]
+
+
+def test_the_official_so_danh_sach_layout(tmp_path: Path) -> None:
+    """Most of the features at once: titles in merged cells, composite cells on lines, a card
+    number one digit a cell, a number row with gaps, a totals line."""
+    rows = [
+        [Merge("ĐẢNG BỘ XÃ AN PHÚ", 5), None, None, None, None, Merge("SỔ ĐẢNG VIÊN", 8)],
+        [Merge("CHI BỘ THÔN 2", 5)],
+        [],
+        [
+            "Số TT",
+            "Họ và tên khai sinh\nNgày tháng năm sinh",
+            "Nam, nữ\nDân tộc\nTôn giáo",
+            "Quê quán",
+            "Ngày vào Đảng\nNgày chính thức",
+            Merge("Số thẻ đảng viên", 8),
+            *[None] * 7,
+            "Ghi chú",
+        ],
+        ["1", "2", "3", "4", "5", "6", *[""] * 7, "7"],
+        [
+            1,
+            "Nguyễn Văn Bảy\n12/05/1965",
+            "Nam\nKinh\nKhông",
+            "An Phú",
+            "03/02/1990\n03/02/1991",
+            0,
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            "",
+        ],
+        [
+            2,
+            "Trần Thị Tám\n01/01/1972",
+            "Nữ\nKinh\nPhật giáo",
+            "An Phú",
+            "19/05/2001\n19/05/2002",
+            0,
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            8,
+            "",
+        ],
+        ["", "Cộng: 2 đảng viên"],
+    ]
+    reading = read_file(write(tmp_path / "so.xlsx", rows))
+    assert reading.problems == []
+    columns = ("full_name", "birth_date", "gender", "ethnicity", "religion", "admitted_on")
+    assert records(reading, *columns, "official_on", "card_number") == [
+        (
+            "Nguyễn Văn Bảy",
+            D(1965, 5, 12),
+            "nam",
+            "Kinh",
+            "Không",
+            D(1990, 2, 3),
+            D(1991, 2, 3),
+            "01234567",
+        ),
+        (
+            "Trần Thị Tám",
+            D(1972, 1, 1),
+            "nu",
+            "Kinh",
+            "Phật giáo",
+            D(2001, 5, 19),
+            D(2002, 5, 19),
+            "01234568",
+        ),
+    ]
+    assert reading.sheets[0].unit_names == ["ĐẢNG BỘ XÃ AN PHÚ", "CHI BỘ THÔN 2"]

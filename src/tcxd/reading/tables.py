@@ -368,7 +368,11 @@ def understood(columns: list[HeaderColumn]) -> list[tuple[str, str, str]]:
         elif column.field == "composite":
             labels = [headers.field_label(part) for part in column.parts or [] if part]
             out.append(
-                (column.header, " + ".join(labels), "nhiều thông tin trong một ô, điểm 1,00")
+                (
+                    column.header,
+                    " + ".join(labels),
+                    "nhiều thông tin trong một ô, tách theo dòng hoặc dấu phẩy",
+                )
             )
         else:
             how = HOW_LABELS.get(column.how, column.how)
