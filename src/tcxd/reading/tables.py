@@ -382,17 +382,6 @@ def understood(columns: list[HeaderColumn]) -> list[tuple[str, str, str]]:
     return out
 
 
-def _dedupe(columns: list[HeaderColumn]) -> list[HeaderColumn]:
-    seen: set[str] = set()
-    for column in columns:
-        if column.field and column.field != "seq":
-            if column.field in seen:
-                column.field = None  # a second "Ngày" column: kept as an unknown column
-            else:
-                seen.add(column.field)
-    return columns
-
-
 def _set_period(sheet: SheetTable, title: PeriodInfo, ctx: Context) -> None:
     sources = [title, ctx.filename_period, ctx.argument_period]
     sheet.as_of = next((s.as_of for s in sources if s.as_of is not None), None)
