@@ -292,6 +292,10 @@ def import_command(
         int | None,
         typer.Option("--quarter", min=1, max=4, help="Quý đánh giá (1–4) khi tiêu đề không ghi."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Chỉ đọc trang tính có tên này (khi tệp có nhiều danh sách)."),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì vào cơ sở dữ liệu."),
@@ -309,7 +313,7 @@ def import_command(
 
     from tcxd.db.engine import open_database
     from tcxd.importing import ImportOptions, import_paths
-    from tcxd.province import load_province
+    from tcxd.province import load_province, province_aliases
 
     engine = open_database(database_url(db))
     load_province(engine)
@@ -321,6 +325,8 @@ def import_command(
         quarter=quarter,
         dry_run=dry_run,
         all_or_nothing=all_or_nothing,
+        sheet=sheet,
+        aliases=province_aliases(engine),
     )
     columns = [
         TextColumn("{task.description}"),
@@ -358,6 +364,26 @@ STATUS_LABELS = {
 # Files already imported (same content) get a row each up to this many, else one row for all:
 # re-importing a province's folder should not print thousands of lines that say nothing new.
 UNCHANGED_ROWS_SHOWN = 20
+
+
+# How a column was understood when its header was not a known one word for word (tables.py)
+GUESSES = ("gần giống", "nhiều thông tin", "gộp các cột")
+
+
+def _render_columns(outcome, roots: list[Path]) -> None:
+    """The columns read from a header that is not word for word a known one, and how each was
+    understood (the clerk checks the guess; exact headers are not repeated)."""
+    from rich.markup import escape
+
+    for sheet, columns in outcome.columns:
+        guessed = [(h, label, how) for h, label, how in columns if how.startswith(GUESSES)]
+        if not guessed:
+            continue
+        shown = "; ".join(f"“{header}” → {label} ({how})" for header, label, how in guessed)
+        out.print(
+            f"{escape(shown_path(outcome.path, roots))}, trang “{escape(sheet)}”: cột được hiểu là: "
+            + escape(shown)
+        )
 
 
 def _render_import(result, roots: list[Path]) -> None:
@@ -402,6 +428,7 @@ def _render_import(result, roots: list[Path]) -> None:
         "sở dữ liệu, được cập nhật, hoặc giữ nguyên."
     )
     for outcome in result.files:
+        _render_columns(outcome, roots)
         if outcome.unknown_columns:
             out.print(
                 f"{escape(shown_path(outcome.path, roots))}: các cột không dùng đến (vẫn lưu lại): "

@@ -42,6 +42,7 @@ from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
+from tcxd.vocab import org_type_in_tree
 
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"}
 MAX_PROBLEMS = 50
@@ -98,6 +99,8 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    # how the columns were understood, per sheet: (sheet, [(header, field label, how)])
+    columns: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -123,6 +126,8 @@ class ImportOptions:
     quarter: int | None = None
     dry_run: bool = False
     all_or_nothing: bool = False
+    sheet: str | None = None  # read this sheet of each file only (--sheet)
+    aliases: dict = field(default_factory=dict)  # vocabulary spellings of the province config
 
 
 class FileRefused(Exception):
@@ -252,6 +257,8 @@ def _read_options(options: ImportOptions) -> dict:
         "as_of": options.as_of,
         "year": options.year,
         "quarter": options.quarter,
+        "sheet": options.sheet,
+        "aliases": options.aliases,
     }
 
 
@@ -517,6 +524,7 @@ def _import_one_file(
         return outcome
     outcome.kinds = [table.kind for table in reading.sheets]
     outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
+    outcome.columns = [(t.sheet, t.understood) for t in reading.sheets if t.understood]
     outcome.warnings = list(reading.warnings) + [
         f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
     ]
@@ -1399,6 +1407,8 @@ class _FileWriter:
                     "không khớp tổ chức cấp trên nào đã có.",
                 )
             return False
+        if org_type is None:  # no "Loại tổ chức" column: the tree says (reading/tables.py)
+            org_type = org_type_in_tree(name, self.index.types.get(parent))
         code = plain(row.get("code"))
         existing = self.index.codes.get(str(code)) if code else None
         if existing is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from tcxd.db.engine import create_schema, make_engine, write_transaction
-from tcxd.db.models import Organization, OrganizationParent, Province
+from tcxd.db.models import Meta, Organization, OrganizationParent, Province
 from tcxd.errors import NotInitializedError, ProvinceMismatchError, UserInputError
 from tcxd.settings import DistrictConfig, ProvinceConfig
 from tcxd.text import clean, fold, key
@@ -45,6 +46,8 @@ def initialize(url: str, config: ProvinceConfig) -> InitResult:
         else:
             org_id = province.org_id
             conn.execute(update(Province.__table__).values(**_settings(config, keep_empty=False)))
+        if config.aliases:
+            _store_aliases(conn, config.aliases)
         added, existing = [], []
         for district in config.districts:
             if _find_child(conn, org_id, district.name) is None:
@@ -112,3 +115,23 @@ def load_province(engine: Engine) -> dict:
     if row is None:
         raise NotInitializedError('Cơ sở dữ liệu chưa có tỉnh. Hãy chạy "tcxd init" trước.')
     return dict(row)
+
+
+ALIASES_KEY = "vocab_aliases"
+
+
+def _store_aliases(conn: Connection, aliases: dict) -> None:
+    """The config's vocabulary spellings, kept in the meta table (replaced by a later init)."""
+    meta = Meta.__table__
+    conn.execute(meta.delete().where(meta.c.key == ALIASES_KEY))
+    conn.execute(
+        insert(meta).values(key=ALIASES_KEY, value=json.dumps(aliases, ensure_ascii=False))
+    )
+
+
+def province_aliases(engine: Engine) -> dict:
+    """The vocabulary spellings the province config added at `tcxd init` ({} when none)."""
+    meta = Meta.__table__
+    with engine.connect() as conn:
+        value = conn.execute(select(meta.c.value).where(meta.c.key == ALIASES_KEY)).scalar()
+    return json.loads(value) if value else {}

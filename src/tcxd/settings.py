@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from tcxd.errors import ConfigError
+from tcxd.vocab import parse_aliases
 
 DEFAULT_DB = "tcxd.db"
 DB_ENV = "TCXD_DB"
@@ -47,9 +48,10 @@ class ProvinceConfig:
     signer_title: str = "T/M BAN THƯỜNG VỤ"
     signer_name: str | None = None
     rules_file: str | None = None
+    aliases: dict = field(default_factory=dict)  # vocabulary spellings (vocab.parse_aliases)
 
 
-_KNOWN_KEYS = {"province", "place", "districts", "issuing_body", "signers", "rules_file"}
+_KNOWN_KEYS = {"province", "place", "districts", "issuing_body", "signers", "rules_file", "aliases"}
 _SIGNER_KEYS = {"preparer": {"title", "name"}, "signer": {"title", "role", "name"}}
 
 
@@ -86,7 +88,12 @@ def load_province_config(path: Path) -> ProvinceConfig:
     title = signer.get("title") or "T/M BAN THƯỜNG VỤ"
     if signer.get("role"):
         title = f"{title}\n{signer['role']}"
+    try:
+        aliases = parse_aliases(data.get("aliases") or {})
+    except ValueError as exc:
+        raise ConfigError(f'Tệp cấu hình "{path}": "aliases" {exc}.') from None
     return ProvinceConfig(
+        aliases=aliases,
         name=name.strip(),
         place_name=data.get("place"),
         districts=districts,

@@ -1,13 +1,25 @@
-"""Controlled vocabularies (org types, loại hình, change kinds, levels…) loaded from vocab.yaml."""
+"""Controlled vocabularies (org types, loại hình, change kinds, levels…) loaded from vocab.yaml.
+
+A value is matched, in this order: on its exact spelling (NFC, case-folded, with or without
+diacritics) among the labels and aliases; on the `phrases` of an entry found anywhere in it
+("Đảng bộ trực thuộc Tỉnh ủy" is a district-level committee); on its leading words, the longest
+known spelling it starts with ("Khai trừ khỏi Đảng" is Khai trừ). The province config may add
+spellings (`aliases:` in tinh.yaml, `set_extra_aliases`). `nearest` gives the known values
+closest to an unknown one, for the message that refuses it.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
 import yaml
 
 from tcxd.text import fold, key
+
+MIN_LEADING = 2  # characters a spelling needs to be taken as the leading words of a value
+_EXTRA: dict[str, dict[str, list[str]]] = {}  # vocabulary → code → spellings (province config)
 
 
 @cache
@@ -24,17 +36,135 @@ def codes(vocabulary: str) -> list[str]:
     return list(vocabularies()[vocabulary])
 
 
-@cache
-def _lookup(vocabulary: str) -> dict[str, str]:
-    table: dict[str, str] = {}
+def parse_aliases(aliases: dict | None) -> dict[str, dict[str, list[str]]]:
+    """The `aliases:` of a province config ({vocabulary: {code or label: spelling(s)}}) with
+    codes for keys; an unknown vocabulary or value raises ValueError naming it (in Vietnamese)."""
+    extra: dict[str, dict[str, list[str]]] = {}
+    if not isinstance(aliases, dict):
+        raise ValueError("phải là một bảng: danh mục → giá trị → các cách viết")
+    for vocabulary, entries in aliases.items():
+        if vocabulary not in vocabularies():
+            known = ", ".join(vocabularies())
+            raise ValueError(f'không có danh mục "{vocabulary}" (có: {known})')
+        if not isinstance(entries, dict):
+            raise ValueError(f'"{vocabulary}" phải là một bảng: giá trị → các cách viết')
+        for value, spellings in entries.items():
+            code = _code_exact(vocabulary, str(value), with_extra=False)
+            if code is None:
+                raise ValueError(f'giá trị "{value}" không có trong danh mục "{vocabulary}"')
+            if isinstance(spellings, str):
+                spellings = [spellings]
+            extra.setdefault(vocabulary, {}).setdefault(code, []).extend(map(str, spellings))
+    return extra
+
+
+def set_extra_aliases(aliases: dict | None) -> None:
+    """Use the spellings a province adds (see `parse_aliases`), instead of any given before."""
+    extra = parse_aliases(aliases or {})
+    if extra != _EXTRA:
+        _EXTRA.clear()
+        _EXTRA.update(extra)
+        _lookup.cache_clear()
+        _leading.cache_clear()
+
+
+def _spellings(vocabulary: str, with_extra: bool = True):
     for code, entry in vocabularies()[vocabulary].items():
         for spelling in [code, entry["label"], *entry.get("aliases", [])]:
-            table.setdefault(key(spelling), code)
-            table.setdefault(fold(spelling), code)
+            yield code, spelling
+    if with_extra:
+        for code, spellings in _EXTRA.get(vocabulary, {}).items():
+            for spelling in spellings:
+                yield code, spelling
+
+
+@cache
+def _lookup(vocabulary: str, with_extra: bool = True) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code, spelling in _spellings(vocabulary, with_extra):
+        table.setdefault(key(spelling), code)
+        table.setdefault(fold(spelling), code)
     return table
 
 
-def code_of(vocabulary: str, text: str) -> str | None:
-    """The code a spelling stands for (with or without diacritics), or None if unknown."""
-    table = _lookup(vocabulary)
+@cache
+def _leading(vocabulary: str) -> tuple[tuple[str, str], ...]:
+    """(folded spelling, code), longest first: for the leading-words match."""
+    pairs = {(_words(spelling), code) for code, spelling in _spellings(vocabulary)}
+    return tuple(sorted((p for p in pairs if len(p[0]) >= MIN_LEADING), key=lambda p: -len(p[0])))
+
+
+@cache
+def _phrases(vocabulary: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (f" {_words(phrase)} ", code)
+        for code, entry in vocabularies()[vocabulary].items()
+        for phrase in entry.get("phrases", [])
+    )
+
+
+def _words(text: str) -> str:
+    """Folded words separated by one space (punctuation dropped)."""
+    return " ".join(re.sub(r"[^\w/]+", " ", fold(text)).split())
+
+
+def _code_exact(vocabulary: str, text: str, with_extra: bool = True) -> str | None:
+    table = _lookup(vocabulary, with_extra)
     return table.get(key(text)) or table.get(fold(text))
+
+
+def code_of(vocabulary: str, text: str) -> str | None:
+    """The code a spelling stands for (exact, by phrase, or by leading words), or None."""
+    code = _code_exact(vocabulary, text)
+    if code is not None:
+        return code
+    words = _words(text)
+    if not words:
+        return None
+    padded = f" {words} "
+    for phrase, code in _phrases(vocabulary):
+        if phrase in padded:
+            return code
+    for spelling, code in _leading(vocabulary):
+        if words.startswith(spelling + " "):
+            return code
+    return None
+
+
+def nearest(vocabulary: str, text: str, limit: int = 3) -> list[str]:
+    """The labels of the known values closest to `text` (rapidfuzz on folded spellings)."""
+    from rapidfuzz import fuzz, process
+
+    best: dict[str, float] = {}
+    choices = list(_spellings(vocabulary))
+    found = process.extract(
+        _words(text),
+        [_words(spelling) for _code, spelling in choices],
+        scorer=fuzz.WRatio,
+        limit=limit * 4,
+    )
+    for _choice, score, index in found:
+        code = choices[index][0]
+        best[code] = max(best.get(code, 0.0), score)
+    ranked = sorted(best, key=lambda code: -best[code])[:limit]
+    return [label(vocabulary, code) for code in ranked]
+
+
+# The level under each level, for a unit whose type no column gives: the position in the tree
+# decides (spec inputs.md §2); the leading words of its name choose between a đảng bộ and a chi bộ.
+_CHILD_TYPES = {
+    "province": ("district", "district"),
+    "district": ("dang_bo_co_so", "chi_bo_co_so"),
+    "dang_bo_co_so": ("dang_bo_bo_phan", "chi_bo_truc_thuoc"),
+    "dang_bo_bo_phan": ("chi_bo_truc_thuoc", "chi_bo_truc_thuoc"),
+}
+_COMMITTEE_WORDS = ("dang bo", "dang uy")
+
+
+def org_type_in_tree(name: str, parent_type: str | None) -> str | None:
+    """The type of a unit from its parent's type and its name ("Đảng bộ …" or anything else)."""
+    children = _CHILD_TYPES.get(parent_type or "")
+    if children is None:
+        return None
+    committee, branch = children
+    return committee if _words(name).startswith(_COMMITTEE_WORDS) else branch

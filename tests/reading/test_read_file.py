@@ -620,12 +620,13 @@ def test_header_only(tmp_path: Path) -> None:
     path = write(tmp_path / "x.xlsx", [["DANH SÁCH ĐẢNG VIÊN"], ROSTER_HEADER])
     reading = read_file(path)
     assert reading.sheets == []
-    assert reading.skipped == [
-        ("DS", "chỉ có dòng tiêu đề, không có dòng dữ liệu nào (danh sách đảng viên)")
-    ]
+    reason = (
+        "chỉ có dòng tiêu đề, không có dòng dữ liệu nào (danh sách đảng viên; các cột nhận ra: "
+        "“Họ và tên”, “Ngày sinh”, “Số thẻ đảng viên”, “Ngày vào Đảng”)"
+    )
+    assert reading.skipped == [("DS", reason)]
     assert messages(reading) == [
-        f'Tệp "{path}": không có trang nào đọc được dữ liệu (trang "DS": chỉ có dòng tiêu đề, '
-        "không có dòng dữ liệu nào (danh sách đảng viên))."
+        f'Tệp "{path}": không có trang nào đọc được dữ liệu (trang "DS": {reason}).'
     ]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tcxd import vocab
 from tcxd.reading import guards, workbook
 from tcxd.reading.headers import normalise_kind
 from tcxd.reading.layout import PeriodInfo, period_from_filename
@@ -25,6 +26,7 @@ from tcxd.reading.problems import (
     FileTooLarge,
     Problem,
     ReadingError,
+    SheetNotFound,
     UnsupportedFormat,
     WrongFileType,
     XmlEntities,
@@ -66,18 +68,25 @@ def read_file(
     as_of: dt.date | None = None,
     year: int | None = None,
     quarter: int | None = None,
+    sheet: str | None = None,
+    aliases: dict | None = None,
 ) -> FileReading:
     """Read one spreadsheet into clean tables; raise a `ReadingError` for a file refused outright.
 
     `kind` forces the kind of every sheet (members, organizations, changes, evaluations,
     member_evaluations, organization_evaluations). `as_of`, `year` and `quarter` are used only when
     neither the title rows nor the file name give them (spec inputs.md). `unit` is passed through.
+    `sheet` reads that sheet only (its name, case and diacritics aside). `aliases` are the
+    vocabulary spellings of the province config (vocab.set_extra_aliases).
     """
+    vocab.set_extra_aliases(aliases)
     path = Path(path)
     forced = normalise_kind(kind)
     fmt = guards.check_file(path)
     reading = FileReading(path=str(path), sha256=_sha256(path), format=fmt, unit=unit)
     grids = workbook.read_grids(path, fmt)
+    if sheet is not None:
+        grids = _chosen_sheet(path, grids, sheet)
     if not any(not is_empty(value) for grid in grids for row in grid.rows for value in row):
         raise EmptyFile(path, "bảng tính không có ô nào có dữ liệu")
     ctx = Context(
@@ -103,6 +112,9 @@ def read_file(
             reading.sheets.append(result)
         if grid.encoding and grid.encoding not in ("utf-8", "utf-8-sig", "utf-16"):
             reading.warnings.append(f"Tệp văn bản được đọc theo bảng mã {grid.encoding}")
+    _loud_skips(reading, grids)
+    if sheet is None:
+        _keep_complete_lists(reading, ctx, problems)
     _check_duplicates(reading.sheets, ctx, problems)
     if not reading.sheets:
         reasons = "; ".join(f'trang "{sheet}": {reason}' for sheet, reason in reading.skipped)
@@ -119,6 +131,96 @@ def read_file(
     reading.problems = problems.problems
     reading.more_problems = problems.more
     return reading
+
+
+def _chosen_sheet(path: Path, grids: list, name: str) -> list:
+    """The grid of the sheet `--sheet` names; a name no sheet has is refused, listing them."""
+    wanted = fold(name)
+    chosen = [grid for grid in grids if fold(grid.sheet) == wanted]
+    if not chosen:
+        names = ", ".join(f"“{grid.sheet}”" for grid in grids)
+        raise SheetNotFound(path, f"không có trang “{name}” (các trang của tệp: {names})")
+    return chosen
+
+
+LOUD_ROWS = 3  # a skipped sheet with more filled rows than this held data: say so loudly
+
+
+def _loud_skips(reading: FileReading, grids: list) -> None:
+    """A skipped sheet that holds data is named with its number of filled rows, as a warning of
+    the file (never only a line among the skipped sheets)."""
+    filled = {
+        grid.sheet: sum(1 for row in grid.rows if any(not is_empty(value) for value in row))
+        for grid in grids
+    }
+    for position, (sheet, reason) in enumerate(reading.skipped):
+        count = filled.get(sheet, 0)
+        if count > LOUD_ROWS and not reason.startswith(("chỉ có dòng tiêu đề", "trông như")):
+            reading.skipped[position] = (
+                sheet,
+                f"{reason} — CHÚ Ý: trang có {count} dòng có chữ, KHÔNG được nhập",
+            )
+
+
+def _identities(table: SheetTable) -> set:
+    """The members of a roster sheet: card number, else CCCD, else folded name + birth date."""
+    frame = table.rows
+    out = set()
+    columns = [frame[name].tolist() for name in ("card_number", "citizen_id", "full_name")]
+    births = frame["birth_date"].tolist()
+    for card, citizen, name, birth in zip(*columns, births, strict=True):
+        if not _is_na(card):
+            out.add(("card", card))
+        elif not _is_na(citizen):
+            out.add(("cccd", citizen))
+        elif not _is_na(name):
+            out.add(("name", fold(str(name)), None if _is_na(birth) else birth))
+    return out
+
+
+def _keep_complete_lists(reading: FileReading, ctx: Context, problems: Collector) -> None:
+    """Several roster sheets of one workbook: a sheet whose members all appear on a larger sheet
+    is a partial list (per chi bộ, probationary members…) and is not imported on its own; sheets
+    with no member in common are parts of one list and all are imported; sheets that share some
+    members but not all leave it unclear which is the unit's list: the file is refused naming
+    them (`--sheet` picks one)."""
+    rosters = [table for table in reading.sheets if table.kind == "members"]
+    if len(rosters) < 2:
+        return
+    members = {id(table): _identities(table) for table in rosters}
+    rosters.sort(key=lambda table: -len(members[id(table)]))  # stable: sheet order on a tie
+    kept: list[SheetTable] = []
+    for table in rosters:
+        mine = members[id(table)]
+        container = next((big for big in kept if mine and mine < members[id(big)]), None)
+        if container is not None:
+            reading.sheets.remove(table)
+            reading.skipped.append(
+                (
+                    table.sheet,
+                    f"các đảng viên của trang này đều có trong trang “{container.sheet}” "
+                    "(danh sách đầy đủ): trang được coi là danh sách một phần, không nhập riêng",
+                )
+            )
+            continue
+        # (two sheets with the same members are copies: the duplicate check names their rows)
+        overlapping = [big for big in kept if mine & members[id(big)] and mine != members[id(big)]]
+        if overlapping:
+            names = ", ".join(f"“{t.sheet}”" for t in [*overlapping, table])
+            problems.add(
+                Problem(
+                    ctx.file,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"không rõ trang nào là danh sách đảng viên của đơn vị: các trang {names} "
+                    "có chung một số đảng viên nhưng không trang nào chứa hết trang kia; "
+                    "hãy chọn một trang bằng --sheet TÊN_TRANG",
+                )
+            )
+            return
+        kept.append(table)
 
 
 def folder_names(path: Path, depth: int = 3) -> list[str]:

@@ -84,6 +84,8 @@ class Catalog:
     layout: dict[str, list[str]]
     labels: dict[str, str]  # field → first alias (for messages)
     alias_lists: dict[str, list[str]]  # field → its spellings as written in aliases.yaml
+    matching: dict  # abbreviations and filler words for the token scores (matching.py)
+    not_inputs: dict  # what files that are not inputs look like
 
 
 @cache
@@ -135,7 +137,22 @@ def catalog() -> Catalog:
         layout=layout,
         labels=labels,
         alias_lists=alias_lists,
+        matching=_matching_words(data.get("matching", {})),
+        not_inputs=data.get("not_inputs", {"party_fields": [], "kinds": {}}),
     )
+
+
+def _matching_words(data: dict) -> dict:
+    """The `matching:` section, keyed both with and without diacritics."""
+    abbreviations = {header_key(k): header_key(v) for k, v in data.get("abbreviations", {}).items()}
+    fillers = {header_key(word) for word in split_list(data.get("fillers"))}
+    return {
+        "abbreviations_keyed": abbreviations,
+        "abbreviations_folded": {fold(k): fold(v) for k, v in abbreviations.items()},
+        "fillers_keyed": fillers,
+        "fillers_folded": {fold(word) for word in fillers},
+        "weak": {header_key(word) for word in split_list(data.get("weak"))},
+    }
 
 
 def _derived_type(name: str, field_types: dict[str, str]) -> str:
@@ -172,12 +189,26 @@ def _lookup(text: str, exact: dict[str, str], folded: dict[str, set[str]]) -> st
     return None
 
 
-def field_of(text: str) -> str | None:
-    """The field a single header cell names, or None."""
+def exact_field_of(text: str) -> str | None:
+    """The field whose alias a header cell is (after the key normalisation), or None."""
     if not text:
         return None
     book = catalog()
     return _lookup(text, book.exact, book.folded)
+
+
+def field_of(text: str) -> str | None:
+    """The field a single header cell names: an alias, else the best token score (matching.py)
+    when it is high enough and no other field scores the same, or None."""
+    if not text:
+        return None
+    exact = exact_field_of(text)
+    if exact is not None:
+        return exact
+    from tcxd.reading.matching import best_field
+
+    match = best_field(text)
+    return match.field if match is not None else None
 
 
 def group_of(text: str) -> str | None:
@@ -312,7 +343,7 @@ def recognise_kind(fields: set[str], context: str, forced: str | None = None) ->
         reverse=True,
     )
     if not ranked:
-        return None
+        return _plain_unit_list(fields)
     best = ranked[0]
     # A close call between a roster and an evaluation list (both have names and birth dates) or
     # between the two evaluation kinds is settled by the title words.
@@ -320,6 +351,19 @@ def recognise_kind(fields: set[str], context: str, forced: str | None = None) ->
         if scores[other] >= scores[best] - 1 and title_hits(other) > title_hits(best):
             best = other
     return best
+
+
+ORGANISATION_DETAILS = {"code", "org_type", "parent", "kind_of_place", "founded_on", "dissolved_on"}
+
+
+def _plain_unit_list(fields: set[str]) -> str | None:
+    """A list of units that names them and gives one more organisation detail (a code, a
+    founding date) and no person: an organisations list, however few its columns."""
+    if {"full_name", "name_first_part", "name_last_part"} & fields:
+        return None
+    if {"name", "branch"} & fields and ORGANISATION_DETAILS & fields:
+        return "organizations"
+    return None
 
 
 def _effective_fields(fields: set[str]) -> set[str]:
@@ -335,3 +379,43 @@ def _effective_fields(fields: set[str]) -> set[str]:
 
 def effective_fields(fields: set[str]) -> set[str]:
     return _effective_fields(fields)
+
+
+# ---------------------------------------------------------------- files that are not inputs
+
+
+def not_an_input(texts: list[str], fields: set[str]) -> str | None:
+    """What a sheet looks like when it is not a party input (a statistical form, a youth-union
+    list, a civil servants' rating, a party-fee sheet), or None.
+
+    `texts` are the title rows, header cells and sheet name; `fields` the fields its header
+    names. A header naming a field only party inputs have (a card number, an admission date…)
+    keeps the sheet an input, whatever its other words."""
+    spec = catalog().not_inputs
+    if fields & set(spec["party_fields"]):
+        return None
+    folded = " | ".join(_folded_words(text) for text in texts if text)
+    best, best_hits = None, 0
+    for entry in spec["kinds"].values():
+        hits = sum(1 for word in _marker_words(entry["words"]) if word in folded)
+        if hits >= entry.get("min", 2) and hits > best_hits:
+            best, best_hits = entry["label"], hits
+    return best
+
+
+@cache
+def _marker_words(words: str) -> tuple[str, ...]:
+    return tuple(_folded_words(word) for word in split_list(words))
+
+
+def _folded_words(text: str) -> str:
+    """Folded words separated by single spaces, padded, so that markers match whole words."""
+    return " " + " ".join(re.sub(r"[^\w]+", " ", fold(text)).split()) + " "
+
+
+WEAK_SCORE = 0.9
+
+
+def is_weak(text: str) -> bool:
+    """A header too general to be sure of alone ("Đơn vị", "Ngày", "Loại")."""
+    return header_key(text) in catalog().matching["weak"]

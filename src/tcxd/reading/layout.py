@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tcxd.reading import headers
+from tcxd.reading import headers, matching
 from tcxd.reading.values import is_empty, repair_texts
 from tcxd.text import clean, fold, strip_accents
 
@@ -38,6 +38,11 @@ class HeaderColumn:
     index: int
     header: str  # as written: "Ngày sinh", or "Ngày vào Đảng / Dự bị" under a group
     field: str | None
+    score: float = 1.0  # how sure the match is: 1 for a known alias (matching.py)
+    how: str = ""  # "", "tokens", "context", "group": told in the import summary
+    parts: list[str] | None = None  # a composite header's fields, in order ("Nam nữ, dân tộc…")
+    continues: int | None = None  # the column whose value this one continues (one digit a cell)
+    labels: list[str] | None = None  # sub-labels of the columns that make this field, one a value
 
 
 @dataclass
@@ -89,11 +94,14 @@ def find_layout(rows: list[list[Any]], merged: list) -> Layout | None:
     if best_row < 0:
         return None
     top = best_row
-    bottom = best_row
-    if top > 0 and _is_sub_row(texts, rows, top - 1, top, merged):
+    above = texts[top - 1] if top > 0 else []
+    if (
+        sum(1 for text in above if text) >= 2  # one text alone above the header is a title
+        and not is_filter_line(above)
+        and _is_sub_row(texts, rows, top - 1, top, merged)
+    ):
         top -= 1
-    elif top + 1 < len(texts) and _is_sub_row(texts, rows, top, top + 1, merged):
-        bottom = top + 1
+    bottom = header_bottom(texts, rows, top, merged)
     columns = _columns(texts, rows, top, bottom, merged)
     data_start = bottom + 1
     notes = []
@@ -143,7 +151,61 @@ def _header_token(text: str) -> str | None:
             names = folded.get(folded_variant)
             if names and len(names) == 1:
                 return prefix + next(iter(names))
-    return None
+    match = matching.best_field(text)  # a wording close to a known field
+    return match.field if match is not None else None
+
+
+MAX_HEADER_ROWS = 4
+_LEADERS = re.compile(r"[.…_]{3,}|…")
+
+
+def is_filter_line(row_texts: list[str]) -> bool:
+    """A line of labels to fill in above a form's header ("Chi bộ: ………… Tuổi Đảng: ……"): its
+    texts end with ":" or hold dot leaders. It is not part of the header."""
+    present = [text for text in row_texts if text]
+    if not present:
+        return False
+    marked = sum(1 for text in present if text.rstrip().endswith(":") or _LEADERS.search(text))
+    return marked * 2 >= len(present)
+
+
+def header_bottom(texts: list[list[str]], rows: list[list[Any]], top: int, merged: list) -> int:
+    """The last row of the header block that starts at `top` (at most MAX_HEADER_ROWS rows).
+
+    The block goes down as far as the header row's cells are merged down ("STT" over two rows),
+    and over each following row of short texts that only sits under cells merged across ("Quê
+    quán" over "Quốc gia | Tỉnh/Thành | Chi tiết", whatever the sub-labels say). Without merge
+    information (CSV, ODS) a second row is taken when its words are header words
+    (`_is_sub_row`)."""
+    limit = min(len(rows), len(texts), top + MAX_HEADER_ROWS) - 1
+    bottom = top
+    for (r0, _c0), (r1, _c1) in merged:
+        if r0 == top and r1 > bottom:
+            bottom = min(r1, limit)
+    if not merged:
+        if top + 1 <= limit and _is_sub_row(texts, rows, top, top + 1, merged):
+            return top + 1
+        return top
+    while bottom < limit and _under_spans(texts, rows, top, bottom + 1, merged):
+        bottom += 1
+    if bottom == top and top + 1 <= limit and _is_sub_row(texts, rows, top, top + 1, merged):
+        bottom = top + 1
+    return bottom
+
+
+def _under_spans(
+    texts: list[list[str]], rows: list[list[Any]], top: int, sub: int, merged: list
+) -> bool:
+    """Whether every filled cell of row `sub` is a text under a cell of rows top…sub-1 that is
+    merged across several columns."""
+    cells = rows[sub]
+    filled = [c for c, value in enumerate(cells) if not is_empty(value)]
+    if not filled or _is_number_row(cells) or is_filter_line(texts[sub]):
+        return False
+    if any(not isinstance(cells[c], str) for c in filled):
+        return False
+    spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if top <= r0 < sub and c1 > c0 and r1 < sub]
+    return all(any(c0 <= column <= c1 for c0, c1 in spans) for column in filled)
 
 
 def _merges_in_row(merged: list, row: int) -> list[tuple[int, int, int, int]]:
@@ -195,10 +257,38 @@ def _is_sub_row(
     if not under_group:
         return False
     sub_texts = texts[sub]
+    if not merged and _under_open_groups(own, sub_texts, filled):
+        return True
     recognised = sum(
         1 for c in filled if c < len(sub_texts) and headers.is_sub_header(sub_texts[c])
     )
     return recognised > len(filled) - recognised  # mostly header words, not data
+
+
+SUB_LABEL_WORDS = 4
+
+
+def _under_open_groups(own: list[str], sub_texts: list[str], filled: list[int]) -> bool:
+    """Without merge information (CSV, ODS): a row of at least two short labels (no digit), each
+    under a header cell followed by empty header cells, or under one of those empty cells ("Quê
+    quán", "", "" over "Xã | Huyện | Tỉnh"), whatever the labels say."""
+    if len(filled) < 2:
+        return False
+    width = len(own)
+    open_columns: set[int] = set()
+    for start, text in enumerate(own):
+        end = start
+        while text and end + 1 < width and not own[end + 1]:
+            end += 1
+        if end > start:
+            open_columns.update(range(start, end + 1))
+    for column in filled:
+        label = sub_texts[column] if column < len(sub_texts) else ""
+        if column not in open_columns or not label or any(ch.isdigit() for ch in label):
+            return False
+        if len(label.split()) > SUB_LABEL_WORDS:
+            return False
+    return True
 
 
 def _columns(
@@ -210,14 +300,13 @@ def _columns(
     groups += [""] * (width - len(groups))
     subs = [""] * width
     if bottom > top:
-        sub_texts = texts[bottom]
-        subs = list(sub_texts) + [""] * (width - len(sub_texts))
+        subs = _sub_texts(texts, top, bottom, width)
         for column in range(width):  # no merge information: borrow the group from the left
             if not groups[column] and subs[column]:
                 k = column - 1
                 while k >= 0 and not own[k] and subs[k]:
                     k -= 1
-                if k >= 0 and own[k] and subs[k] and headers.group_of(own[k]):
+                if k >= 0 and own[k] and subs[k]:  # (any words: the sub-row is header)
                     groups[column] = own[k]
     columns = []
     for column in range(width):
@@ -229,7 +318,93 @@ def _columns(
             header = top_text or sub_text or group_text
         columns.append(HeaderColumn(column, header, field_name))
     _merged_name_columns(columns, own, groups, subs)
+    _composite_columns(columns, [rows[row] for row in range(top, bottom + 1)])
+    _continued_columns(columns, own, groups, subs)
+    _labelled_columns(columns, own, groups, subs)
     return columns
+
+
+def _labelled_columns(
+    columns: list[HeaderColumn], own: list[str], groups: list[str], subs: list[str]
+) -> None:
+    """A field's header over one column per value, each with a sub-label of any words
+    ("Trình độ chuyên môn" over "Đại học | Cao đẳng | …" with an x in one; "Chức vụ" over
+    "Đảng | Chính quyền | Đoàn thể"): one column of that field, whose value is the labels of the
+    marked cells, or the cells' texts (tables.py). Groups of aliases.yaml ("Giới tính" over
+    "Nam | Nữ") and sub-labels that name fields of their own are left to `headers.resolve`."""
+    index, width = 0, len(columns)
+    while index < width:
+        group, end = groups[index], index
+        while end + 1 < width and group and groups[end + 1] == group and not own[end + 1]:
+            end += 1
+        span = range(index, end + 1)
+        if end > index and all(subs[c] for c in span) and headers.group_of(group) is None:
+            name = headers.field_of(group)
+            if name not in (None, "seq") and not any(headers.exact_field_of(subs[c]) for c in span):
+                head = columns[index]
+                head.field, head.header, head.how = name, group, "labels"
+                head.labels = [subs[c] for c in span]
+                for c in span[1:]:
+                    columns[c].field, columns[c].continues, columns[c].header = None, index, group
+        index = end + 1
+
+
+def _composite_columns(columns: list[HeaderColumn], header_rows: list[list[Any]]) -> None:
+    """A header cell naming several fields ("Họ và tên\nNgày sinh", "Nam nữ, dân tộc, tôn giáo",
+    "Ngày vào Đảng, ngày chính thức"): the column is split into them (tables.py). The cell as
+    written is used, its line breaks being separators; a sub-label that a group above already
+    explains ("Xếp loại" over "Tự xếp loại") is not a composite."""
+    for column in columns:
+        cells = [
+            row[column.index]
+            for row in header_rows
+            if column.index < len(row)
+            and isinstance(row[column.index], str)
+            and row[column.index].strip()
+        ]
+        if not cells or (len(cells) > 1 and column.field is not None):
+            continue
+        text = cells[-1]
+        if headers.exact_field_of(text):
+            continue
+        parts = matching.composite_fields(text)
+        if parts:
+            column.field, column.parts, column.how = "composite", parts, "composite"
+
+
+def _continued_columns(
+    columns: list[HeaderColumn], own: list[str], groups: list[str], subs: list[str]
+) -> None:
+    """Cells under one header merged across several columns, with no sub-label ("Số thẻ đảng
+    viên" over eight cells of one digit each): the columns after the first continue it."""
+    for column in columns:
+        index = column.index
+        if column.field is not None or own[index] or subs[index] or not groups[index]:
+            continue
+        head = index - 1
+        while head >= 0 and columns[head].continues is not None:
+            head -= 1
+        if (
+            head >= 0
+            and columns[head].field not in (None, "seq", "composite")
+            and groups[head] == groups[index]
+            and not subs[head]
+        ):
+            column.continues = columns[head].index
+            column.header = columns[head].header
+
+
+def _sub_texts(texts: list[list[str]], top: int, bottom: int, width: int) -> list[str]:
+    """Per column, the texts of the header rows under the first one, joined with " / "."""
+    out = []
+    for column in range(width):
+        parts = [
+            texts[row][column]
+            for row in range(top + 1, bottom + 1)
+            if column < len(texts[row]) and texts[row][column]
+        ]
+        out.append(" / ".join(parts))
+    return out
 
 
 def _merged_name_columns(
@@ -305,8 +480,20 @@ class Body:
 
 
 def find_body(
-    rows: list[list[Any]], layout: Layout, key_columns: list[int], skip_columns: set[int]
+    rows: list[list[Any]],
+    layout: Layout,
+    key_columns: list[int],
+    skip_columns: set[int],
+    id_columns: list[int] | None = None,
+    unit_names: bool = False,
 ) -> Body:
+    """Which rows under the header are data, whatever their words or columns.
+
+    A row is data when a key column holds what a key looks like: a name in the name column(s)
+    (`key_columns`: a short text, not a note, not a label), or an identifier in an ID column
+    (`id_columns`: card number, CCCD). Every other row with content is skipped and listed: totals
+    anywhere in the row, section headings (which give the branch of the rows under them),
+    notes and footnotes; the first row of a signature block ends the table."""
     content = [c.index for c in layout.columns if c.index not in skip_columns]
     data: list[int] = []
     sections: dict[int, str] = {}
@@ -314,25 +501,14 @@ def find_body(
     notes: list[int] = []
     signature = None
     section = None
-    key_set = set(key_columns)
-    skipped = sorted(skip_columns)
+    names = set(key_columns)
+    ids = set(id_columns or [])
     for index in range(layout.data_start, len(rows)):
         row = rows[index]
-        # fast count of filled cells (calamine and csv give "" for an empty cell)
-        count = len(row) - row.count("")
-        for column in skipped:
-            if column < len(row) and row[column] != "" and row[column] is not None:
-                count -= 1
-        if count > 4:
-            first = next(c for c in content if c < len(row) and row[c] != "" and row[c] is not None)
-            if _is_totals(row, [first]):
-                totals.append(index)
-                continue
-            data.append(index)
-            if section is not None:
-                sections[index] = section
-            continue
-        filled = [c for c in content if c < len(row) and not is_empty(row[c])]
+        width = len(row)
+        filled = [
+            c for c in content if c < width and (value := row[c]) != "" and not is_empty(value)
+        ]
         if not filled:
             stray = [c for c in range(len(row)) if not is_empty(row[c])]
             if stray and _signature_like(row, stray):
@@ -343,24 +519,85 @@ def find_body(
                 if heading:  # "I. CHI BỘ 1" written in the STT column
                     section = heading
             continue
-        if _signature_like(row, filled) and not _holds_a_key(row, filled, key_set):
+        keyed = _holds_a_key(row, filled, names, ids, unit_names)
+        if not keyed and _signature_like(row, filled):
             signature = index
             break
         if _is_totals(row, filled):
             totals.append(index)
             continue
-        if len(filled) == 1 and isinstance(row[filled[0]], str):
+        lone_text = len(filled) == 1 and isinstance(row[filled[0]], str)
+        if lone_text:
             heading = _section_name(row[filled[0]])
             if heading:
                 section = heading
                 continue
-            if filled[0] not in key_set:
-                notes.append(index)
-                continue
+        if not keyed or (lone_text and len(content) >= 3 and not _numbered(row, skip_columns)):
+            # one text alone, with no number in the STT column: a section or a note
+            notes.append(index)
+            continue
         data.append(index)
         if section is not None:
             sections[index] = section
     return Body(data, sections, totals, notes, signature)
+
+
+def _numbered(row: list[Any], seq_columns: set[int]) -> bool:
+    """A number in the STT column (a Roman numeral or a letter there marks a section)."""
+    for column in seq_columns:
+        value = row[column] if column < len(row) else ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if isinstance(value, str) and value.strip().rstrip(".").isdigit():
+            return True
+    return False
+
+
+# (words, characters) a name may have: a person's, and a unit's ("Đảng bộ Cơ quan Đảng, Mặt
+# trận và các đoàn thể xã …")
+NAME_LIMITS = {False: (8, 60), True: (25, 160)}
+# a bullet, a footnote mark or a numbered note: "- …", "• …", "(*) …", "(1) …", "* …"
+_NOTE_START = re.compile(r"^(?:[-+*•–—=]\s|\(\*+\)|\*|\(\d{1,2}\)\s|\[)")
+
+
+@lru_cache(maxsize=1 << 14)
+def looks_like_name(text: str, unit: bool = False) -> bool:
+    """A person's (or unit's) name as a key cell holds it: short, no label colon, not a bullet,
+    not a number; at most two lines (a name with its birth date under it)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or len(lines) > 2:
+        return False
+    first = clean(lines[0])
+    words, length = NAME_LIMITS[unit]
+    if not first or len(first) > length or len(first.split()) > words:
+        return False
+    if _NOTE_START.match(first) or ":" in first:
+        return False
+    return any(char.isalpha() for char in first) and not _SIGNATURE_START.match(
+        _fold_repaired(first)
+    )
+
+
+def _looks_like_id(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value > 0
+    text = str(value).strip()
+    return 0 < len(text) <= 20 and any(char.isdigit() for char in text) and ":" not in text
+
+
+def _holds_a_key(
+    row: list[Any], filled: list[int], names: set[int], ids: set[int], unit: bool = False
+) -> bool:
+    """A name in a name column, or an identifier in an ID column."""
+    for column in filled:
+        value = row[column]
+        if column in names and isinstance(value, str) and looks_like_name(value, unit):
+            return True
+        if column in ids and _looks_like_id(value):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -369,12 +606,6 @@ def _fold_repaired(text: str) -> str:
     from tcxd.encodings import repair_text
 
     return aligned_fold(clean(repair_text(text)))
-
-
-def _holds_a_key(row: list[Any], filled: list[int], key_columns: set[int]) -> bool:
-    """A name in the name column makes a data row, even when another of its cells reads like the
-    place-date line ("ngày 05 tháng 3 năm 1980" as a birth date)."""
-    return any(column in key_columns and not _signature_like(row, [column]) for column in filled)
 
 
 def _signature_like(row: list[Any], filled: list[int]) -> bool:
@@ -388,7 +619,8 @@ def _signature_like(row: list[Any], filled: list[int]) -> bool:
 
 
 def _is_totals(row: list[Any], filled: list[int]) -> bool:
-    for column in filled[:3]:
+    """ "Tổng cộng", "Cộng", "Tổng số: 42 đồng chí" in any cell of the row."""
+    for column in filled:
         value = row[column]
         if isinstance(value, str) and value.lstrip()[:1] in "TtCc" and _totals_text(value[:40]):
             return True
@@ -411,6 +643,7 @@ def _section_name(value: str) -> str | None:
 # ---------------------------------------------------------------- titles: units and periods
 
 _UNIT = re.compile(r"\b(dang bo|chi bo|dang uy|chi uy|tinh uy|thanh uy|huyen uy|thi uy|quan uy)\b")
+UNIT_WORDS = re.compile(r"\b(dang bo|chi bo|dang uy|chi uy|to dang)\b")
 _UNIT_CUT = re.compile(
     r"\s*[-–,(:]?\s*\b(tinh den|den ngay|den \d|tai thoi diem|nam \d{4}|quy [ivx]+\b|quy \d|"
     r"\d thang|thang \d{1,2}\s*[/.\-]\s*\d{4}|ky \d|nhiem ky|danh sach|ket qua|bao cao)"

@@ -65,6 +65,12 @@ class CorruptFile(ReadingError):
     code = "corrupt_file"
 
 
+class SheetNotFound(ReadingError):
+    """`--sheet NAME` names no sheet of the file."""
+
+    code = "sheet_not_found"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a file, as the clerk will find it in Excel.

@@ -35,6 +35,8 @@ class SheetTable:
     warnings: list[str] = field(default_factory=list)
     column_headers: dict[str, str] = field(default_factory=dict)  # field → header as written
     header_row: int = 0  # Excel row number of the (first) header row
+    # How each column was understood: (header as written, field label or "", how, in Vietnamese)
+    understood: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass

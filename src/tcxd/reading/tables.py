@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from tcxd.encodings import decode
-from tcxd.reading import headers, values
+from tcxd.reading import headers, matching, values
 from tcxd.reading.layout import (
+    UNIT_WORDS,
     HeaderColumn,
     PeriodInfo,
     aligned_fold,
@@ -122,42 +123,68 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
         return "trang trống"
     layout = find_layout(rows, grid.merged)
     if layout is None:
+        looks_like = headers.not_an_input([*_top_texts(rows), grid.sheet], set())
+        if looks_like:
+            return f"trông như {looks_like}"
         return (
             "không tìm thấy dòng tiêu đề cột (cần các cột như “Họ và tên”, “Ngày sinh”, "
             "“Tên tổ chức đảng”, “Loại biến động”, “Điểm”…)"
         )
-    columns = _dedupe(layout.columns)
-    fields = {c.field for c in columns if c.field}
+    columns = _scored(layout.columns)
+    fields = _fields_of(columns)
     context = aligned_fold(" | ".join([*layout.title_texts, grid.sheet, ctx.file_name]))
     kind = headers.recognise_kind(fields, context, ctx.forced_kind)
+    if ctx.forced_kind is None:
+        header_texts = [c.header for c in columns if c.header]
+        looks_like = headers.not_an_input([*layout.title_texts, *header_texts, grid.sheet], fields)
+        if looks_like:
+            return f"trông như {looks_like}"
     if kind is None:
         found = [c.header for c in columns if c.field and c.field != "seq"]
         listed = ", ".join(f"“{name}”" for name in found[:8]) or "không có cột nào"
         return f"tiêu đề cột không khớp loại danh sách nào (nhận ra: {listed})"
+    columns = _in_context(columns, kind)
+    fields = _fields_of(columns)
     if kind in ("organizations", "organization_evaluations") and "name" not in fields:
         for column in columns:
             if column.field == "branch":
                 column.field = "name"
                 break
-    by_field = {c.field: c for c in columns if c.field and c.field != "seq"}
+    by_field = {c.field: c for c in columns if c.field and c.field not in ("seq", "composite")}
+    for column in columns:
+        for part in column.parts or []:
+            by_field.setdefault(part, column)
     key_field = KEY_FIELDS[kind]
     key_columns = [
         by_field[f].index for f in (key_field, "name_first_part", "name_last_part") if f in by_field
     ]
     skip = {c.index for c in columns if c.field == "seq"}
     _fill_vertical_merges(rows, grid.merged, layout.data_start)
-    body = find_body(rows, layout, key_columns, skip)
+    id_columns = [by_field[f].index for f in ("card_number", "citizen_id") if f in by_field]
+    body = find_body(
+        rows, layout, key_columns, skip, id_columns, unit_names=KEY_FIELDS[kind] == "name"
+    )
+    _units_only(columns, rows, body.rows)
     if not body.rows:
-        return f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]})"
+        recognised = [c.header for c in columns if c.field and c.field != "seq"]
+        shown = ", ".join(f"“{header}”" for header in recognised[:12])
+        more = f" và {len(recognised) - 12} cột khác" if len(recognised) > 12 else ""
+        return (
+            f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]}; "
+            f"các cột nhận ra: {shown}{more})"
+        )
     sheet = SheetTable(
         sheet=grid.sheet, kind=kind, rows=pd.DataFrame(), header_row=layout.header_top + 1
     )
+    sheet.understood = understood(columns)
     sheet.unit_names = unit_names(layout.title_texts)
     sheet.folder_names = list(ctx.folder_names)
     _set_period(sheet, period_from_texts(layout.title_texts), ctx)
     builder = _Builder(grid, ctx, kind, body.rows, problems)
+    continued = _continuations(columns)
     for column in columns:
-        builder.add_column(column)
+        if column.continues is None:
+            builder.add_column(column, continued.get(column.index, []))
     builder.finish(body.sections)
     sheet.rows = builder.frame()
     sheet.unknown_columns = builder.unknown
@@ -168,9 +195,35 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
             f'Đã bỏ qua dòng "Tổng cộng" (dòng số {_row_list(body.skipped_totals)} của trang)'
         )
     if body.skipped_notes:
-        sheet.warnings.append("Đã bỏ qua dòng ghi chú: " + _row_list(body.skipped_notes))
+        sheet.warnings.append(
+            "Đã bỏ qua các dòng không có họ tên hay số thẻ, số CCCD (tiêu đề mục, ghi chú…): "
+            + _row_list(body.skipped_notes)
+        )
     _check_required(sheet, builder, problems, ctx)
     return sheet
+
+
+def _top_texts(rows: list[list[Any]], limit: int = 40) -> list[str]:
+    """The texts of the first rows of a sheet (titles, labels), for telling what it is."""
+    return [value for row in rows[:limit] for value in row if isinstance(value, str) and value]
+
+
+def _units_only(columns: list[HeaderColumn], rows: list[list[Any]], data: list[int]) -> None:
+    """A general header read as the chi bộ ("Đơn vị") is one only when most of its values name
+    units ("Chi bộ Thôn 1", "Đảng bộ Công an xã"); a workplace column ("UBND xã", "Trường
+    THCS") is kept as an unknown column instead."""
+    for column in columns:
+        if column.field != "branch" or column.how != "weak":
+            continue
+        texts = [
+            rows[r][column.index]
+            for r in data
+            if column.index < len(rows[r]) and isinstance(rows[r][column.index], str)
+        ]
+        texts = [text for text in texts if text.strip()]
+        units = sum(1 for text in texts if UNIT_WORDS.search(aligned_fold(text)))
+        if texts and units * 2 < len(texts):
+            column.field, column.how = None, ""
 
 
 def _fill_vertical_merges(rows: list[list[Any]], merged: list, data_start: int) -> None:
@@ -190,15 +243,143 @@ def _row_list(indices: list[int]) -> str:
     return shown + (f" và {len(indices) - 10} dòng khác" if len(indices) > 10 else "")
 
 
-def _dedupe(columns: list[HeaderColumn]) -> list[HeaderColumn]:
-    seen: set[str] = set()
+# Fields that stand for part of another (two name columns, "Nam" | "Nữ" marks…): allowed in every
+# kind whose columns hold the field they make up.
+_PART_FIELDS = {
+    "full_name": ("name_first_part", "name_last_part"),
+    "gender": ("gender_male", "gender_female"),
+    "birth_date": ("birth_date_male", "birth_date_female"),
+    "name": ("branch",),  # "Chi bộ" names the unit of an organisations list
+}
+
+
+def _allowed(kind: str) -> frozenset[str]:
+    fields = set(headers.catalog().columns[kind]) | {"seq"}
+    for whole, parts in _PART_FIELDS.items():
+        if whole in fields:
+            fields.update(parts)
+    return frozenset(fields)
+
+
+def _header_texts(column: HeaderColumn) -> list[str]:
+    """The texts a column's field can come from: its header, and its sub-label under a group."""
+    texts = [column.header]
+    if " / " in column.header:
+        texts.append(column.header.rsplit(" / ", 1)[1])
+    return texts
+
+
+def _scored(columns: list[HeaderColumn]) -> list[HeaderColumn]:
+    """Each recognised column's score: 1 for a known alias (or a sub-label of a known group),
+    else its token score (matching.py)."""
     for column in columns:
-        if column.field and column.field != "seq":
-            if column.field in seen:
-                column.field = None  # a second "Ngày" column: kept as an unknown column
-            else:
-                seen.add(column.field)
+        if column.field in (None, "composite") or column.how == "labels":
+            continue
+        texts = _header_texts(column)
+        exact = [text for text in texts if headers.exact_field_of(text) == column.field]
+        if exact:
+            weak = all(headers.is_weak(text) for text in exact)
+            column.score, column.how = (headers.WEAK_SCORE, "weak") if weak else (1.0, "")
+            continue
+        best = max(
+            (m.score for text in texts for m in matching.scores(text) if m.field == column.field),
+            default=None,
+        )
+        if best is None:
+            column.score, column.how = 1.0, "group"
+        else:
+            column.score, column.how = best, "tokens"
     return columns
+
+
+def _fields_of(columns: list[HeaderColumn]) -> set[str]:
+    fields = {c.field for c in columns if c.field and c.field != "composite"}
+    for column in columns:
+        fields.update(column.parts or [])
+    return fields
+
+
+def _continuations(columns: list[HeaderColumn]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for column in columns:
+        if column.continues is not None:
+            out.setdefault(column.continues, []).append(column.index)
+    return out
+
+
+def _in_context(columns: list[HeaderColumn], kind: str) -> list[HeaderColumn]:
+    """The columns' fields once the kind of sheet is known: a field the kind does not have is
+    matched again among the kind's own fields ("Tổ chức đảng sinh hoạt" is the chi bộ in a
+    roster), and when two columns name one field the better-scoring keeps it (the first on a
+    tie); the other is kept as an unknown column."""
+    allowed = _allowed(kind)
+    for column in columns:
+        if column.field == "composite":
+            column.parts = [part if part in allowed else "" for part in column.parts or []]
+            continue
+        if column.field is not None and column.field in allowed:
+            continue
+        column.field = None
+        for text in _header_texts(column):
+            match = matching.best_field(text, allowed) if text else None
+            if match is not None:
+                column.field, column.score, column.how = match.field, match.score, "context"
+                break
+    best: dict[str, HeaderColumn] = {}
+    for column in columns:
+        if column.field in (None, "seq", "composite"):
+            continue
+        held = best.get(column.field)
+        if held is None or column.score > held.score:
+            if held is not None:
+                held.field = None
+            best[column.field] = column
+        else:
+            column.field = None
+    for column in columns:  # a part a column of its own gives is not taken from a composite
+        if column.parts:
+            column.parts = ["" if part in best else part for part in column.parts]
+    # "Tên" alone beside a full name column is another name ("Tên gọi khác"), not its last part
+    if "full_name" in best and "name_first_part" not in best and "name_last_part" in best:
+        best["name_last_part"].field = None
+    return columns
+
+
+HOW_LABELS = {
+    "": "tên cột quen thuộc",
+    "group": "theo nhóm cột bên trên",
+    "tokens": "gần giống tên cột quen thuộc",
+    "context": "gần giống, theo loại danh sách",
+    "labels": "gộp các cột con, mỗi cột một giá trị",
+    "weak": "tên cột chung, hiểu theo ngữ cảnh",
+}
+
+
+def understood(columns: list[HeaderColumn]) -> list[tuple[str, str, str]]:
+    """(header as written, field label, how) for every column with a header, in order."""
+    out = []
+    for column in columns:
+        if not column.header:
+            continue
+        if column.continues is not None or column.field == "seq":
+            continue
+        if column.field is None:
+            out.append((column.header, "", "không dùng (vẫn lưu lại)"))
+        elif column.field == "composite":
+            labels = [headers.field_label(part) for part in column.parts or [] if part]
+            out.append(
+                (
+                    column.header,
+                    " + ".join(labels),
+                    "nhiều thông tin trong một ô, tách theo dòng hoặc dấu phẩy",
+                )
+            )
+        else:
+            how = HOW_LABELS.get(column.how, column.how)
+            if column.how in ("tokens", "context", "weak"):
+                how += f", điểm {column.score:.2f}".replace(".", ",")
+            out.append((column.header, headers.field_label(column.field), how))
+    return out
 
 
 def _set_period(sheet: SheetTable, title: PeriodInfo, ctx: Context) -> None:
@@ -268,17 +449,33 @@ class _Builder:
         row = self.excel_rows[position] if position is not None else None
         self.problems.add(Problem(self.ctx.file, self.grid.sheet, row, header, value, expected))
 
-    def add_column(self, column: HeaderColumn) -> None:
+    def add_column(self, column: HeaderColumn, continued: list[int] | None = None) -> None:
         if column.field == "seq":
             return
         cells = self.cells(column.index)
+        if continued:
+            columns = [cells, *(self.cells(index) for index in continued)]
+            if column.labels:
+                cells = values.join_labelled(columns, column.labels)
+            else:
+                cells = values.join_cells(columns)
+        if column.field == "composite":
+            parts = column.parts or []
+            pieces = values.split_cells(cells, [headers.field_type(p) if p else "" for p in parts])
+            for part, part_cells in zip(parts, pieces, strict=True):
+                if part:
+                    self.add_cells(part, column.header, part_cells)
+            return
         if column.field is None:
             if any(not values.is_empty(value) for value in cells):
                 name = column.header or f"(cột {column_letter(column.index)})"
                 self.unknown.append(name)
                 self.unknown_values[name] = cells
             return
-        name = column.field
+        self.add_cells(column.field, column.header, cells)
+
+    def add_cells(self, name: str, header: str, cells: list[Any]) -> None:
+        column = HeaderColumn(-1, header, name)
         self.headers[name] = column.header
         kind = headers.field_type(name)
         converted = self._convert(name, kind, cells)
@@ -532,6 +729,12 @@ def _check_required(
 
     for name in spec["required"]:
         if name not in data:
+            if sheet.kind == "organizations" and name == "org_type":
+                sheet.warnings.append(
+                    "Không có cột “Loại tổ chức”: loại của mỗi tổ chức được suy ra từ tên và vị "
+                    "trí trong cây tổ chức"
+                )
+                continue
             missing_column(name)
             continue
         header = builder.headers.get(name, _label(name))

@@ -611,8 +611,14 @@ def to_codes(cells: Sequence[Any], vocabulary: str, *, none_words: bool = False)
             cache_[text] = _code_with_flag(vocabulary, text, none_words, nothing)
         code, flag = cache_[text]
         if code is None and not (none_words and fold(text) in nothing):
+            near = ", ".join(f"“{name}”" for name in vocab.nearest(vocabulary, text))
             errors.append(
-                (position, text, f"không có trong danh mục (cần một trong: {choices(vocabulary)})")
+                (
+                    position,
+                    text,
+                    f"không có trong danh mục (cần một trong: {choices(vocabulary)}); "
+                    f"gần nhất: {near}",
+                )
             )
         values.append(code)
         if flags is not None and flag:
@@ -665,3 +671,75 @@ def to_school(cells: Sequence[Any]) -> Column:
         else:
             fixed.append(value)
     return to_text(fixed, repair=False)
+
+
+# ---------------------------------------------------------------- composite and split cells
+
+_DATE_TOKEN = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|(?<!\d)\d{4}(?!\d)")
+_SEPARATORS = re.compile(r"\s*(?:[,;/]|\s-\s|\s–\s)\s*")
+
+
+def join_cells(columns: list[list[Any]]) -> list[Any]:
+    """Cells of one value written across several columns, row by row: one character a cell
+    ("0 1 2 3 4 5 6 7" of a card number) joined without spaces, longer pieces with one space."""
+    out: list[Any] = []
+    for pieces in zip(*columns, strict=True):
+        texts = [piece if isinstance(piece, str) else shown(piece) for piece in pieces]
+        texts = [text.strip() for text in texts if not is_empty(text)]
+        if not texts:
+            out.append("")
+        elif all(len(text) == 1 for text in texts):
+            out.append("".join(texts))
+        else:
+            out.append(" ".join(texts))
+    return out
+
+
+def split_cells(cells: Sequence[Any], kinds: list[str]) -> list[list[Any]]:
+    """The cells of a composite column, split into one column per part (`kinds`: the parts'
+    field types). A text is split at its line breaks, else (dates) at the dates it holds, else
+    at commas, semicolons, slashes or " - "; when the pieces do not match the parts the whole
+    cell goes to the first part, whose conversion then says what is wrong with it."""
+    out: list[list[Any]] = [[] for _ in kinds]
+    for value in cells:
+        pieces = split_value(value, kinds)
+        for position in range(len(kinds)):
+            out[position].append(pieces[position] if position < len(pieces) else "")
+    return out
+
+
+def split_value(value: Any, kinds: list[str]) -> list[Any]:
+    count = len(kinds)
+    if not isinstance(value, str) or is_empty(value):
+        return [value]
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    if len(lines) == count:
+        return lines
+    if all(kind in ("date", "birth_date") for kind in kinds):
+        dates = _DATE_TOKEN.findall(value)
+        if len(dates) == count:
+            return dates
+    pieces = [piece for piece in _SEPARATORS.split(clean(value)) if piece]
+    if len(pieces) == count and not any(kind in ("date", "birth_date") for kind in kinds):
+        return pieces
+    if len(lines) > count:  # a name on two lines, then its birth date
+        return [" ".join(lines[: len(lines) - count + 1]), *lines[len(lines) - count + 1 :]]
+    return [value]
+
+
+def join_labelled(columns: list[list[Any]], labels: list[str]) -> list[Any]:
+    """Cells of one field written one column per value: the labels of the marked columns ("x",
+    "✓", "1" under "Đại học" gives "Đại học"), else the cells' texts, joined with ", "."""
+    truthy, _falsy, _nothing = _bool_words()
+    out: list[Any] = []
+    for pieces in zip(*columns, strict=True):
+        filled = [(label, piece) for label, piece in zip(labels, pieces, strict=True)]
+        filled = [(label, piece) for label, piece in filled if not is_empty(piece)]
+        texts = [
+            (label, piece if isinstance(piece, str) else shown(piece)) for label, piece in filled
+        ]
+        if texts and all(fold(text) in truthy for _label, text in texts):
+            out.append(", ".join(label for label, _text in texts))
+        else:
+            out.append(", ".join(text.strip() for _label, text in texts))
+    return out
