@@ -381,8 +381,8 @@ def _render_columns(outcome, roots: list[Path]) -> None:
             continue
         shown = "; ".join(f"“{header}” → {label} ({how})" for header, label, how in guessed)
         out.print(
-            f"{escape(shown_path(outcome.path, roots))}, trang “{escape(sheet)}”: cột được hiểu là: "
-            + escape(shown)
+            f"{escape(shown_path(outcome.path, roots))}, trang “{escape(sheet)}”: "
+            f"cột được hiểu là: {escape(shown)}"
         )
 
 
