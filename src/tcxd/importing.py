@@ -9,6 +9,7 @@ members the file touched are rebuilt (`tcxd.db.history`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -76,6 +77,26 @@ MEMBER_ATTRIBUTES = (
     "exempt",
     "exempt_on",
     "note",
+)
+# What an evaluation row gives beside the identity of whom it rates; a row with none of these
+# changes nothing (a pre-filled template's row left as it was).
+MEMBER_EVALUATION_COLUMNS = (
+    "score",
+    "general_score",
+    "task_score",
+    "discipline",
+    "discipline_on",
+    "proposed_level",
+    "decided_level",
+    "exemplary",
+    *CONDITION_COLUMNS,
+)
+ORGANIZATION_EVALUATION_COLUMNS = (
+    "score",
+    "decided_level",
+    "proposed_level",
+    "exemplary",
+    *ORG_CONDITION_COLUMNS,
 )
 KIND_LABELS = {
     "organizations": "Danh sách tổ chức đảng",
@@ -651,21 +672,6 @@ _DELETE_ROSTERS = _ENTRY.delete().where(
 _EVENTS_OF = select(_EVENT.c.member_id, _EVENT.c.kind, _EVENT.c.event_on, _EVENT.c.org_id).where(
     _EVENT.c.member_id.in_(_IDS)
 )
-# An evaluation file replaces the evaluations of its members (organisations) for its period;
-# the ids of those it replaced tell updated from new.
-_DELETE_EVALUATIONS = {
-    table.name: table.delete()
-    .where(
-        table.c[column].in_(_IDS),
-        table.c.year == bindparam("year"),
-        table.c.quarter == bindparam("quarter"),
-    )
-    .returning(table.c[column])
-    for table, column in (
-        (MemberEvaluation.__table__, "member_id"),
-        (OrganizationEvaluation.__table__, "org_id"),
-    )
-}
 
 
 class _FileWriter:
@@ -987,9 +993,11 @@ class _FileWriter:
         as_of: date | None,
         attributes_authoritative: bool,
         touches_history: bool = True,
+        count: bool = True,
     ) -> list[int]:
         """Insert new members, update attributes from a roster not older than the last one.
-        `touches_history`: the file's rows bear on the members' spells (rosters, changes)."""
+        `touches_history`: the file's rows bear on the members' spells (rosters, changes);
+        `count`: the summary counts these members (else the caller counts what it writes)."""
         rows = table.rows
         ids = self._resolve_members(rows, orgs)
         new_positions = [position for position, found in enumerate(ids) if found is None]
@@ -1009,12 +1017,13 @@ class _FileWriter:
             inserted = self._insert_members(normalized)
             for position, member_id in zip(new_positions, inserted, strict=True):
                 ids[position] = member_id
-            self.outcome.rows_new += len(inserted)
+            if count:
+                self.outcome.rows_new += len(inserted)
         new = set(new_positions)
         known = [position for position in range(len(ids)) if position not in new]
         if attributes_authoritative and known:
             self._update_members(table, known, ids, as_of)
-        elif known:
+        elif known and count:
             self.outcome.rows_unchanged += len(known)
         if touches_history:
             self.touched_members.update(int(i) for i in ids)
@@ -1252,47 +1261,40 @@ class _FileWriter:
         self._check_duplicates(table, orgs)
         if self.problems:
             return
+        # A row that carries nothing but a member's identity (a pre-filled template's row left
+        # as it was) changes nothing: no evaluation, and no member made from it.
+        given = _rows_giving(table.rows, MEMBER_EVALUATION_COLUMNS)
+        self.outcome.rows_unchanged += len(given) - sum(given)
+        if not any(given):
+            return
+        table = _only_rows(table, given)
+        orgs = [org for org, keep in zip(orgs, given, strict=True) if keep]
         # Evaluations do not bear on membership history: their members' spells stay as they are.
+        # The summary counts evaluations here, not the members they name.
         ids = self._upsert_members(
-            table, orgs, None, attributes_authoritative=False, touches_history=False
-        )
-        columns = (
-            "score",
-            "general_score",
-            "task_score",
-            "discipline",
-            "discipline_on",
-            "proposed_level",
-            "decided_level",
-            "exemplary",
-            *CONDITION_COLUMNS,
+            table, orgs, None, attributes_authoritative=False, touches_history=False, count=False
         )
         rows = table.rows
         # Column by column (pandas turns the missing cells to None), then one dict per row.
-        data = {c: self._cells(rows, c) for c in columns if c in rows.columns}
-        data["exemplary"] = [bool(v or False) for v in data.get("exemplary", [None] * len(rows))]
+        data = {c: self._cells(rows, c) for c in MEMBER_EVALUATION_COLUMNS if c in rows.columns}
         data["member_id"] = [int(i) for i in ids]
         data["org_id"] = [int(o) if o is not None else None for o in orgs]
         data["source_row"] = [int(r) for r in rows["source_row"].tolist()]
-        same = {
-            "year": year,
-            "quarter": quarter,
-            "batch_id": self.batch_id,
-            "source_sheet": table.sheet,
-        }
         names = list(data)
         records = [
-            {**same, **dict(zip(names, cells, strict=True))}
-            for cells in zip(*data.values(), strict=True)
+            dict(zip(names, cells, strict=True)) for cells in zip(*data.values(), strict=True)
         ]
-        self._replace_evaluations(MemberEvaluation.__table__, "member_id", records, year, quarter)
+        self._merge_evaluations(
+            MemberEvaluation.__table__, "member_id", records, table.sheet, year, quarter
+        )
 
     def _write_organization_evaluations(self, table, unit: int | None) -> None:
         year, quarter = self._period(table)
         rows = table.rows
+        given = _rows_giving(rows, ORGANIZATION_EVALUATION_COLUMNS)
         records = []
         seen: dict[int, int] = {}
-        for row in rows.to_dict("records"):  # (plain dicts: no pandas access per cell)
+        for row, gives in zip(rows.to_dict("records"), given, strict=True):  # (plain dicts)
             parent = unit
             if plain(row.get("parent")):
                 parent = self._find_parent(str(row["parent"]), unit) or parent
@@ -1318,51 +1320,82 @@ class _FileWriter:
                     "không khớp tổ chức đảng nào đã có.",
                 )
                 continue
-            columns = (
-                "score",
-                "decided_level",
-                "proposed_level",
-                "exemplary",
-                *ORG_CONDITION_COLUMNS,
-            )
-            values = {c: plain(row[c]) for c in columns if c in row}
-            values["exemplary"] = bool(values.get("exemplary") or False)
-            values.update(
-                org_id=org,
-                year=year,
-                quarter=quarter,
-                batch_id=self.batch_id,
-                source_sheet=table.sheet,
-                source_row=int(row["source_row"]),
-            )
+            if not gives:
+                self.outcome.rows_unchanged += 1  # nothing but the organisation's name
+                continue
+            values = {c: plain(row[c]) for c in ORGANIZATION_EVALUATION_COLUMNS if c in row}
+            values.update(org_id=org, source_row=row_number)
             records.append(values)
         if self.problems:
             return
-        self._replace_evaluations(
-            OrganizationEvaluation.__table__, "org_id", records, year, quarter
+        self._merge_evaluations(
+            OrganizationEvaluation.__table__, "org_id", records, table.sheet, year, quarter
         )
 
-    def _replace_evaluations(self, table, id_column, records, year, quarter) -> None:
+    def _merge_evaluations(self, table, id_column, records, sheet, year, quarter) -> None:
+        """Write evaluations for a period, changing only what each row gives: a stored value
+        is replaced by a value given in the file, never blanked by an empty cell. Counts
+        evaluations: new, updated (some value differs) or unchanged."""
         if not records or year is None:
             return
-        ids = sorted({r[id_column] for r in records})
-        existing = set()
-        replace = _DELETE_EVALUATIONS[table.name]
-        for chunk in chunks(ids):
-            found = self.conn.execute(replace, {"ids": chunk, "year": year, "quarter": quarter})
-            existing.update(found.scalars())
-        for group in _group_by_columns(records):
+        stored = self._stored_evaluations(table, id_column, records, year, quarter)
+        provenance = {"batch_id": self.batch_id, "source_sheet": sheet}
+        new, updates = [], []
+        for record in records:
+            values = _given_evaluation_values(record)
+            held = stored.get(record[id_column])
+            if held is None:
+                new.append(
+                    {
+                        **values,
+                        "exemplary": bool(values.get("exemplary") or False),
+                        id_column: record[id_column],
+                        "org_id": record.get("org_id"),
+                        "year": year,
+                        "quarter": quarter,
+                        "source_row": record["source_row"],
+                        **provenance,
+                    }
+                )
+                continue
+            changed = {c: v for c, v in values.items() if _differs(held[c], v)}
+            if not changed:
+                self.outcome.rows_unchanged += 1
+                continue
+            updates.append(
+                {"_id": held["id"], **changed, "source_row": record["source_row"], **provenance}
+            )
+        for group in _group_by_columns(new):
             bulk_insert(self.conn, table, group)
-        updated = sum(1 for r in records if r[id_column] in existing)
-        self.outcome.rows_updated += updated
-        if id_column == "org_id":
-            self.outcome.rows_new += len(records) - updated
+        for group in _group_by_columns(updates):
+            bulk_update(self.conn, table, group)
+        self.outcome.rows_new += len(new)
+        self.outcome.rows_updated += len(updates)
+
+    def _stored_evaluations(self, table, id_column, records, year, quarter) -> dict[int, dict]:
+        """The stored evaluations of these members (organisations) for the period, by id."""
+        query = select(table).where(
+            table.c[id_column].in_(_IDS),
+            table.c.year == bindparam("year"),
+            table.c.quarter == bindparam("quarter"),
+        )
+        stored = {}
+        for chunk in chunks(sorted({r[id_column] for r in records})):
+            found = self.conn.execute(query, {"ids": chunk, "year": year, "quarter": quarter})
+            for row in found.mappings():
+                stored[row[id_column]] = dict(row)
+        return stored
 
     # ----------------------------------------------------------------- organisations
     def _write_organizations(self, table, unit: int | None) -> None:
-        """Build or change the tree: a row is matched by code, else by name under its parent."""
+        """Build or change the tree: a row is matched by code, else by name under its parent.
+        One code is one unit, one unit one row, and the tree never gets a loop."""
         # Rows as plain dicts: a pandas row per organisation and pass costs more than its SQL.
         pending = table.rows.to_dict("records")
+        self._check_codes(table, pending)
+        if self.problems:
+            return
+        self.org_rows: dict[int, int] = {}  # organisation → the row of this file that gave it
         scope = unit if unit is not None else self.index.province_id
         change_date = table.as_of or self.options.as_of or date.today()
         for _round in range(6):  # parents listed below their children need another pass
@@ -1376,6 +1409,27 @@ class _FileWriter:
             pending = waiting
         for row in pending:
             self._write_organization(table, row, scope, change_date, final=True)
+
+    def _check_codes(self, table, rows: list[dict]) -> None:
+        """Two rows with one code would be one unit renamed and moved by the second row."""
+        first: dict[str, dict] = {}
+        for row in rows:
+            code = plain(row.get("code"))
+            if not code:
+                continue
+            code = str(code)
+            if code not in first:
+                first[code] = row
+                continue
+            earlier = first[code]
+            self.problem(
+                table.sheet,
+                row["source_row"],
+                self._column_label(table, "code"),
+                code,
+                f'trùng mã với dòng {earlier["source_row"]} ("{clean(str(earlier["name"]))}"); '
+                "một mã chỉ dùng cho một tổ chức.",
+            )
 
     def _write_organization(self, table, row, scope, change_date, final: bool) -> bool:
         org_type = plain(row.get("org_type"))
@@ -1427,19 +1481,38 @@ class _FileWriter:
             )
             self._link(org_id, parent, None, None)
             self.index.add(org_id, name, org_type, parent, values["code"])
+            self.org_rows[org_id] = int(row["source_row"])
             self._record_move(table, row, org_id, parent)
             self.outcome.rows_new += 1
             return True
-        changed = {k: v for k, v in values.items() if v is not None}
-        self.conn.execute(
-            update(organization).where(organization.c.id == existing).values(**changed)
+        if not self._one_row_per_unit(table, row, existing, code, name):
+            return True
+        moves = self.index.parent.get(existing) != parent
+        if moves and self.index.within(parent, existing):
+            self._refuse_loop(table, row, existing, parent, parent_name)
+            return True
+        stored = (
+            self.conn.execute(select(organization).where(organization.c.id == existing))
+            .mappings()
+            .one()
         )
-        # The index learns the new name, type and code after the file (as a fresh load for the
-        # next file would): rows later in this file see the organisation as it was.
-        self.renamed.append(
-            (existing, changed["name"], changed.get("org_type"), changed.get("code"))
-        )
-        if self.index.parent.get(existing) != parent:
+        # What the row gives and differs: an empty cell changes nothing.
+        changed = {k: v for k, v in values.items() if v is not None and _differs(stored[k], v)}
+        if changed:
+            self.conn.execute(
+                update(organization).where(organization.c.id == existing).values(**changed)
+            )
+            # The index learns the new name, type and code after the file (as a fresh load for
+            # the next file would): rows later in this file see the organisation as it was.
+            self.renamed.append(
+                (
+                    existing,
+                    changed.get("name", stored["name"]),
+                    changed.get("org_type", stored["org_type"]),
+                    changed.get("code", stored["code"]),
+                )
+            )
+        if moves:
             moved_on = plain(row.get("moved_on")) or change_date
             link = OrganizationParent.__table__
             self.conn.execute(
@@ -1449,10 +1522,47 @@ class _FileWriter:
             )
             self._link(existing, parent, moved_on, None)
             self.index.move(existing, parent)
+        if changed or moves:
             self.outcome.rows_updated += 1
         else:
             self.outcome.rows_unchanged += 1
         return True
+
+    def _one_row_per_unit(self, table, row, existing: int, code, name: str) -> bool:
+        """A unit already given by an earlier row of this file is a problem naming both."""
+        earlier = self.org_rows.get(existing)
+        row_number = int(row["source_row"])
+        if earlier is None:
+            self.org_rows[existing] = row_number
+            return True
+        column, value = ("code", str(code)) if code else ("name", name)
+        self.problem(
+            table.sheet,
+            row_number,
+            self._column_label(table, column),
+            value,
+            f'là cùng tổ chức "{self.index.names[existing]}" với dòng {earlier}; '
+            "một tổ chức chỉ được ghi một lần.",
+        )
+        return False
+
+    def _refuse_loop(self, table, row, org: int, parent: int, parent_name) -> None:
+        """Putting a unit under itself or under one of its own units would make a loop."""
+        names = self.index.names
+        if parent == org:
+            reason = f'"{names[org]}" không thể trực thuộc chính nó'
+        else:
+            reason = f'"{names[parent]}" là đơn vị cấp dưới của "{names[org]}"'
+            given = self.org_rows.get(parent)
+            if given is not None and given != int(row["source_row"]):
+                reason += f" (dòng {given})"
+        self.problem(
+            table.sheet,
+            row["source_row"],
+            self._column_label(table, "parent"),
+            parent_name or names[parent],
+            f"{reason}: đặt như vậy sẽ tạo vòng lặp trong cây tổ chức.",
+        )
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -1546,6 +1656,40 @@ def _differs(stored, new) -> bool:
     if isinstance(new, bool) and stored is not None:
         stored = bool(stored)
     return stored != new
+
+
+def _rows_giving(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[bool]:
+    """Per row: whether it gives any of these values. An "exemplary" mark alone (False when
+    the cell is empty) gives nothing."""
+    given = np.zeros(len(rows), dtype=bool)
+    for column in columns:
+        if column in rows.columns and column != "exemplary":
+            given |= rows[column].notna().to_numpy(dtype=bool)
+    if "exemplary" in rows.columns:
+        given |= rows["exemplary"].fillna(False).to_numpy(dtype=bool)
+    return given.tolist()
+
+
+def _only_rows(table, keep: list[bool]):
+    """The table with only these rows (same sheet, headers, period)."""
+    if all(keep):
+        return table
+    return dataclasses.replace(table, rows=table.rows[keep].reset_index(drop=True))
+
+
+def _given_evaluation_values(record: dict) -> dict:
+    """The evaluation values a row gives: empty cells left out. "Tiêu biểu" goes with the level
+    decided: a row that gives a decided level gives its mark (set or not), else only a set mark
+    counts."""
+    values = {
+        c: v
+        for c, v in record.items()
+        if c not in ("member_id", "org_id", "source_row") and not _missing(v)
+    }
+    exemplary = bool(values.pop("exemplary", False))
+    if exemplary or "decided_level" in values:
+        values["exemplary"] = exemplary
+    return values
 
 
 def _group_by_columns(records: list[dict]) -> list[list[dict]]:

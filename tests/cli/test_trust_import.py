@@ -1,0 +1,160 @@
+"""The import never loses or corrupts what is stored (issues #13 and #14), end to end: a file
+that updates part of what is known changes only what it gives, one code is one unit, a card
+number or CCCD held by another person is a conflict, and the summary counts are true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.cli.test_clerk import AN, BINH, DISTRICT, PROVINCE, fill, make_template, query, roster
+from tests.sheets import write_xlsx
+
+import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
+
+EVALUATION_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Tổng điểm",
+                     "Tự xếp loại", "Cấp ủy quyết định"]  # fmt: skip
+
+
+@pytest.fixture
+def province(tcxd, db_url, tmp_path):
+    assert (
+        tcxd("init", "--province", PROVINCE, "--district", DISTRICT, "--db", db_url).exit_code == 0
+    )
+    folder = tmp_path / "files"
+    orgs = write_xlsx(
+        folder / "to-chuc.xlsx",
+        [
+            [DISTRICT.upper()],
+            ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+            [],
+            ["STT", "Tên tổ chức đảng", "Mã", "Loại tổ chức", "Trực thuộc", "Loại hình"],
+            [1, "Chi bộ thôn 1", "CB01", "Chi bộ cơ sở", DISTRICT, "Xã"],
+            [2, "Chi bộ thôn 2", "CB02", "Chi bộ cơ sở", DISTRICT, "Xã"],
+        ],
+    )
+    first = roster(folder / "ds-2024.xlsx", [AN, BINH], "31/12/2024")
+    for path in (orgs, first):
+        result = tcxd("import", path, "--db", db_url)
+        assert result.exit_code == 0, result.output
+    return folder
+
+
+def counts(stdout: str, file_name: str) -> tuple[int, int, int]:
+    """(Mới, Cập nhật, Không đổi) of a file's row in the summary table."""
+    line = next(line for line in stdout.splitlines() if file_name in line)
+    cells = [cell.strip() for cell in line.split("│")]
+    status = next(i for i, cell in enumerate(cells) if cell in ("đã nhập", "hợp lệ (thử)"))
+    return int(cells[status + 1]), int(cells[status + 2]), int(cells[status + 3])
+
+
+def evaluations(path: Path, rows: list[list], title="KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM 2025"):
+    grid = [["CHI BỘ THÔN 1"], [title], [], EVALUATION_HEADER]
+    return write_xlsx(path, grid + [[n, *r] for n, r in enumerate(rows, start=1)])
+
+
+AN_RATED = [AN[0], AN[1], AN[3], 92, "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"]
+BINH_RATED = [BINH[0], BINH[1], BINH[3], 75, "Hoàn thành nhiệm vụ", "Hoàn thành nhiệm vụ"]
+STORED_EVALUATIONS = (
+    "SELECT m.card_number, e.score, e.proposed_level, e.decided_level FROM member_evaluation e "
+    "JOIN member m ON m.id = e.member_id ORDER BY m.card_number"
+)
+
+
+# --------------------------------------------------------------------------- #14 item 1
+
+
+def test_a_prefilled_template_with_one_row_filled_blanks_no_other_evaluation(
+    tcxd, db_url, province, tmp_path
+):
+    first = evaluations(province / "xl-2025.xlsx", [AN_RATED, BINH_RATED])
+    result = tcxd("import", first, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout, first.name) == (2, 0, 0)
+    template = make_template(tcxd, db_url, tmp_path, "evaluations", "--unit", "Chi bộ thôn 1",
+                             "--period", "year", "--year", "2025", "--prefill")  # fmt: skip
+    # Only Bình's score is typed in: her levels and every other cell are left empty.
+    filled = fill(template, tmp_path / "xl-2025-sua.xlsx", [{}, {"Tổng điểm": 80}])
+    result = tcxd("import", filled, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout, filled.name) == (0, 1, 1)
+    assert query(db_url, STORED_EVALUATIONS) == [
+        (BINH[3], 80.0, "HTNV", "HTNV"),
+        (AN[3], 92.0, "HTXSNV", "HTTNV"),
+    ]
+
+
+def test_an_evaluation_file_sent_again_unchanged_counts_as_unchanged(
+    tcxd, db_url, province, tmp_path
+):
+    tcxd("import", evaluations(province / "xl-2025.xlsx", [AN_RATED, BINH_RATED]), "--db", db_url)
+    # The same rows under another title: a new file, nothing new in it.
+    title = "KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM 2025 (GỬI LẠI)"
+    again = evaluations(province / "xl-2025-lai.xlsx", [AN_RATED, BINH_RATED], title=title)
+    result = tcxd("import", again, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout, again.name) == (0, 0, 2)
+
+
+def test_organization_evaluations_keep_what_a_row_does_not_fill(tcxd, db_url, province):
+    header = ["STT", "Tên tổ chức đảng", "Tổng điểm", "Cấp ủy quyết định"]
+    title = [[DISTRICT.upper()], ["KẾT QUẢ XẾP LOẠI TỔ CHỨC ĐẢNG NĂM 2025"], [], header]
+    first = write_xlsx(
+        province / "xltc.xlsx",
+        [
+            *title,
+            [1, "Chi bộ thôn 1", 90, "Hoàn thành tốt nhiệm vụ"],
+            [2, "Chi bộ thôn 2", 70, "Hoàn thành nhiệm vụ"],
+        ],
+    )
+    assert tcxd("import", first, "--db", db_url).exit_code == 0
+    second = write_xlsx(
+        province / "xltc-sua.xlsx",
+        [*title, [1, "Chi bộ thôn 1", 91, None], [2, "Chi bộ thôn 2", None, "Hoàn thành nhiệm vụ"]],
+    )
+    result = tcxd("import", second, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout, second.name) == (0, 1, 1)
+    assert query(
+        db_url,
+        "SELECT o.name, e.score, e.decided_level FROM organization_evaluation e "
+        "JOIN organization o ON o.id = e.org_id ORDER BY o.name",
+    ) == [("Chi bộ thôn 1", 91.0, "HTTNV"), ("Chi bộ thôn 2", 70.0, "HTNV")]
+
+
+def test_an_empty_cell_in_a_newer_roster_blanks_no_stored_attribute(
+    tcxd, db_url, province, tmp_path
+):
+    an = [*AN[:2], "", AN[3], "", "", ""]  # gender, admission, official, ethnicity left empty
+    newer = roster(tmp_path / "ds-2025.xlsx", [an, BINH], "31/12/2025")
+    result = tcxd("import", newer, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout, newer.name) == (0, 0, 2)
+    assert query(
+        db_url,
+        "SELECT gender, ethnicity, admitted_on, official_on FROM member WHERE card_number = :c",
+        c=AN[3],
+    ) == [("nam", "Kinh", "2005-02-01", "2006-02-01")]
+
+
+def test_an_organisations_list_changes_only_what_it_gives(tcxd, db_url, province):
+    header = ["STT", "Tên tổ chức đảng", "Mã", "Loại tổ chức", "Trực thuộc", "Loại hình"]
+    again = write_xlsx(
+        province / "to-chuc-2026.xlsx",
+        [
+            [DISTRICT.upper()],
+            ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+            [],
+            header,
+            [1, "Chi bộ thôn 1", "CB01", "Chi bộ cơ sở", DISTRICT, ""],
+            [2, "Chi bộ thôn Hai", "CB02", "Chi bộ cơ sở", DISTRICT, "Xã"],
+        ],
+    )
+    result = tcxd("import", again, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout, again.name) == (0, 1, 1)
+    assert query(db_url, "SELECT name, code, kind_of_place FROM organization "
+                 "WHERE code IS NOT NULL ORDER BY code") == [
+        ("Chi bộ thôn 1", "CB01", "xa"),
+        ("Chi bộ thôn Hai", "CB02", "xa"),
+    ]  # fmt: skip
