@@ -98,6 +98,9 @@ ORGANIZATION_EVALUATION_COLUMNS = (
     "exemplary",
     *ORG_CONDITION_COLUMNS,
 )
+# Marks read as False where the sheet has no such column: given only when the sheet has the
+# column (mark → the column it is read from).
+MARK_COLUMNS = {"youth_union": "youth_union", "exempt": "exempt", "exempt_on": "exempt"}
 KIND_LABELS = {
     "organizations": "Danh sách tổ chức đảng",
     "members": "Danh sách đảng viên",
@@ -965,9 +968,16 @@ class _FileWriter:
         )
         return [r[0] for r in rows]
 
-    def _member_records(self, rows: pd.DataFrame, positions: list[int]) -> list[dict]:
-        """The member attributes of these row positions (None / NaN left out), name cleaned."""
+    def _member_records(
+        self, rows: pd.DataFrame, positions: list[int], headers: dict | None = None
+    ) -> list[dict]:
+        """The member attributes of these row positions (None / NaN left out), name cleaned.
+        A mark column the sheet does not have (read as all False) gives nothing."""
         columns = [c for c in MEMBER_ATTRIBUTES if c in rows.columns]
+        if headers is not None:
+            columns = [
+                c for c in columns if MARK_COLUMNS.get(c, c) in headers or c not in MARK_COLUMNS
+            ]
         data = [(c, self._cells(rows, c)) for c in columns]
         extras = rows["extra"].tolist() if "extra" in rows.columns else None
         records = []
@@ -976,6 +986,8 @@ class _FileWriter:
             birth_date = values.get("birth_date")
             if birth_date is not None and isinstance(birth_date, date):
                 values.setdefault("birth_year", birth_date.year)
+            if birth_date is None and values.get("birth_year") is None:
+                values.pop("birth_year_only", None)  # (a mark of the birth date not given)
             name = clean(str(values.get("full_name", "")))
             values["full_name"] = name
             values["name_key"] = key(name)
@@ -1055,7 +1067,7 @@ class _FileWriter:
 
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
-        records = self._member_records(table.rows, known)
+        records = self._member_records(table.rows, known, table.column_headers)
         # Only the columns the file gives are compared: no need to read (and convert) the rest.
         columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
         query = select(*(member.c[c] for c in columns))

@@ -158,3 +158,81 @@ def test_an_organisations_list_changes_only_what_it_gives(tcxd, db_url, province
         ("Chi bộ thôn 1", "CB01", "xa"),
         ("Chi bộ thôn Hai", "CB02", "xa"),
     ]  # fmt: skip
+
+
+def test_a_roster_without_a_mark_column_keeps_the_stored_marks(tcxd, db_url, province, tmp_path):
+    header = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Đoàn viên", "Miễn sinh hoạt"]
+    marked = write_xlsx(
+        tmp_path / "ds-2025.xlsx",
+        [
+            ["CHI BỘ THÔN 1"],
+            ["DANH SÁCH ĐẢNG VIÊN"],
+            ["Tính đến ngày 30/06/2025"],
+            [],
+            header,
+            [1, AN[0], AN[1], AN[3], "x", "x"],
+        ],
+    )
+    assert tcxd("import", marked, "--db", db_url).exit_code == 0
+    newer = roster(tmp_path / "ds-2026.xlsx", [AN, BINH], "31/12/2025")  # no such columns
+    result = tcxd("import", newer, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert query(
+        db_url,
+        "SELECT CASE WHEN youth_union THEN 1 ELSE 0 END, CASE WHEN exempt THEN 1 ELSE 0 END "
+        "FROM member WHERE card_number = :c",
+        c=AN[3],
+    ) == [(1, 1)]
+
+
+# --------------------------------------------------------------------------- #14 item 2
+
+ORG_HEADER = ["STT", "Tên tổ chức đảng", "Mã", "Loại tổ chức", "Trực thuộc", "Loại hình"]
+
+
+def organisations(path: Path, rows: list[list]) -> Path:
+    title = [[DISTRICT.upper()], ["DANH SÁCH TỔ CHỨC ĐẢNG"], [], ORG_HEADER]
+    return write_xlsx(path, title + [[n, *r] for n, r in enumerate(rows, start=1)], sheet="TC")
+
+
+def test_two_rows_sharing_a_code_are_refused_naming_both(tcxd, db_url, province, tmp_path):
+    path = organisations(
+        tmp_path / "to-chuc-moi.xlsx",
+        [
+            ["Đảng bộ Trường THCS Phú An", "DB10", "Đảng bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+            ["Chi bộ 1", "DB10", "Chi bộ trực thuộc", "Đảng bộ Trường THCS Phú An", ""],
+        ],
+    )
+    before = query(db_url, "SELECT * FROM organization ORDER BY id")
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 3
+    assert (
+        f'Tệp "{path.name}", trang "TC", dòng 6, cột "Mã": giá trị "DB10" trùng mã với dòng 5 '
+        '("Đảng bộ Trường THCS Phú An"); một mã chỉ dùng cho một tổ chức.'
+    ) in result.stderr.replace("\n  ", " ")
+    assert query(db_url, "SELECT * FROM organization ORDER BY id") == before
+
+
+def test_putting_a_unit_under_its_own_unit_is_refused(tcxd, db_url, province, tmp_path):
+    first = organisations(
+        tmp_path / "to-chuc-1.xlsx",
+        [
+            ["Đảng bộ Trường THCS Phú An", "DB10", "Đảng bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+            ["Chi bộ 1", "CB11", "Chi bộ trực thuộc", "Đảng bộ Trường THCS Phú An", ""],
+        ],
+    )
+    assert tcxd("import", first, "--db", db_url).exit_code == 0
+    looped = organisations(
+        tmp_path / "to-chuc-2.xlsx",
+        [["Đảng bộ Trường THCS Phú An", "DB10", "Đảng bộ cơ sở", "Chi bộ 1", "ĐVSN công lập"]],
+    )
+    before = query(db_url, "SELECT * FROM organization_parent ORDER BY id")
+    result = tcxd("import", looped, "--db", db_url)
+    assert result.exit_code == 3
+    assert (
+        f'Tệp "{looped.name}", trang "TC", dòng 5, cột "Trực thuộc": giá trị "Chi bộ 1" '
+        '"Chi bộ 1" là đơn vị cấp dưới của "Đảng bộ Trường THCS Phú An": đặt như vậy sẽ tạo '
+        "vòng lặp trong cây tổ chức."
+    ) in result.stderr.replace("\n  ", " ")
+    assert "Lỗi nội bộ" not in result.output
+    assert query(db_url, "SELECT * FROM organization_parent ORDER BY id") == before
