@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from tests.cli.test_clerk import AN, BINH, DISTRICT, PROVINCE, fill, make_template, query, roster
 from tests.sheets import write_xlsx
 
@@ -236,3 +237,42 @@ def test_putting_a_unit_under_its_own_unit_is_refused(tcxd, db_url, province, tm
     ) in result.stderr.replace("\n  ", " ")
     assert "Lỗi nội bộ" not in result.output
     assert query(db_url, "SELECT * FROM organization_parent ORDER BY id") == before
+
+
+def test_a_loop_already_in_the_database_is_named_by_classify_and_report(
+    tcxd, db_url, province, tmp_path
+):
+    """A database written before the import refused loops: no "Lỗi nội bộ", no report that
+    leaves sheets out in silence, but the units of the loop named."""
+    first = organisations(
+        tmp_path / "to-chuc-1.xlsx",
+        [
+            ["Đảng bộ Trường THCS Phú An", "DB10", "Đảng bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+            ["Chi bộ 1", "CB11", "Chi bộ trực thuộc", "Đảng bộ Trường THCS Phú An", ""],
+        ],
+    )
+    assert tcxd("import", first, "--db", db_url).exit_code == 0
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # what the old import made of a file with a shared code
+        conn.execute(
+            text(
+                "UPDATE organization_parent SET parent_id = "
+                "(SELECT id FROM organization WHERE code = 'CB11') "
+                "WHERE org_id = (SELECT id FROM organization WHERE code = 'DB10')"
+            )
+        )
+    engine.dispose()
+    message = (
+        'Cây tổ chức trong cơ sở dữ liệu có vòng lặp: "Đảng bộ Trường THCS Phú An" trực thuộc '
+        '"Chi bộ 1", "Chi bộ 1" trực thuộc "Đảng bộ Trường THCS Phú An". Hãy nhập lại danh '
+        'sách tổ chức với cột "Trực thuộc" đúng cho các đơn vị này.'
+    )
+    for command in (
+        ("classify", "--year", "2025"),
+        ("report", "--period", "year", "--year", "2025", "--out", tmp_path / "bc"),
+    ):
+        result = tcxd(*command, "--db", db_url)
+        assert result.exit_code == 4, result.output
+        assert "Lỗi nội bộ" not in result.output
+        assert message in " ".join(result.stderr.split())
+        assert "Traceback" not in result.output
