@@ -39,7 +39,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
-from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys
+from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys, stored_birth_key
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -1012,6 +1012,9 @@ class _FileWriter:
         `count`: the summary counts these members (else the caller counts what it writes)."""
         rows = table.rows
         ids = self._resolve_members(rows, orgs)
+        self._check_identities(table, ids)
+        if self.problems:
+            return ids  # (the file is refused: nothing of it is written)
         new_positions = [position for position, found in enumerate(ids) if found is None]
         if new_positions:
             source_rows = rows["source_row"].tolist()
@@ -1040,6 +1043,74 @@ class _FileWriter:
         if touches_history:
             self.touched_members.update(int(i) for i in ids)
         return ids  # type: ignore[return-value]
+
+    def _check_identities(self, table, ids: list) -> None:
+        """A card number or CCCD the database holds for another person is a conflict naming
+        the row and the member it clashes with: matched by card or CCCD, a row whose name and
+        birth date both differ from the member's is someone else, and a CCCD held by another
+        member than the row's is not the row's to take. Nothing is overwritten."""
+        rows = table.rows
+        known = sorted({int(i) for i in ids if i is not None})
+        given_cccds = sorted(
+            {str(v) for v in _column_values(rows, "citizen_id") if not _missing(v)}
+        )
+        if not known and not given_cccds:
+            return
+        member = Member.__table__
+        columns = (
+            member.c.id,
+            member.c.full_name,
+            member.c.name_key,
+            member.c.birth_date,
+            member.c.birth_year,
+            member.c.card_number,
+            member.c.citizen_id,
+        )
+        stored: dict[int, dict] = {}
+        holders: dict[str, dict] = {}
+        for chunk in chunks(known):
+            for row in self.conn.execute(select(*columns).where(member.c.id.in_(chunk))):
+                stored[row.id] = row._asdict()
+        for chunk in chunks(given_cccds):
+            for row in self.conn.execute(select(*columns).where(member.c.citizen_id.in_(chunk))):
+                holders.setdefault(row.citizen_id, row._asdict())
+        cards = _column_values(rows, "card_number")
+        cccds = _column_values(rows, "citizen_id")
+        names = rows["full_name"].tolist()
+        births = _column_values(rows, "birth_date")
+        years = _column_values(rows, "birth_year")
+        source_rows = rows["source_row"].tolist()
+        for position, member_id in enumerate(ids):
+            card = None if _missing(cards[position]) else str(cards[position])
+            cccd = None if _missing(cccds[position]) else str(cccds[position])
+            person = (clean(str(names[position])), _birth_key(births[position], years[position]))
+            clash = None
+            held = stored.get(int(member_id)) if member_id is not None else None
+            if held is None or _same_person(held, person):
+                pass
+            elif card and card == held["card_number"]:
+                clash = ("card_number", card, "số thẻ đảng viên", held)
+            elif cccd and cccd == held["citizen_id"]:
+                clash = ("citizen_id", cccd, "số CCCD", held)
+            if clash is None and cccd and cccd in holders:
+                holder = holders[cccd]
+                if member_id is None or holder["id"] != int(member_id):
+                    clash = ("citizen_id", cccd, "số CCCD", holder)
+            if clash is None:
+                continue
+            column, value, what, other = clash
+            self.problem(
+                table.sheet,
+                source_rows[position],
+                self._column_label(table, column),
+                value,
+                f'đã là {what} của "{other["full_name"]}" '
+                f"(sinh {_shown_birth(stored_birth_key(other['birth_date'], other['birth_year']))}"
+                f'), người khác với "{person[0]}" (sinh {_shown_birth(person[1])}) ở dòng này; '
+                "không ghi đè thông tin của đảng viên đã có.",
+            )
+            if len(self.problems) >= MAX_PROBLEMS:
+                return
 
     def _insert_members(self, records: list[dict]) -> list[int]:
         """Insert new members; their ids in the order of `records` (all of one sheet). Their
@@ -1091,6 +1162,7 @@ class _FileWriter:
             }
             if IDENTITY_COLUMNS.intersection(changed):
                 rekeyed.append(member_id)
+                self._say_identity_change(table, position, record, changed)
             if changed:
                 changed["name_key"] = values["name_key"]
                 updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
@@ -1101,6 +1173,20 @@ class _FileWriter:
             self.outcome.rows_updated += len(group)
         if rekeyed:
             self.cache.refresh(self.conn, rekeyed)
+
+    def _say_identity_change(self, table, position: int, stored: dict, changed: dict) -> None:
+        """A newer roster that corrects a member's name or birth date (the card or CCCD and the
+        other of the two still match) does so in the open: a warning per change."""
+        row = int(table.rows["source_row"].iloc[position])
+        card = stored.get("card_number") or changed.get("card_number")
+        who = f"đảng viên có số thẻ {card}" if card else f'đảng viên "{stored.get("full_name")}"'
+        shown = {"full_name": ("họ tên", str), "birth_date": ("ngày sinh", _shown_date)}
+        for column, (label, show) in shown.items():
+            if column in changed and stored.get(column) is not None:
+                self.outcome.warnings.append(
+                    f'Trang "{table.sheet}", dòng {row}: {label} của {who} đổi từ '
+                    f'"{show(stored[column])}" thành "{show(changed[column])}".'
+                )
 
     def _write_members(self, table, unit: int | None) -> None:
         orgs = self._row_units(table, unit, holding_only=True)
@@ -1654,6 +1740,29 @@ def _birth_key(birth_date, birth_year) -> str:
         return birth_date.isoformat()
     birth_year = plain(birth_year)
     return str(int(birth_year)) if birth_year else ""
+
+
+def _same_person(stored: dict, person: tuple[str, str]) -> bool:
+    """A member and a row's (name, birth key) are one person unless both differ: a corrected
+    spelling keeps the birth date, a corrected birth date keeps the name."""
+    same_name = key(person[0]) == stored["name_key"]
+    birth = stored_birth_key(stored["birth_date"], stored["birth_year"])
+    same_birth = bool(birth and person[1]) and (
+        birth == person[1] or (min(len(birth), len(person[1])) == 4 and birth[:4] == person[1][:4])
+    )
+    return same_name or same_birth
+
+
+def _shown_date(value) -> str:
+    day = _to_date(value)
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _shown_birth(birth_key: str) -> str:
+    """A birth key as a clerk writes it: 05/03/1980, or the year alone, or "không rõ"."""
+    if len(birth_key) == 10:
+        return f"{birth_key[8:10]}/{birth_key[5:7]}/{birth_key[:4]}"
+    return birth_key or "không rõ"
 
 
 def _default(column: str):

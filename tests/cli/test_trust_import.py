@@ -12,6 +12,7 @@ from tests.cli.test_clerk import AN, BINH, DISTRICT, PROVINCE, fill, make_templa
 from tests.sheets import write_xlsx
 
 import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
+from tcxd.encodings import encode
 
 EVALUATION_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Tổng điểm",
                      "Tự xếp loại", "Cấp ủy quyết định"]  # fmt: skip
@@ -276,3 +277,112 @@ def test_a_loop_already_in_the_database_is_named_by_classify_and_report(
         assert "Lỗi nội bộ" not in result.output
         assert message in " ".join(result.stderr.split())
         assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- #13 item 10
+
+ROSTER_WITH_CCCD = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Số CCCD",
+                    "Ngày vào Đảng"]  # fmt: skip
+
+
+def roster_with_cccd(path: Path, rows: list[list], as_of="31/12/2025") -> Path:
+    title = [["CHI BỘ THÔN 1"], ["DANH SÁCH ĐẢNG VIÊN"], [f"Tính đến ngày {as_of}"], []]
+    grid = [*title, ROSTER_WITH_CCCD, *([n, *r] for n, r in enumerate(rows, start=1))]
+    return write_xlsx(path, grid)
+
+
+IDENTITIES = "SELECT full_name, birth_date, card_number, citizen_id FROM member ORDER BY id"
+
+
+def test_a_new_person_with_a_card_number_held_by_another_member_is_refused(
+    tcxd, db_url, province, tmp_path
+):
+    before = query(db_url, IDENTITIES)
+    path = roster_with_cccd(
+        tmp_path / "ds.xlsx",
+        [
+            [BINH[0], BINH[1], BINH[3], None, None],
+            ["Lê Văn Cường", "01/01/1990", AN[3], None, None],
+        ],
+    )
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 3, result.output
+    assert (
+        f'Tệp "{path.name}", trang "DS", dòng 7, cột "Số thẻ đảng viên": giá trị "{AN[3]}" đã là '
+        f'số thẻ đảng viên của "{AN[0]}" (sinh {AN[1]}), người khác với "Lê Văn Cường" (sinh '
+        "01/01/1990) ở dòng này; không ghi đè thông tin của đảng viên đã có."
+    ) in " ".join(result.stderr.split())
+    assert query(db_url, IDENTITIES) == before
+
+
+def test_a_cccd_held_by_another_member_is_refused(tcxd, db_url, province, tmp_path):
+    first = roster_with_cccd(
+        tmp_path / "ds-1.xlsx",
+        [[AN[0], AN[1], AN[3], "001080000111", None], [BINH[0], BINH[1], BINH[3], None, None]],
+    )
+    assert tcxd("import", first, "--db", db_url).exit_code == 0
+    before = query(db_url, IDENTITIES)
+    # A new person with An's CCCD; then Bình's row given An's CCCD beside her own card.
+    cuong = ["Lê Văn Cường", "01/01/1990", None, "001080000111", None]
+    binh = [BINH[0], BINH[1], BINH[3], "001080000111", None]
+    for name, row, person in ((
+        "ds-2.xlsx", cuong, '"Lê Văn Cường" (sinh 01/01/1990)'), (
+        "ds-3.xlsx", binh, f'"{BINH[0]}" (sinh {BINH[1]})'
+    )):  # fmt: skip
+        path = roster_with_cccd(tmp_path / name, [row], as_of="31/03/2026")
+        result = tcxd("import", path, "--db", db_url)
+        assert result.exit_code == 3, result.output
+        assert (
+            f'Tệp "{name}", trang "DS", dòng 6, cột "Số CCCD": giá trị "001080000111" đã là số '
+            f'CCCD của "{AN[0]}" (sinh {AN[1]}), người khác với {person} ở dòng này; không ghi '
+            "đè thông tin của đảng viên đã có."
+        ) in " ".join(result.stderr.split())
+        assert query(db_url, IDENTITIES) == before
+
+
+def test_a_corrected_name_with_the_same_card_and_birth_date_is_said(
+    tcxd, db_url, province, tmp_path
+):
+    path = roster_with_cccd(tmp_path / "ds.xlsx", [["Nguyễn Văn Ân", AN[1], AN[3], None, None]])
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert (
+        f'Cảnh báo {path.name}: Trang "DS", dòng 6: họ tên của đảng viên có số thẻ {AN[3]} đổi '
+        f'từ "{AN[0]}" thành "Nguyễn Văn Ân".'
+    ) in " ".join(result.stdout.split())
+    assert query(db_url, "SELECT full_name FROM member WHERE card_number = :c", c=AN[3]) == [
+        ("Nguyễn Văn Ân",)
+    ]
+
+
+# --------------------------------------------------------------------------- #14 item 8
+
+
+def test_a_vni_roster_keeps_its_profile_numbers_and_diff_sees_no_change(
+    tcxd, db_url, province, tmp_path
+):
+    header = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Số lý lịch", "Dân tộc"]
+    members = [[AN[0], AN[1], AN[3], "482274ĐV", "Kinh"],
+               [BINH[0], BINH[1], BINH[3], "12345BĐ", "Tày"]]  # fmt: skip
+
+    def sent(path: Path, title: list[list], rows: list[list]) -> Path:
+        grid = [*title, [], header, *([n, *r] for n, r in enumerate(rows, start=1))]
+        return write_xlsx(path, grid)
+
+    title = [["CHI BỘ THÔN 1"], ["DANH SÁCH ĐẢNG VIÊN"]]
+    first = sent(tmp_path / "ds-2025.xlsx", [*title, ["Tính đến ngày 30/06/2025"]], members)
+    assert tcxd("import", first, "--db", db_url).exit_code == 0
+    # The same list typed with a VNI font: every text cell holds VNI codes read as cp1252.
+    legacy = [[encode(c, "vni") if isinstance(c, str) else c for c in row] for row in members]
+    assert legacy[0][3] == "482274ÑV"
+    vni_title = [[encode(t, "vni")] for [t] in title] + [
+        [encode("Tính đến ngày 31/12/2025", "vni")]
+    ]
+    second = sent(tmp_path / "ds-2025-vni.xlsx", vni_title, legacy)
+    result = tcxd("import", second, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert query(db_url, "SELECT profile_number FROM member WHERE profile_number IS NOT NULL "
+                 "ORDER BY card_number") == [("12345BĐ",), ("482274ĐV",)]  # fmt: skip
+    result = tcxd("diff", "Chi bộ thôn 1", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "Hai danh sách giống nhau." in result.stdout
