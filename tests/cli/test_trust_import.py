@@ -386,3 +386,32 @@ def test_a_vni_roster_keeps_its_profile_numbers_and_diff_sees_no_change(
     result = tcxd("diff", "Chi bộ thôn 1", "--db", db_url)
     assert result.exit_code == 0, result.output
     assert "Hai danh sách giống nhau." in result.stdout
+
+
+def test_implausible_dates_and_numbers_are_warned_never_refused(tcxd, db_url, province, tmp_path):
+    header = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Số CCCD", "Ngày vào Đảng",
+              "Ngày chính thức"]  # fmt: skip
+    rows = [
+        ["Lê Văn Cường", "01/01/2000", "1234567", None, "01/01/1999", "01/06/1999"],
+        ["Phạm Thị Dung", "01/01/1990", "00345678", "0011900001", "01/01/2005", "01/01/2004"],
+        ["Hoàng Văn Em", "01/01/1995", "00456789", None, "01/01/2010", "01/07/2010"],
+        ["Vũ Thị Giang", "01/01/1990", "00567890", None, "01/01/2099", None],
+    ]
+    grid = [["CHI BỘ THÔN 1"], ["DANH SÁCH ĐẢNG VIÊN"], ["Tính đến ngày 31/12/2025"], [], header]
+    path = write_xlsx(tmp_path / "ds.xlsx", grid + [[n, *r] for n, r in enumerate(rows, 1)])
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    for warning in (
+        'dòng 6, "Lê Văn Cường": ngày vào Đảng 01/01/1999 trước ngày sinh 01/01/2000.',
+        'dòng 6, "Lê Văn Cường": số thẻ đảng viên có 7 chữ số (cần 8).',
+        'dòng 7, "Phạm Thị Dung": ngày chính thức 01/01/2004 trước ngày vào Đảng 01/01/2005.',
+        'dòng 7, "Phạm Thị Dung": số CCCD có 10 chữ số (cần 12).',
+        'dòng 8, "Hoàng Văn Em": vào Đảng khi chưa đủ 18 tuổi (15 tuổi).',
+        'dòng 8, "Hoàng Văn Em": ngày chính thức 01/07/2010 chưa đủ 12 tháng sau ngày vào '
+        "Đảng 01/01/2010.",
+        'dòng 9, "Vũ Thị Giang": ngày vào Đảng 01/01/2099 ở sau hôm nay.',
+    ):
+        assert f'Cảnh báo {path.name}: Trang "DS", {warning}' in said, warning
+    assert "0011900001" not in result.output  # (a CCCD is not printed)
+    assert query(db_url, "SELECT COUNT(*) FROM member") == [(6,)]
