@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, select, true
 
 from tcxd.db.bulk import chunks
@@ -29,6 +31,84 @@ def stored_birth_key(birth_date, birth_year) -> str:
     if birth_date is not None:
         return birth_date[:10] if isinstance(birth_date, str) else birth_date.isoformat()
     return str(int(birth_year)) if birth_year else ""
+
+
+DATE_LABELS = {
+    "birth_date": "ngày sinh",
+    "admitted_on": "ngày vào Đảng",
+    "official_on": "ngày chính thức",
+}
+ID_DIGITS = {"card_number": ("số thẻ đảng viên", 8), "citizen_id": ("số CCCD", 12)}
+ADMISSION_AGE = 18
+PROBATION_MONTHS = 12
+
+
+def implausible(rows: pd.DataFrame, today: date) -> list[tuple[int, str]]:
+    """(row position, what) for the values a clerk should look at again, never a refusal:
+    admitted before birth or before 18, official before admission or less than 12 months
+    after it, dates after today, card numbers and CCCD of the wrong length (the number of
+    digits is said, the CCCD itself is not)."""
+    day = {
+        c: pd.to_datetime(pd.Series(_column(rows, c), dtype=object), errors="coerce")
+        for c in DATE_LABELS
+    }
+    birth, admitted, official = day["birth_date"], day["admitted_on"], day["official_on"]
+    shown = {c: values.dt.strftime("%d/%m/%Y").tolist() for c, values in day.items()}
+    found: list[tuple[int, str]] = []  # (position, what)
+
+    def flag(mask: pd.Series, what) -> None:
+        found.extend((p, what(p)) for p in np.flatnonzero(mask.fillna(False).to_numpy()))
+
+    flag(
+        admitted < birth,
+        lambda p: (
+            f"ngày vào Đảng {shown['admitted_on'][p]} trước ngày sinh {shown['birth_date'][p]}."
+        ),
+    )
+    adult = birth + pd.DateOffset(years=ADMISSION_AGE)
+    flag(
+        (admitted >= birth) & (admitted < adult),
+        lambda p: f"vào Đảng khi chưa đủ 18 tuổi ({_full_years(birth[p], admitted[p])} tuổi).",
+    )
+    flag(
+        official < admitted,
+        lambda p: (
+            f"ngày chính thức {shown['official_on'][p]} trước ngày "
+            f"vào Đảng {shown['admitted_on'][p]}."
+        ),
+    )
+    probation_end = admitted + pd.DateOffset(months=PROBATION_MONTHS)
+    flag(
+        (official >= admitted) & (official < probation_end),
+        lambda p: (
+            "ngày chính thức "
+            f"{shown['official_on'][p]} chưa đủ 12 tháng sau ngày vào Đảng "
+            f"{shown['admitted_on'][p]}."
+        ),
+    )
+    now = pd.Timestamp(today)
+    for column, label in DATE_LABELS.items():
+        flag(day[column] > now, lambda p, c=column, lb=label: f"{lb} {shown[c][p]} ở sau hôm nay.")
+    for column, (label, digits) in ID_DIGITS.items():
+        lengths = pd.Series(
+            [
+                len(str(v)) if isinstance(v, str) and v.isdigit() else digits
+                for v in _column(rows, column)
+            ]
+        )
+        flag(
+            lengths != digits,
+            lambda p, lb=label, n=digits, ls=lengths: f"{lb} có {ls[p]} chữ số (cần {n}).",
+        )
+    return sorted(found, key=lambda f: f[0])
+
+
+def _full_years(born: pd.Timestamp, on: pd.Timestamp) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _column(rows: pd.DataFrame, column: str) -> list:
+    return rows[column].tolist() if column in rows.columns else [None] * len(rows)
 
 
 class MemberKeys:

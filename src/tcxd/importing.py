@@ -39,7 +39,13 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
-from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys, stored_birth_key
+from tcxd.identities import (
+    IDENTITY_COLUMNS,
+    KEY_COLUMNS,
+    MemberKeys,
+    implausible,
+    stored_birth_key,
+)
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -1011,9 +1017,10 @@ class _FileWriter:
         `touches_history`: the file's rows bear on the members' spells (rosters, changes);
         `count`: the summary counts these members (else the caller counts what it writes)."""
         rows = table.rows
+        source_rows, names = rows["source_row"].tolist(), rows["full_name"].tolist()
         self.outcome.warnings += [
-            f'Trang "{table.sheet}", dòng {row}, "{name}": {what}'
-            for row, name, what in _implausible(rows, date.today())
+            f'Trang "{table.sheet}", dòng {source_rows[p]}, "{clean(str(names[p]))}": {what}'
+            for p, what in implausible(rows, date.today())
         ]
         ids = self._resolve_members(rows, orgs)
         self._check_identities(table, ids)
@@ -1744,85 +1751,6 @@ def _birth_key(birth_date, birth_year) -> str:
         return birth_date.isoformat()
     birth_year = plain(birth_year)
     return str(int(birth_year)) if birth_year else ""
-
-
-DATE_LABELS = {
-    "birth_date": "ngày sinh",
-    "admitted_on": "ngày vào Đảng",
-    "official_on": "ngày chính thức",
-}  # fmt: skip
-ID_DIGITS = {"card_number": ("số thẻ đảng viên", 8), "citizen_id": ("số CCCD", 12)}
-ADMISSION_AGE = 18
-PROBATION_MONTHS = 12
-
-
-def _implausible(rows: pd.DataFrame, today: date) -> list[tuple[int, str, str]]:
-    """(Excel row, name, what) for the values a clerk should look at again, never a refusal:
-    admitted before birth or before 18, official before admission or less than 12 months
-    after it, dates after today, card numbers and CCCD of the wrong length (the number of
-    digits is said, the CCCD itself is not)."""
-    day = {
-        c: pd.to_datetime(pd.Series(_column_values(rows, c), dtype=object), errors="coerce")
-        for c in DATE_LABELS
-    }
-    birth, admitted, official = day["birth_date"], day["admitted_on"], day["official_on"]
-    shown = {c: values.dt.strftime("%d/%m/%Y").tolist() for c, values in day.items()}
-    found: list[tuple[int, str]] = []  # (position, what)
-
-    def flag(mask: pd.Series, what) -> None:
-        found.extend((p, what(p)) for p in np.flatnonzero(mask.fillna(False).to_numpy()))
-
-    flag(
-        admitted < birth,
-        lambda p: (
-            f"ngày vào Đảng {shown['admitted_on'][p]} trước ngày sinh {shown['birth_date'][p]}."
-        ),
-    )
-    adult = birth + pd.DateOffset(years=ADMISSION_AGE)
-    flag(
-        (admitted >= birth) & (admitted < adult),
-        lambda p: f"vào Đảng khi chưa đủ 18 tuổi ({_full_years(birth[p], admitted[p])} tuổi).",
-    )
-    flag(
-        official < admitted,
-        lambda p: (
-            f"ngày chính thức {shown['official_on'][p]} trước ngày "
-            f"vào Đảng {shown['admitted_on'][p]}."
-        ),
-    )
-    probation_end = admitted + pd.DateOffset(months=PROBATION_MONTHS)
-    flag(
-        (official >= admitted) & (official < probation_end),
-        lambda p: (
-            "ngày chính thức "
-            f"{shown['official_on'][p]} chưa đủ 12 tháng sau ngày vào Đảng "
-            f"{shown['admitted_on'][p]}."
-        ),
-    )
-    now = pd.Timestamp(today)
-    for column, label in DATE_LABELS.items():
-        flag(day[column] > now, lambda p, c=column, lb=label: f"{lb} {shown[c][p]} ở sau hôm nay.")
-    for column, (label, digits) in ID_DIGITS.items():
-        lengths = pd.Series(
-            [
-                len(str(v)) if not _missing(v) and str(v).isdigit() else digits
-                for v in _column_values(rows, column)
-            ]
-        )
-        flag(
-            lengths != digits,
-            lambda p, lb=label, n=digits, ls=lengths: f"{lb} có {ls[p]} chữ số (cần {n}).",
-        )
-    names = rows["full_name"].tolist()
-    source_rows = rows["source_row"].tolist()
-    return [
-        (int(source_rows[p]), clean(str(names[p])), what)
-        for p, what in sorted(found, key=lambda f: f[0])
-    ]
-
-
-def _full_years(born: pd.Timestamp, on: pd.Timestamp) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _same_person(stored: dict, person: tuple[str, str]) -> bool:

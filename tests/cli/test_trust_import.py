@@ -396,6 +396,7 @@ def test_implausible_dates_and_numbers_are_warned_never_refused(tcxd, db_url, pr
         ["Phạm Thị Dung", "01/01/1990", "00345678", "0011900001", "01/01/2005", "01/01/2004"],
         ["Hoàng Văn Em", "01/01/1995", "00456789", None, "01/01/2010", "01/07/2010"],
         ["Vũ Thị Giang", "01/01/1990", "00567890", None, "01/01/2099", None],
+        ["Đỗ Văn Hải", None, "00678901", None, None, None],  # #13 item 7: nothing required
     ]
     grid = [["CHI BỘ THÔN 1"], ["DANH SÁCH ĐẢNG VIÊN"], ["Tính đến ngày 31/12/2025"], [], header]
     path = write_xlsx(tmp_path / "ds.xlsx", grid + [[n, *r] for n, r in enumerate(rows, 1)])
@@ -414,4 +415,27 @@ def test_implausible_dates_and_numbers_are_warned_never_refused(tcxd, db_url, pr
     ):
         assert f'Cảnh báo {path.name}: Trang "DS", {warning}' in said, warning
     assert "0011900001" not in result.output  # (a CCCD is not printed)
-    assert query(db_url, "SELECT COUNT(*) FROM member") == [(6,)]
+    assert query(db_url, "SELECT COUNT(*) FROM member") == [(7,)]
+    # The checks list them too (An and Bình, of the first roster, have nothing to look at).
+    result = tcxd("check", "--period", "year", "--year", "2025", "--db", db_url)
+    assert result.exit_code == 5, result.output
+    lines = [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in result.stdout.splitlines()
+        if line.startswith("│ 8 ")
+    ]
+    assert [line[4:] for line in lines] == [
+        ["6", "Lê Văn Cường: ngày vào Đảng 01/01/1999 trước ngày sinh 01/01/2000."],
+        ["6", "Lê Văn Cường: ngày chính thức 01/06/1999 chưa đủ 12 tháng sau ngày vào Đảng "
+         "01/01/1999."],
+        ["6", "Lê Văn Cường: số thẻ đảng viên có 7 chữ số (cần 8)."],
+        ["7", "Phạm Thị Dung: vào Đảng khi chưa đủ 18 tuổi (15 tuổi)."],
+        ["7", "Phạm Thị Dung: ngày chính thức 01/01/2004 trước ngày vào Đảng 01/01/2005."],
+        ["7", "Phạm Thị Dung: số CCCD có 10 chữ số (cần 12)."],
+        ["8", "Hoàng Văn Em: vào Đảng khi chưa đủ 18 tuổi (15 tuổi)."],
+        ["8", "Hoàng Văn Em: ngày chính thức 01/07/2010 chưa đủ 12 tháng sau ngày vào Đảng "
+         "01/01/2010."],
+        ["9", "Vũ Thị Giang: ngày vào Đảng 01/01/2099 ở sau hôm nay."],
+        ["10", "Đỗ Văn Hải: không có ngày vào Đảng (đảng viên từ trước khi có hồ sơ)."],
+    ]  # fmt: skip
+    assert {(line[2], line[3]) for line in lines} == {("Chi bộ thôn 1", "ds.xlsx")}
