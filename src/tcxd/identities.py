@@ -47,52 +47,46 @@ def implausible(rows: pd.DataFrame, today: date) -> list[tuple[int, str]]:
     """(row position, what) for the values a clerk should look at again, never a refusal:
     admitted before birth or before 18, official before admission or less than 12 months
     after it, dates after today, card numbers and CCCD of the wrong length (the number of
-    digits is said, the CCCD itself is not)."""
-    day = {
-        c: pd.to_datetime(pd.Series(_column(rows, c), dtype=object), errors="coerce")
-        for c in DATE_LABELS
-    }
+    digits is said, the CCCD itself is not). Dates compare as numbers yyyymmdd: 18 years
+    later is +180000, 12 months later +10000."""
+    day = {c: _day_numbers(_column(rows, c)) for c in DATE_LABELS}
     birth, admitted, official = day["birth_date"], day["admitted_on"], day["official_on"]
-    shown = {c: values.dt.strftime("%d/%m/%Y").tolist() for c, values in day.items()}
     found: list[tuple[int, str]] = []  # (position, what)
 
-    def flag(mask: pd.Series, what) -> None:
-        found.extend((p, what(p)) for p in np.flatnonzero(mask.fillna(False).to_numpy()))
+    def flag(mask: np.ndarray, what) -> None:
+        found.extend((int(p), what(p)) for p in np.flatnonzero(mask))
 
     flag(
         admitted < birth,
-        lambda p: (
-            f"ngày vào Đảng {shown['admitted_on'][p]} trước ngày sinh {shown['birth_date'][p]}."
-        ),
+        lambda p: f"ngày vào Đảng {_shown(admitted[p])} trước ngày sinh {_shown(birth[p])}.",
     )
-    adult = birth + pd.DateOffset(years=ADMISSION_AGE)
     flag(
-        (admitted >= birth) & (admitted < adult),
-        lambda p: f"vào Đảng khi chưa đủ 18 tuổi ({_full_years(birth[p], admitted[p])} tuổi).",
+        (admitted >= birth) & (admitted < birth + ADMISSION_AGE * 10000),
+        lambda p: f"vào Đảng khi chưa đủ 18 tuổi ({int(admitted[p] - birth[p]) // 10000} tuổi).",
     )
     flag(
         official < admitted,
         lambda p: (
-            f"ngày chính thức {shown['official_on'][p]} trước ngày "
-            f"vào Đảng {shown['admitted_on'][p]}."
+            f"ngày chính thức {_shown(official[p])} trước ngày vào Đảng {_shown(admitted[p])}."
         ),
     )
-    probation_end = admitted + pd.DateOffset(months=PROBATION_MONTHS)
     flag(
-        (official >= admitted) & (official < probation_end),
+        (official >= admitted) & (official < admitted + PROBATION_MONTHS // 12 * 10000),
         lambda p: (
-            "ngày chính thức "
-            f"{shown['official_on'][p]} chưa đủ 12 tháng sau ngày vào Đảng "
-            f"{shown['admitted_on'][p]}."
+            f"ngày chính thức {_shown(official[p])} chưa đủ 12 tháng sau ngày vào Đảng "
+            f"{_shown(admitted[p])}."
         ),
     )
-    now = pd.Timestamp(today)
+    now = _day_number(today)
     for column, label in DATE_LABELS.items():
-        flag(day[column] > now, lambda p, c=column, lb=label: f"{lb} {shown[c][p]} ở sau hôm nay.")
+        flag(
+            day[column] > now,
+            lambda p, d=day[column], lb=label: f"{lb} {_shown(d[p])} ở sau hôm nay.",
+        )
     for column, (label, digits) in ID_DIGITS.items():
-        lengths = pd.Series(
+        lengths = np.array(
             [
-                len(str(v)) if isinstance(v, str) and v.isdigit() else digits
+                len(v) if isinstance(v, str) and v.isdigit() else digits
                 for v in _column(rows, column)
             ]
         )
@@ -103,8 +97,23 @@ def implausible(rows: pd.DataFrame, today: date) -> list[tuple[int, str]]:
     return sorted(found, key=lambda f: f[0])
 
 
-def _full_years(born: pd.Timestamp, on: pd.Timestamp) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def _day_number(value) -> float:
+    """A date (or ISO text, as SQLite gives it) as yyyymmdd; NaN when missing (and NaN
+    compares False with anything)."""
+    if isinstance(value, date):
+        return float(value.year * 10000 + value.month * 100 + value.day)
+    if isinstance(value, str) and len(value) >= 10:
+        return float(value[:4] + value[5:7] + value[8:10])
+    return np.nan
+
+
+def _day_numbers(values: list) -> np.ndarray:
+    return np.array([_day_number(v) for v in values], dtype=float)
+
+
+def _shown(number: float) -> str:
+    whole = int(number)
+    return f"{whole % 100:02d}/{whole // 100 % 100:02d}/{whole // 10000}"
 
 
 def _column(rows: pd.DataFrame, column: str) -> list:
