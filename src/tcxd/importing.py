@@ -698,6 +698,7 @@ class _FileWriter:
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
         self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
+        self.frames: list[pd.DataFrame] = []  # frames made here, alive while their ids are keys
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -1377,6 +1378,7 @@ class _FileWriter:
         if not any(given):
             return
         table = _only_rows(table, given)
+        self.frames.append(table.rows)  # (held: `_cells` caches by the frame's id)
         orgs = [org for org, keep in zip(orgs, given, strict=True) if keep]
         # Evaluations do not bear on membership history: their members' spells stay as they are.
         # The summary counts evaluations here, not the members they name.
