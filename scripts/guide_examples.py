@@ -116,11 +116,12 @@ def make_example_files(root: Path) -> dict[str, Path]:
             HEADER,
             good_date,
         ),
+        # Nothing that tells who each member is: no birth date, card number or CCCD.
         "missing_column": _roster(
             bad / "Cẩm Phô - thiếu cột.xlsx",
             TITLE,
-            [h for h in HEADER if h != "Ngày vào Đảng"],
-            [[c for i, c in enumerate(p) if i != 4] for p in good_date],
+            [h for h in HEADER if h not in ("Ngày sinh", "Số thẻ đảng viên")],
+            [[c for i, c in enumerate(p) if i not in (1, 3)] for p in good_date],
         ),
     }
     # A web page saved with an .xls name, as some software "exports to Excel".

@@ -61,6 +61,10 @@ class SchemaVersionError(DatabaseError):
     pass
 
 
+class TreeLoopError(DatabaseError):
+    """The stored organisation tree has a loop (a unit above itself)."""
+
+
 class ChecksFailed(TcxdError):
     exit_code = ExitCode.CHECKS_FAILED
 

@@ -9,6 +9,7 @@ members the file touched are rebuilt (`tcxd.db.history`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -38,7 +39,13 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
-from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys
+from tcxd.identities import (
+    IDENTITY_COLUMNS,
+    KEY_COLUMNS,
+    MemberKeys,
+    implausible,
+    stored_birth_key,
+)
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
@@ -78,6 +85,29 @@ MEMBER_ATTRIBUTES = (
     "exempt_on",
     "note",
 )
+# What an evaluation row gives beside the identity of whom it rates; a row with none of these
+# changes nothing (a pre-filled template's row left as it was).
+MEMBER_EVALUATION_COLUMNS = (
+    "score",
+    "general_score",
+    "task_score",
+    "discipline",
+    "discipline_on",
+    "proposed_level",
+    "decided_level",
+    "exemplary",
+    *CONDITION_COLUMNS,
+)
+ORGANIZATION_EVALUATION_COLUMNS = (
+    "score",
+    "decided_level",
+    "proposed_level",
+    "exemplary",
+    *ORG_CONDITION_COLUMNS,
+)
+# Marks read as False where the sheet has no such column: given only when the sheet has the
+# column (mark → the column it is read from).
+MARK_COLUMNS = {"youth_union": "youth_union", "exempt": "exempt", "exempt_on": "exempt"}
 KIND_LABELS = {
     "organizations": "Danh sách tổ chức đảng",
     "members": "Danh sách đảng viên",
@@ -661,21 +691,6 @@ _DELETE_ROSTERS = _ENTRY.delete().where(
 _EVENTS_OF = select(_EVENT.c.member_id, _EVENT.c.kind, _EVENT.c.event_on, _EVENT.c.org_id).where(
     _EVENT.c.member_id.in_(_IDS)
 )
-# An evaluation file replaces the evaluations of its members (organisations) for its period;
-# the ids of those it replaced tell updated from new.
-_DELETE_EVALUATIONS = {
-    table.name: table.delete()
-    .where(
-        table.c[column].in_(_IDS),
-        table.c.year == bindparam("year"),
-        table.c.quarter == bindparam("quarter"),
-    )
-    .returning(table.c[column])
-    for table, column in (
-        (MemberEvaluation.__table__, "member_id"),
-        (OrganizationEvaluation.__table__, "org_id"),
-    )
-}
 
 
 class _FileWriter:
@@ -693,6 +708,7 @@ class _FileWriter:
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
         self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
+        self.frames: list[pd.DataFrame] = []  # frames made here, alive while their ids are keys
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -969,9 +985,16 @@ class _FileWriter:
         )
         return [r[0] for r in rows]
 
-    def _member_records(self, rows: pd.DataFrame, positions: list[int]) -> list[dict]:
-        """The member attributes of these row positions (None / NaN left out), name cleaned."""
+    def _member_records(
+        self, rows: pd.DataFrame, positions: list[int], headers: dict | None = None
+    ) -> list[dict]:
+        """The member attributes of these row positions (None / NaN left out), name cleaned.
+        A mark column the sheet does not have (read as all False) gives nothing."""
         columns = [c for c in MEMBER_ATTRIBUTES if c in rows.columns]
+        if headers is not None:
+            columns = [
+                c for c in columns if MARK_COLUMNS.get(c, c) in headers or c not in MARK_COLUMNS
+            ]
         data = [(c, self._cells(rows, c)) for c in columns]
         extras = rows["extra"].tolist() if "extra" in rows.columns else None
         records = []
@@ -980,6 +1003,8 @@ class _FileWriter:
             birth_date = values.get("birth_date")
             if birth_date is not None and isinstance(birth_date, date):
                 values.setdefault("birth_year", birth_date.year)
+            if birth_date is None and values.get("birth_year") is None:
+                values.pop("birth_year_only", None)  # (a mark of the birth date not given)
             name = clean(str(values.get("full_name", "")))
             values["full_name"] = name
             values["name_key"] = key(name)
@@ -997,11 +1022,21 @@ class _FileWriter:
         as_of: date | None,
         attributes_authoritative: bool,
         touches_history: bool = True,
+        count: bool = True,
     ) -> list[int]:
         """Insert new members, update attributes from a roster not older than the last one.
-        `touches_history`: the file's rows bear on the members' spells (rosters, changes)."""
+        `touches_history`: the file's rows bear on the members' spells (rosters, changes);
+        `count`: the summary counts these members (else the caller counts what it writes)."""
         rows = table.rows
+        source_rows, names = rows["source_row"].tolist(), rows["full_name"].tolist()
+        self.outcome.warnings += [
+            f'Trang "{table.sheet}", dòng {source_rows[p]}, "{clean(str(names[p]))}": {what}'
+            for p, what in implausible(rows, date.today())
+        ]
         ids = self._resolve_members(rows, orgs)
+        self._check_identities(table, ids)
+        if self.problems:
+            return ids  # (the file is refused: nothing of it is written)
         new_positions = [position for position, found in enumerate(ids) if found is None]
         if new_positions:
             source_rows = rows["source_row"].tolist()
@@ -1019,16 +1054,85 @@ class _FileWriter:
             inserted = self._insert_members(normalized)
             for position, member_id in zip(new_positions, inserted, strict=True):
                 ids[position] = member_id
-            self.outcome.rows_new += len(inserted)
+            if count:
+                self.outcome.rows_new += len(inserted)
         new = set(new_positions)
         known = [position for position in range(len(ids)) if position not in new]
         if attributes_authoritative and known:
             self._update_members(table, known, ids, as_of)
-        elif known:
+        elif known and count:
             self.outcome.rows_unchanged += len(known)
         if touches_history:
             self.touched_members.update(int(i) for i in ids)
         return ids  # type: ignore[return-value]
+
+    def _check_identities(self, table, ids: list) -> None:
+        """A card number or CCCD the database holds for another person is a conflict naming
+        the row and the member it clashes with: matched by card or CCCD, a row whose name and
+        birth date both differ from the member's is someone else, and a CCCD held by another
+        member than the row's is not the row's to take. Nothing is overwritten."""
+        rows = table.rows
+        known = sorted({int(i) for i in ids if i is not None})
+        given_cccds = sorted(
+            {str(v) for v in _column_values(rows, "citizen_id") if not _missing(v)}
+        )
+        if not known and not given_cccds:
+            return
+        member = Member.__table__
+        columns = (
+            member.c.id,
+            member.c.full_name,
+            member.c.name_key,
+            member.c.birth_date,
+            member.c.birth_year,
+            member.c.card_number,
+            member.c.citizen_id,
+        )
+        stored: dict[int, dict] = {}
+        holders: dict[str, dict] = {}
+        for chunk in chunks(known):
+            for row in self.conn.execute(select(*columns).where(member.c.id.in_(chunk))):
+                stored[row.id] = row._asdict()
+        for chunk in chunks(given_cccds):
+            for row in self.conn.execute(select(*columns).where(member.c.citizen_id.in_(chunk))):
+                holders.setdefault(row.citizen_id, row._asdict())
+        cards = _column_values(rows, "card_number")
+        cccds = _column_values(rows, "citizen_id")
+        names = rows["full_name"].tolist()
+        births = _column_values(rows, "birth_date")
+        years = _column_values(rows, "birth_year")
+        source_rows = rows["source_row"].tolist()
+        for position, member_id in enumerate(ids):
+            card = None if _missing(cards[position]) else str(cards[position])
+            cccd = None if _missing(cccds[position]) else str(cccds[position])
+            person = (clean(str(names[position])), _birth_key(births[position], years[position]))
+            clash = None
+            held = stored.get(int(member_id)) if member_id is not None else None
+            if held is None or _same_person(held, person):
+                pass
+            elif card and card == held["card_number"]:
+                clash = ("card_number", card, "số thẻ đảng viên", held)
+            elif cccd and cccd == held["citizen_id"]:
+                clash = ("citizen_id", cccd, "số CCCD", held)
+            if clash is None and cccd and cccd in holders:
+                holder = holders[cccd]
+                if member_id is None or holder["id"] != int(member_id):
+                    clash = ("citizen_id", cccd, "số CCCD", holder)
+            if clash is None:
+                continue
+            column, value, what, other = clash
+            self.problem(
+                table.sheet,
+                source_rows[position],
+                self._column_label(table, column),
+                value,
+                f'đã là {what} của "{other["full_name"]}" '
+                f"(sinh {_shown_birth(stored_birth_key(other['birth_date'], other['birth_year']))}"
+                f'), người khác với "{person[0]}" (sinh {_shown_birth(person[1])}) ở dòng này; '
+                "không ghi đè thông tin của đảng viên đã có.",
+            )
+            if len(self.problems) >= MAX_PROBLEMS:
+                return
 
     def _insert_members(self, records: list[dict]) -> list[int]:
         """Insert new members; their ids in the order of `records` (all of one sheet). Their
@@ -1056,7 +1160,7 @@ class _FileWriter:
 
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
-        records = self._member_records(table.rows, known)
+        records = self._member_records(table.rows, known, table.column_headers)
         # Only the columns the file gives are compared: no need to read (and convert) the rest.
         columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
         query = select(*(member.c[c] for c in columns))
@@ -1080,6 +1184,7 @@ class _FileWriter:
             }
             if IDENTITY_COLUMNS.intersection(changed):
                 rekeyed.append(member_id)
+                self._say_identity_change(table, position, record, changed)
             if changed:
                 changed["name_key"] = values["name_key"]
                 updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
@@ -1090,6 +1195,20 @@ class _FileWriter:
             self.outcome.rows_updated += len(group)
         if rekeyed:
             self.cache.refresh(self.conn, rekeyed)
+
+    def _say_identity_change(self, table, position: int, stored: dict, changed: dict) -> None:
+        """A newer roster that corrects a member's name or birth date (the card or CCCD and the
+        other of the two still match) does so in the open: a warning per change."""
+        row = int(table.rows["source_row"].iloc[position])
+        card = stored.get("card_number") or changed.get("card_number")
+        who = f"đảng viên có số thẻ {card}" if card else f'đảng viên "{stored.get("full_name")}"'
+        shown = {"full_name": ("họ tên", str), "birth_date": ("ngày sinh", _shown_date)}
+        for column, (label, show) in shown.items():
+            if column in changed and stored.get(column) is not None:
+                self.outcome.warnings.append(
+                    f'Trang "{table.sheet}", dòng {row}: {label} của {who} đổi từ '
+                    f'"{show(stored[column])}" thành "{show(changed[column])}".'
+                )
 
     def _write_members(self, table, unit: int | None) -> None:
         orgs = self._row_units(table, unit, holding_only=True)
@@ -1262,47 +1381,41 @@ class _FileWriter:
         self._check_duplicates(table, orgs)
         if self.problems:
             return
+        # A row that carries nothing but a member's identity (a pre-filled template's row left
+        # as it was) changes nothing: no evaluation, and no member made from it.
+        given = _rows_giving(table.rows, MEMBER_EVALUATION_COLUMNS)
+        self.outcome.rows_unchanged += len(given) - sum(given)
+        if not any(given):
+            return
+        table = _only_rows(table, given)
+        self.frames.append(table.rows)  # (held: `_cells` caches by the frame's id)
+        orgs = [org for org, keep in zip(orgs, given, strict=True) if keep]
         # Evaluations do not bear on membership history: their members' spells stay as they are.
+        # The summary counts evaluations here, not the members they name.
         ids = self._upsert_members(
-            table, orgs, None, attributes_authoritative=False, touches_history=False
-        )
-        columns = (
-            "score",
-            "general_score",
-            "task_score",
-            "discipline",
-            "discipline_on",
-            "proposed_level",
-            "decided_level",
-            "exemplary",
-            *CONDITION_COLUMNS,
+            table, orgs, None, attributes_authoritative=False, touches_history=False, count=False
         )
         rows = table.rows
         # Column by column (pandas turns the missing cells to None), then one dict per row.
-        data = {c: self._cells(rows, c) for c in columns if c in rows.columns}
-        data["exemplary"] = [bool(v or False) for v in data.get("exemplary", [None] * len(rows))]
+        data = {c: self._cells(rows, c) for c in MEMBER_EVALUATION_COLUMNS if c in rows.columns}
         data["member_id"] = [int(i) for i in ids]
         data["org_id"] = [int(o) if o is not None else None for o in orgs]
         data["source_row"] = [int(r) for r in rows["source_row"].tolist()]
-        same = {
-            "year": year,
-            "quarter": quarter,
-            "batch_id": self.batch_id,
-            "source_sheet": table.sheet,
-        }
         names = list(data)
         records = [
-            {**same, **dict(zip(names, cells, strict=True))}
-            for cells in zip(*data.values(), strict=True)
+            dict(zip(names, cells, strict=True)) for cells in zip(*data.values(), strict=True)
         ]
-        self._replace_evaluations(MemberEvaluation.__table__, "member_id", records, year, quarter)
+        self._merge_evaluations(
+            MemberEvaluation.__table__, "member_id", records, table.sheet, year, quarter
+        )
 
     def _write_organization_evaluations(self, table, unit: int | None) -> None:
         year, quarter = self._period(table)
         rows = table.rows
+        given = _rows_giving(rows, ORGANIZATION_EVALUATION_COLUMNS)
         records = []
         seen: dict[int, int] = {}
-        for row in rows.to_dict("records"):  # (plain dicts: no pandas access per cell)
+        for row, gives in zip(rows.to_dict("records"), given, strict=True):  # (plain dicts)
             parent = unit
             if plain(row.get("parent")):
                 parent = self._find_parent(str(row["parent"]), unit) or parent
@@ -1328,51 +1441,82 @@ class _FileWriter:
                     "không khớp tổ chức đảng nào đã có.",
                 )
                 continue
-            columns = (
-                "score",
-                "decided_level",
-                "proposed_level",
-                "exemplary",
-                *ORG_CONDITION_COLUMNS,
-            )
-            values = {c: plain(row[c]) for c in columns if c in row}
-            values["exemplary"] = bool(values.get("exemplary") or False)
-            values.update(
-                org_id=org,
-                year=year,
-                quarter=quarter,
-                batch_id=self.batch_id,
-                source_sheet=table.sheet,
-                source_row=int(row["source_row"]),
-            )
+            if not gives:
+                self.outcome.rows_unchanged += 1  # nothing but the organisation's name
+                continue
+            values = {c: plain(row[c]) for c in ORGANIZATION_EVALUATION_COLUMNS if c in row}
+            values.update(org_id=org, source_row=row_number)
             records.append(values)
         if self.problems:
             return
-        self._replace_evaluations(
-            OrganizationEvaluation.__table__, "org_id", records, year, quarter
+        self._merge_evaluations(
+            OrganizationEvaluation.__table__, "org_id", records, table.sheet, year, quarter
         )
 
-    def _replace_evaluations(self, table, id_column, records, year, quarter) -> None:
+    def _merge_evaluations(self, table, id_column, records, sheet, year, quarter) -> None:
+        """Write evaluations for a period, changing only what each row gives: a stored value
+        is replaced by a value given in the file, never blanked by an empty cell. Counts
+        evaluations: new, updated (some value differs) or unchanged."""
         if not records or year is None:
             return
-        ids = sorted({r[id_column] for r in records})
-        existing = set()
-        replace = _DELETE_EVALUATIONS[table.name]
-        for chunk in chunks(ids):
-            found = self.conn.execute(replace, {"ids": chunk, "year": year, "quarter": quarter})
-            existing.update(found.scalars())
-        for group in _group_by_columns(records):
+        stored = self._stored_evaluations(table, id_column, records, year, quarter)
+        provenance = {"batch_id": self.batch_id, "source_sheet": sheet}
+        new, updates = [], []
+        for record in records:
+            values = _given_evaluation_values(record)
+            held = stored.get(record[id_column])
+            if held is None:
+                new.append(
+                    {
+                        **values,
+                        "exemplary": bool(values.get("exemplary") or False),
+                        id_column: record[id_column],
+                        "org_id": record.get("org_id"),
+                        "year": year,
+                        "quarter": quarter,
+                        "source_row": record["source_row"],
+                        **provenance,
+                    }
+                )
+                continue
+            changed = {c: v for c, v in values.items() if _differs(held[c], v)}
+            if not changed:
+                self.outcome.rows_unchanged += 1
+                continue
+            updates.append(
+                {"_id": held["id"], **changed, "source_row": record["source_row"], **provenance}
+            )
+        for group in _group_by_columns(new):
             bulk_insert(self.conn, table, group)
-        updated = sum(1 for r in records if r[id_column] in existing)
-        self.outcome.rows_updated += updated
-        if id_column == "org_id":
-            self.outcome.rows_new += len(records) - updated
+        for group in _group_by_columns(updates):
+            bulk_update(self.conn, table, group)
+        self.outcome.rows_new += len(new)
+        self.outcome.rows_updated += len(updates)
+
+    def _stored_evaluations(self, table, id_column, records, year, quarter) -> dict[int, dict]:
+        """The stored evaluations of these members (organisations) for the period, by id."""
+        query = select(table).where(
+            table.c[id_column].in_(_IDS),
+            table.c.year == bindparam("year"),
+            table.c.quarter == bindparam("quarter"),
+        )
+        stored = {}
+        for chunk in chunks(sorted({r[id_column] for r in records})):
+            found = self.conn.execute(query, {"ids": chunk, "year": year, "quarter": quarter})
+            for row in found.mappings():
+                stored[row[id_column]] = dict(row)
+        return stored
 
     # ----------------------------------------------------------------- organisations
     def _write_organizations(self, table, unit: int | None) -> None:
-        """Build or change the tree: a row is matched by code, else by name under its parent."""
+        """Build or change the tree: a row is matched by code, else by name under its parent.
+        One code is one unit, one unit one row, and the tree never gets a loop."""
         # Rows as plain dicts: a pandas row per organisation and pass costs more than its SQL.
         pending = table.rows.to_dict("records")
+        self._check_codes(table, pending)
+        if self.problems:
+            return
+        self.org_rows: dict[int, int] = {}  # organisation → the row of this file that gave it
         scope = unit if unit is not None else self.index.province_id
         change_date = table.as_of or self.options.as_of or date.today()
         for _round in range(6):  # parents listed below their children need another pass
@@ -1386,6 +1530,27 @@ class _FileWriter:
             pending = waiting
         for row in pending:
             self._write_organization(table, row, scope, change_date, final=True)
+
+    def _check_codes(self, table, rows: list[dict]) -> None:
+        """Two rows with one code would be one unit renamed and moved by the second row."""
+        first: dict[str, dict] = {}
+        for row in rows:
+            code = plain(row.get("code"))
+            if not code:
+                continue
+            code = str(code)
+            if code not in first:
+                first[code] = row
+                continue
+            earlier = first[code]
+            self.problem(
+                table.sheet,
+                row["source_row"],
+                self._column_label(table, "code"),
+                code,
+                f'trùng mã với dòng {earlier["source_row"]} ("{clean(str(earlier["name"]))}"); '
+                "một mã chỉ dùng cho một tổ chức.",
+            )
 
     def _write_organization(self, table, row, scope, change_date, final: bool) -> bool:
         org_type = plain(row.get("org_type"))
@@ -1439,19 +1604,38 @@ class _FileWriter:
             )
             self._link(org_id, parent, None, None)
             self.index.add(org_id, name, org_type, parent, values["code"])
+            self.org_rows[org_id] = int(row["source_row"])
             self._record_move(table, row, org_id, parent)
             self.outcome.rows_new += 1
             return True
-        changed = {k: v for k, v in values.items() if v is not None}
-        self.conn.execute(
-            update(organization).where(organization.c.id == existing).values(**changed)
+        if not self._one_row_per_unit(table, row, existing, code, name):
+            return True
+        moves = self.index.parent.get(existing) != parent
+        if moves and self.index.within(parent, existing):
+            self._refuse_loop(table, row, existing, parent, parent_name)
+            return True
+        stored = (
+            self.conn.execute(select(organization).where(organization.c.id == existing))
+            .mappings()
+            .one()
         )
-        # The index learns the new name, type and code after the file (as a fresh load for the
-        # next file would): rows later in this file see the organisation as it was.
-        self.renamed.append(
-            (existing, changed["name"], changed.get("org_type"), changed.get("code"))
-        )
-        if self.index.parent.get(existing) != parent:
+        # What the row gives and differs: an empty cell changes nothing.
+        changed = {k: v for k, v in values.items() if v is not None and _differs(stored[k], v)}
+        if changed:
+            self.conn.execute(
+                update(organization).where(organization.c.id == existing).values(**changed)
+            )
+            # The index learns the new name, type and code after the file (as a fresh load for
+            # the next file would): rows later in this file see the organisation as it was.
+            self.renamed.append(
+                (
+                    existing,
+                    changed.get("name", stored["name"]),
+                    changed.get("org_type", stored["org_type"]),
+                    changed.get("code", stored["code"]),
+                )
+            )
+        if moves:
             moved_on = plain(row.get("moved_on")) or change_date
             link = OrganizationParent.__table__
             self.conn.execute(
@@ -1461,10 +1645,47 @@ class _FileWriter:
             )
             self._link(existing, parent, moved_on, None)
             self.index.move(existing, parent)
+        if changed or moves:
             self.outcome.rows_updated += 1
         else:
             self.outcome.rows_unchanged += 1
         return True
+
+    def _one_row_per_unit(self, table, row, existing: int, code, name: str) -> bool:
+        """A unit already given by an earlier row of this file is a problem naming both."""
+        earlier = self.org_rows.get(existing)
+        row_number = int(row["source_row"])
+        if earlier is None:
+            self.org_rows[existing] = row_number
+            return True
+        column, value = ("code", str(code)) if code else ("name", name)
+        self.problem(
+            table.sheet,
+            row_number,
+            self._column_label(table, column),
+            value,
+            f'là cùng tổ chức "{self.index.names[existing]}" với dòng {earlier}; '
+            "một tổ chức chỉ được ghi một lần.",
+        )
+        return False
+
+    def _refuse_loop(self, table, row, org: int, parent: int, parent_name) -> None:
+        """Putting a unit under itself or under one of its own units would make a loop."""
+        names = self.index.names
+        if parent == org:
+            reason = f'"{names[org]}" không thể trực thuộc chính nó'
+        else:
+            reason = f'"{names[parent]}" là đơn vị cấp dưới của "{names[org]}"'
+            given = self.org_rows.get(parent)
+            if given is not None and given != int(row["source_row"]):
+                reason += f" (dòng {given})"
+        self.problem(
+            table.sheet,
+            row["source_row"],
+            self._column_label(table, "parent"),
+            parent_name or names[parent],
+            f"{reason}: đặt như vậy sẽ tạo vòng lặp trong cây tổ chức.",
+        )
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -1546,6 +1767,29 @@ def _birth_key(birth_date, birth_year) -> str:
     return str(int(birth_year)) if birth_year else ""
 
 
+def _same_person(stored: dict, person: tuple[str, str]) -> bool:
+    """A member and a row's (name, birth key) are one person unless both differ: a corrected
+    spelling keeps the birth date, a corrected birth date keeps the name."""
+    same_name = key(person[0]) == stored["name_key"]
+    birth = stored_birth_key(stored["birth_date"], stored["birth_year"])
+    same_birth = bool(birth and person[1]) and (
+        birth == person[1] or (min(len(birth), len(person[1])) == 4 and birth[:4] == person[1][:4])
+    )
+    return same_name or same_birth
+
+
+def _shown_date(value) -> str:
+    day = _to_date(value)
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _shown_birth(birth_key: str) -> str:
+    """A birth key as a clerk writes it: 05/03/1980, or the year alone, or "không rõ"."""
+    if len(birth_key) == 10:
+        return f"{birth_key[8:10]}/{birth_key[5:7]}/{birth_key[:4]}"
+    return birth_key or "không rõ"
+
+
 def _default(column: str):
     return {"youth_union": False, "birth_year_only": False, "exempt": False, "extra": {}}.get(
         column
@@ -1558,6 +1802,40 @@ def _differs(stored, new) -> bool:
     if isinstance(new, bool) and stored is not None:
         stored = bool(stored)
     return stored != new
+
+
+def _rows_giving(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[bool]:
+    """Per row: whether it gives any of these values. An "exemplary" mark alone (False when
+    the cell is empty) gives nothing."""
+    given = np.zeros(len(rows), dtype=bool)
+    for column in columns:
+        if column in rows.columns and column != "exemplary":
+            given |= rows[column].notna().to_numpy(dtype=bool)
+    if "exemplary" in rows.columns:
+        given |= rows["exemplary"].fillna(False).to_numpy(dtype=bool)
+    return given.tolist()
+
+
+def _only_rows(table, keep: list[bool]):
+    """The table with only these rows (same sheet, headers, period)."""
+    if all(keep):
+        return table
+    return dataclasses.replace(table, rows=table.rows[keep].reset_index(drop=True))
+
+
+def _given_evaluation_values(record: dict) -> dict:
+    """The evaluation values a row gives: empty cells left out. "Tiêu biểu" goes with the level
+    decided: a row that gives a decided level gives its mark (set or not), else only a set mark
+    counts."""
+    values = {
+        c: v
+        for c, v in record.items()
+        if c not in ("member_id", "org_id", "source_row") and not _missing(v)
+    }
+    exemplary = bool(values.pop("exemplary", False))
+    if exemplary or "decided_level" in values:
+        values["exemplary"] = exemplary
+    return values
 
 
 def _group_by_columns(records: list[dict]) -> list[list[dict]]:

@@ -371,3 +371,14 @@ def test_round_trip_column(column: list[str | None], encoding: str, case: str) -
     column = [None if v is None else _case(v, case) for v in column]
     legacy = [None if v is None else encode(v, encoding) for v in column]
     assert repair(legacy) == column
+
+
+def test_repair_codes_reads_the_letters_of_identifiers_as_capitals():
+    from tcxd.encodings import repair_codes
+
+    vni = [encode(code, "vni") for code in ("482274ĐV", "12345BĐ", "000001HN")]
+    tcvn3 = [encode(code, "tcvn3") for code in ("482274ĐV", "12345BĐ")]
+    assert repair_codes(vni) == ["482274ĐV", "12345BĐ", "000001HN"]
+    assert repair_codes(tcvn3) == ["482274ĐV", "12345BĐ"]
+    unicode = ["482274ĐV", "12345BĐ", "55555ƯA", "123456", None, "Số 12"]
+    assert repair_codes(unicode) == unicode

@@ -562,24 +562,39 @@ def test_impossible_date_names_file_sheet_row_column_value(tmp_path: Path) -> No
 
 def test_missing_required_column(tmp_path: Path) -> None:
     rows = [
-        ["Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Dân tộc", "Tôn giáo"],
-        ["An", "05/03/1980", "01234567", "Kinh", "Không"],
+        ["Họ và tên", "Ngày vào Đảng", "Dân tộc", "Tôn giáo"],
+        ["An", "19/05/2005", "Kinh", "Không"],
     ]
     path = write(tmp_path / "x.xlsx", rows)
     reading = read_file(path)
     assert messages(reading) == [
-        f'Tệp "{path}", trang "DS", cột "Ngày vào Đảng": thiếu cột bắt buộc (tên cột thường gặp: '
-        "Ngày vào Đảng; Ngày kết nạp; Ngày kết nạp vào Đảng; Ngày kết nạp Đảng)."
+        f'Tệp "{path}", trang "DS", cột "Ngày sinh": thiếu cột bắt buộc để nhận ra đảng viên '
+        "(cần Ngày sinh, Số thẻ đảng viên hoặc Số CCCD) (tên cột thường gặp: "
+        "Ngày sinh; Ngày, tháng, năm sinh; Ngày tháng năm sinh; Ngày/tháng/năm sinh)."
     ]
 
 
 def test_empty_required_value(tmp_path: Path) -> None:
-    rows = [ROSTER_HEADER, [1, "An", "", "01234567", "19/05/2005"]]
+    rows = [ROSTER_HEADER, [1, "An", "", "", "19/05/2005"]]
     path = write(tmp_path / "x.xlsx", rows)
     assert messages(read_file(path)) == [
         f'Tệp "{path}", trang "DS", dòng 2, cột "Ngày sinh": '
-        "bỏ trống; “Ngày sinh” là thông tin bắt buộc."
+        "bỏ trống; cần ngày sinh, số thẻ đảng viên hoặc số CCCD để nhận ra đảng viên."
     ]
+
+
+def test_birth_and_admission_dates_are_not_required_where_identity_does_not_need_them(
+    tmp_path: Path,
+) -> None:
+    """Spec Identity: a card (or CCCD) identifies a member without a birth date; a member with
+    no admission date is one since before the records began."""
+    rows = [ROSTER_HEADER, [1, "An", "", "01234567", ""], [2, "Bình", "05/03/1981", "", ""]]
+    reading = read_file(write(tmp_path / "x.xlsx", rows))
+    assert messages(reading) == []
+    assert reading.sheets[0].kind == "members"
+    without_admission = [["Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Dân tộc", "Tôn giáo"],
+                         ["An", "05/03/1980", "01234567", "Kinh", "Không"]]  # fmt: skip
+    assert messages(read_file(write(tmp_path / "y.xlsx", without_admission))) == []
 
 
 def test_duplicate_card_numbers_name_both_rows(tmp_path: Path) -> None:

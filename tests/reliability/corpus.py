@@ -104,11 +104,11 @@ def header_only(folder: Path) -> Path:
 
 
 def missing_column(folder: Path) -> Path:
-    drop = ROSTER_HEADER.index("Ngày sinh")
+    """No column that tells who a member is: no birth date, card or CCCD."""
+    drop = {ROSTER_HEADER.index(h) for h in ("Ngày sinh", "Số thẻ đảng viên", "Số CCCD")}
     rows = roster_rows([AN, BINH])
-    rows[4] = [h for i, h in enumerate(rows[4]) if i != drop]
-    for row in rows[5:]:
-        del row[drop]
+    for number in range(4, len(rows)):
+        rows[number] = [cell for i, cell in enumerate(rows[number]) if i not in drop]
     return write_xlsx(folder / "thieu-cot.xlsx", rows)
 
 
@@ -403,7 +403,8 @@ CASES: dict[str, Case] = {
     "empty_workbook": Case(empty_workbook, r'{file}": bảng tính không có ô nào có dữ liệu'),
     "header_only": Case(header_only, r'{file}": .*trang "DS": chỉ có dòng tiêu đề'),
     "missing_column": Case(
-        missing_column, r'{file}", trang "DS", cột "Ngày sinh": thiếu cột bắt buộc'
+        missing_column,
+        r'{file}", trang "DS", cột "Ngày sinh": thiếu cột bắt buộc để nhận ra đảng viên',
     ),
     "impossible_date": Case(
         impossible_date,

@@ -421,10 +421,46 @@ def with_ancestors(orgs: pd.DataFrame) -> pd.DataFrame:
         current = current.map(parents).astype("Int64")
         if current.isna().all():
             break
+    else:
+        _refuse_loops(orgs, current)
     result = orgs.copy()
     result["tccsd_id"] = tccsd.to_numpy()
     result["district_id"] = district.to_numpy()
     return result
+
+
+def _refuse_loops(orgs: pd.DataFrame, still_climbing: pd.Series) -> None:
+    """Organisations with an ancestor deeper than any tree goes are on or under a loop: name
+    the units of each loop, each with the unit it is recorded under."""
+    parents = orgs.set_index("org_id")["parent_id"]
+    names = orgs.set_index("org_id")["name"]
+    loops: list[list[int]] = []
+    on_loop: set[int] = set()
+    for start in still_climbing.dropna().unique():
+        path: list[int] = []
+        node = int(start)
+        while node not in path and node not in on_loop:
+            path.append(node)
+            parent = parents.get(node)
+            if parent is None or pd.isna(parent):
+                break
+            node = int(parent)
+        if node in path:
+            loop = path[path.index(node) :]
+            first = loop.index(min(loop))
+            loops.append(loop[first:] + loop[:first])
+            on_loop.update(loop)
+    if not loops:
+        return
+    from tcxd.errors import TreeLoopError
+
+    links = [
+        f'"{names[org]}" trực thuộc "{names[int(parents[org])]}"' for loop in loops for org in loop
+    ]
+    raise TreeLoopError(
+        f"Cây tổ chức trong cơ sở dữ liệu có vòng lặp: {', '.join(links)}. Hãy nhập lại danh "
+        'sách tổ chức với cột "Trực thuộc" đúng cho các đơn vị này.'
+    )
 
 
 def day_before(on: date) -> date:

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["ENCODINGS", "decode", "detect", "encode", "repair", "repair_text"]
+__all__ = ["ENCODINGS", "decode", "detect", "encode", "repair", "repair_codes", "repair_text"]
 
 ENCODINGS = ("tcvn3", "vni")
 
@@ -365,4 +365,45 @@ def repair(values: Iterable[str | None]) -> list[str | None]:
         if encoding is None and column is not None and votes[0] == 0:
             encoding = column
         out.append(decode(text, encoding) if encoding else text)
+    return out
+
+
+# --------------------------------------------------------------------------- codes
+def _code_readings(text: str) -> list[str]:
+    """The encodings under which every non-ASCII letter run of an identifier ("482274ÑV") reads
+    as Vietnamese capitals: codes are written in capitals, so "ÑV" is VNI "ĐV" and not TCVN3
+    "ẹV". Syllables say nothing here (a code's letters are initials, not words)."""
+    runs = [run for run in _WORD_RE.findall(text) if not run.isascii()]
+    found = []
+    for encoding, reading in (("tcvn3", _tcvn3_reading), ("vni", _vni_reading)):
+        readings = [reading(run) for run in runs]
+        if runs and all(
+            r is not None and r.isupper() and _is_vietnamese_letters(r) for r in readings
+        ):
+            found.append(encoding)
+    return found
+
+
+def repair_codes(values: Iterable[str | None]) -> list[str | None]:
+    """Repair a column of identifiers (Số lý lịch: digits and capitals). A cell that reads as
+    capitals under one legacy encoding only is converted by it; a cell that reads so under
+    both follows the column's majority. A cell holding a character no legacy string holds
+    (real Unicode: "Đ", "Ư") is left as it is, and so is ASCII."""
+    values = list(values)
+    readings: list[list[str]] = []
+    votes = dict.fromkeys(ENCODINGS, 0)
+    for value in values:
+        if not isinstance(value, str) or value.isascii() or _NOT_LEGACY_RE.search(value):
+            readings.append([])
+            continue
+        found = _code_readings(unicodedata.normalize("NFC", value))
+        readings.append(found)
+        for encoding in found:
+            votes[encoding] += 1
+    ranked = sorted(votes, key=votes.get, reverse=True)
+    column = ranked[0] if votes[ranked[0]] > votes[ranked[1]] else None
+    out: list[str | None] = []
+    for value, found in zip(values, readings, strict=True):
+        encoding = found[0] if len(found) == 1 else (column if column in found else None)
+        out.append(decode(unicodedata.normalize("NFC", value), encoding) if encoding else value)
     return out

@@ -746,7 +746,7 @@ def _check_required(
                 builder.problem(
                     position, header, None, f"bỏ trống; “{_label(name)}” là thông tin bắt buộc"
                 )
-    if sheet.kind in ("changes", "member_evaluations"):
+    if sheet.kind in ("members", "changes", "member_evaluations"):
         present = [name for name in IDENTITY if name in data]
         if not present:
             missing_column(

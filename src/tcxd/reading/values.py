@@ -340,6 +340,10 @@ def to_ids(cells: Sequence[Any], field_name: str) -> Column:
             errors.append(
                 (position, shown(value), f"không phải số hợp lệ (cần {label or 'mã dạng văn bản'})")
             )
+    if not lengths:  # a code with letters (Số lý lịch) may be typed with a legacy font
+        from tcxd.encodings import repair_codes
+
+        values = repair_codes(values)
     column = Column(values, errors)
     if padded:
         column.warnings.append(

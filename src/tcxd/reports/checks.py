@@ -6,14 +6,16 @@ open the unit's file and find it. Rows show a member's name, never a CCCD number
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
 from tcxd.db.bulk import read_frame
 from tcxd.formatting import date_vi
+from tcxd.identities import implausible
 from tcxd.reports.figures import PeriodFigures, Scope
 
 DESCRIPTIONS = {
@@ -24,6 +26,7 @@ DESCRIPTIONS = {
     5: "Chuyển sinh hoạt trong tỉnh chỉ thấy một phía",
     6: "Quy mô chi bộ",
     7: "Xếp loại bị hạ do tỷ lệ, hoặc khác đề xuất / quyết định",
+    9: "Thông tin đảng viên cần xem lại",
 }
 MIN_FULL_MEMBERS = 3
 MAX_CHI_BO_CO_SO = 30
@@ -56,6 +59,7 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
         rows += _evaluation_mismatch(figures, scope, names, files)
         rows += _rating_differences(figures, scope, names, files)
     rows += _unit_sizes(figures, scope, names)
+    rows += _member_details(figures, scope, names, files)
     return sorted(rows, key=lambda r: (r["check"], r["unit"], r["file"], r["row"] or 0))
 
 
@@ -334,6 +338,40 @@ def _rating_row_checks(r, names, files) -> list[dict]:
             )
         )
     return rows
+
+
+def _member_details(figures, scope, names, files) -> list[dict]:
+    """Members at the end of the period whose records look wrong (the import warned of them
+    too), and those with no admission date: members since before the records began."""
+    stock = scope.select(figures.stock_end)
+    if stock.empty:
+        return []
+    members = figures.once(
+        ("member_details",),
+        lambda: read_frame(
+            figures.conn,
+            "SELECT id AS member_id, full_name, birth_date, admitted_on, official_on, "
+            "card_number, citizen_id, batch_id, source_row FROM member",
+        ).set_index("member_id"),
+    )
+    found = members.loc[members.index.intersection(stock["member_id"].unique())]
+    org_of = dict(zip(stock["member_id"], stock["org_id"], strict=False))
+    notes = implausible(found.reset_index(drop=True), date.today())
+    notes += [(p, NO_ADMISSION) for p in np.flatnonzero(found["admitted_on"].isna().to_numpy())]
+    ids = found.index.to_list()
+    return [
+        _row(
+            9,
+            names.get(org_of[ids[p]]),
+            files.get(found["batch_id"].iloc[p]),
+            found["source_row"].iloc[p],
+            f"{found['full_name'].iloc[p]}: {what}",
+        )
+        for p, what in notes
+    ]
+
+
+NO_ADMISSION = "không có ngày vào Đảng (đảng viên từ trước khi có hồ sơ)."
 
 
 def _unit_sizes(figures, scope, names) -> list[dict]:

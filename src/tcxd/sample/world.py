@@ -132,6 +132,20 @@ def _fill(template: str, *, place: str, village: str, n: int, company: str) -> s
     return template.format(place=place, village=village, n=n, company=company)
 
 
+def free_code(wanted: str, used: set[str]) -> str:
+    """`wanted`, or the next number after its last part that no organisation has yet (one
+    code, one unit: the numbering schemes of chi bộ, đảng bộ bộ phận and organisations made in
+    the year overlap in a large đảng bộ). The code is added to `used`."""
+    code = wanted
+    stem, _, number = wanted.rpartition(".")
+    step = 0
+    while code in used:
+        step += 1
+        code = f"{stem}.{int(number) + step:0{len(number)}d}" if stem else f"{wanted}-{step}"
+    used.add(code)
+    return code
+
+
 def _place_names(rng: Rng, count: int) -> list[str]:
     words = data("names.yaml")["place_words"]
     seen: set[str] = set()
@@ -156,8 +170,11 @@ def _build_orgs(members: int, k: int, rng: Rng) -> tuple[pd.DataFrame, np.ndarra
     companies = cfg["company_words"]
     rows: list[dict] = []
 
+    codes: set[str] = set()
+
     def add(**kw) -> int:
         kw["id"] = len(rows)
+        kw["code"] = free_code(kw["code"], codes)
         kw.setdefault("founded", NONE)
         kw.setdefault("dbbp", -1)
         rows.append(kw)
@@ -614,8 +631,9 @@ def _build(members: int, seed: int, k: int) -> World:
     def new_org(name, type_, parent, kind_, founded, dist, tccsd=None) -> int:
         oid = int(orgs.index.max()) + 1
         siblings = (orgs["parent"] == parent).sum()
-        code = (
-            f"{orgs.at[parent, 'code']}.{(200 if type_ == 'chi_bo_co_so' else 80) + siblings:03d}"
+        code = free_code(
+            f"{orgs.at[parent, 'code']}.{(200 if type_ == 'chi_bo_co_so' else 80) + siblings:03d}",
+            set(orgs["code"]),
         )
         row = {
             "id": oid,
