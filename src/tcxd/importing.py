@@ -1225,6 +1225,8 @@ class _FileWriter:
         if self.problems:
             return
         ids = self._upsert_members(table, orgs, as_of, attributes_authoritative=True)
+        if self.problems:
+            return  # an identity clash: the file is refused, nothing of it is written
         # A corrected roster of the same unit and date replaces the earlier one.
         entry = RosterEntry.__table__
         unit_ids = sorted({int(o) for o in orgs})
@@ -1296,6 +1298,8 @@ class _FileWriter:
         if self.problems:
             return
         ids = self._upsert_members(table, orgs, None, attributes_authoritative=False)
+        if self.problems:
+            return  # an identity clash: the file is refused, nothing of it is written
         event = MembershipEvent.__table__
         existing = set()
         for chunk in chunks(sorted({int(i) for i in ids})):
@@ -1395,6 +1399,8 @@ class _FileWriter:
         ids = self._upsert_members(
             table, orgs, None, attributes_authoritative=False, touches_history=False, count=False
         )
+        if self.problems:
+            return  # an identity clash: the file is refused, nothing of it is written
         rows = table.rows
         # Column by column (pandas turns the missing cells to None), then one dict per row.
         data = {c: self._cells(rows, c) for c in MEMBER_EVALUATION_COLUMNS if c in rows.columns}
