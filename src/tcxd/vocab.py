@@ -128,7 +128,29 @@ def code_of(vocabulary: str, text: str) -> str | None:
     for spelling, code in _leading(vocabulary):
         if words.startswith(spelling + " "):
             return code
-    return None
+    return _contained(vocabulary, padded)
+
+
+# Words that turn a value into its opposite: "Không kết nạp" is not an admission.
+NEGATIONS = ("khong ", "chua ")
+
+
+def _contained(vocabulary: str, padded: str) -> str | None:
+    """A known spelling of two words or more standing as whole words inside a longer value
+    ("Bị khai trừ ra khỏi Đảng", "Đã từ trần"): the code of the longest such spelling, None
+    when two codes tie or the value is negated."""
+    if padded.lstrip().startswith(NEGATIONS):
+        return None
+    found = [
+        (len(s), code)
+        for s, code in _leading(vocabulary)
+        if " " in s and f" {s} " in padded  # a phrase: one word alone ("Nam") is too loose
+    ]
+    if not found:
+        return None
+    longest = max(length for length, _ in found)
+    codes = {code for length, code in found if length == longest}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def nearest(vocabulary: str, text: str, limit: int = 3) -> list[str]:

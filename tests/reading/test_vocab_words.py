@@ -33,11 +33,20 @@ def test_a_value_that_only_shares_words_is_unknown(vocabulary, text) -> None:
 
 
 def test_unknown_value_names_the_nearest_known_ones() -> None:
-    column = to_codes(["Cho ra khỏi Đảng"], "change_kinds")
+    column = to_codes(["Xin thôi sinh hoạt"], "change_kinds")
     ((_position, value, expected),) = column.errors
-    assert value == "Cho ra khỏi Đảng"
+    assert value == "Xin thôi sinh hoạt"
     assert expected.startswith("không có trong danh mục (cần một trong: Kết nạp,")
-    assert expected.endswith("gần nhất: “Xin ra khỏi Đảng”, “Chuyển đi”, “Xóa tên”")
+    assert expected.endswith("gần nhất: “Xin ra khỏi Đảng”, “Miễn sinh hoạt”, “Đình chỉ sinh hoạt”")
+
+
+def test_a_known_phrase_inside_a_longer_value_is_recognised() -> None:
+    # "Cho ra khỏi Đảng" holds "ra khỏi Đảng", a spelling of resigned in vocab.yaml
+    assert vocab.code_of("change_kinds", "Bị khai trừ ra khỏi Đảng") == "expelled"
+    assert vocab.code_of("change_kinds", "Đồng chí đã từ trần") == "died"
+    assert vocab.code_of("discipline_forms", "bị kỷ luật khiển trách") == "khien_trach"
+    assert vocab.code_of("change_kinds", "Không kết nạp") is None  # negated
+    assert vocab.code_of("genders", "Quê Nam Định") is None  # one word alone is too loose
 
 
 def test_province_aliases_add_spellings_and_are_checked() -> None:
