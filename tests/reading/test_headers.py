@@ -141,3 +141,16 @@ def test_forced_kind() -> None:
     assert headers.normalise_kind("evaluations") == "evaluations"
     with pytest.raises(ValueError, match="không hợp lệ"):
         headers.normalise_kind("bảng lương")
+
+
+@pytest.mark.parametrize(
+    ("group", "sub", "field"),
+    [
+        ("Xếp loại", "Kỷ luật", "discipline"),  # a known header under a group keeps its meaning
+        ("Xếp loại", "Chi bộ đề xuất", "proposed_level"),
+        ("Điểm đánh giá", "Tổng", "score"),  # a bare sub-label takes its group's meaning
+        ("Ngày vào Đảng", "Dự bị", "admitted_on"),
+    ],
+)
+def test_sub_label_under_a_group(group: str, sub: str, field: str) -> None:
+    assert headers.resolve("", sub, group) == field

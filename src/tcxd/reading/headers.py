@@ -238,6 +238,11 @@ def resolve(top: str, sub: str, group_text: str) -> str | None:
         field = sub_field_of(group, sub)
         if field is not None:
             return field
+    # A sub-label that is itself a known header ("Kỷ luật" under "Xếp loại") says more than
+    # its group: the group only groups.
+    field = None if is_weak(sub) else exact_field_of(sub)
+    if field is not None:
+        return field
     if group_text:
         field = field_of(f"{group_text} {sub}")
         if field is not None:
