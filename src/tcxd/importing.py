@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from tcxd import vocab
 from tcxd.db import history
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
@@ -49,7 +50,7 @@ from tcxd.identities import (
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
-from tcxd.vocab import org_type_in_tree
+from tcxd.vocab import org_type_in_tree, org_type_under
 
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"}
 MAX_PROBLEMS = 50
@@ -1578,8 +1579,17 @@ class _FileWriter:
                     "không khớp tổ chức cấp trên nào đã có.",
                 )
             return False
+        parent_type = self.index.types.get(parent)
         if org_type is None:  # no "Loại tổ chức" column: the tree says (reading/tables.py)
-            org_type = org_type_in_tree(name, self.index.types.get(parent))
+            org_type = org_type_in_tree(name, parent_type)
+        elif (in_tree := org_type_under(org_type, parent_type)) != org_type:
+            self.outcome.warnings.append(
+                f'Trang "{table.sheet}", dòng {row["source_row"]}: "{name}" ghi loại '
+                f'"{vocab.label("org_types", org_type)}" nhưng trực thuộc '
+                f'{vocab.label("org_types", parent_type)} "{self.index.names.get(parent, "")}": '
+                f'theo vị trí trong cây, lấy loại "{vocab.label("org_types", in_tree)}".'
+            )
+            org_type = in_tree
         code = plain(row.get("code"))
         existing = self.index.codes.get(str(code)) if code else None
         if existing is None:

@@ -190,3 +190,17 @@ def org_type_in_tree(name: str, parent_type: str | None) -> str | None:
         return None
     committee, branch = children
     return committee if _words(name).startswith(_COMMITTEE_WORDS) else branch
+
+
+_COMMITTEE_TYPES = frozenset({"province", "district", "dang_bo_co_so", "dang_bo_bo_phan"})
+
+
+def org_type_under(given: str, parent_type: str | None) -> str:
+    """The type a unit has under its parent when its row names one: the position in the tree
+    decides, the word is a hint (spec inputs.md §2). A type the parent cannot hold becomes the
+    parent's child of the same sort (a committee stays a committee, a chi bộ a chi bộ)."""
+    children = _CHILD_TYPES.get(parent_type or "")
+    if children is None or given in children:
+        return given
+    committee, branch = children
+    return committee if given in _COMMITTEE_TYPES else branch

@@ -439,3 +439,25 @@ def test_implausible_dates_and_numbers_are_warned_never_refused(tcxd, db_url, pr
         ["10", "Đỗ Văn Hải: không có ngày vào Đảng (đảng viên từ trước khi có hồ sơ)."],
     ]  # fmt: skip
     assert {(line[2], line[3]) for line in lines} == {("Chi bộ thôn 1", "ds.xlsx")}
+
+
+def test_a_type_word_that_contradicts_the_tree_is_a_warning_and_the_tree_decides(
+    tcxd, db_url, province, tmp_path
+):
+    path = organisations(
+        tmp_path / "to-chuc-moi.xlsx",
+        [
+            ["Đảng bộ Trường THCS Phú An", "DB10", "Đảng bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+            ["Chi bộ giáo viên", "CB10", "Chi bộ cơ sở", "Đảng bộ Trường THCS Phú An", ""],
+        ],
+    )
+    result = tcxd("import", path, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert (
+        'Trang "TC", dòng 6: "Chi bộ giáo viên" ghi loại "Chi bộ cơ sở" nhưng trực thuộc '
+        'Đảng bộ cơ sở "Đảng bộ Trường THCS Phú An": theo vị trí trong cây, lấy loại '
+        '"Chi bộ trực thuộc".'
+    ) in " ".join(result.stdout.split())
+    assert query(db_url, "SELECT org_type FROM organization WHERE code = 'CB10'") == [
+        ("chi_bo_truc_thuoc",)
+    ]
