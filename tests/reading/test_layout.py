@@ -161,6 +161,8 @@ def test_row_of_only_stt_numbers_is_blank() -> None:
         ["(1)", "(2)", "(3)", "(4)"],
         ["A", "B", "1", "2"],
         ["1", "2", "3", "(4) = (2)×100/(3)"],
+        ["A", "B", "C", "D"],  # column letters alone
+        ["(a)", "(b)", "(c)", "(d)"],
     ],
 )
 def test_column_number_rows(row: list) -> None:

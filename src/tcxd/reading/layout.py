@@ -451,7 +451,15 @@ def _is_number_row(row: list[Any]) -> bool:
             numbers += any(ch.isdigit() for ch in value)
         else:
             return False
-    return numbers >= max(2, len(filled) // 2)
+    return numbers >= max(2, len(filled) // 2) or _is_letter_sequence(filled)
+
+
+def _is_letter_sequence(filled: list[Any]) -> bool:
+    """Column letters "A, B, C…" (or "(A), (B)…") in order: a numbering row made of letters."""
+    letters = [re.sub(r"[()\s]", "", str(value)).upper() for value in filled]
+    if len(letters) < 3 or not all(len(x) == 1 and "A" <= x <= "Z" for x in letters):
+        return False
+    return all(ord(b) - ord(a) == 1 for a, b in zip(letters, letters[1:], strict=False))
 
 
 # ---------------------------------------------------------------- data rows
