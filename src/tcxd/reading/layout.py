@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -459,7 +460,7 @@ def _is_letter_sequence(filled: list[Any]) -> bool:
     letters = [re.sub(r"[()\s]", "", str(value)).upper() for value in filled]
     if len(letters) < 3 or not all(len(x) == 1 and "A" <= x <= "Z" for x in letters):
         return False
-    return all(ord(b) - ord(a) == 1 for a, b in zip(letters, letters[1:], strict=False))
+    return all(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(letters))
 
 
 # ---------------------------------------------------------------- data rows
