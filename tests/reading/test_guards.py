@@ -238,3 +238,17 @@ def test_every_error_carries_a_vietnamese_message(tmp_path: Path) -> None:
         read_file(path)
     assert error.value.code == "empty_file"
     assert error.value.message == f'Tệp "{path}": tệp rỗng (0 byte)'
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("ds.docx", "đây là một văn bản Word, không phải bảng tính"),
+        ("ds scan.pdf", "đây là một tệp PDF, không phải bảng tính"),
+        ("ds.xyz", "không đọc được loại tệp này (chỉ nhận .xlsx"),
+    ],
+)
+def test_a_file_that_is_not_a_spreadsheet_is_named_for_what_it_is(name: str, said: str) -> None:
+    with pytest.raises(UnsupportedFormat) as refused:
+        guards.file_format(Path(name))
+    assert said in str(refused.value)

@@ -83,12 +83,27 @@ _DECLARATION = re.compile(
 _OVERLAP = 16
 
 
+# What a file that is not a spreadsheet is, said to the clerk who will ask the unit again.
+NOT_SPREADSHEETS = {
+    (".doc", ".docx", ".odt", ".rtf"): "một văn bản Word",
+    (".pdf",): "một tệp PDF",
+    (".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".heic"): "một ảnh",
+    (".zip", ".rar", ".7z"): "một tệp nén",
+    (".txt",): "một tệp văn bản thường",
+}
+
+
 def file_format(path: Path) -> str:
     """The reading format of a path from its extension, or UnsupportedFormat."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
+        accepted = "chỉ nhận .xlsx, .xlsm, .xls, .ods, .csv, .tsv"
+        what = next((w for ends, w in NOT_SPREADSHEETS.items() if path.suffix.lower() in ends), "")
         raise UnsupportedFormat(
-            path, "không đọc được loại tệp này (chỉ nhận .xlsx, .xlsm, .xls, .ods, .csv, .tsv)"
+            path,
+            f"đây là {what}, không phải bảng tính ({accepted}); đề nghị đơn vị gửi lại bảng tính"
+            if what
+            else f"không đọc được loại tệp này ({accepted})",
         )
     return fmt
 
