@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from tcxd.db import history
 from tcxd.db.bulk import chunks, insert_columns, read_frame
@@ -23,8 +23,8 @@ from tcxd.db.models import (
     MemberRating,
     OrganizationRating,
 )
-from tcxd.errors import ConfigError, UnknownUnitError
-from tcxd.periods import Period
+from tcxd.errors import ConfigError, UnknownUnitError, UserInputError
+from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
@@ -67,9 +67,10 @@ def classify(
     unit: str | None = None,
 ) -> ClassifyResult:
     period = Period.parse(f"q{quarter}" if quarter else "year", year)
-    ruleset = rules_for(engine, year, rules_file)
     stored_quarter = quarter or 0
+    ruleset = rules_for(engine, year, rules_file)
     with engine.connect() as conn:
+        refuse_unratable(conn, period, stored_quarter)
         tree = history.tree_on(conn, period.end)
         district = _unit_filter(conn, unit)
         members = _member_inputs(conn, period, stored_quarter, tree, ruleset)
@@ -91,6 +92,36 @@ def classify(
         org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
     _store(engine, year, stored_quarter, results, org_results, whole=district is None)
     return ClassifyResult(period, ruleset, results, org_results)
+
+
+def refuse_unratable(conn: Connection, period: Period, quarter: int) -> None:
+    """A period that has not begun, or of which no evaluation has been imported, is not rated:
+    the rule set of its year would rate nothing but the members the rules leave out."""
+    label = f"{period.label[0].lower()}{period.label[1:]}"
+    today = _today()
+    if period.start > today:
+        raise UserInputError(
+            f"Chưa xếp loại được {label}: kỳ này chưa bắt đầu (hôm nay là {short_date(today)})."
+        )
+    found = conn.execute(
+        text("SELECT 1 FROM member_evaluation WHERE year = :y AND quarter = :q LIMIT 1"),
+        {"y": period.year, "q": quarter},
+    ).first()
+    if found is None:
+        raise UserInputError(
+            f"Chưa xếp loại được {label}: cơ sở dữ liệu chưa có kết quả đánh giá đảng viên nào "
+            f"của kỳ này. Nhập các tệp kết quả đánh giá trước (tcxd import <thư mục>)."
+        )
+
+
+def rule_basis(ruleset: RuleSet, year: int) -> str:
+    """Which rule set rates `year`, and why: the years it applies to (rules.md)."""
+    first, last = ruleset.applies_to_years
+    span = f"từ năm {first}" if last is None else f"các năm {first}–{last}"
+    return (
+        f"Áp dụng bộ quy định {ruleset.id} (bản {ruleset.version}): {ruleset.title}; "
+        f"bộ quy định này dùng cho năm xếp loại {span}, trong đó có năm {year}."
+    )
 
 
 def _unit_filter(conn: Connection, unit: str | None) -> int | None:

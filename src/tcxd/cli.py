@@ -487,6 +487,9 @@ def classify_command(
             str(row["capped"]),
         )
     out.print(table)
+    from tcxd.classify import rule_basis
+
+    out.print(escape(rule_basis(ruleset, year)))
     organizations = result.organizations
     rated_orgs = int(organizations["level"].notna().sum()) if len(organizations) else 0
     out.print(f"Tổ chức đảng: {rated_orgs} đã xếp loại trên {len(organizations)} tổ chức.")

@@ -45,7 +45,8 @@ def imported_once(province_files, tmp_path_factory):
 @pytest.fixture
 def db(imported_once, tmp_path):
     copy = tmp_path / "tcxd.db"
-    shutil.copy(imported_once, copy)
+    for part in imported_once.parent.glob("tcxd.db*"):  # with its WAL, not yet checkpointed
+        shutil.copy(part, tmp_path / part.name)
     return copy
 
 
@@ -90,3 +91,137 @@ def test_a_bad_option_value_gets_a_vietnamese_usage_message(tcxd, db, args, mess
     assert result.exit_code == USAGE, result.output
     assert result.stderr.startswith("Lệnh không đúng: Giá trị không hợp lệ cho " + message)
     assert "Lỗi nội bộ" not in result.output and "Input should" not in result.output
+
+
+# --------------------------------------------------------------------- 4. reports about nothing
+
+
+def test_a_period_without_data_is_refused_and_nothing_is_written(tcxd, db, tmp_path):
+    result = tcxd(
+        "report", "--period", "year", "--year", "2019", "--db", db, "--out", tmp_path / "bc"
+    )
+    assert result.exit_code == USAGE, result.output
+    assert result.stderr.strip() == (
+        "Lỗi: Không có số liệu cho năm 2019: chưa đơn vị nào nộp tệp của kỳ này (danh sách đảng "
+        "viên tính đến một ngày trong kỳ, biến động hoặc kết quả đánh giá năm 2019). Cơ sở dữ "
+        "liệu có số liệu từ ngày 31/12/2024 đến ngày 31/12/2025. Không lập báo cáo."
+    )
+    assert not (tmp_path / "bc").exists()
+    check = tcxd("check", "--period", "q1", "--year", "2027", "--db", db)
+    assert check.exit_code == USAGE
+    assert "Không có số liệu cho quý I năm 2027" in check.stderr
+
+
+def test_classify_refuses_a_year_not_begun_and_a_year_without_evaluations(tcxd, db):
+    future = tcxd("classify", "--year", "2099", "--db", db)
+    assert future.exit_code == USAGE
+    assert future.stderr.startswith("Lỗi: Chưa xếp loại được năm 2099: kỳ này chưa bắt đầu")
+    empty = tcxd("classify", "--year", "2025", "--quarter", "1", "--db", db)
+    assert empty.exit_code == USAGE
+    assert empty.stderr.strip() == (
+        "Lỗi: Chưa xếp loại được quý I năm 2025: cơ sở dữ liệu chưa có kết quả đánh giá đảng viên "
+        "nào của kỳ này. Nhập các tệp kết quả đánh giá trước (tcxd import <thư mục>)."
+    )
+    assert scalar(db, "SELECT COUNT(*) FROM member_rating") == 0
+    old = tcxd("classify", "--year", "2019", "--db", db)
+    assert old.exit_code == USAGE
+    assert "Không có bộ quy định xếp loại nào áp dụng cho năm 2019" in old.stderr
+
+
+def test_classify_says_which_rule_set_it_applies_and_why(tcxd, db):
+    result = tcxd("classify", "--year", "2025", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Áp dụng bộ quy định qd366-2025 (bản 1): Quy định 366-QĐ/TW (30/8/2025) và Hướng dẫn "
+        "43-HD/BTCTW (31/10/2025); bộ quy định này dùng cho năm xếp loại từ năm 2025, trong đó "
+        "có năm 2025." in result.stdout
+    )
+
+
+DISTRICTS = ("Đảng bộ xã Tường Nam", "Đảng bộ phường Khánh Minh", "Đảng bộ đặc khu Yên Thành")
+LATE_UNITS = (
+    "01. Đảng bộ xã Tường Nam/01. Chi bộ Trạm Y tế xã Tường Nam",
+    "02. Đảng bộ phường Khánh Minh/02. Chi bộ khu phố Trại Cau",
+)
+
+
+@pytest.fixture(scope="module")
+def late_db(province_files, tmp_path_factory):
+    """The province where two TCCSĐ sent only their roster of 31/12/2024: for Q2 2025 they have
+    sent nothing."""
+    from tcxd.cli import main
+
+    folder = tmp_path_factory.mktemp("late")
+    files = folder / "files"
+    shutil.copytree(province_files, files)
+    for unit in LATE_UNITS:
+        for path in (files / unit).iterdir():
+            if "31.12.2024" not in path.name:
+                path.unlink()
+    db = folder / "tcxd.db"
+    for args in (["init", "--config", str(files / "tinh.yaml")], ["import", str(files)]):
+        with pytest.raises(SystemExit) as done:
+            main([*args, "--db", str(db)])
+        assert done.value.code == 0
+    return db
+
+
+def tccsd_count(db, district: str, on: str = "2025-06-30") -> int:
+    """The TCCSĐ of a district on a day (ISO date), as the report's tree has them."""
+    return scalar(
+        db,
+        "SELECT COUNT(*) FROM organization o JOIN organization_parent p ON p.org_id = o.id "
+        "JOIN organization d ON d.id = p.parent_id WHERE d.name = :name "
+        "AND o.org_type IN ('dang_bo_co_so', 'chi_bo_co_so') "
+        "AND (p.valid_from IS NULL OR p.valid_from <= :on) "
+        "AND (p.valid_to IS NULL OR p.valid_to > :on) "
+        "AND (o.founded_on IS NULL OR o.founded_on <= :on) "
+        "AND (o.dissolved_on IS NULL OR o.dissolved_on > :on)",
+        name=district,
+        on=on,
+    )
+
+
+def _sheets(path):
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_every_sheet_says_how_many_units_have_not_sent_their_files(tcxd, late_db, tmp_path):
+    result = tcxd("report", "--period", "q2", "--year", "2025", "--db", late_db, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "2025-q2"
+    units = {name: tccsd_count(late_db, name) for name in DISTRICTS}
+    expected = {
+        "tinh.xlsx": f"SỐ LIỆU CHƯA ĐỦ: 2/{sum(units.values())} đơn vị chưa nộp",
+        "dang-bo-xa-tuong-nam.xlsx": f"SỐ LIỆU CHƯA ĐỦ: 1/{units['Đảng bộ xã Tường Nam']} "
+        "đơn vị chưa nộp",
+        "dang-bo-phuong-khanh-minh.xlsx": "SỐ LIỆU CHƯA ĐỦ: "
+        f"1/{units['Đảng bộ phường Khánh Minh']} đơn vị chưa nộp",
+    }
+    for name, line in expected.items():
+        for sheet, rows in _sheets(folder / name).items():
+            assert rows[5][0] == line, (name, sheet)  # under the title and the as-of line
+    complete = _sheets(folder / "dang-bo-dac-khu-yen-thanh.xlsx")
+    assert not any(
+        "SỐ LIỆU CHƯA ĐỦ" in str(c) for rows in complete.values() for r in rows for c in r
+    )
+
+
+def test_the_province_checks_are_the_union_of_its_districts(tcxd, late_db):
+    def rows(*unit):
+        result = tcxd("check", "--period", "q2", "--year", "2025", "--db", late_db, *unit)
+        assert result.exit_code in (0, 5), result.output
+        return {
+            tuple(cell.strip() for cell in line.strip("│").split("│"))
+            for line in result.stdout.splitlines()
+            if line.startswith("│")
+        }
+
+    province = rows()
+    districts = [rows("--unit", name) for name in DISTRICTS]
+    assert set().union(*districts) <= province
+    missing = {row[2] for row in province if row[1] == "Đơn vị chưa nộp báo cáo"}
+    assert missing == {"Chi bộ Trạm Y tế xã Tường Nam", "Chi bộ khu phố Trại Cau"}

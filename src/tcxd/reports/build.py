@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tcxd.errors import UnknownUnitError
-from tcxd.periods import Period
+from tcxd.errors import UnknownUnitError, UserInputError
+from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.reports.checks import run_checks
 from tcxd.reports.figures import PeriodFigures, Scope
@@ -58,6 +58,7 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         "by_unit": figures.by_unit(scope),
         "checks": run_checks(figures, scope),
         "ratings_available": figures.ratings_available(),
+        "completeness": completeness_line(figures.reporting_units(scope)),
     }
     for figures_, forms in (
         (figures, report["forms"]),
@@ -66,6 +67,32 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         if forms is not None and not figures_.ratings_available():
             forms["xl_dang_vien"] = forms["xl_to_chuc"] = None
     return report
+
+
+def completeness_line(units: list[dict]) -> str | None:
+    """ "SỐ LIỆU CHƯA ĐỦ: n/N đơn vị chưa nộp" under the title of every sheet, when n of the N
+    TCCSĐ of the report have sent no file for the period (spec reports.md); None when all have."""
+    missing = sum(not unit["submitted"] for unit in units)
+    return f"SỐ LIỆU CHƯA ĐỦ: {missing}/{len(units)} đơn vị chưa nộp" if missing else None
+
+
+def refuse_without_data(figures: PeriodFigures) -> None:
+    """A period no imported file is of gets no report: its figures would only carry members
+    forward from other years (spec reports.md, "Reports a clerk can sign")."""
+    if figures.has_data():
+        return
+    period = figures.period
+    span = figures.data_span()
+    held = (
+        f"Cơ sở dữ liệu có số liệu từ ngày {short_date(span[0])} đến ngày {short_date(span[1])}."
+        if span
+        else "Cơ sở dữ liệu chưa có tệp nào (tcxd import …)."
+    )
+    raise UserInputError(
+        f"Không có số liệu cho {period.label[0].lower()}{period.label[1:]}: chưa đơn vị nào nộp "
+        f"tệp của kỳ này (danh sách đảng viên tính đến một ngày trong kỳ, biến động hoặc kết quả "
+        f"đánh giá năm {period.year}). {held} Không lập báo cáo."
+    )
 
 
 def _districts(figures: PeriodFigures) -> list[tuple[int, str]]:
@@ -88,6 +115,7 @@ def build_reports(
     run = ReportRun(period=period, folder=folder)
     with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
+        refuse_without_data(figures)
         previous = PeriodFigures(conn, period.same_period_last_year(), figures.shared)
         run.ratings_available = figures.ratings_available()
         districts = _districts(figures)
@@ -235,6 +263,7 @@ def check_period(engine: Engine, period: Period, unit: str | None = None) -> lis
     province = load_province(engine)
     with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
+        refuse_without_data(figures)
         if unit is None:
             scope = Scope("province", province["org_id"])  # every district's rows too
         else:

@@ -96,7 +96,7 @@ def _not_submitted(figures, scope, names) -> list[dict]:
         ),
     )
     rows = []
-    for unit in figures.by_unit(scope):
+    for unit in figures.reporting_units(scope):
         if not unit["submitted"]:
             last = newest.get(unit["id"])
             detail = "Chưa có tệp nào cho kỳ này"

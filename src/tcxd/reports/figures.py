@@ -795,6 +795,49 @@ class PeriodFigures:
         table["not_rated"] = grouped.size() - table["rated"]
         return table
 
+    def reporting_units(self, scope: Scope) -> list[dict]:
+        """The TCCSĐ that send files for `scope`, as `by_unit` rows (id, name, submitted…): a
+        district's own, or every district's for the province (so the province's "not sent"
+        list is the union of its districts')."""
+        if scope.level != "province":
+            return self.by_unit(scope)
+        return [
+            row
+            for district in self.by_unit(scope)
+            for row in self.by_unit(Scope("district", district["id"]))
+        ]
+
+    def data_span(self) -> tuple[date, date] | None:
+        """The first and last day the imported files speak of (roster as-of dates, the years of
+        changes and evaluation files); None when nothing has been imported."""
+        return self.once(("data_span",), self._data_span)
+
+    def _data_span(self) -> tuple[date, date] | None:
+        batches = read_frame(
+            self.conn,
+            "SELECT as_of, period_year FROM import_batch WHERE status = 'imported'",
+        )
+        as_of = pd.to_datetime(batches["as_of"], errors="coerce").dt.date
+        days = [d for d in as_of if d == d]
+        # a file without an as-of date (changes, evaluations) speaks of its whole year
+        for year in batches.loc[as_of.isna(), "period_year"].dropna().astype(int):
+            days += [date(year, 1, 1), date(year, 12, 31)]
+        return (min(days), max(days)) if days else None
+
+    def has_data(self) -> bool:
+        """Some imported file is of this period: a roster as of a day in [start − 1 day, end],
+        or a changes / evaluation file of its year (the rule of `submitted_units`)."""
+        span = self.data_span()
+        if span is None:
+            return False
+        batches = read_frame(
+            self.conn,
+            "SELECT 1 FROM import_batch WHERE status = 'imported' AND "
+            "((as_of >= :first AND as_of <= :last) OR period_year = :year) LIMIT 1",
+            {"first": self.start - timedelta(days=1), "last": self.end, "year": self.period.year},
+        )
+        return not batches.empty
+
     def submitted_units(self) -> dict[int, bool]:
         """A TCCSĐ (or district) has reported for the period when one of its files is a roster
         as of a date in [start − 1 day, end] or a file for the period's year (docs/reports.md)."""

@@ -157,6 +157,7 @@ class Page:
     preparer_name: str = ""
     signer_titles: tuple[str, ...] = ("T/M BAN THƯỜNG VỤ",)
     signer_name: str = ""
+    warning: str = ""  # "SỐ LIỆU CHƯA ĐỦ: …" under the title of every sheet (report trust)
 
     @property
     def date_line(self) -> str:
@@ -227,6 +228,7 @@ def make_page(report: Mapping, settings: Any, period: Period, today: date | None
             safe_text(line).strip().upper() for line in str(signer_title).split("\n") if line
         ),
         signer_name=safe_text(pick("signer_name", "") or ""),
+        warning=safe_text(report.get("completeness") or ""),
     )
 
 
@@ -556,6 +558,17 @@ def write_form(
     merge(row, 0, row, last_col, page.period.as_of_line, styles.get(align="center", italic=True))
     set_height(row, line_height())
     row += 1
+    if page.warning:
+        merge(
+            row,
+            0,
+            row,
+            last_col,
+            page.warning,
+            styles.get(align="center", bold=True, font_color="#C00000"),
+        )
+        set_height(row, line_height())
+        row += 1
     for line in preamble:
         text = safe_text(line)
         merge(row, 0, row, last_col, text, styles.get(align="left", text_wrap=True))
