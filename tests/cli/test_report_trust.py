@@ -225,3 +225,79 @@ def test_the_province_checks_are_the_union_of_its_districts(tcxd, late_db):
     assert set().union(*districts) <= province
     missing = {row[2] for row in province if row[1] == "Đơn vị chưa nộp báo cáo"}
     assert missing == {"Chi bộ Trạm Y tế xã Tường Nam", "Chi bộ khu phố Trại Cau"}
+
+
+# --------------------------------------------------------------------- 6. all or nothing
+
+
+@pytest.fixture
+def old_set(tcxd, db, tmp_path):
+    """A folder holding last run's workbooks (marked contents), and the file names of a run."""
+    fresh = tcxd(
+        "report", "--period", "year", "--year", "2025", "--db", db, "--out", tmp_path / "a"
+    )
+    assert fresh.exit_code == 0, fresh.output
+    names = sorted(p.name for p in (tmp_path / "a" / "2025-year").iterdir())
+    folder = tmp_path / "bc" / "2025-year"
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / name).write_bytes(f"bản cũ của {name}".encode())
+    return folder, names
+
+
+def _unchanged(folder, names):
+    assert sorted(p.name for p in folder.iterdir()) == names  # no stray temporary file
+    for name in names:
+        assert (folder / name).read_bytes() == f"bản cũ của {name}".encode(), name
+
+
+def test_a_workbook_that_cannot_be_replaced_leaves_the_old_set_untouched(
+    tcxd, db, old_set, monkeypatch
+):
+    import os
+
+    folder, names = old_set
+    real_replace = os.replace
+
+    def replace(source, target):  # tinh.xlsx is open in Excel: Windows will not move it
+        if str(folder / "tinh.xlsx") in (str(source), str(target)):
+            raise PermissionError(13, "Permission denied", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = tcxd("report", "--period", "year", "--year", "2025", "--db", db,
+                  "--out", folder.parent)  # fmt: skip
+    assert result.exit_code == 6, result.output
+    assert result.stderr.strip() == (
+        f"Lỗi: Không ghi được tệp {folder / 'tinh.xlsx'}: tệp đang mở (chẳng hạn trong Excel) "
+        "hoặc không có quyền ghi. Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong "
+        f"{folder} giữ nguyên. Đóng tệp rồi chạy lại lệnh."
+    )
+    _unchanged(folder, names)
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["2025-year"]
+
+
+def test_a_folder_in_the_place_of_a_workbook_leaves_the_old_set_untouched(tcxd, db, old_set):
+    folder, names = old_set
+    (folder / "tinh.xlsx").unlink()
+    (folder / "tinh.xlsx").mkdir()
+    result = tcxd("report", "--period", "year", "--year", "2025", "--db", db,
+                  "--out", folder.parent)  # fmt: skip
+    assert result.exit_code == 6, result.output
+    assert result.stderr.strip() == (
+        f"Lỗi: Không ghi được tệp {folder / 'tinh.xlsx'}: ở đó đang có một thư mục cùng tên. "
+        f"Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong {folder} giữ nguyên."
+    )
+    (folder / "tinh.xlsx").rmdir()
+    (folder / "tinh.xlsx").write_bytes("bản cũ của tinh.xlsx".encode())
+    _unchanged(folder, names)
+
+
+def test_a_whole_run_replaces_the_old_set(tcxd, db, old_set):
+    folder, names = old_set
+    result = tcxd("report", "--period", "year", "--year", "2025", "--db", db,
+                  "--out", folder.parent)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == names
+    for name in names:
+        assert (folder / name).read_bytes()[:2] == b"PK", name  # a real workbook now

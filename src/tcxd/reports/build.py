@@ -4,15 +4,18 @@ workbook is laid out from its slice."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tcxd.errors import UnknownUnitError, UserInputError
+from tcxd.errors import OutputError, UnknownUnitError, UserInputError
 from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.reports.checks import run_checks
@@ -130,16 +133,83 @@ def build_reports(
         targets = [(Scope("district", org_id), name, slug(name)) for org_id, name in districts]
         if unit is None:
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
-        job = _Job(figures, previous, province, folder, fmt, targets)
-        workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
-        if workers >= 2:
-            run.units = _write_in_processes(engine, job, workers, on_unit)
-        else:
-            for number in range(len(targets)):
-                if on_unit:
-                    on_unit(targets[number][1], number + 1, len(targets))
-                run.units.append(job.write(number))
+        with _staging(folder) as staging:
+            job = _Job(figures, previous, province, staging, fmt, targets)
+            workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
+            if workers >= 2:
+                run.units = _write_in_processes(engine, job, workers, on_unit)
+            else:
+                for number in range(len(targets)):
+                    if on_unit:
+                        on_unit(targets[number][1], number + 1, len(targets))
+                    run.units.append(job.write(number))
+            names = [path.name for done in run.units for path in done.files]
+            publish(staging, folder, names)
+    for done in run.units:
+        done.files = [folder / path.name for path in done.files]
     return run
+
+
+# ----------------------------------------------------------------------------- all or nothing
+
+
+@contextlib.contextmanager
+def _staging(folder: Path):
+    """A temporary folder beside the period's folder (same file system: moves are renames),
+    removed afterwards whatever happens. Created 0700: the workbooks hold members' data."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, folder: Path, names: list[str]) -> None:
+    """Move the run's files from `staging` into `folder`, all or nothing (spec reports.md): the
+    old files are first moved aside, then the new ones in; when any move fails, the moves done
+    are undone, so the folder holds the old set as it was, and the error names the file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (folder / name).is_dir():
+            raise OutputError(
+                f"Không ghi được tệp {folder / name}: ở đó đang có một thư mục cùng tên. "
+                f"Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong {folder} giữ nguyên."
+            )
+    aside: Path | None = Path(tempfile.mkdtemp(prefix=".cu.", suffix=".tmp", dir=folder))
+    set_aside: list[str] = []
+    placed: list[str] = []
+    current = names[0] if names else ""
+    try:
+        for current in names:
+            if (folder / current).exists():
+                os.replace(folder / current, aside / current)
+                set_aside.append(current)
+        for current in names:
+            os.replace(staging / current, folder / current)
+            placed.append(current)
+    except OSError as error:
+        for name in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+        for name in list(set_aside):
+            with contextlib.suppress(OSError):
+                os.replace(aside / name, folder / name)
+                set_aside.remove(name)
+        if set_aside:  # an old file could not be put back: keep it where it is, and say so
+            aside = None
+            raise OutputError(
+                f"Không ghi được tệp {folder / current}, và không đặt lại được các tệp cũ "
+                f"{', '.join(set_aside)}: chúng còn nguyên trong thư mục ẩn .cu.*.tmp của {folder}."
+            ) from error
+        raise OutputError(
+            f"Không ghi được tệp {folder / current}: tệp đang mở (chẳng hạn trong Excel) hoặc "
+            "không có quyền ghi. Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong "
+            f"{folder} giữ nguyên. Đóng tệp rồi chạy lại lệnh."
+        ) from error
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- several processes
