@@ -301,3 +301,80 @@ def test_a_whole_run_replaces_the_old_set(tcxd, db, old_set):
     assert sorted(p.name for p in folder.iterdir()) == names
     for name in names:
         assert (folder / name).read_bytes()[:2] == b"PK", name  # a real workbook now
+
+
+# --------------------------------------------------------------------- 3. stale ratings
+
+UNIT = "01. Đảng bộ xã Tường Nam/01. Chi bộ Trạm Y tế xã Tường Nam"
+EVALUATIONS = "Kết quả xếp loại đảng viên năm 2025.xlsx"
+
+
+def _disciplined_copy(province_files, folder, card: str):
+    """The unit's evaluation file again, with the member `card` now disciplined (khiển trách)."""
+    from python_calamine import CalamineWorkbook
+    from tests.sheets import write_xlsx
+
+    book = CalamineWorkbook.from_path(str(province_files / UNIT / EVALUATIONS))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()
+    header = next(i for i, row in enumerate(rows) if "Hình thức kỷ luật" in row)
+    form, on = (
+        rows[header].index("Hình thức kỷ luật"),
+        rows[header].index("Ngày quyết định kỷ luật"),
+    )
+    card_column = rows[header].index("Số thẻ đảng viên")
+    rows = [[None if c == "" else c for c in row] for row in rows]
+    target = next(row for row in rows[header + 1 :] if row[card_column] == card)
+    target[form], target[on] = "Khiển trách", "15/06/2025"
+    return write_xlsx(folder / UNIT / EVALUATIONS, rows)
+
+
+def test_ratings_older_than_an_imported_evaluation_are_not_reported(
+    tcxd, db, province_files, tmp_path
+):
+    assert tcxd("classify", "--year", "2025", "--db", db).exit_code == 0
+    card = scalar(
+        db,
+        "SELECT m.card_number FROM member_rating r JOIN member m ON m.id = r.member_id "
+        "JOIN member_evaluation e ON e.member_id = m.id AND e.year = 2025 "
+        "JOIN import_batch b ON b.id = e.batch_id JOIN organization o ON o.id = b.unit_id "
+        "WHERE b.file_name = :f AND o.name = :unit "
+        "AND r.level = 'HTTNV' AND r.status = 'rated' AND m.card_number IS NOT NULL "
+        "ORDER BY m.card_number LIMIT 1",
+        f=EVALUATIONS,
+        unit=UNIT.split("/")[1][4:],
+    )
+    newer = _disciplined_copy(province_files, tmp_path / "moi", card)
+    imported = tcxd("import", newer, "--db", db)
+    assert imported.exit_code == 0, imported.output
+
+    out = tmp_path / "bc"
+    report = tcxd("report", "--period", "year", "--year", "2025", "--db", db, "--out", out)
+    assert report.exit_code == USAGE, report.output
+    assert report.stderr.strip() == (
+        "Lỗi: Kết quả xếp loại năm 2025 đã cũ: sau lần xếp loại đã nhập 1 tệp mà kết quả dựa "
+        f'vào ("{EVALUATIONS}"). Chạy lại tcxd classify --year 2025 rồi lập báo cáo; chưa ghi '
+        "tệp nào."
+    )
+    assert not out.exists()
+    check = tcxd("check", "--period", "year", "--year", "2025", "--db", db)
+    assert check.exit_code == 5
+    stale = [line for line in check.stdout.splitlines() if "Kết quả xếp loại cũ hơn" in line]
+    assert len(stale) == 1 and EVALUATIONS in stale[0]
+    assert "chạy lại tcxd classify --year 2025" in stale[0]
+    # the other district's report does not rest on that file
+    other = tcxd("report", "--period", "year", "--year", "2025", "--unit",
+                 "Đảng bộ đặc khu Yên Thành", "--db", db, "--out", out)  # fmt: skip
+    assert other.exit_code == 0, other.output
+
+    assert tcxd("classify", "--year", "2025", "--db", db).exit_code == 0
+    assert tcxd("report", "--period", "year", "--year", "2025", "--db", db,
+                "--out", out).exit_code == 0  # fmt: skip
+    level = scalar(
+        db,
+        "SELECT r.level FROM member_rating r JOIN member m ON m.id = r.member_id "
+        "WHERE m.card_number = :c AND r.year = 2025",
+        c=card,
+    )
+    assert level == "KHTNV"
+    check = tcxd("check", "--period", "year", "--year", "2025", "--db", db)
+    assert "Kết quả xếp loại cũ hơn" not in check.stdout

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from tcxd.errors import OutputError, UnknownUnitError, UserInputError
 from tcxd.periods import Period, short_date
 from tcxd.province import load_province
-from tcxd.reports.checks import run_checks
+from tcxd.reports.checks import run_checks, stale_ratings
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.text import slug
 from tcxd.units import OrgIndex
@@ -98,6 +98,24 @@ def refuse_without_data(figures: PeriodFigures) -> None:
     )
 
 
+def refuse_stale_ratings(figures: PeriodFigures, scope: Scope) -> None:
+    """Ratings older than a file they rest on are not reported: the clerk reruns classify
+    (docs/report-trust.md says why tcxd does not rerun it by itself)."""
+    rows = stale_ratings(figures, scope)
+    if not rows:
+        return
+    period = figures.period
+    quarter = figures.rating_quarter()
+    command = f"tcxd classify --year {period.year}" + (f" --quarter {quarter}" if quarter else "")
+    files = ", ".join(dict.fromkeys(f'"{row["file"]}"' for row in rows[:3]))
+    more = f" và {len(rows) - 3} tệp khác" if len(rows) > 3 else ""
+    raise UserInputError(
+        f"Kết quả xếp loại {period.label[0].lower()}{period.label[1:]} đã cũ: sau lần xếp loại "
+        f"đã nhập {len(rows)} tệp mà kết quả dựa vào ({files}{more}). Chạy lại {command} rồi "
+        "lập báo cáo; chưa ghi tệp nào."
+    )
+
+
 def _districts(figures: PeriodFigures) -> list[tuple[int, str]]:
     tree = figures.tree(figures.end).reset_index()
     districts = tree[tree["org_type"] == "district"]
@@ -130,6 +148,12 @@ def build_reports(
                     f'Không tìm thấy đảng bộ cấp trên cơ sở "{unit}". '
                     "Xem tên các đơn vị bằng tcxd status hoặc trong tệp cấu hình của tỉnh."
                 )
+        refuse_stale_ratings(
+            figures,
+            Scope("district", districts[0][0])
+            if unit is not None
+            else Scope("province", province["org_id"]),
+        )
         targets = [(Scope("district", org_id), name, slug(name)) for org_id, name in districts]
         if unit is None:
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
