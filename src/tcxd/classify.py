@@ -7,7 +7,7 @@ and replace the period's results in one transaction. Running it twice gives the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -48,6 +48,9 @@ class ClassifyResult:
     ruleset: RuleSet
     members: pd.DataFrame  # engine output + district_id, tccsd_id, org_id
     organizations: pd.DataFrame
+    # members on the rating date per district (the report's D): some have no evaluation, hence
+    # no result, so the two counts differ by the members check 4 lists
+    on_date: dict[int, int] = field(default_factory=dict)
 
 
 def rules_for(engine: Engine, year: int, rules_file: Path | None = None) -> RuleSet:
@@ -73,9 +76,10 @@ def classify(
         refuse_unratable(conn, period, stored_quarter)
         tree = history.tree_on(conn, period.end)
         district = _unit_filter(conn, unit)
-        members = _member_inputs(conn, period, stored_quarter, tree, ruleset)
+        members, on_date = _member_inputs(conn, period, stored_quarter, tree, ruleset)
         if district is not None:
             members = members[members["district_id"] == district]
+            on_date = {district: on_date.get(district, 0)}
         results = rate_members(members, ruleset, period.end, period_start=period.start)
         results = results.merge(
             members[["member_id", "org_id", "tccsd_id", "district_id"]], on="member_id", how="left"
@@ -91,7 +95,7 @@ def classify(
         org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
         org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
     _store(engine, year, stored_quarter, results, org_results, whole=district is None)
-    return ClassifyResult(period, ruleset, results, org_results)
+    return ClassifyResult(period, ruleset, results, org_results, on_date)
 
 
 def refuse_unratable(conn: Connection, period: Period, quarter: int) -> None:
@@ -133,11 +137,16 @@ def _unit_filter(conn: Connection, unit: str | None) -> int | None:
     return found
 
 
-def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, ruleset) -> pd.DataFrame:
-    """Members on the rating date with their status, current admission date and evaluation."""
+def _member_inputs(
+    conn, period: Period, quarter: int, tree: pd.DataFrame, ruleset
+) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Members on the rating date with their status, current admission date and evaluation,
+    and the number of members on that date per district."""
     members = history.members_on(conn, period.end)
     places = tree.set_index("org_id")[["tccsd_id", "district_id"]]
     members = members.join(places, on="org_id")
+    placed = members["district_id"].dropna().astype(int)
+    on_date = {int(k): int(v) for k, v in placed.value_counts().items()}
     people = read_frame(conn, "SELECT id AS member_id, card_number, admitted_on FROM member")
     readmitted = read_frame(
         conn,
@@ -185,7 +194,7 @@ def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, rules
     frame["outstanding_pool"] = _outstanding(frame["tccsd_id"], tree, ruleset)
     for column in ("discipline_on",):
         frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
-    return frame
+    return frame, on_date
 
 
 def _outstanding(pools: pd.Series, tree: pd.DataFrame, ruleset: RuleSet) -> pd.Series:
@@ -263,7 +272,11 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
     members = result.members
     rows = []
     for district_id, group in members.groupby("district_id", dropna=False):
-        row = {"district": names.get(district_id, "(không rõ)"), "total": len(group)}
+        row = {
+            "district": names.get(district_id, "(không rõ)"),
+            "on_date": result.on_date.get(district_id, 0) if district_id == district_id else 0,
+            "total": len(group),
+        }
         final = group["level"].where(group["status"] == "rated")  # pending: not a level yet
         for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
             row[level] = int((final == level).sum())

@@ -451,6 +451,7 @@ def classify_command(
 
     from tcxd.classify import classify, summary
     from tcxd.db.engine import open_database
+    from tcxd.periods import short_date
 
     engine = open_database(database_url(db))
     with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else _nothing():
@@ -462,7 +463,8 @@ def classify_command(
         title,
         [
             "Đảng bộ",
-            "Số ĐV",
+            f"Đảng viên ngày {short_date(result.period.end)}",
+            "Có kết quả",
             "HTXSNV",
             "HTTNV",
             "HTNV",
@@ -480,6 +482,7 @@ def classify_command(
         ]
         table.add_row(
             escape(row["district"]),
+            str(row["on_date"]),
             str(row["total"]),
             *cells,
             str(row["not_reviewed"]),
@@ -488,6 +491,13 @@ def classify_command(
         )
     out.print(table)
     from tcxd.classify import rule_basis
+
+    on_date, rated = sum(result.on_date.values()), len(result.members)
+    out.print(
+        f"Đảng viên ngày {short_date(result.period.end)} (như dòng D của biểu): {on_date}; có kết "
+        f"quả (xếp loại hoặc không xếp loại theo quy định): {rated}; chưa có kết quả đánh giá: "
+        f"{on_date - rated} (danh sách ở tcxd check, mục 4)."
+    )
 
     out.print(escape(rule_basis(ruleset, year)))
     organizations = result.organizations

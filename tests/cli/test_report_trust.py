@@ -378,3 +378,51 @@ def test_ratings_older_than_an_imported_evaluation_are_not_reported(
     assert level == "KHTNV"
     check = tcxd("check", "--period", "year", "--year", "2025", "--db", db)
     assert "Kết quả xếp loại cũ hơn" not in check.stdout
+
+
+# --------------------------------------------------------------------- 9. counts that agree
+
+
+def _table_rows(output: str) -> list[tuple[str, ...]]:
+    return [
+        tuple(cell.strip() for cell in line.strip("│").split("│"))
+        for line in output.splitlines()
+        if line.startswith("│")
+    ]
+
+
+def test_classify_and_report_count_the_same_members_and_say_what_they_count(tcxd, db, tmp_path):
+    classified = tcxd("classify", "--year", "2025", "--db", db)
+    assert classified.exit_code == 0, classified.output
+    header = next(line for line in classified.stdout.splitlines() if line.startswith("┃"))
+    assert [c.strip() for c in header.strip("┃").split("┃")][1:3] == [
+        "Đảng viên ngày 31/12/2025",
+        "Có kết quả",
+    ]
+    on_date = {row[0]: int(row[1]) for row in _table_rows(classified.stdout)}
+    with_result = {row[0]: int(row[2]) for row in _table_rows(classified.stdout)}
+    report = tcxd("report", "--period", "year", "--year", "2025", "--db", db, "--out", tmp_path)
+    assert report.exit_code == 0, report.output
+    members_end = {row[0]: int(row[1].replace(".", "")) for row in _table_rows(report.stdout)}
+    province = members_end.pop("Tỉnh ủy Bình Minh")
+    assert on_date == members_end
+    missing = sum(on_date.values()) - sum(with_result.values())
+    assert (
+        f"Đảng viên ngày 31/12/2025 (như dòng D của biểu): {province}; có kết quả (xếp loại hoặc "
+        f"không xếp loại theo quy định): {sum(with_result.values())}; chưa có kết quả đánh giá: "
+        f"{missing} (danh sách ở tcxd check, mục 4)." in classified.stdout
+    )
+    check = tcxd("check", "--period", "year", "--year", "2025", "--db", db)
+    not_evaluated = [r for r in _table_rows(check.stdout) if "chưa có kết quả đánh giá" in r[-1]]
+    assert len(not_evaluated) == missing
+
+
+def test_the_checks_list_each_rating_once_with_one_reason(tcxd, db):
+    assert tcxd("classify", "--year", "2025", "--db", db).exit_code == 0
+    capped = scalar(db, "SELECT COUNT(*) FROM member_rating WHERE capped")
+    assert capped > 0  # the sample's cap lowers some members
+    check = tcxd("check", "--period", "year", "--year", "2025", "--db", db)
+    ratings = [r for r in _table_rows(check.stdout) if r[0] == "7"]
+    members = [(r[2], r[3], r[4], r[5].split(":")[0]) for r in ratings]
+    assert len(members) == len(set(members))
+    assert sum("hạ từ HTXSNV xuống HTTNV do vượt tỷ lệ" in r[5] for r in ratings) == capped

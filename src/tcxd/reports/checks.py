@@ -309,7 +309,14 @@ def _with_rating_checks(ratings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rating_row_checks(r, names, files) -> list[dict]:
-    """The check 7 rows of one rating."""
+    """The check 7 row of one rating (at most one: each member once, with one reason, spec
+    reports.md). The reasons, most telling first: lowered by the cap, waiting for a decision,
+    decided otherwise than computed, proposed otherwise than computed (a capped member's own
+    proposal of HTXSNV differs from the computed HTTNV because of the cap: one row says it)."""
+    return _rating_reasons(r, names, files)[:1]
+
+
+def _rating_reasons(r, names, files) -> list[dict]:
     rows = []
     where = (names.get(r.org_id), files.get(r.batch_id), r.source_row)
     if bool(r.capped):
