@@ -426,3 +426,29 @@ def test_the_checks_list_each_rating_once_with_one_reason(tcxd, db):
     members = [(r[2], r[3], r[4], r[5].split(":")[0]) for r in ratings]
     assert len(members) == len(set(members))
     assert sum("hạ từ HTXSNV xuống HTTNV do vượt tỷ lệ" in r[5] for r in ratings) == capped
+
+
+ADDING_UP = ("A", "B1", "B2a", "B3", "C1", "C2", "C3", "C4", "C5a", "D")  # not moves inside
+
+
+def test_theo_don_vi_keeps_a_unit_that_moved_to_another_district(tcxd, db, tmp_path):
+    import json
+
+    moved = "Chi bộ Quân sự xã Tường Nam"  # the sample moves it to phường Khánh Minh on 1/7/2025
+    assert scalar(db, "SELECT COUNT(*) FROM organization_parent p JOIN organization o "
+                      "ON o.id = p.org_id WHERE o.name = :n", n=moved) == 2  # fmt: skip
+    result = tcxd("report", "--period", "year", "--year", "2025", "--format", "json",
+                  "--db", db, "--out", tmp_path)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for path in (tmp_path / "2025-year").glob("dang-bo-*.json"):
+        report = json.loads(path.read_text(encoding="utf-8"))
+        for code in ADDING_UP:
+            rows = sum(unit["bieu1"][code] for unit in report["by_unit"])
+            assert rows == report["forms"]["bieu1"][code], (path.name, code)
+    old = json.loads((tmp_path / "2025-year" / "dang-bo-xa-tuong-nam.json").read_text("utf-8"))
+    new = json.loads((tmp_path / "2025-year" / "dang-bo-phuong-khanh-minh.json").read_text("utf-8"))
+    left = next(unit for unit in old["by_unit"] if unit["name"] == moved)
+    came = next(unit for unit in new["by_unit"] if unit["name"] == moved)
+    assert left["bieu1"]["D"] == 0 and left["members_end"] == 0
+    assert left["bieu1"]["C5b"] == came["bieu1"]["B2b"] > 0
+    assert came["bieu1"]["A"] == 0 and came["members_end"] == came["bieu1"]["D"]
