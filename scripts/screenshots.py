@@ -179,7 +179,7 @@ def main() -> None:
         command = 'tcxd status --period year --year 2025 --unit "Đảng bộ xã Thủy Lộc"'
         made.append(terminal_png("tinh-hinh-gui", command, run(work, command)))
 
-        command = "tcxd classify --year 2025 --out ket-qua-xep-loai-2025.xlsx"
+        command = "tcxd classify --year 2025 --out ket-qua"
         made.append(terminal_png("xep-loai", command, run(work, command)))
 
         run(work, "tcxd report --period year --year 2025")
@@ -199,7 +199,7 @@ def main() -> None:
         made.append(workbook_png("bao-cao-kiem-tra", province, 14, dpi=70, crop=(0, 0, 1, 0.75)))
 
         run(work, 'tcxd template members --unit "Chi bộ thôn Cẩm Phô" --period q1 --year 2026')
-        form = work / "mau-danh-sach-dang-vien-chi-bo-thon-cam-pho.xlsx"
+        form = work / "mau-danh-sach-dang-vien-chi-bo-thon-cam-pho-dang-bo-phuong-vinh-xuan.xlsx"
         made.append(workbook_png("mau-danh-sach", form, 1, dpi=110, crop=(0, 0, 0.6, 0.42)))
     for png in made:
         size = png.stat().st_size

@@ -123,8 +123,8 @@ def rule_basis(ruleset: RuleSet, year: int) -> str:
     first, last = ruleset.applies_to_years
     span = f"từ năm {first}" if last is None else f"các năm {first}–{last}"
     return (
-        f"Áp dụng bộ quy định {ruleset.id} (bản {ruleset.version}): {ruleset.title}; "
-        f"bộ quy định này dùng cho năm xếp loại {span}, trong đó có năm {year}."
+        f"Áp dụng {ruleset.title} (bản {ruleset.version}) vì quy định này dùng cho năm xếp loại "
+        f"{span}, trong đó có năm {year}."
     )
 
 

@@ -517,7 +517,9 @@ def _import_one_file(
         return outcome
     outcome.kinds = [table.kind for table in reading.sheets]
     outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
-    outcome.warnings = list(reading.warnings) + [w for t in reading.sheets for w in t.warnings]
+    outcome.warnings = list(reading.warnings) + [
+        f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
+    ]
     outcome.warnings += [f'Bỏ qua trang "{sheet}": {reason}' for sheet, reason in reading.skipped]
     if reading.problems:
         outcome.status = "refused"

@@ -20,6 +20,7 @@ from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.reports.checks import run_checks, stale_ratings
 from tcxd.reports.figures import PeriodFigures, Scope
+from tcxd.reports.locked import as_sent, load_locks
 from tcxd.text import slug
 from tcxd.units import OrgIndex
 
@@ -34,6 +35,7 @@ class UnitReport:
     files: list[Path] = field(default_factory=list)
     members_end: int = 0
     checks: int = 0
+    changed_since_lock: int | None = None  # a locked period: figures that differ from the sent
 
 
 @dataclass
@@ -93,8 +95,8 @@ def refuse_without_data(figures: PeriodFigures) -> None:
     )
     raise UserInputError(
         f"Không có số liệu cho {period.label[0].lower()}{period.label[1:]}: chưa đơn vị nào nộp "
-        f"tệp của kỳ này (danh sách đảng viên tính đến một ngày trong kỳ, biến động hoặc kết quả "
-        f"đánh giá năm {period.year}). {held} Không lập báo cáo."
+        "tệp có số liệu của kỳ này (danh sách đảng viên tính đến một ngày trong kỳ, biến động "
+        f"trong kỳ hoặc kết quả đánh giá của kỳ). {held} Không lập báo cáo."
     )
 
 
@@ -159,6 +161,7 @@ def build_reports(
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
         with _staging(folder) as staging:
             job = _Job(figures, previous, province, staging, fmt, targets)
+            job.locks = load_locks(conn, period)
             workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
             if workers >= 2:
                 run.units = _write_in_processes(engine, job, workers, on_unit)
@@ -264,13 +267,20 @@ class _Job:
     targets: list
 
     reports: dict[int, dict] = field(default_factory=dict)  # built ahead, not yet written
+    locks: dict[int, dict] = field(default_factory=dict)  # a locked period: org id → lock
 
     def report(self, number: int) -> dict:
         if number in self.reports:
             return self.reports.pop(number)
         scope, name, _ = self.targets[number]
         parent = self.province["name"] if scope.level == "district" else None
-        return unit_report(self.figures, self.previous, scope, name, parent)
+        report = unit_report(self.figures, self.previous, scope, name, parent)
+        lock = self.locks.get(scope.org_id)
+        if lock is not None:
+            from tcxd.reports.workbook import twin
+
+            report = as_sent(report, lock, twin(report))
+        return report
 
     def write(self, number: int) -> UnitReport:
         from tcxd.reports.workbook import write_json_twin, write_unit_workbook
@@ -280,6 +290,8 @@ class _Job:
         done = UnitReport(name=name, level=scope.level,
                           members_end=report["forms"]["bieu1"]["D"],
                           checks=len(report["checks"]))  # fmt: skip
+        if report.get("locked"):
+            done.changed_since_lock = len(report["locked"]["differences"])
         for extension in FORMATS[self.fmt]:
             path = self.folder / f"{file_stem}.{extension}"
             if extension == "xlsx":

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
+from tcxd.db.coverage import batches_covering
 from tcxd.forms import (
     age_band,
     degree_code,
@@ -862,36 +863,26 @@ class PeriodFigures:
         return (min(days), max(days)) if days else None
 
     def has_data(self) -> bool:
-        """Some imported file is of this period: a roster as of a day in [start − 1 day, end],
-        or a changes / evaluation file of its year (the rule of `submitted_units`)."""
-        span = self.data_span()
-        if span is None:
-            return False
-        batches = read_frame(
-            self.conn,
-            "SELECT 1 FROM import_batch WHERE status = 'imported' AND "
-            "((as_of >= :first AND as_of <= :last) OR period_year = :year) LIMIT 1",
-            {"first": self.start - timedelta(days=1), "last": self.end, "year": self.period.year},
-        )
-        return not batches.empty
+        """Some imported file holds data of this period (`tcxd.db.coverage`, the rule of
+        `submitted_units` and `tcxd status`)."""
+        from tcxd.db.coverage import batches_covering
+
+        return bool(self.once(("covering",), lambda: batches_covering(self.conn, self.period)))
 
     def submitted_units(self) -> dict[int, bool]:
-        """A TCCSĐ (or district) has reported for the period when one of its files is a roster
-        as of a date in [start − 1 day, end] or a file for the period's year (docs/reports.md)."""
+        """A TCCSĐ (or district) has reported for the period when one of its files holds data of
+        the period (`tcxd.db.coverage`, the rule `tcxd status` shares)."""
         return dict(self._cached(("submitted",), self._submitted_units))
 
     def _submitted_units(self) -> dict[int, bool]:
         batches = read_frame(
             self.conn,
-            "SELECT unit_id, as_of, period_year FROM import_batch "
+            "SELECT id, unit_id FROM import_batch "
             "WHERE status = 'imported' AND unit_id IS NOT NULL",
         )
         if batches.empty:
             return {}
-        as_of = pd.to_datetime(batches["as_of"], errors="coerce").dt.date
-        in_period = as_of.map(
-            lambda d: d is not None and d == d and self.start - timedelta(days=1) <= d <= self.end
-        ) | (batches["period_year"] == self.period.year)
+        in_period = batches["id"].isin(batches_covering(self.conn, self.period))
         tree = self.tree(self.end)
         units = batches.loc[in_period, "unit_id"].astype(int)
         result: dict[int, bool] = {}
