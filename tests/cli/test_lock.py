@@ -186,10 +186,11 @@ def test_a_report_of_a_locked_period_with_no_change_says_so(tcxd, db_url, provin
     assert "Không có số liệu nào khác với số đã gửi." in cells
     check = tcxd("check", "--period", "q1", "--year", "2026", "--db", db_url)
     assert "Kỳ đã khóa" not in check.output
-    # A period that is not locked has no such sheet.
-    other = tcxd("report", "--period", "q2", "--year", "2026", "--out", out, "--db", db_url)
+    # A period that is not locked has no such sheet (the year: Q2 has no data, and a period
+    # without data is refused, docs/report-trust.md).
+    other = tcxd("report", "--period", "year", "--year", "2026", "--out", out, "--db", db_url)
     assert other.exit_code == 0, other.output
-    sheets = CalamineWorkbook.from_path(str(out / "2026-q2" / "tinh.xlsx")).sheet_names
+    sheets = CalamineWorkbook.from_path(str(out / "2026-year" / "tinh.xlsx")).sheet_names
     assert "Chênh lệch so với số đã gửi" not in sheets
 
 
