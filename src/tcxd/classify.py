@@ -7,12 +7,12 @@ and replace the period's results in one transaction. Running it twice gives the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from tcxd.db import history
 from tcxd.db.bulk import chunks, insert_columns, read_frame
@@ -23,8 +23,8 @@ from tcxd.db.models import (
     MemberRating,
     OrganizationRating,
 )
-from tcxd.errors import ConfigError, UnknownUnitError
-from tcxd.periods import Period
+from tcxd.errors import ConfigError, UnknownUnitError, UserInputError
+from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
@@ -48,6 +48,9 @@ class ClassifyResult:
     ruleset: RuleSet
     members: pd.DataFrame  # engine output + district_id, tccsd_id, org_id
     organizations: pd.DataFrame
+    # members on the rating date per district (the report's D): some have no evaluation, hence
+    # no result, so the two counts differ by the members check 4 lists
+    on_date: dict[int, int] = field(default_factory=dict)
 
 
 def rules_for(engine: Engine, year: int, rules_file: Path | None = None) -> RuleSet:
@@ -67,14 +70,16 @@ def classify(
     unit: str | None = None,
 ) -> ClassifyResult:
     period = Period.parse(f"q{quarter}" if quarter else "year", year)
-    ruleset = rules_for(engine, year, rules_file)
     stored_quarter = quarter or 0
+    ruleset = rules_for(engine, year, rules_file)
     with engine.connect() as conn:
+        refuse_unratable(conn, period, stored_quarter)
         tree = history.tree_on(conn, period.end)
         district = _unit_filter(conn, unit)
-        members = _member_inputs(conn, period, stored_quarter, tree, ruleset)
+        members, on_date = _member_inputs(conn, period, stored_quarter, tree, ruleset)
         if district is not None:
             members = members[members["district_id"] == district]
+            on_date = {district: on_date.get(district, 0)}
         results = rate_members(members, ruleset, period.end, period_start=period.start)
         results = results.merge(
             members[["member_id", "org_id", "tccsd_id", "district_id"]], on="member_id", how="left"
@@ -90,7 +95,37 @@ def classify(
         org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
         org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
     _store(engine, year, stored_quarter, results, org_results, whole=district is None)
-    return ClassifyResult(period, ruleset, results, org_results)
+    return ClassifyResult(period, ruleset, results, org_results, on_date)
+
+
+def refuse_unratable(conn: Connection, period: Period, quarter: int) -> None:
+    """A period that has not begun, or of which no evaluation has been imported, is not rated:
+    the rule set of its year would rate nothing but the members the rules leave out."""
+    label = f"{period.label[0].lower()}{period.label[1:]}"
+    today = _today()
+    if period.start > today:
+        raise UserInputError(
+            f"Chưa xếp loại được {label}: kỳ này chưa bắt đầu (hôm nay là {short_date(today)})."
+        )
+    found = conn.execute(
+        text("SELECT 1 FROM member_evaluation WHERE year = :y AND quarter = :q LIMIT 1"),
+        {"y": period.year, "q": quarter},
+    ).first()
+    if found is None:
+        raise UserInputError(
+            f"Chưa xếp loại được {label}: cơ sở dữ liệu chưa có kết quả đánh giá đảng viên nào "
+            f"của kỳ này. Nhập các tệp kết quả đánh giá trước (tcxd import <thư mục>)."
+        )
+
+
+def rule_basis(ruleset: RuleSet, year: int) -> str:
+    """Which rule set rates `year`, and why: the years it applies to (rules.md)."""
+    first, last = ruleset.applies_to_years
+    span = f"từ năm {first}" if last is None else f"các năm {first}–{last}"
+    return (
+        f"Áp dụng {ruleset.title} (bản {ruleset.version}) vì quy định này dùng cho năm xếp loại "
+        f"{span}, trong đó có năm {year}."
+    )
 
 
 def _unit_filter(conn: Connection, unit: str | None) -> int | None:
@@ -102,11 +137,16 @@ def _unit_filter(conn: Connection, unit: str | None) -> int | None:
     return found
 
 
-def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, ruleset) -> pd.DataFrame:
-    """Members on the rating date with their status, current admission date and evaluation."""
+def _member_inputs(
+    conn, period: Period, quarter: int, tree: pd.DataFrame, ruleset
+) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Members on the rating date with their status, current admission date and evaluation,
+    and the number of members on that date per district."""
     members = history.members_on(conn, period.end)
     places = tree.set_index("org_id")[["tccsd_id", "district_id"]]
     members = members.join(places, on="org_id")
+    placed = members["district_id"].dropna().astype(int)
+    on_date = {int(k): int(v) for k, v in placed.value_counts().items()}
     people = read_frame(conn, "SELECT id AS member_id, card_number, admitted_on FROM member")
     readmitted = read_frame(
         conn,
@@ -154,7 +194,7 @@ def _member_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame, rules
     frame["outstanding_pool"] = _outstanding(frame["tccsd_id"], tree, ruleset)
     for column in ("discipline_on",):
         frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
-    return frame
+    return frame, on_date
 
 
 def _outstanding(pools: pd.Series, tree: pd.DataFrame, ruleset: RuleSet) -> pd.Series:
@@ -232,7 +272,11 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
     members = result.members
     rows = []
     for district_id, group in members.groupby("district_id", dropna=False):
-        row = {"district": names.get(district_id, "(không rõ)"), "total": len(group)}
+        row = {
+            "district": names.get(district_id, "(không rõ)"),
+            "on_date": result.on_date.get(district_id, 0) if district_id == district_id else 0,
+            "total": len(group),
+        }
         final = group["level"].where(group["status"] == "rated")  # pending: not a level yet
         for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
             row[level] = int((final == level).sum())

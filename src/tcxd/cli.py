@@ -160,6 +160,53 @@ DbOption = Annotated[
 ]
 
 
+def _option_parser(parse):
+    """A Typer parser from a `tcxd.periods.parse_*` function: its ValueError (a Vietnamese text)
+    becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
+
+    def convert(value):
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def _year_parser(value):
+    from tcxd.periods import parse_year
+
+    return _option_parser(parse_year)(value)
+
+
+def _quarter_parser(value):
+    from tcxd.periods import parse_quarter
+
+    return _option_parser(parse_quarter)(value)
+
+
+def _period_parser(value):
+    from tcxd.periods import parse_code
+
+    return _option_parser(parse_code)(value)
+
+
+# The one way every command reads --year / --quarter / --period (help text differs by command).
+def year_option(help_text: str):
+    return typer.Option("--year", help=help_text, parser=_year_parser)
+
+
+def quarter_option(help_text: str):
+    return typer.Option("--quarter", help=help_text, parser=_quarter_parser, min=1, max=4)
+
+
+def period_option(help_text: str):
+    return typer.Option("--period", help=help_text, parser=_period_parser)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"tcxd {__version__}")
@@ -286,11 +333,10 @@ def import_command(
         typer.Option("--as-of", help="Ngày chốt danh sách (dd/mm/yyyy) khi tiêu đề không ghi."),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Năm đánh giá khi tiêu đề và tên tệp không ghi.")
+        int | None, year_option("Năm đánh giá khi tiêu đề và tên tệp không ghi.")
     ] = None,
     quarter: Annotated[
-        int | None,
-        typer.Option("--quarter", min=1, max=4, help="Quý đánh giá (1–4) khi tiêu đề không ghi."),
+        int | None, quarter_option("Quý đánh giá (1–4) khi tiêu đề không ghi.")
     ] = None,
     sheet: Annotated[
         str | None,
@@ -492,10 +538,8 @@ def _date_option(value: str | None, option: str):
 
 @app.command("classify", context_settings=HELP_OPTION)
 def classify_command(
-    year: Annotated[int, typer.Option("--year", help="Năm đánh giá, xếp loại.")],
-    quarter: Annotated[
-        int | None, typer.Option("--quarter", min=1, max=4, help="Xếp loại theo quý (1–4).")
-    ] = None,
+    year: Annotated[int, year_option("Năm đánh giá, xếp loại.")],
+    quarter: Annotated[int | None, quarter_option("Xếp loại theo quý (1–4).")] = None,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Tệp quy định riêng của tỉnh (ghi đè giá trị).")
     ] = None,
@@ -517,6 +561,7 @@ def classify_command(
 
     from tcxd.classify import classify, summary
     from tcxd.db.engine import open_database
+    from tcxd.periods import short_date
 
     if out_dir is not None:
         _refuse_file_as_folder(out_dir)
@@ -532,7 +577,8 @@ def classify_command(
         title,
         [
             "Đảng bộ",
-            "Số ĐV",
+            f"Đảng viên ngày {short_date(result.period.end)}",
+            "Có kết quả",
             "HTXSNV",
             "HTTNV",
             "HTNV",
@@ -550,6 +596,7 @@ def classify_command(
         ]
         table.add_row(
             escape(row["district"]),
+            number_vi(row["on_date"]),
             number_vi(row["total"]),
             *cells,
             number_vi(row["not_reviewed"]),
@@ -557,6 +604,17 @@ def classify_command(
             number_vi(row["capped"]),
         )
     out.print(table)
+    from tcxd.classify import rule_basis
+
+    on_date, rated = sum(result.on_date.values()), len(result.members)
+    out.print(
+        f"Đảng viên ngày {short_date(result.period.end)} (như dòng D của biểu): "
+        f"{number_vi(on_date)}; có kết quả (xếp loại hoặc không xếp loại theo quy định): "
+        f"{number_vi(rated)}; chưa có kết quả đánh giá: {number_vi(on_date - rated)} (danh sách "
+        "ở tcxd check, mục 4)."
+    )
+
+    out.print(escape(rule_basis(ruleset, year)))
     organizations = result.organizations
     rated_orgs = int(organizations["level"].notna().sum()) if len(organizations) else 0
     out.print(
@@ -610,9 +668,7 @@ app.add_typer(rules_app, name="rules")
 
 @rules_app.command("show", context_settings=HELP_OPTION)
 def rules_show_command(
-    year: Annotated[
-        int | None, typer.Option("--year", help="Năm xếp loại (mặc định: năm nay).")
-    ] = None,
+    year: Annotated[int | None, year_option("Năm xếp loại (mặc định: năm nay).")] = None,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Tệp quy định riêng của tỉnh (ghi đè giá trị).")
     ] = None,
@@ -627,7 +683,7 @@ def rules_show_command(
     from tcxd.rules.loader import RuleError, load_rules
     from tcxd.rules.show import describe
 
-    year = year or date.today().year
+    year = date.today().year if year is None else year
     override = rules
     if override is None:
         from tcxd.settings import sqlite_path
@@ -666,13 +722,13 @@ def _period(code: str, year: int | None):
     code = code.lower()
     if code not in codes:
         raise UserInputError(f'--period "{code}" không hợp lệ; chọn một trong: {" ".join(codes)}.')
-    return Period.parse(code, year) if year else default_period(code)
+    return Period.parse(code, year) if year is not None else default_period(code)
 
 
 @app.command("report", context_settings=HELP_OPTION)
 def report_command(
-    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)] = "year",
-    year: Annotated[int | None, typer.Option("--year", help=YEAR_HELP)] = None,
+    period: Annotated[str, period_option(PERIOD_HELP)] = "year",
+    year: Annotated[int | None, year_option(YEAR_HELP)] = None,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Thư mục ghi biểu (mặc định ./bao-cao).")
     ] = Path("bao-cao"),
@@ -728,8 +784,8 @@ def report_command(
 
 @app.command("check", context_settings=HELP_OPTION)
 def check_command(
-    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)] = "year",
-    year: Annotated[int | None, typer.Option("--year", help=YEAR_HELP)] = None,
+    period: Annotated[str, period_option(PERIOD_HELP)] = "year",
+    year: Annotated[int | None, year_option(YEAR_HELP)] = None,
     unit: Annotated[
         str | None, typer.Option("--unit", help="Chỉ kiểm tra một đảng bộ cấp trên cơ sở.")
     ] = None,
@@ -814,6 +870,8 @@ _USAGE_WORDS = (
     ("is not a valid integer", "không phải số nguyên"),
     ("Input should be a valid integer, unable to parse string as an integer", "cần một số nguyên"),
     ("is not in the range", "nằm ngoài khoảng"),
+    ("Input should be greater than or equal to", "cần lớn hơn hoặc bằng"),
+    ("Input should be less than or equal to", "cần nhỏ hơn hoặc bằng"),
     ("Did you mean", "Có phải ý bạn là"),
 )
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out
+from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
 from tcxd.formatting import number_vi, source_vi
 from tcxd.settings import database_url
 
@@ -72,9 +72,9 @@ def latest_quarter(today: date | None = None) -> str:
 def status_command(
     period: Annotated[
         str | None,
-        typer.Option("--period", help=PERIOD_HELP + " Mặc định: quý vừa kết thúc."),
+        period_option(PERIOD_HELP + " Mặc định: quý vừa kết thúc."),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help=YEAR_HELP)] = None,
+    year: Annotated[int | None, year_option(YEAR_HELP)] = None,
     unit: Annotated[
         str | None, typer.Option("--unit", help="Chỉ xem một đảng bộ cấp trên cơ sở.")
     ] = None,
@@ -187,11 +187,9 @@ def template_command(
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", help=PERIOD_HELP + " Danh sách tính đến ngày cuối kỳ."),
+        period_option(PERIOD_HELP + " Danh sách tính đến ngày cuối kỳ."),
     ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="Năm của kỳ (mặc định: năm nay).")
-    ] = None,
+    year: Annotated[int | None, year_option("Năm của kỳ (mặc định: năm nay).")] = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Ngày chốt danh sách (dd/mm/yyyy), thay cho ngày cuối kỳ."),
@@ -346,9 +344,9 @@ def explain_command(
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", help=PERIOD_HELP + " Đảng viên: xem vị trí vào ngày cuối kỳ."),
+        period_option(PERIOD_HELP + " Đảng viên: xem vị trí vào ngày cuối kỳ."),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help=YEAR_HELP)] = None,
+    year: Annotated[int | None, year_option(YEAR_HELP)] = None,
     row: Annotated[
         str | None,
         typer.Option("--row", help="Dòng của Biểu 1 (A, B1, B2a, C1, C3a, D…): liệt kê đảng viên."),

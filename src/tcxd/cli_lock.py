@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out
+from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
 from tcxd.errors import UserInputError
 from tcxd.settings import database_url
 
@@ -53,8 +53,8 @@ def _signed(value) -> str:
 
 @app.command("lock", context_settings=HELP_OPTION)
 def lock_command(
-    period: Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Năm của kỳ.")] = None,
+    period: Annotated[str | None, period_option(PERIOD_HELP)] = None,
+    year: Annotated[int | None, year_option("Năm của kỳ.")] = None,
     by: Annotated[
         str | None,
         typer.Option("--by", help="Tên người khóa (mặc định: tên đăng nhập máy tính)."),
@@ -110,8 +110,8 @@ def _render_locks(found) -> None:
 
 @app.command("unlock", context_settings=HELP_OPTION)
 def unlock_command(
-    period: Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Năm của kỳ.")] = None,
+    period: Annotated[str | None, period_option(PERIOD_HELP)] = None,
+    year: Annotated[int | None, year_option("Năm của kỳ.")] = None,
     yes: Annotated[
         bool, typer.Option("--yes", help="Không hỏi lại (dùng trong tệp lệnh).")
     ] = False,

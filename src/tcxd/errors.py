@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     BAD_FILE = 3  # at least one input file was refused
     DATABASE = 4  # the database cannot be opened, is of another version, is busy…
     CHECKS_FAILED = 5  # `tcxd check` found problems
+    OUTPUT = 6  # an output file cannot be written (open in Excel, no permission…)
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -63,6 +64,12 @@ class SchemaVersionError(DatabaseError):
 
 class TreeLoopError(DatabaseError):
     """The stored organisation tree has a loop (a unit above itself)."""
+
+
+class OutputError(TcxdError):
+    """A workbook or file tcxd writes cannot be put in place; nothing of the run was written."""
+
+    exit_code = ExitCode.OUTPUT
 
 
 class ChecksFailed(TcxdError):

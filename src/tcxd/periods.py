@@ -147,6 +147,43 @@ class Period:
         return cls.parse(str(data["code"]), int(data["year"]))
 
 
+# --- option values -------------------------------------------------------------------------
+# Every command reads --year, --quarter and --period through these (tcxd.cli), so a bad value
+# gets the same plain message everywhere. The party was founded in 1930: no record is older, and
+# a year past 2100 is a typing slip ("20255"), not a period anyone reports on.
+YEAR_RANGE = (1930, 2100)
+
+
+def parse_year(text: object) -> int:
+    """A --year value: a whole year of four digits in YEAR_RANGE. Raises ValueError whose text is
+    the Vietnamese message ("25", "20255", "0" and "2025.5" are refused, never guessed)."""
+    value = str(text).strip()
+    low, high = YEAR_RANGE
+    if not (value.isdigit() and len(value) == 4 and low <= int(value) <= high):
+        raise ValueError(f'"{value}" không phải một năm: cần ghi đủ 4 chữ số, từ {low} đến {high}.')
+    return int(value)
+
+
+def parse_quarter(text: object) -> int:
+    """A --quarter value: 1, 2, 3 or 4 (Roman numerals and "q2" are read too)."""
+    value = str(text).strip()
+    normal = value.lower().removeprefix("q").removeprefix("quý").strip()
+    found = {"1": 1, "2": 2, "3": 3, "4": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}.get(normal)
+    if found is None:
+        raise ValueError(f'"{value}" không phải một quý: chọn 1, 2, 3 hoặc 4.')
+    return found
+
+
+def parse_code(text: object) -> str:
+    """A --period value: q1 q2 q3 q4 h1 9m year (and the aliases of Period.parse)."""
+    value = str(text).strip()
+    normal = value.lower().replace(" ", "").replace("-", "").replace("_", "")
+    normal = _ALIASES.get(normal, normal)
+    if normal not in _MONTHS:
+        raise ValueError(f'"{value}" không phải một kỳ báo cáo: chọn một trong {" ".join(CODES)}.')
+    return normal
+
+
 def short_date(day: date) -> str:
     """31/3/2026: the way Vietnamese forms write a date (no leading zeros); `date_vi`."""
     return date_vi(day)

@@ -160,7 +160,9 @@ def test_report_for_one_unit(tcxd, imported, tmp_path, small_province):
 def test_bad_period_is_a_usage_error(tcxd, imported):
     result = tcxd("report", "--period", "q5", "--db", imported)
     assert result.exit_code == 2
-    assert result.stderr.startswith('Lỗi: --period "q5" không hợp lệ')
+    assert result.stderr.startswith(
+        "Lệnh không đúng: Giá trị không hợp lệ cho '--period': \"q5\" không phải một kỳ báo cáo"
+    )
 
 
 def test_check_lists_problems_and_exits_5(tcxd, imported):

@@ -145,7 +145,7 @@ def test_a_missing_file_and_a_folder_of_nothing(province_db, tmp_path):
         (["import", "x.xlsx", "--db", "{missing}"], 2, "Chưa có cơ sở dữ liệu"),
         (["import", "x.xlsx", "--kind", "la", "--db", "{db}"], 2, '--kind "la" không hợp lệ'),
         (["import", "x.xlsx", "--as-of", "32/13/2024", "--db", "{db}"], 2, "không phải ngày"),
-        (["report", "--period", "q9", "--db", "{db}"], 2, '--period "q9" không hợp lệ'),
+        (["report", "--period", "q9", "--db", "{db}"], 2, '"q9" không phải một kỳ báo cáo'),
         (["report", "--format", "pdf", "--db", "{db}"], 2, '--format "pdf" không hợp lệ'),
         (["classify", "--year", "2025", "--rules", "{missing}", "--db", "{db}"], 2, ""),
         (["init", "--config", "{missing}", "--db", "{db}"], 2, "Không tìm thấy tệp cấu hình"),

@@ -4,18 +4,21 @@ workbook is laid out from its slice."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tcxd.errors import UnknownUnitError
-from tcxd.periods import Period
+from tcxd.errors import OutputError, UnknownUnitError, UserInputError
+from tcxd.periods import Period, short_date
 from tcxd.province import load_province
-from tcxd.reports.checks import run_checks
+from tcxd.reports.checks import run_checks, stale_ratings
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.reports.locked import as_sent, load_locks
 from tcxd.text import slug
@@ -60,6 +63,7 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         "by_unit": figures.by_unit(scope),
         "checks": run_checks(figures, scope),
         "ratings_available": figures.ratings_available(),
+        "completeness": completeness_line(figures.reporting_units(scope)),
     }
     for figures_, forms in (
         (figures, report["forms"]),
@@ -68,6 +72,50 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         if forms is not None and not figures_.ratings_available():
             forms["xl_dang_vien"] = forms["xl_to_chuc"] = None
     return report
+
+
+def completeness_line(units: list[dict]) -> str | None:
+    """ "SỐ LIỆU CHƯA ĐỦ: n/N đơn vị chưa nộp" under the title of every sheet, when n of the N
+    TCCSĐ of the report have sent no file for the period (spec reports.md); None when all have."""
+    missing = sum(not unit["submitted"] for unit in units)
+    return f"SỐ LIỆU CHƯA ĐỦ: {missing}/{len(units)} đơn vị chưa nộp" if missing else None
+
+
+def refuse_without_data(figures: PeriodFigures) -> None:
+    """A period no imported file is of gets no report: its figures would only carry members
+    forward from other years (spec reports.md, "Reports a clerk can sign")."""
+    if figures.has_data():
+        return
+    period = figures.period
+    span = figures.data_span()
+    held = (
+        f"Cơ sở dữ liệu có số liệu từ ngày {short_date(span[0])} đến ngày {short_date(span[1])}."
+        if span
+        else "Cơ sở dữ liệu chưa có tệp nào (tcxd import …)."
+    )
+    raise UserInputError(
+        f"Không có số liệu cho {period.label[0].lower()}{period.label[1:]}: chưa đơn vị nào nộp "
+        "tệp có số liệu của kỳ này (danh sách đảng viên tính đến một ngày trong kỳ, biến động "
+        f"trong kỳ hoặc kết quả đánh giá của kỳ). {held} Không lập báo cáo."
+    )
+
+
+def refuse_stale_ratings(figures: PeriodFigures, scope: Scope) -> None:
+    """Ratings older than a file they rest on are not reported: the clerk reruns classify
+    (docs/report-trust.md says why tcxd does not rerun it by itself)."""
+    rows = stale_ratings(figures, scope)
+    if not rows:
+        return
+    period = figures.period
+    quarter = figures.rating_quarter()
+    command = f"tcxd classify --year {period.year}" + (f" --quarter {quarter}" if quarter else "")
+    files = ", ".join(dict.fromkeys(f'"{row["file"]}"' for row in rows[:3]))
+    more = f" và {len(rows) - 3} tệp khác" if len(rows) > 3 else ""
+    raise UserInputError(
+        f"Kết quả xếp loại {period.label[0].lower()}{period.label[1:]} đã cũ: sau lần xếp loại "
+        f"đã nhập {len(rows)} tệp mà kết quả dựa vào ({files}{more}). Chạy lại {command} rồi "
+        "lập báo cáo; chưa ghi tệp nào."
+    )
 
 
 def _districts(figures: PeriodFigures) -> list[tuple[int, str]]:
@@ -90,6 +138,7 @@ def build_reports(
     run = ReportRun(period=period, folder=folder)
     with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
+        refuse_without_data(figures)
         previous = PeriodFigures(conn, period.same_period_last_year(), figures.shared)
         run.ratings_available = figures.ratings_available()
         districts = _districts(figures)
@@ -101,20 +150,93 @@ def build_reports(
                     f'Không tìm thấy đảng bộ cấp trên cơ sở "{unit}". '
                     "Xem tên các đơn vị bằng tcxd status hoặc trong tệp cấu hình của tỉnh."
                 )
+        refuse_stale_ratings(
+            figures,
+            Scope("district", districts[0][0])
+            if unit is not None
+            else Scope("province", province["org_id"]),
+        )
         targets = [(Scope("district", org_id), name, slug(name)) for org_id, name in districts]
         if unit is None:
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
-        job = _Job(figures, previous, province, folder, fmt, targets)
-        job.locks = load_locks(conn, period)
-        workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
-        if workers >= 2:
-            run.units = _write_in_processes(engine, job, workers, on_unit)
-        else:
-            for number in range(len(targets)):
-                if on_unit:
-                    on_unit(targets[number][1], number + 1, len(targets))
-                run.units.append(job.write(number))
+        with _staging(folder) as staging:
+            job = _Job(figures, previous, province, staging, fmt, targets)
+            job.locks = load_locks(conn, period)
+            workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
+            if workers >= 2:
+                run.units = _write_in_processes(engine, job, workers, on_unit)
+            else:
+                for number in range(len(targets)):
+                    if on_unit:
+                        on_unit(targets[number][1], number + 1, len(targets))
+                    run.units.append(job.write(number))
+            names = [path.name for done in run.units for path in done.files]
+            publish(staging, folder, names)
+    for done in run.units:
+        done.files = [folder / path.name for path in done.files]
     return run
+
+
+# ----------------------------------------------------------------------------- all or nothing
+
+
+@contextlib.contextmanager
+def _staging(folder: Path):
+    """A temporary folder beside the period's folder (same file system: moves are renames),
+    removed afterwards whatever happens. Created 0700: the workbooks hold members' data."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, folder: Path, names: list[str]) -> None:
+    """Move the run's files from `staging` into `folder`, all or nothing (spec reports.md): the
+    old files are first moved aside, then the new ones in; when any move fails, the moves done
+    are undone, so the folder holds the old set as it was, and the error names the file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (folder / name).is_dir():
+            raise OutputError(
+                f"Không ghi được tệp {folder / name}: ở đó đang có một thư mục cùng tên. "
+                f"Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong {folder} giữ nguyên."
+            )
+    aside: Path | None = Path(tempfile.mkdtemp(prefix=".cu.", suffix=".tmp", dir=folder))
+    set_aside: list[str] = []
+    placed: list[str] = []
+    current = names[0] if names else ""
+    try:
+        for current in names:
+            if (folder / current).exists():
+                os.replace(folder / current, aside / current)
+                set_aside.append(current)
+        for current in names:
+            os.replace(staging / current, folder / current)
+            placed.append(current)
+    except OSError as error:
+        for name in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+        for name in list(set_aside):
+            with contextlib.suppress(OSError):
+                os.replace(aside / name, folder / name)
+                set_aside.remove(name)
+        if set_aside:  # an old file could not be put back: keep it where it is, and say so
+            aside = None
+            raise OutputError(
+                f"Không ghi được tệp {folder / current}, và không đặt lại được các tệp cũ "
+                f"{', '.join(set_aside)}: chúng còn nguyên trong thư mục ẩn .cu.*.tmp của {folder}."
+            ) from error
+        raise OutputError(
+            f"Không ghi được tệp {folder / current}: tệp đang mở (chẳng hạn trong Excel) hoặc "
+            "không có quyền ghi. Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong "
+            f"{folder} giữ nguyên. Đóng tệp rồi chạy lại lệnh."
+        ) from error
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- several processes
@@ -247,6 +369,7 @@ def check_period(engine: Engine, period: Period, unit: str | None = None) -> lis
     province = load_province(engine)
     with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
+        refuse_without_data(figures)
         if unit is None:
             scope = Scope("province", province["org_id"])  # every district's rows too
         else:

@@ -27,6 +27,7 @@ DESCRIPTIONS = {
     6: "Quy mô chi bộ",
     7: "Xếp loại bị hạ do tỷ lệ, hoặc khác đề xuất / quyết định",
     9: "Thông tin đảng viên cần xem lại",
+    10: "Kết quả xếp loại cũ hơn tệp đã nhập sau đó",
 }
 MIN_FULL_MEMBERS = 3
 MAX_CHI_BO_CO_SO = 30
@@ -60,6 +61,7 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
         rows += _rating_differences(figures, scope, names, files)
     rows += _unit_sizes(figures, scope, names)
     rows += _member_details(figures, scope, names, files)
+    rows += stale_ratings(figures, scope)
     return sorted(rows, key=lambda r: (r["check"], r["unit"], r["file"], r["row"] or 0))
 
 
@@ -101,7 +103,7 @@ def _not_submitted(figures, scope, names) -> list[dict]:
         ),
     )
     rows = []
-    for unit in figures.by_unit(scope):
+    for unit in figures.reporting_units(scope):
         if not unit["submitted"]:
             last = newest.get(unit["id"])
             detail = "Chưa có tệp nào cho kỳ này"
@@ -312,7 +314,14 @@ def _with_rating_checks(ratings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rating_row_checks(r, names, files) -> list[dict]:
-    """The check 7 rows of one rating."""
+    """The check 7 row of one rating (at most one: each member once, with one reason, spec
+    reports.md). The reasons, most telling first: lowered by the cap, waiting for a decision,
+    decided otherwise than computed, proposed otherwise than computed (a capped member's own
+    proposal of HTXSNV differs from the computed HTTNV because of the cap: one row says it)."""
+    return _rating_reasons(r, names, files)[:1]
+
+
+def _rating_reasons(r, names, files) -> list[dict]:
     rows = []
     where = (names.get(r.org_id), files.get(r.batch_id), r.source_row)
     if bool(r.capped):
@@ -406,3 +415,88 @@ def _unit_sizes(figures, scope, names) -> list[dict]:
                 )
             )
     return rows
+
+
+# ----------------------------------------------------------------------------- stale ratings
+# Ratings are derived facts (classify): a file imported after them that they rest on makes them
+# stale. What they rest on: the evaluation files of the rated period, and the rosters, changes
+# and organisation lists dated up to the period's end (who was a member where on the rating
+# date). Each district's ratings are as old as its oldest result (`classify --unit` renews one
+# district); a file with no district (the province's own) is compared with the oldest result.
+EVALUATION_KINDS = ("member_evaluations", "organization_evaluations")
+HISTORY_KINDS = ("members", "changes", "organizations")
+
+
+def stale_ratings(figures: PeriodFigures, scope: Scope) -> list[dict]:
+    """Check 10 rows: files imported after the ratings the report uses, for `scope`."""
+    if not figures.ratings_available():
+        return []
+    rows = figures.once(("stale_ratings",), lambda: _stale_rows(figures))
+    if scope.level == "province":
+        return [dict(row) for _, row in rows]
+    return [dict(row) for district, row in rows if district in (None, scope.org_id)]
+
+
+def _stale_rows(figures: PeriodFigures) -> list[tuple[int | None, dict]]:
+    conn, period, quarter = figures.conn, figures.period, figures.rating_quarter()
+    tree = figures.tree(figures.end)
+    district_of = tree["district_id"]
+    results = read_frame(
+        conn,
+        "SELECT org_id, computed_at FROM member_rating WHERE year = :y AND quarter = :q "
+        "UNION ALL SELECT org_id, computed_at FROM organization_rating "
+        "WHERE year = :y AND quarter = :q",
+        {"y": period.year, "q": quarter},
+    )
+    results["at"] = pd.to_datetime(results["computed_at"], utc=True, format="mixed")
+    results["district"] = results["org_id"].map(district_of)
+    oldest = results["at"].min()
+    rated_at = results.dropna(subset=["district"]).groupby("district")["at"].min().to_dict()
+    batches = read_frame(
+        conn,
+        "SELECT id, file_name, kind, unit_id, as_of, period_year, period_quarter, imported_at "
+        "FROM import_batch WHERE status = 'imported'",
+    )
+    if batches.empty or pd.isna(oldest):
+        return []
+    batches["at"] = pd.to_datetime(batches["imported_at"], utc=True, format="mixed")
+    as_of = pd.to_datetime(batches["as_of"], errors="coerce")
+    year = batches["period_year"]
+    rests_on = (
+        batches["kind"].isin(EVALUATION_KINDS)
+        & (year == period.year)
+        & (pd.to_numeric(batches["period_quarter"]).fillna(0) == quarter)
+    ) | (
+        batches["kind"].isin(HISTORY_KINDS)
+        & ((as_of <= pd.Timestamp(period.end)) | (as_of.isna() & (year <= period.year)))
+    )
+    batches = batches[rests_on & (batches["at"] > oldest)]
+    command = f"tcxd classify --year {period.year}" + (f" --quarter {quarter}" if quarter else "")
+    rows = []
+    for batch in batches.itertuples():
+        district = district_of.get(batch.unit_id) if pd.notna(batch.unit_id) else None
+        district = int(district) if district is not None and pd.notna(district) else None
+        rated = rated_at.get(district, oldest)
+        if batch.at <= rated:
+            continue
+        unit = tree["name"].get(batch.unit_id, "") if pd.notna(batch.unit_id) else ""
+        rows.append(
+            (
+                district,
+                _row(
+                    10,
+                    unit,
+                    batch.file_name,
+                    None,
+                    f"Nhập lúc {_local(batch.at)}, sau lần xếp loại lúc {_local(rated)}: "
+                    f"chạy lại {command}",
+                ),
+            )
+        )
+    return rows
+
+
+def _local(moment: pd.Timestamp) -> str:
+    """A UTC moment as the clerk's clock shows it: "7/12/2026 15:04"."""
+    local = moment.to_pydatetime().astimezone()
+    return f"{local.day}/{local.month}/{local.year} {local:%H:%M}"

@@ -170,6 +170,7 @@ class PeriodFigures:
         self.stock_start = self._stock(self.start - timedelta(days=1))
         self.stock_end = self._stock(self.end)
         self.flows = self._flows()
+        self._add_pairs()
         self.ratings = self._member_ratings()
         self.org_ratings = self._org_ratings()
 
@@ -309,6 +310,17 @@ class PeriodFigures:
         )
         flows = pd.concat([flows, self._carried_by_moves()], ignore_index=True)
         return flows
+
+    def _add_pairs(self) -> None:
+        """A "pair" is a TCCSĐ as part of one district: the rows of a district's Theo đơn vị.
+        A TCCSĐ moved to another district in the period is a pair in each (its members leave
+        the old one and join the new one), so that each district's rows add up to its forms."""
+        for frame in (self.stock_start, self.stock_end):
+            frame["pair_id"] = _pair(frame["district_id"], frame["tccsd_id"])
+        if not self.flows.empty:
+            flows = self.flows
+            flows["pair_id"] = _pair(flows["district_id"], flows["tccsd_id"])
+            flows["other_pair_id"] = _pair(flows["other_district_id"], flows["other_tccsd_id"])
 
     def _probationary(self, member_ids: pd.Series, on: pd.Series) -> pd.Series:
         official = member_ids.map(self.attributes["official_on"])
@@ -745,29 +757,54 @@ class PeriodFigures:
 
     def _by_unit(self, scope: Scope) -> list[dict]:
         tree = self.tree(self.end).reset_index()
+        submitted = self.submitted_units()
         if scope.level == "province":
             units = tree[tree["org_type"] == "district"]
-            child_level = "district"
-        else:
-            units = tree[(tree["district_id"] == scope.org_id) & tree["org_type"].isin(TCCSD_TYPES)]
-            child_level = "tccsd"
-        submitted = self.submitted_units()
-        rows = []
-        for org_id, name in sorted(
-            zip(units["org_id"], units["name"], strict=True), key=lambda t: t[1]
-        ):
-            child = Scope(child_level, int(org_id))
-            rows.append(
+            return [
                 {
                     "id": int(org_id),
                     "name": name,
                     "submitted": bool(submitted.get(int(org_id), False)),
-                    "bieu1": self.bieu1(child),
-                    "members_end": len(self._select(child, "stock_end")),
-                    "ratings": self._rating_counts(child),
+                    "bieu1": self.bieu1(Scope("district", int(org_id))),
+                    "members_end": len(self._select(Scope("district", int(org_id)), "stock_end")),
+                    "ratings": self._rating_counts(Scope("district", int(org_id))),
+                }
+                for org_id, name in sorted(
+                    zip(units["org_id"], units["name"], strict=True), key=lambda t: t[1]
+                )
+            ]
+        # a district: its TCCSĐ at the end, and those that were in it during the period only
+        at_end = tree[(tree["district_id"] == scope.org_id) & tree["org_type"].isin(TCCSD_TYPES)]
+        pairs = self._pair_table()
+        ids = set(at_end["org_id"].astype(int))
+        ids |= {tccsd for district, tccsd in map(_unpair, pairs) if district == scope.org_id}
+        names = self._names()
+        rows = []
+        for org_id in sorted(ids, key=lambda i: names.get(i, "")):
+            bieu1 = pairs.get(_pair_key(scope.org_id, org_id)) or empty_form("bieu1")
+            here = org_id in set(at_end["org_id"])
+            rows.append(
+                {
+                    "id": org_id,
+                    "name": names.get(org_id, ""),
+                    "submitted": bool(submitted.get(org_id, False)),
+                    "bieu1": copy.deepcopy(bieu1),
+                    "members_end": bieu1["D"],
+                    "ratings": self._rating_counts(Scope("tccsd", org_id)) if here else {},
                 }
             )
         return rows
+
+    def _pair_table(self) -> dict[int, dict]:
+        """Biểu 1 of every (district, TCCSĐ) pair of the period (see `_add_pairs`)."""
+        return self._cached(("pair_table",), lambda: self._bieu1_table("pair")[0])
+
+    def _names(self) -> dict[int, str]:
+        def load() -> dict[int, str]:
+            rows = self.conn.execute(text("SELECT id, name FROM organization")).fetchall()
+            return {int(org_id): name for org_id, name in rows}
+
+        return self._cached(("org_names",), load)
 
     def _rating_counts(self, scope: Scope) -> dict:
         if self.ratings.empty:
@@ -796,6 +833,42 @@ class PeriodFigures:
         table["not_rated"] = grouped.size() - table["rated"]
         return table
 
+    def reporting_units(self, scope: Scope) -> list[dict]:
+        """The TCCSĐ that send files for `scope`, as `by_unit` rows (id, name, submitted…): a
+        district's own, or every district's for the province (so the province's "not sent"
+        list is the union of its districts')."""
+        if scope.level != "province":
+            return self.by_unit(scope)
+        return [
+            row
+            for district in self.by_unit(scope)
+            for row in self.by_unit(Scope("district", district["id"]))
+        ]
+
+    def data_span(self) -> tuple[date, date] | None:
+        """The first and last day the imported files speak of (roster as-of dates, the years of
+        changes and evaluation files); None when nothing has been imported."""
+        return self.once(("data_span",), self._data_span)
+
+    def _data_span(self) -> tuple[date, date] | None:
+        batches = read_frame(
+            self.conn,
+            "SELECT as_of, period_year FROM import_batch WHERE status = 'imported'",
+        )
+        as_of = pd.to_datetime(batches["as_of"], errors="coerce").dt.date
+        days = [d for d in as_of if d == d]
+        # a file without an as-of date (changes, evaluations) speaks of its whole year
+        for year in batches.loc[as_of.isna(), "period_year"].dropna().astype(int):
+            days += [date(year, 1, 1), date(year, 12, 31)]
+        return (min(days), max(days)) if days else None
+
+    def has_data(self) -> bool:
+        """Some imported file holds data of this period (`tcxd.db.coverage`, the rule of
+        `submitted_units` and `tcxd status`)."""
+        from tcxd.db.coverage import batches_covering
+
+        return bool(self.once(("covering",), lambda: batches_covering(self.conn, self.period)))
+
     def submitted_units(self) -> dict[int, bool]:
         """A TCCSĐ (or district) has reported for the period when one of its files holds data of
         the period (`tcxd.db.coverage`, the rule `tcxd status` shares)."""
@@ -817,6 +890,22 @@ class PeriodFigures:
             for unit in units.map(tree[column]).dropna().astype(int):
                 result[unit] = True
         return result
+
+
+PAIR_BASE = 1 << 32  # organisation ids stay below it
+
+
+def _pair(district: pd.Series, tccsd: pd.Series) -> pd.Series:
+    """The pair key of each row: district × PAIR_BASE + TCCSĐ (missing when either is)."""
+    return district.astype("Int64") * PAIR_BASE + tccsd.astype("Int64")
+
+
+def _pair_key(district: int, tccsd: int) -> int:
+    return int(district) * PAIR_BASE + int(tccsd)
+
+
+def _unpair(key: int) -> tuple[int, int]:
+    return int(key) // PAIR_BASE, int(key) % PAIR_BASE
 
 
 def _days(dates: pd.Series) -> np.ndarray:

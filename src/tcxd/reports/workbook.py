@@ -184,7 +184,7 @@ def write_unit_workbook(
         raise ReportError("; ".join(problems[:10]))
     period = report_period(report)
     page = make_page(report, settings or {}, period, today)
-    page.banner = tuple(locked.banner(report))
+    page.banner = (*completeness(report), *locked.banner(report))
     return _atomic(Path(path), lambda temporary: _write_workbook(temporary, report, page))
 
 
@@ -293,6 +293,13 @@ def _sheet_name(name: str) -> str:
     return locked.SHEET if name == locked.SHEET else load_form(name).sheet
 
 
+def completeness(report: Mapping) -> tuple[str, ...]:
+    """ "SỐ LIỆU CHƯA ĐỦ: n/N đơn vị chưa nộp" under the title of every sheet, when some units
+    have sent nothing for the period (the report's `completeness`, docs/report-trust.md)."""
+    line = report.get("completeness")
+    return (safe_text(line),) if line else ()
+
+
 def _write_differences(workbook, styles: Styles, page: Page, report: Mapping, worksheet) -> None:
     """The sheet of a locked period's report: each figure that differs from the one sent."""
     rows = [BodyRow(row, data, None) for row, data in locked.difference_rows(report)]
@@ -300,7 +307,8 @@ def _write_differences(workbook, styles: Styles, page: Page, report: Mapping, wo
         workbook,
         styles,
         locked.difference_form(),
-        dataclasses.replace(page, banner=()),  # the sheet itself says what the banner says
+        # the sheet itself says what the lock's banner says; not what the completeness line says
+        dataclasses.replace(page, banner=completeness(report)),
         rows,
         worksheet=worksheet,
         preamble=locked.difference_preamble(report),
