@@ -225,6 +225,28 @@ def import_command(
             "--all-or-nothing", help="Một tệp lỗi thì không ghi tệp nào của lần nhập này."
         ),
     ] = False,
+    create_units: Annotated[
+        bool,
+        typer.Option(
+            "--create-units",
+            help="Tạo các chi bộ có tên trên từng dòng mà cơ sở dữ liệu chưa có, trực thuộc "
+            "đơn vị của tệp (theo tiêu đề, --unit hoặc thư mục); các chi bộ đã tạo được liệt kê.",
+        ),
+    ] = False,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Nhập các dòng đúng của tệp có lỗi, bỏ các dòng sai (được liệt kê).",
+        ),
+    ] = False,
+    errors_out: Annotated[
+        Path,
+        typer.Option(
+            "--errors-out",
+            help="Thư mục ghi tệp lỗi gửi lại đơn vị (mỗi tệp không nhập được một bảng tính).",
+        ),
+    ] = Path("tep-loi"),
     db: DbOption = None,
 ) -> None:
     """Nhập các tệp đơn vị gửi lên (danh sách đảng viên, tổ chức, biến động, xếp loại)."""
@@ -244,6 +266,9 @@ def import_command(
         quarter=quarter,
         dry_run=dry_run,
         all_or_nothing=all_or_nothing,
+        create_units=create_units,
+        skip_bad_rows=skip_bad_rows,
+        errors_out=errors_out,
     )
     columns = [
         TextColumn("{task.description}"),
@@ -331,6 +356,18 @@ def _render_import(result) -> None:
             out.print(
                 f"[yellow]Cảnh báo[/yellow] {escape(Path(outcome.path).name)}: {escape(warning)}"
             )
+        for unit in outcome.created_units:
+            out.print(
+                f"[yellow]Đã tạo tổ chức đảng (--create-units)[/yellow] "
+                f"{escape(Path(outcome.path).name)}: {escape(unit)}"
+            )
+        if outcome.left_out_rows:
+            out.print(
+                f"[yellow]Các dòng không nhập (--skip-bad-rows)[/yellow] "
+                f"{escape(Path(outcome.path).name)}:"
+            )
+            for line in outcome.left_out_rows:
+                out.print(f"  - {escape(line)}")
     for outcome in result.refused:
         err.print(f"[red]Tệp không nhập được:[/red] {escape(outcome.path)}")
         for problem in outcome.problems:

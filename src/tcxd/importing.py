@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +43,8 @@ from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
 
-SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"}
+SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
+SUPPORTED = set(SUPPORTED_ORDER)
 MAX_PROBLEMS = 50
 # Sheets of these kinds are written in this order inside a file; files are taken shallowest
 # folder first, so the organisation lists that the level above keeps beside its units' folders
@@ -98,6 +99,8 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    created_units: list[str] = field(default_factory=list)  # by --create-units
+    left_out_rows: list[str] = field(default_factory=list)  # by --skip-bad-rows
 
     @property
     def refused(self) -> bool:
@@ -123,6 +126,9 @@ class ImportOptions:
     quarter: int | None = None
     dry_run: bool = False
     all_or_nothing: bool = False
+    create_units: bool = False  # chi bộ named on rows but unknown are created under the unit
+    skip_bad_rows: bool = False  # the good rows of a file are imported, the others listed
+    errors_out: Path | None = None  # where error workbooks go (None: none are written)
 
 
 class FileRefused(Exception):
@@ -142,23 +148,56 @@ class _Rollback(Exception):
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
     """Spreadsheets under the given paths, shallowest folder first, then by name."""
+    return [path for path in _found(paths) if not path.is_dir() and _is_input(path)]
+
+
+def find_other_files(paths: Iterable[Path]) -> list[Path]:
+    """Files in the given folders that tcxd does not read (Word, PDF, text…), in the same order:
+    the summary lists them as skipped, so a clerk sees what a unit sent besides its lists."""
+    given = {Path(path) for path in paths}
+    return [
+        path
+        for path in _found(paths)
+        if path not in given and not _is_input(path) and not _is_clutter(path)
+    ]
+
+
+def _found(paths: Iterable[Path]) -> list[Path]:
+    """Every file under the given paths (a path given but missing too, to be reported),
+    shallowest folder first, then by name."""
     found: list[tuple[int, str, Path]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for item in path.rglob("*"):
-                if item.is_file() and _is_spreadsheet(item):
+                if item.is_file() and not _is_clutter(item):
                     rel = item.relative_to(path)
                     found.append((len(rel.parts), str(rel).casefold(), item))
-        elif path.exists():
-            found.append((0, path.name.casefold(), path))
         else:
-            found.append((0, path.name.casefold(), path))  # reported as missing
+            found.append((0, path.name.casefold(), path))  # missing ones are reported
     return [item for _, _, item in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def _is_spreadsheet(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED and not path.name.startswith(("~$", ".~lock", "."))
+def _is_input(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED or not path.exists()
+
+
+def _is_clutter(path: Path) -> bool:
+    """Lock files of Excel and LibreOffice and hidden files: no one's input, never listed."""
+    return path.name.startswith(("~$", ".~lock", "."))
+
+
+def _not_a_spreadsheet(path: Path) -> FileOutcome:
+    suffix = path.suffix.lower() or "không có đuôi"
+    return FileOutcome(
+        path=str(path),
+        status="skipped",
+        warnings=[
+            f'Bỏ qua "{path.name}": không phải bảng tính ({suffix}); tcxd chỉ nhập '
+            + ", ".join(SUPPORTED_ORDER)
+            + "."
+        ],
+    )
 
 
 def sha256_of(path: Path) -> str:
@@ -182,6 +221,7 @@ def import_paths(
     options = options or ImportOptions()
     files = find_files(paths)
     result = ImportResult(dry_run=options.dry_run)
+    result.files.extend(_not_a_spreadsheet(path) for path in find_other_files(paths))
     single_transaction = options.dry_run or options.all_or_nothing
     if single_transaction:
         try:
@@ -205,24 +245,48 @@ def import_paths(
 
 
 def _import_all(conn, files, options, result, on_file, savepoints, engine=None) -> None:
+    """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
+    holding organisation lists first, as soon as they are read; the others once every file has
+    been read; then, round after round while a round imports something, the files whose unit or
+    chi bộ was not known yet. The summary keeps the files' own order."""
     index = _IndexCache()
-    deferred: list[Path] = []
+    outcomes: dict[Path, FileOutcome] = {}
+    prepared_files: dict[Path, _Prepared] = {}
+    held: list[_Prepared] = []
+
+    def write(prepared: _Prepared, last_try: bool) -> None:
+        outcomes[prepared.path] = _import_one_file(
+            conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
+        )
+        if reader is not None and outcomes[prepared.path].status == "imported":
+            reader.done(prepared.digest)
+
     with _Reader(files, options, conn, engine) as reader:
         for number, path in enumerate(files, start=1):
             if on_file:
                 on_file(path, number, len(files))
-            outcome = _import_one_file(
-                conn, engine, path, options, savepoints, index, reader=reader
-            )
-            if outcome.status == "deferred":
-                deferred.append(path)
+            prepared = _prepare_file(conn, engine, path, reader)
+            if isinstance(prepared, FileOutcome):
+                outcomes[path] = prepared
                 continue
-            result.files.append(outcome)
-    # Files whose unit was unknown may name organisations another file of this run created.
-    for path in deferred:
-        result.files.append(
-            _import_one_file(conn, engine, path, options, savepoints, index, last_try=True)
-        )
+            prepared_files[path] = prepared
+            if any(table.kind == "organizations" for table in prepared.reading.sheets):
+                write(prepared, last_try=False)
+            else:
+                held.append(prepared)  # (a run's tables: a few MB per thousand files)
+    for prepared in held:
+        write(prepared, last_try=False)
+    deferred = [prepared_files[p] for p in files if outcomes[p].status == "deferred"]
+    while deferred:
+        for prepared in deferred:
+            write(prepared, last_try=False)
+        waiting = [p for p in deferred if outcomes[p.path].status == "deferred"]
+        if len(waiting) == len(deferred):  # nothing more came in: each file says why
+            for prepared in waiting:
+                write(prepared, last_try=True)
+            break
+        deferred = waiting
+    result.files.extend(outcomes[path] for path in files)
 
 
 # --------------------------------------------------------------------------- reading ahead
@@ -490,16 +554,26 @@ class _IndexCache:
         self.signature = None
 
 
-def _import_one_file(
-    conn, engine, path, options, savepoints, cache, last_try=False, reader: _Reader | None = None
-):
+@dataclass
+class _Prepared:
+    """A file read and ready to be written (or tried again)."""
+
+    path: Path
+    digest: str
+    reading: object  # reading.FileReading
+    outcome: FileOutcome  # what reading found: kinds, warnings, unknown columns
+
+
+def _prepare_file(conn, engine, path: Path, reader: _Reader) -> FileOutcome | _Prepared:
+    """Read a file; a `FileOutcome` when there is nothing to write (missing, imported before,
+    an output of tcxd, refused by reading)."""
     outcome = FileOutcome(path=str(path))
     if not path.exists():
         outcome.status = "refused"
         outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
         return outcome
-    digest = reader.digest(path) if reader is not None else sha256_of(path)
-    if reader.seen(digest) if reader is not None else _seen(conn, engine, digest):
+    digest = reader.digest(path)
+    if reader.seen(digest):
         outcome.status = "unchanged"  # the same content was imported before: nothing to do
         return outcome
     # (after the hash: an output is never imported, and a re-import opens no workbook)
@@ -507,10 +581,7 @@ def _import_one_file(
         outcome.status = "skipped"
         outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
         return outcome
-    if reader is not None:
-        status, reading = reader.read(path)
-    else:
-        status, reading = _read(path, _read_options(options))
+    status, reading = reader.read(path)
     if status == "refused":
         outcome.status = "refused"
         outcome.problems = [reading]
@@ -527,6 +598,29 @@ def _import_one_file(
         outcome.status = "refused"
         outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
         return outcome
+    return _Prepared(path, digest, reading, outcome)
+
+
+def _import_one_file(
+    conn,
+    engine,
+    path,
+    options,
+    savepoints,
+    cache,
+    last_try=False,
+    reader: _Reader | None = None,
+    prepared: _Prepared | None = None,
+):
+    """Read (unless `prepared`) and write one file in its own transaction (or savepoint)."""
+    if prepared is None:
+        if reader is None:
+            reader = _Reader([path], options, conn, engine)
+        prepared = _prepare_file(conn, engine, path, reader)
+        if isinstance(prepared, FileOutcome):
+            return prepared
+    digest, reading = prepared.digest, prepared.reading
+    outcome = replace(prepared.outcome, warnings=list(prepared.outcome.warnings))
     cache = cache if cache is not None else _IndexCache()
     done = False
 
@@ -556,8 +650,6 @@ def _import_one_file(
             with write_transaction(engine) as own:
                 write(own)
         done = True
-        if reader is not None and outcome.status == "imported":
-            reader.done(digest)
     except _Deferred:
         outcome.status = "deferred"
     except FileRefused as refused:
@@ -607,13 +699,6 @@ def _tune_sqlite(conn: Connection) -> None:
     conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     info["tcxd_import_tuned"] = True
-
-
-def _seen(conn: Connection | None, engine: Engine | None, digest: str) -> bool:
-    if conn is not None:
-        return _already_imported(conn, digest)
-    with engine.connect() as own:
-        return _already_imported(own, digest)
 
 
 _BATCH = ImportBatch.__table__
@@ -683,6 +768,7 @@ class _FileWriter:
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
         self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
+        self.last_try = True  # False: a unit not known yet defers the file (`_Deferred`)
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -697,6 +783,7 @@ class _FileWriter:
         self.problems.append(where + what)
 
     def write(self, last_try: bool) -> None:
+        self.last_try = last_try
         tables = sorted(self.reading.sheets, key=lambda t: KIND_ORDER.index(t.kind))
         units = []
         for table in tables:
@@ -790,7 +877,8 @@ class _FileWriter:
     # ----------------------------------------------------------------- units of rows
     def _row_units(self, table, unit: int | None, holding_only: bool) -> list[int | None]:
         """The organisation of each row (by position): its branch column under the file's
-        unit, or the unit."""
+        unit, or the unit. Chi bộ the database does not know yet get one message for the file
+        (or are created, with --create-units)."""
         rows = table.rows
         result: list[int | None] = [unit] * len(rows)
         source_rows = rows["source_row"].tolist()
@@ -799,26 +887,32 @@ class _FileWriter:
             cache: dict[str, int | None] = {}
             branches = rows["branch"].tolist()
             has_branch = any(not _missing(value) for value in branches)
+            unknown: dict[str, list[int]] = {}  # name as written → its Excel rows
             for position, value in enumerate(branches):
                 if _missing(value) or not str(value).strip():
                     continue
-                name = str(value)
+                name = clean(str(value))
                 if name not in cache:
                     cache[name] = self._find_branch(name, unit)
                 found = cache[name]
                 if found is None:
-                    where = self.index.names.get(unit, "tỉnh") if unit else "tỉnh"
-                    self.problem(
-                        table.sheet,
-                        source_rows[position],
-                        self._column_label(table, "branch"),
-                        name,
-                        f'không khớp chi bộ / tổ chức nào thuộc "{where}".',
-                    )
+                    unknown.setdefault(name, []).append(int(source_rows[position]))
                 result[position] = found
+            if unknown:
+                created = self._unknown_units(table, unit, unknown)
+                if created is None:
+                    return result
+                result = [
+                    created.get(clean(str(value)), org)
+                    if org is None and not _missing(value)
+                    else org
+                    for value, org in zip(branches, result, strict=True)
+                ]
         if holding_only:
             if not has_branch:
                 if unit is not None and self.index.types.get(unit) not in MEMBER_HOLDING_TYPES:
+                    if not self.last_try:
+                        raise _Deferred  # an organisation list of this run may name its chi bộ
                     self.problem(
                         table.sheet,
                         None,
@@ -853,6 +947,67 @@ class _FileWriter:
                 if len(self.problems) >= MAX_PROBLEMS:
                     break
         return result
+
+    def _unknown_units(self, table, unit: int | None, unknown: dict[str, list[int]]):
+        """Chi bộ named on rows that the database does not hold: created under the file's unit
+        with --create-units ({name: id}); else the file waits for the run's other files, then
+        gets one problem that names them and says how to go on (None)."""
+        if self.options.create_units and unit is not None and self._can_hold_chi_bo(unit):
+            return {
+                name: self._create_unit(table, name, unit, rows[0])
+                for name, rows in unknown.items()
+            }
+        if not self.last_try:
+            raise _Deferred  # an organisation list of this run may name them
+        where = self.index.names[unit] if unit is not None else None
+        listed = "; ".join(f'"{name}" (dòng {_row_ranges(rows)})' for name, rows in unknown.items())
+        said = (
+            f"chưa có trong cơ sở dữ liệu các chi bộ: {listed}"
+            + (f', trong "{where}"' if where else "")
+            + ". Hãy nhập danh sách tổ chức đảng của đơn vị trước rồi nhập lại tệp này"
+        )
+        if unit is None:
+            said += (
+                "; hoặc, nếu đây là các chi bộ mới, chạy lại với --create-units --unit "
+                '"<tên đảng bộ cấp trên của các chi bộ>" để tạo chúng.'
+            )
+        elif not self._can_hold_chi_bo(unit):
+            said += f'; "{where}" là chi bộ, không có chi bộ trực thuộc: hãy chỉ rõ --unit.'
+        else:
+            said += f'; hoặc chạy lại với --create-units để tạo chúng trực thuộc "{where}".'
+        self.problem(table.sheet, None, self._column_label(table, "branch"), None, said)
+        return None
+
+    def _can_hold_chi_bo(self, unit: int) -> bool:
+        return self.index.types.get(unit) not in MEMBER_HOLDING_TYPES
+
+    def _create_unit(self, table, name: str, parent: int, source_row: int) -> int:
+        """A chi bộ the rows name, created under `parent` (--create-units); recorded with the
+        file's batch and the first row naming it, and listed in the import summary."""
+        parent_type = self.index.types.get(parent)
+        org_type = (
+            "chi_bo_co_so" if parent_type in ("district", "province") else ("chi_bo_truc_thuoc")
+        )
+        values = {
+            "name": name,
+            "name_key": key(name),
+            "name_fold": fold(name),
+            "org_type": org_type,
+        }
+        org_id = insert_one(
+            self.conn,
+            Organization.__table__,
+            {
+                **values,
+                "batch_id": self.batch_id,
+                "source_sheet": table.sheet,
+                "source_row": int(source_row),
+            },
+        )
+        self._link(org_id, parent, None, None)
+        self.index.add(org_id, name, org_type, parent, None)
+        self.outcome.created_units.append(f"{name} (trực thuộc {self.index.names[parent]})")
+        return org_id
 
     def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
         bulk_insert(
@@ -1056,28 +1211,43 @@ class _FileWriter:
                 current[row[0]] = dict(zip(columns, row, strict=True))
         updates = []
         rekeyed = []  # members whose card, CCCD, name or birth changes
+        source_rows = table.rows["source_row"].tolist()
         for position, values in zip(known, records, strict=True):
             member_id = int(ids[position])
             record = current[member_id]
             stored_as_of = _to_date(record["attributes_as_of"])
-            if stored_as_of and as_of and as_of < stored_as_of:
-                self.outcome.rows_unchanged += 1  # an older roster: the newest wins
-                continue
+            older = bool(stored_as_of and as_of and as_of < stored_as_of)
+            # The newest roster wins whatever the order the rosters come in: an older one only
+            # fills what the newer left empty (as it would have been, had it come first).
             changed = {
                 c: v
                 for c, v in values.items()
-                if c not in ("name_key",) and _differs(record.get(c), v)
+                if c != "name_key"
+                and (record.get(c) is None if older else _differs(record.get(c), v))
             }
             if IDENTITY_COLUMNS.intersection(changed):
                 rekeyed.append(member_id)
+            newer = not older and (stored_as_of is None or (as_of and as_of > stored_as_of))
+            if newer:
+                # The attributes now come from this roster, also those it leaves as they were.
+                changed.update(
+                    attributes_as_of=as_of,
+                    batch_id=self.batch_id,
+                    source_sheet=table.sheet,
+                    source_row=int(source_rows[position]),
+                )
+            elif changed and not older:
+                changed["attributes_as_of"] = as_of
             if changed:
-                changed["name_key"] = values["name_key"]
-                updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
-            else:
+                changed["name_key"] = values["name_key"] if not older else record["name_key"]
+                updates.append({"_id": member_id, **changed})
+            if not IDENTITY_COLUMNS.union(MEMBER_ATTRIBUTES).intersection(changed):
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
             bulk_update(self.conn, member, group)
-            self.outcome.rows_updated += len(group)
+            self.outcome.rows_updated += sum(
+                1 for u in group if set(MEMBER_ATTRIBUTES).intersection(u)
+            )
         if rekeyed:
             self.cache.refresh(self.conn, rekeyed)
 
@@ -1388,6 +1558,8 @@ class _FileWriter:
         else:
             parent = scope if org_type != "district" else self.index.province_id
         if parent is None:
+            if final and not self.last_try:
+                raise _Deferred  # another organisation list of this run may hold the parent
             if final:
                 self.problem(
                     table.sheet,
@@ -1456,6 +1628,17 @@ class _FileWriter:
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """Excel rows as a clerk reads them: "2, 5–7, 9"."""
+    parts: list[str] = []
+    for row in sorted(set(rows)):
+        if parts and parts[-1][1] == row - 1:
+            parts[-1] = (parts[-1][0], row)
+        else:
+            parts.append((row, row))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in parts)
 
 
 def _quoted(names: list[str]) -> str:

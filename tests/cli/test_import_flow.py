@@ -1,0 +1,241 @@
+"""`tcxd import` over folders and unit by unit: order, unknown units, bad rows, error workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from tests.cli.test_import import AN, BINH, DISTRICT, PROVINCE, ROSTER_HEADER, query, roster
+from tests.sheets import write_xlsx
+
+REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "real"
+if not REAL.is_dir():
+    REAL = Path("/work/shared/corpus/real")
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="the real-file corpus is absent")
+
+CHI_BO_FOLDER = "02. Chi bo Truong THCS"
+
+
+@pytest.fixture
+def initialised(tcxd, db_url):
+    result = tcxd("init", "--province", PROVINCE, "--district", DISTRICT, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    return db_url
+
+
+def organization_list(path: Path) -> Path:
+    """The đảng bộ's list of its chi bộ, kept deep in the folder and named to sort last."""
+    return write_xlsx(
+        path,
+        [
+            ["ĐẢNG BỘ XÃ PHÚ AN"],
+            ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+            [],
+            ["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc", "Loại hình"],
+            [1, "Chi bộ thôn 1", "Chi bộ cơ sở", DISTRICT, "Xã"],
+            [2, "Chi bộ Trường THCS", "Chi bộ cơ sở", DISTRICT, "ĐVSN công lập"],
+        ],
+        sheet="TC",
+    )
+
+
+def evaluations(path: Path, unit: str) -> Path:
+    rows = [
+        [unit],
+        ["KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ĐẢNG VIÊN NĂM 2025"],
+        [],
+        ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Điểm"],
+        [1, AN[0], AN[1], AN[3], "92"],
+    ]
+    return write_xlsx(path, rows)
+
+
+def province_folder(root: Path) -> list[Path]:
+    """A district's folder whose files, in name order, come before the list of its chi bộ; the
+    newer roster is deeper (a folder walk takes the older first) and first by name."""
+    district = root / "01. Dang bo xa Phu An"
+    chi_bo = district / CHI_BO_FOLDER
+    older = [*AN[:-1], "Kinh"]
+    newer = [*AN[:-1], "Mường"]
+    files = [
+        roster(
+            chi_bo / "2025" / "A DSDV 2025.xlsx", [newer, BINH], "CHI BỘ TRƯỜNG THCS", "31/12/2025"
+        ),
+        roster(chi_bo / "B DSDV 2024.xlsx", [older, BINH], "CHI BỘ TRƯỜNG THCS", "31/12/2024"),
+        evaluations(chi_bo / "C Xep loai 2025.xlsx", "CHI BỘ TRƯỜNG THCS"),
+        organization_list(district / "zz" / "Z To chuc.xlsx"),
+    ]
+    return files
+
+
+NATURAL_KEYS = {
+    "organization": "SELECT id, name FROM organization",
+    "member": "SELECT id, full_name || '|' || COALESCE(card_number, '') FROM member",
+    "import_batch": "SELECT id, file_name FROM import_batch",
+}
+# Columns that say when or how a run did something (a file's counts of new and updated rows
+# depend on which file came first), not what the database holds.
+RUN_COLUMNS = {
+    "imported_at",
+    "created_at",
+    "computed_at",
+    "file_path",
+    "rows_new",
+    "rows_updated",
+    "rows_unchanged",
+}
+ID_COLUMNS = {
+    "org_id": "organization",
+    "parent_id": "organization",
+    "unit_id": "organization",
+    "member_id": "member",
+    "batch_id": "import_batch",
+}
+
+
+def database_content(db: str) -> dict[str, list]:
+    """Every table, its ids replaced by natural keys, rows sorted: what a clerk's database says."""
+    engine = create_engine(db)
+    content = {}
+    with engine.connect() as conn:
+        keys = {
+            table: dict(conn.execute(text(sql)).fetchall()) for table, sql in NATURAL_KEYS.items()
+        }
+        for (name,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'")):
+            result = conn.execute(text(f'SELECT * FROM "{name}"'))
+            columns = list(result.keys())
+            rows = []
+            for row in result:
+                values = []
+                for column, value in zip(columns, row, strict=True):
+                    if column in RUN_COLUMNS or column.endswith("_event_id"):
+                        continue
+                    if column == "id":
+                        value = keys.get(name, {}).get(value, "")
+                    elif column in ID_COLUMNS:
+                        value = keys[ID_COLUMNS[column]].get(value, value)
+                    values.append((column, repr(value)))
+                rows.append(tuple(values))
+            content[name] = sorted(rows)
+    engine.dispose()
+    return content
+
+
+def test_a_folder_gives_the_same_database_whatever_the_order_of_its_files(tcxd, tmp_path):
+    files = province_folder(tmp_path / "files")
+    orderings = [
+        [tmp_path / "files"],  # the folder: shallowest first, then by name
+        list(reversed(files)),  # each file named, the organisation list first
+        [files[1], files[0], files[2], files[3]],  # each file named, in name order
+    ]
+    contents = []
+    for number, paths in enumerate(orderings):
+        db = f"sqlite:///{tmp_path / f'order-{number}.db'}"
+        assert (
+            tcxd("init", "--province", PROVINCE, "--district", DISTRICT, "--db", db).exit_code == 0
+        )
+        result = tcxd("import", *paths, "--db", db)
+        assert result.exit_code == 0, result.output
+        assert "Tổng cộng 4 tệp: 4 nhập được" in result.stdout
+        contents.append(database_content(db))
+    # The newest roster's attributes, the chi bộ of the evaluation, whatever the order.
+    db = f"sqlite:///{tmp_path / 'order-0.db'}"
+    assert query(db, "SELECT ethnicity FROM member WHERE card_number = '01234567'") == [("Mường",)]
+    assert query(
+        db,
+        "SELECT o.name FROM member_evaluation e JOIN organization o ON o.id = e.org_id",
+    ) == [("Chi bộ Trường THCS",)]
+    for table in contents[0]:
+        assert contents[1][table] == contents[0][table], table
+        assert contents[2][table] == contents[0][table], table
+
+
+def test_files_that_are_not_spreadsheets_are_listed_as_skipped(tcxd, initialised, tmp_path):
+    folder = tmp_path / "01. Dang bo xa Phu An"
+    organization_list(folder / "To chuc.xlsx")
+    (folder / "Công văn gửi kèm.docx").write_bytes(b"PK\x03\x04 not really a document")
+    (folder / "ghi chu.txt").write_text("gửi trước ngày 15", encoding="utf-8")
+    (folder / "~$To chuc.xlsx").write_bytes(b"lock file of Excel")
+    result = tcxd("import", folder, "--db", initialised)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for name in ("Công văn gửi kèm.docx", "ghi chu.txt"):
+        row = next(line for line in lines if name in line)
+        assert "bỏ qua" in row
+    assert (
+        'Bỏ qua "Công văn gửi kèm.docx": không phải bảng tính (.docx); '
+        "tcxd chỉ nhập .xlsx, .xlsm, .xls, .ods, .csv, .tsv." in result.stdout
+    )
+    assert "~$To chuc.xlsx" not in result.output  # Excel's own lock file is no one's input
+    assert "Tổng cộng 3 tệp: 1 nhập được, 0 đã có từ trước, 0 không nhập được, 2 bỏ qua." in (
+        result.stdout
+    )
+
+
+UPPER_EXPORT = "roster-upper-system-export.xlsx"
+
+
+@needs_real
+def test_a_roster_whose_chi_bo_are_unknown_gets_one_message_for_the_file(tcxd, initialised):
+    result = tcxd("import", REAL / UPPER_EXPORT, "--unit", DISTRICT, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    problems = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
+    assert problems == [
+        f'  - Tệp "{UPPER_EXPORT}", trang "Sheet1", cột "Chi bộ đang sinh hoạt": chưa có trong '
+        'cơ sở dữ liệu các chi bộ: "Chi bộ Văn phòng" (dòng 2–3, 6–7); "Chi bộ Phòng quản lý '
+        f'khoa học" (dòng 4–5), trong "{DISTRICT}". Hãy nhập danh sách tổ chức đảng của đơn vị '
+        "trước rồi nhập lại tệp này; hoặc chạy lại với --create-units để tạo chúng trực thuộc "
+        f'"{DISTRICT}".'
+    ]
+    assert query(initialised, "SELECT COUNT(*) FROM member") == [(0,)]
+
+
+@needs_real
+def test_without_a_unit_the_message_says_to_name_the_parent(tcxd, initialised):
+    result = tcxd("import", REAL / UPPER_EXPORT, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    assert (
+        'hoặc, nếu đây là các chi bộ mới, chạy lại với --create-units --unit "<tên đảng bộ cấp '
+        'trên của các chi bộ>" để tạo chúng.' in result.stderr
+    )
+    assert "thiếu tên chi bộ" not in result.stderr  # no second, contradictory message per row
+
+
+@needs_real
+def test_create_units_creates_the_chi_bo_under_the_unit_and_lists_them(tcxd, initialised):
+    result = tcxd(
+        "import", REAL / UPPER_EXPORT, "--unit", DISTRICT, "--create-units", "--db", initialised
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("Chi bộ Văn phòng", "Chi bộ Phòng quản lý khoa học"):
+        assert (
+            f"Đã tạo tổ chức đảng (--create-units) {UPPER_EXPORT}: {name} (trực thuộc {DISTRICT})"
+            in result.stdout
+        )
+    rows = query(
+        initialised,
+        "SELECT o.name, o.org_type, p.name, COUNT(r.id) FROM organization o "
+        "JOIN organization_parent l ON l.org_id = o.id JOIN organization p ON p.id = l.parent_id "
+        "JOIN roster_entry r ON r.org_id = o.id GROUP BY o.id ORDER BY o.name",
+    )
+    assert rows == [
+        ("Chi bộ Phòng quản lý khoa học", "chi_bo_co_so", DISTRICT, 2),
+        ("Chi bộ Văn phòng", "chi_bo_co_so", DISTRICT, 4),
+    ]
+
+
+def test_a_roster_waits_for_the_organisation_list_of_the_same_run(tcxd, initialised, tmp_path):
+    folder = tmp_path / "01. Dang bo xa Phu An"
+    header = [*ROSTER_HEADER, "Chi bộ"]
+    rows = [["ĐẢNG BỘ XÃ PHÚ AN"], ["DANH SÁCH ĐẢNG VIÊN"], ["Tính đến ngày 31/12/2025"], []]
+    rows += [header, [1, *AN, "Chi bộ thôn 1"], [2, *BINH, "Chi bộ Trường THCS"]]
+    write_xlsx(folder / "A DSDV.xlsx", rows)
+    organization_list(folder / "Z To chuc.xlsx")
+    result = tcxd("import", folder, "--db", initialised)
+    assert result.exit_code == 0, result.output
+    assert query(
+        initialised,
+        "SELECT m.full_name, o.name FROM roster_entry r JOIN member m ON m.id = r.member_id "
+        "JOIN organization o ON o.id = r.org_id ORDER BY m.full_name",
+    ) == [(AN[0], "Chi bộ thôn 1"), (BINH[0], "Chi bộ Trường THCS")]
