@@ -9,9 +9,9 @@ from sqlalchemy import create_engine, text
 from tests.cli.test_import import AN, BINH, DISTRICT, PROVINCE, ROSTER_HEADER, query, roster
 from tests.sheets import write_xlsx
 
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "real"
-if not REAL.is_dir():
-    REAL = Path("/work/shared/corpus/real")
+REAL = (Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "real").resolve()
+if not REAL.is_dir():  # (a worktree sits one folder deeper than the project root)
+    REAL = (Path(__file__).resolve().parents[4] / "shared" / "corpus" / "real").resolve()
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="the real-file corpus is absent")
 
 CHI_BO_FOLDER = "02. Chi bo Truong THCS"
@@ -239,3 +239,96 @@ def test_a_roster_waits_for_the_organisation_list_of_the_same_run(tcxd, initiali
         "SELECT m.full_name, o.name FROM roster_entry r JOIN member m ON m.id = r.member_id "
         "JOIN organization o ON o.id = r.org_id ORDER BY m.full_name",
     ) == [(AN[0], "Chi bộ thôn 1"), (BINH[0], "Chi bộ Trường THCS")]
+
+
+def sheet_problems(output: str) -> list[str]:
+    return [line[4:] for line in output.splitlines() if line.startswith("  - ")]
+
+
+@needs_real
+def test_duplicates_in_one_file_name_both_rows_and_odd_lengths_are_counted(tcxd, initialised):
+    path = REAL / "export-desktop-app-1.csv"
+    result = tcxd("import", path, "--unit", DISTRICT, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    where = f'Tệp "{path}", trang "export-desktop-app-1"'
+    same = "(mỗi đảng viên chỉ được ghi một lần trong tệp)."
+    assert sheet_problems(result.stderr) == [
+        f'{where}, dòng 3, cột "Số Thẻ": giá trị "11111" trùng với dòng 2 {same}',
+        f'{where}, dòng 4, cột "Số Thẻ": giá trị "11111" trùng với dòng 2 {same}',
+        f'{where}, dòng 3, cột "Số CCCD": giá trị "1111" trùng với dòng 2 {same}',
+        f'{where}, dòng 4, cột "Số CCCD": giá trị "1111" trùng với dòng 2 {same}',
+    ]
+    name = path.name
+    assert f"Cảnh báo {name}: Cột “Số Thẻ”: 3 số có 5 chữ số; cần 8 chữ số" in result.stdout
+    assert (
+        f"Cảnh báo {name}: Cột “Số CCCD”: 3 số có 4 chữ số; cần 12 chữ số (CCCD) hoặc 9 chữ số "
+        "(CMND)" in result.stdout
+    )
+    assert query(initialised, "SELECT COUNT(*) FROM member") == [(0,)]
+
+
+def test_a_roster_without_a_name_column_says_which_column_is_missing(tcxd, initialised, tmp_path):
+    header = [h for h in ROSTER_HEADER if h != "Họ và tên"]
+    path = write_xlsx(
+        tmp_path / "DSDV.xlsx",
+        [["CHI BỘ THÔN 1"], ["Tính đến ngày 31/12/2025"], [], header, [1, *AN[1:]]],
+    )
+    result = tcxd("import", path, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    assert sheet_problems(result.stderr) == [
+        f'Tệp "{path}": không có trang nào đọc được dữ liệu (trang "DS": thiếu cột bắt buộc '
+        "“Họ và tên” (tên cột thường gặp: Họ và tên; Họ tên; Họ và tên khai sinh; Ho va ten); "
+        "các cột nhận ra: “Ngày sinh”, “Giới tính”, “Số thẻ đảng viên”, “Ngày vào Đảng”, “Ngày "
+        "chính thức”, “Dân tộc”)."
+    ]
+
+
+@needs_real
+def test_skip_bad_rows_imports_the_good_member_of_an_export(tcxd, initialised):
+    path = REAL / "export-desktop-app-2.csv"
+    args = ["import", path, "--unit", DISTRICT, "--create-units", "--db", initialised]
+    refused = tcxd(*args)
+    assert refused.exit_code == 3, refused.output
+    assert query(initialised, "SELECT COUNT(*) FROM member") == [(0,)]
+    result = tcxd(*args, "--skip-bad-rows")
+    assert result.exit_code == 0, result.output
+    assert query(initialised, "SELECT full_name, card_number, citizen_id FROM member") == [
+        ("Đào Ngọc Diễm", "07022002112", "001102020205")
+    ]
+    name, sheet = path.name, 'Trang "export-desktop-app-2"'
+    assert f"Cảnh báo {name}: Cột “Số Thẻ”: 3 số có 5 chữ số, 1 số có 11 chữ số; cần 8 chữ số" in (
+        result.stdout
+    )
+    same = "(mỗi đảng viên chỉ được ghi một lần trong tệp)"
+    listed = result.stdout[result.stdout.index(f"(--skip-bad-rows) {name}:") :]
+    assert sheet_problems(listed) == [
+        f'{sheet}, dòng 3: cột "Số Thẻ": giá trị "11111" cũng có ở dòng bị bỏ (không biết dòng '
+        "nào đúng).",
+        *(
+            f'{sheet}, dòng {row}: cột "Số Thẻ": giá trị "11111" trùng với dòng 3 {same}; cột '
+            f'"Số CCCD": giá trị "1111" trùng với dòng 3 {same}.'
+            for row in (4, 5)
+        ),
+    ]
+
+
+@needs_real
+def test_skip_bad_rows_leaves_out_every_row_of_a_repeated_card(tcxd, initialised, tmp_path):
+    organizations = write_xlsx(
+        tmp_path / "to-chuc.xlsx",
+        [
+            ["DANH SÁCH TỔ CHỨC ĐẢNG"],
+            ["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc"],
+            [1, "Chi bộ Khoa học cơ bản", "Chi bộ cơ sở", DISTRICT],
+        ],
+    )
+    assert tcxd("import", organizations, "--db", initialised).exit_code == 0
+    path = REAL / "roster-file-nhap-lieu-4.0.xlsx"
+    result = tcxd("import", path, "--skip-bad-rows", "--db", initialised)
+    assert result.exit_code == 0, result.output
+    cards = [row[0] for row in query(initialised, "SELECT card_number FROM member ORDER BY 1")]
+    repeated = {"370123450003", "370123450005", "370123450006"}
+    assert cards and not repeated.intersection(cards)
+    assert cards == ["370123000000", "370123450001", "370123450002", "370123450004"]
+    for row in (11, 12, 13, 14, 16, 17):
+        assert f'Trang "DANH SÁCH ĐẢNG VIÊN", dòng {row}: cột "Số thẻ Đảng *"' in result.stdout

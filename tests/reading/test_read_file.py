@@ -569,7 +569,24 @@ def test_missing_required_column(tmp_path: Path) -> None:
     reading = read_file(path)
     assert messages(reading) == [
         f'Tệp "{path}", trang "DS", cột "Ngày vào Đảng": thiếu cột bắt buộc (tên cột thường gặp: '
-        "Ngày vào Đảng; Ngày kết nạp; Ngày kết nạp vào Đảng; Ngày kết nạp Đảng)."
+        "Ngày vào Đảng; Ngày kết nạp; Ngày kết nạp vào Đảng; Ngày kết nạp Đảng); các cột nhận "
+        "ra: “Họ và tên”, “Ngày sinh”, “Số thẻ đảng viên”, “Dân tộc”, “Tôn giáo”."
+    ]
+
+
+def test_a_header_without_its_anchor_column_names_it(tmp_path: Path) -> None:
+    rows = [
+        ["Ngày sinh", "Số thẻ đảng viên", "Ngày vào Đảng", "Dân tộc"],
+        ["05/03/1980", "01234567", "19/05/2005", "Kinh"],
+    ]
+    path = write(tmp_path / "x.xlsx", rows)
+    assert read_file(path).skipped == [
+        (
+            "DS",
+            "thiếu cột bắt buộc “Họ và tên” (tên cột thường gặp: Họ và tên; Họ tên; Họ và tên "
+            "khai sinh; Ho va ten); các cột nhận ra: “Ngày sinh”, “Số thẻ đảng viên”, “Ngày vào "
+            "Đảng”, “Dân tộc”",
+        )
     ]
 
 
