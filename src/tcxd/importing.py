@@ -1324,6 +1324,8 @@ class _FileWriter:
         if self.problems:
             return
         ids = self._upsert_members(table, orgs, as_of, attributes_authoritative=True)
+        if self._check_same_member(table, ids):
+            return
         # A corrected roster of the same unit and date replaces the earlier one.
         entry = RosterEntry.__table__
         unit_ids = sorted({int(o) for o in orgs})
@@ -1348,6 +1350,29 @@ class _FileWriter:
                 )
             ],
         )
+
+    def _check_same_member(self, table, ids: list) -> bool:
+        """Two rows that name one member in different ways (card on one, name and birth date
+        on the other) are an error naming both rows, like the same card twice. True if any."""
+        first: dict[int, int] = {}
+        source_rows = table.rows["source_row"].tolist()
+        names = table.rows["full_name"].tolist()
+        found = False
+        for position, member_id in enumerate(ids):
+            row = int(source_rows[position])
+            if member_id not in first:
+                first[member_id] = row
+                continue
+            found = True
+            self.problem(
+                table.sheet,
+                row,
+                self._column_label(table, "full_name"),
+                names[position],
+                f"là cùng một đảng viên với dòng {first[member_id]} (mỗi đảng viên chỉ được ghi "
+                "một lần trong tệp).",
+            )
+        return found
 
     def _check_duplicates(self, table, orgs) -> None:
         """The same person twice in one file is an error naming both rows."""
@@ -1484,6 +1509,8 @@ class _FileWriter:
         ids = self._upsert_members(
             table, orgs, None, attributes_authoritative=False, touches_history=False
         )
+        if self._check_same_member(table, ids):
+            return
         columns = (
             "score",
             "general_score",

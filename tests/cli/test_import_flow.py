@@ -332,3 +332,27 @@ def test_skip_bad_rows_leaves_out_every_row_of_a_repeated_card(tcxd, initialised
     assert cards == ["370123000000", "370123450001", "370123450002", "370123450004"]
     for row in (11, 12, 13, 14, 16, 17):
         assert f'Trang "DANH SÁCH ĐẢNG VIÊN", dòng {row}: cột "Số thẻ Đảng *"' in result.stdout
+
+
+def test_two_rows_of_one_person_name_both_rows_not_a_database_error(tcxd, initialised, tmp_path):
+    organization_list(tmp_path / "to-chuc.xlsx")
+    assert tcxd("import", tmp_path / "to-chuc.xlsx", "--db", initialised).exit_code == 0
+    path = roster(tmp_path / "DSDV.xlsx", [AN, BINH], "CHI BỘ THÔN 1", "31/12/2025")
+    assert tcxd("import", path, "--db", initialised).exit_code == 0
+    rows = [
+        ["CHI BỘ THÔN 1"],
+        ["KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ĐẢNG VIÊN NĂM 2025"],
+        [],
+        ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Điểm"],
+        [1, AN[0], AN[1], AN[3], "92"],
+        [2, BINH[0], BINH[1], BINH[3], "85"],
+        [3, AN[0], AN[1], "", "75"],  # the same person again, found by name and birth date
+    ]
+    evaluations = write_xlsx(tmp_path / "XL 2025.xlsx", rows)
+    result = tcxd("import", evaluations, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    assert sheet_problems(result.stderr) == [
+        f'Tệp "XL 2025.xlsx", trang "DS", dòng 7, cột "Họ và tên": giá trị "{AN[0]}" là cùng '
+        "một đảng viên với dòng 5 (mỗi đảng viên chỉ được ghi một lần trong tệp)."
+    ]
+    assert query(initialised, "SELECT COUNT(*) FROM member_evaluation") == [(0,)]
