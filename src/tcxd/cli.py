@@ -255,6 +255,7 @@ def import_command(
     from tcxd.db.engine import open_database
     from tcxd.importing import ImportOptions, import_paths
     from tcxd.province import load_province
+    from tcxd.workflow.error_workbook import write_error_workbooks
 
     engine = open_database(database_url(db))
     load_province(engine)
@@ -285,7 +286,9 @@ def import_command(
             )
 
         result = import_paths(engine, paths, options, on_file)
-    _render_import(result)
+    refused = [(Path(f.path), f.issues) for f in result.refused]
+    written = write_error_workbooks(refused, errors_out) if refused else []
+    _render_import(result, {str(w.source): w.path for w in written})
     if result.refused:
         raise typer.Exit(int(ExitCode.BAD_FILE))
 
@@ -305,7 +308,9 @@ STATUS_LABELS = {
 UNCHANGED_ROWS_SHOWN = 20
 
 
-def _render_import(result) -> None:
+def _render_import(result, error_workbooks: dict[str, Path] | None = None) -> None:
+    """The summary table, then warnings, then each refused file's problems (and the error
+    workbook written for it, to send back to the unit)."""
     from rich.markup import escape
 
     from tcxd.importing import KIND_LABELS
@@ -372,6 +377,11 @@ def _render_import(result) -> None:
         err.print(f"[red]Tệp không nhập được:[/red] {escape(outcome.path)}")
         for problem in outcome.problems:
             err.print(f"  - {escape(problem)}")
+        if error_workbooks and outcome.path in error_workbooks:
+            err.print(
+                f"  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): "
+                f"{escape(str(error_workbooks[outcome.path]))}"
+            )
     imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
     out.print(
         f"Tổng cộng {len(result.files)} tệp: {imported} nhập được, "

@@ -40,6 +40,7 @@ from tcxd.db.models import (
 from tcxd.encodings import decode
 from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS, MemberKeys
 from tcxd.outputs import SKIP_REASON, is_output
+from tcxd.reading.problems import Problem
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
 
@@ -101,6 +102,7 @@ class FileOutcome:
     unknown_columns: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)  # by --create-units
     left_out_rows: list[str] = field(default_factory=list)  # by --skip-bad-rows
+    issues: list[Problem] = field(default_factory=list)  # the problems, for the error workbook
 
     @property
     def refused(self) -> bool:
@@ -134,9 +136,10 @@ class ImportOptions:
 class FileRefused(Exception):
     """Problems found while writing a file: the caller rolls the file back."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], issues: list[Problem] | None = None):
         super().__init__(problems[0] if problems else "")
         self.problems = problems
+        self.issues = issues or []
 
 
 class _Rollback(Exception):
@@ -176,6 +179,12 @@ def _found(paths: Iterable[Path]) -> list[Path]:
         else:
             found.append((0, path.name.casefold(), path))  # missing ones are reported
     return [item for _, _, item in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    return Path(folder).resolve() in Path(path).resolve().parents
 
 
 def _is_input(path: Path) -> bool:
@@ -219,9 +228,14 @@ def import_paths(
 ) -> ImportResult:
     """Import files and folders; `on_file(path, index, total)` reports progress."""
     options = options or ImportOptions()
-    files = find_files(paths)
+    # (the error workbooks of earlier runs are no one's input, wherever they were written)
+    files = [path for path in find_files(paths) if not _inside(path, options.errors_out)]
     result = ImportResult(dry_run=options.dry_run)
-    result.files.extend(_not_a_spreadsheet(path) for path in find_other_files(paths))
+    result.files.extend(
+        _not_a_spreadsheet(path)
+        for path in find_other_files(paths)
+        if not _inside(path, options.errors_out)
+    )
     single_transaction = options.dry_run or options.all_or_nothing
     if single_transaction:
         try:
@@ -651,6 +665,7 @@ def _prepare_file(
     if reading.problems:
         outcome.status = "refused"
         outcome.problems = reading.messages()
+        outcome.issues = list(reading.problems)
         return outcome
     if not reading.sheets:
         outcome.status = "refused"
@@ -713,6 +728,7 @@ def _import_one_file(
     except FileRefused as refused:
         outcome.status = "refused"
         outcome.problems = refused.problems[:MAX_PROBLEMS]
+        outcome.issues = refused.issues[:MAX_PROBLEMS]
     except IntegrityError:
         # A conflict the checks above did not foresee: refuse this file, keep the run going.
         outcome.status = "refused"
@@ -822,6 +838,7 @@ class _FileWriter:
         self.options: ImportOptions = options
         self.outcome: FileOutcome = outcome
         self.problems: list[str] = []
+        self.issues: list[Problem] = []  # the same, as fields (for the error workbook)
         self.touched_members: set[int] = set()
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
@@ -839,6 +856,11 @@ class _FileWriter:
             where += f', cột "{column}"'
         what = f': giá trị "{value}" {expected}' if value not in (None, "") else f": {expected}"
         self.problems.append(where + what)
+        shown = None if value in (None, "") else str(value)
+        column = None if column in (None, "") else str(column)
+        self.issues.append(
+            Problem(self.path.name, sheet, int(row) if row else None, column, shown, expected)
+        )
 
     def write(self, last_try: bool) -> None:
         self.last_try = last_try
@@ -848,7 +870,7 @@ class _FileWriter:
             unit = self._file_unit(table, last_try)
             units.append(unit)
         if self.problems:
-            raise FileRefused(self.problems)
+            raise FileRefused(self.problems, self.issues)
         first = tables[0]
         self.batch_id = self._insert_batch(first, units[0])
         for table, unit in zip(tables, units, strict=True):
@@ -857,7 +879,7 @@ class _FileWriter:
             if len(self.problems) >= MAX_PROBLEMS:
                 break
         if self.problems:
-            raise FileRefused(self.problems)
+            raise FileRefused(self.problems, self.issues)
         if self.touched_members:
             history.rebuild_spells(self.conn, self.touched_members)
         self.conn.execute(
@@ -1260,8 +1282,9 @@ class _FileWriter:
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
         records = self._member_records(table.rows, known)
-        # Only the columns the file gives are compared: no need to read (and convert) the rest.
-        columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
+        # The columns the file gives are compared; all attributes are read for an older roster.
+        given = {c for r in records for c in r}
+        columns = ["id", "attributes_as_of", *sorted(given.union(MEMBER_ATTRIBUTES))]
         query = select(*(member.c[c] for c in columns))
         current = {}
         for chunk in chunks(sorted({int(ids[p]) for p in known})):
@@ -1274,32 +1297,27 @@ class _FileWriter:
             member_id = int(ids[position])
             record = current[member_id]
             stored_as_of = _to_date(record["attributes_as_of"])
-            older = bool(stored_as_of and as_of and as_of < stored_as_of)
-            # The newest roster wins whatever the order the rosters come in: an older one only
-            # fills what the newer left empty (as it would have been, had it come first).
-            changed = {
-                c: v
-                for c, v in values.items()
-                if c != "name_key"
-                and (record.get(c) is None if older else _differs(record.get(c), v))
+            source = {
+                "attributes_as_of": as_of,
+                "batch_id": self.batch_id,
+                "source_sheet": table.sheet,
+                "source_row": int(source_rows[position]),
             }
+            if stored_as_of and as_of and as_of < stored_as_of:
+                changed = _from_older_roster(record, values, source)
+            else:
+                changed = {
+                    c: v
+                    for c, v in values.items()
+                    if c != "name_key" and _differs(record.get(c), v)
+                }
+                if changed:  # the attributes now come from this roster
+                    changed.update(source, name_key=values["name_key"])
             if IDENTITY_COLUMNS.intersection(changed):
                 rekeyed.append(member_id)
-            newer = not older and (stored_as_of is None or (as_of and as_of > stored_as_of))
-            if newer:
-                # The attributes now come from this roster, also those it leaves as they were.
-                changed.update(
-                    attributes_as_of=as_of,
-                    batch_id=self.batch_id,
-                    source_sheet=table.sheet,
-                    source_row=int(source_rows[position]),
-                )
-            elif changed and not older:
-                changed["attributes_as_of"] = as_of
             if changed:
-                changed["name_key"] = values["name_key"] if not older else record["name_key"]
                 updates.append({"_id": member_id, **changed})
-            if not IDENTITY_COLUMNS.union(MEMBER_ATTRIBUTES).intersection(changed):
+            if not set(MEMBER_ATTRIBUTES).intersection(changed):
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
             bulk_update(self.conn, member, group)
@@ -1800,6 +1818,27 @@ def _birth_key(birth_date, birth_year) -> str:
         return birth_date.isoformat()
     birth_year = plain(birth_year)
     return str(int(birth_year)) if birth_year else ""
+
+
+def _from_older_roster(record: dict, values: dict, source: dict) -> dict:
+    """What a roster older than the member's attributes changes, so that the newest roster wins
+    whatever the order the rosters come in: it fills what the newer ones left empty (as it
+    would have, had it come first); and when it then gives every attribute the member has, as
+    they are, the attributes were already so on its date: they come from it (had it come first,
+    the newer roster would have changed nothing)."""
+    compared = {c: v for c, v in values.items() if c not in ("name_key", "extra")}
+    changed = {c: v for c, v in compared.items() if record.get(c) is None}
+    after = {**record, **changed}
+    same = not any(_differs(after.get(c), v) for c, v in compared.items())
+    covered = all(c in compared for c in MEMBER_ATTRIBUTES if _holds(after.get(c)))
+    if same and covered:
+        changed.update(source)
+    return changed
+
+
+def _holds(value) -> bool:
+    """A stored attribute that says something (not empty, not a default "no")."""
+    return value not in (None, False, "", {}) and not _missing(value)
 
 
 def _default(column: str):

@@ -356,3 +356,86 @@ def test_two_rows_of_one_person_name_both_rows_not_a_database_error(tcxd, initia
         "một đảng viên với dòng 5 (mỗi đảng viên chỉ được ghi một lần trong tệp)."
     ]
     assert query(initialised, "SELECT COUNT(*) FROM member_evaluation") == [(0,)]
+
+
+def cells_of(path: Path) -> dict[str, dict[str, tuple]]:
+    """Each sheet's filled or commented cells: coordinate → (value, type, fill, comment)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheets = {}
+    for sheet in book:
+        cells = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                fill = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
+                comment = cell.comment.text if cell.comment else None
+                if cell.value is not None or comment:
+                    cells[cell.coordinate] = (cell.value, cell.data_type, fill, comment)
+        sheets[sheet.title] = cells
+    return sheets
+
+
+def test_a_refused_file_gets_an_error_workbook_for_its_unit(tcxd, initialised, tmp_path):
+    organization_list(tmp_path / "to-chuc.xlsx")
+    assert tcxd("import", tmp_path / "to-chuc.xlsx", "--db", initialised).exit_code == 0
+    bad_date = [*AN[:1], "31/02/1980", *AN[2:]]
+    formula = [*BINH[:6], '=HYPERLINK("http://x","Tày")']  # a cell that looks like a formula
+    path = roster(tmp_path / "unit" / "DSDV thon 1.xlsx", [bad_date, formula, BINH])
+    result = tcxd("import", path, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    written = Path("tep-loi") / "DSDV thon 1 - loi.xlsx"
+    assert f"  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): {written}" in result.stderr
+    sheets = cells_of(tmp_path / written)
+    assert list(sheets) == ["Danh sách lỗi", "DS"]
+    problems = sheets["Danh sách lỗi"]
+    assert [problems[f"{c}1"][0] for c in "ABCDEFG"] == [
+        "STT",
+        "Tệp",
+        "Trang",
+        "Dòng",
+        "Cột",
+        "Giá trị",
+        "Lỗi, cần sửa",
+    ]
+    assert [problems[f"{c}2"][0] for c in "BCDEF"] == [
+        "DSDV thon 1.xlsx",
+        "DS",
+        6,
+        "Ngày sinh",
+        "31/02/1980",
+    ]
+    assert problems["G2"][0].startswith("không phải ngày hợp lệ")
+    assert sum(1 for key in problems if key.startswith("A")) == 3  # the header, one per row...
+    same = "(mỗi đảng viên chỉ được ghi một lần trong tệp)"
+    assert problems["G3"][0] == f"trùng với dòng 7 {same}"
+    copy = sheets["DS"]
+    red = "FFFFC7CE"
+    assert copy["C6"][0] == "31/02/1980" and copy["C6"][2] == red
+    assert copy["C6"][3].startswith('Giá trị "31/02/1980" không phải ngày hợp lệ')
+    assert copy["E8"][2] == red and copy["E8"][3] == f'Giá trị "{BINH[3]}" trùng với dòng 7 {same}.'
+    # The unit's own data, as written: text stays text, no formula, nothing else.
+    assert copy["H7"][:2] == ('=HYPERLINK("http://x","Tày")', "s")
+    assert copy["A1"][0] == "CHI BỘ THÔN 1"
+    assert [v[0] for k, v in copy.items() if k.startswith("B")] == [
+        "Họ và tên",
+        AN[0],
+        BINH[0],
+        BINH[0],
+    ]
+    assert not any(AN[3] == v[0] for k, v in problems.items())  # only the problem values
+    assert oct((tmp_path / written).stat().st_mode & 0o777) == "0o600"
+
+
+def test_error_workbooks_go_where_errors_out_says(tcxd, initialised, tmp_path):
+    path = roster(tmp_path / "files" / "DSDV.xlsx", [[*AN[:1], "31/02/1980", *AN[2:]]])
+    out = tmp_path / "files" / "gui lai"
+    result = tcxd("import", path, "--errors-out", out, "--db", initialised)
+    assert result.exit_code == 3, result.output
+    assert (out / "DSDV - loi.xlsx").is_file()
+    assert not (tmp_path / "tep-loi").exists()
+    again = tcxd("import", tmp_path / "files", "--errors-out", out, "--db", initialised)
+    assert again.exit_code == 3, again.output
+    # The error workbook is never an input: neither imported nor listed as a file of the run.
+    assert "DSDV - loi.xlsx" not in again.stdout
+    assert "Tổng cộng 1 tệp: 0 nhập được" in again.stdout
