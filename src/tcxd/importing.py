@@ -844,6 +844,7 @@ class _FileWriter:
         self.renamed: list[tuple] = []
         self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
         self.last_try = True  # False: a unit not known yet defers the file (`_Deferred`)
+        self.created: list[int] = []  # organisations made by --create-units
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -873,6 +874,13 @@ class _FileWriter:
             raise FileRefused(self.problems, self.issues)
         first = tables[0]
         self.batch_id = self._insert_batch(first, units[0])
+        if self.created:  # (chi bộ created from a title, before the batch row existed)
+            organization = Organization.__table__
+            self.conn.execute(
+                update(organization)
+                .where(organization.c.id.in_(self.created))
+                .values(batch_id=self.batch_id)
+            )
         for table, unit in zip(tables, units, strict=True):
             writer = getattr(self, f"_write_{table.kind}")
             writer(table, unit)
@@ -905,11 +913,13 @@ class _FileWriter:
         candidates += [*_folder_candidates(self.path), self.path.stem]
         unit, tried = self.index.resolve_path(candidates)
         self.names_tried = tried
+        has_row_units = "branch" in table.rows.columns and table.rows["branch"].notna().any()
+        if unit is not None and self.options.create_units and not has_row_units:
+            return self._title_unit(table, unit)
         if unit is not None:
             return unit
         if table.kind == "organizations":
             return None  # rows name their parents; the province is the default
-        has_row_units = "branch" in table.rows.columns and table.rows["branch"].notna().any()
         if table.kind == "organization_evaluations" or has_row_units:
             return None  # rows name their unit
         if not last_try:
@@ -925,6 +935,23 @@ class _FileWriter:
             "hoặc chỉ rõ bằng --unit.",
         )
         return None
+
+    def _title_unit(self, table, unit: int) -> int:
+        """--create-units for a file whose title names a chi bộ the database does not hold:
+        the chi bộ (as the title writes it) under the unit the folder, --unit or the title
+        found. Only for lists of members, and only when no organisation anywhere has the name."""
+        if table.kind not in ("members", "changes", "member_evaluations"):
+            return unit
+        if not self._can_hold_chi_bo(unit):
+            return unit
+        named = [
+            name
+            for name in table.unit_names
+            if fold(name).startswith("chi bo") and self.index.find(name, None, exact=True) is None
+        ]
+        if not named:
+            return unit
+        return self._create_unit(table, named[-1], unit, table.header_row or 1)
 
     def _insert_batch(self, table, unit: int | None) -> int:
         return self.conn.execute(
@@ -1001,7 +1028,10 @@ class _FileWriter:
                         f'tệp thuộc "{self.index.names[unit]}", là đảng bộ chứ không phải chi '
                         "bộ, và không tên nào ở tiêu đề, thư mục, tên tệp khớp một chi bộ của "
                         f"đảng bộ này (đã thử: {_quoted(getattr(self, 'names_tried', []))}). Hãy "
-                        'ghi đúng tên chi bộ ở tiêu đề, hoặc thêm cột "Chi bộ" cho từng đảng viên.',
+                        "nhập danh sách tổ chức đảng của đơn vị trước, hoặc ghi đúng tên chi bộ "
+                        'ở tiêu đề, hoặc thêm cột "Chi bộ" cho từng đảng viên; nếu chi bộ ghi ở '
+                        "tiêu đề là chi bộ mới, chạy lại với --create-units để tạo nó trực thuộc "
+                        f'"{self.index.names[unit]}".',
                     )
                 return result
             types = self.index.types
@@ -1059,7 +1089,7 @@ class _FileWriter:
         return None
 
     def _can_hold_chi_bo(self, unit: int) -> bool:
-        return self.index.types.get(unit) not in MEMBER_HOLDING_TYPES
+        return self.index.types.get(unit) not in (*MEMBER_HOLDING_TYPES, "province")
 
     def _create_unit(self, table, name: str, parent: int, source_row: int) -> int:
         """A chi bộ the rows name, created under `parent` (--create-units); recorded with the
@@ -1086,6 +1116,7 @@ class _FileWriter:
         )
         self._link(org_id, parent, None, None)
         self.index.add(org_id, name, org_type, parent, None)
+        self.created.append(org_id)
         self.outcome.created_units.append(f"{name} (trực thuộc {self.index.names[parent]})")
         return org_id
 

@@ -439,3 +439,29 @@ def test_error_workbooks_go_where_errors_out_says(tcxd, initialised, tmp_path):
     # The error workbook is never an input: neither imported nor listed as a file of the run.
     assert "DSDV - loi.xlsx" not in again.stdout
     assert "Tổng cộng 1 tệp: 0 nhập được" in again.stdout
+
+
+def test_create_units_creates_the_chi_bo_of_a_title_and_the_list_names_it_later(
+    tcxd, initialised, tmp_path
+):
+    folder = tmp_path / "01. Dang bo xa Phu An" / CHI_BO_FOLDER
+    path = roster(folder / "DSDV.xlsx", [AN, BINH], "CHI BỘ TRƯỜNG THCS", "31/12/2025")
+    refused = tcxd("import", path, "--db", initialised)
+    assert refused.exit_code == 3
+    assert (
+        "nếu chi bộ ghi ở tiêu đề là chi bộ mới, chạy lại với --create-units để tạo nó trực thuộc "
+        f'"{DISTRICT}".' in refused.stderr
+    )
+    result = tcxd("import", path, "--create-units", "--db", initialised)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Đã tạo tổ chức đảng (--create-units) DSDV.xlsx: CHI BỘ TRƯỜNG THCS (trực thuộc "
+        f"{DISTRICT})" in result.stdout
+    )
+    listed = organization_list(tmp_path / "to-chuc.xlsx")
+    assert tcxd("import", listed, "--db", initialised).exit_code == 0
+    assert query(
+        initialised,
+        "SELECT o.name, o.kind_of_place, COUNT(DISTINCT r.member_id) FROM organization o "
+        "JOIN roster_entry r ON r.org_id = o.id GROUP BY o.id",
+    ) == [("Chi bộ Trường THCS", "su_nghiep_cong_lap", 2)]
