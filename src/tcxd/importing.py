@@ -150,50 +150,42 @@ class _Rollback(Exception):
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Spreadsheets under the given paths, shallowest folder first, then by name."""
-    return [path for path in _found(paths) if not path.is_dir() and _is_input(path)]
+    """Spreadsheets under the given paths, shallowest folder first, then by name; a file named
+    on the command line whatever it is (reading says what it is if it is not a spreadsheet)."""
+    return [path for path, named in _found(paths) if named or _is_spreadsheet(path)]
 
 
 def find_other_files(paths: Iterable[Path]) -> list[Path]:
     """Files in the given folders that tcxd does not read (Word, PDF, text…), in the same order:
     the summary lists them as skipped, so a clerk sees what a unit sent besides its lists."""
-    given = {Path(path) for path in paths}
-    return [
-        path
-        for path in _found(paths)
-        if path not in given and not _is_input(path) and not _is_clutter(path)
-    ]
+    return [path for path, named in _found(paths) if not named and not _is_spreadsheet(path)]
 
 
-def _found(paths: Iterable[Path]) -> list[Path]:
-    """Every file under the given paths (a path given but missing too, to be reported),
-    shallowest folder first, then by name."""
-    found: list[tuple[int, str, Path]] = []
+def _found(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Every file under the given paths, with whether it was named itself (a path named but
+    missing too, to be reported), shallowest folder first, then by name. Lock files of Excel
+    and LibreOffice and hidden files in folders are no one's input and never listed."""
+    found: list[tuple[int, str, Path, bool]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for item in path.rglob("*"):
-                if item.is_file() and not _is_clutter(item):
+                if item.is_file() and not item.name.startswith(("~$", ".~lock", ".")):
                     rel = item.relative_to(path)
-                    found.append((len(rel.parts), str(rel).casefold(), item))
+                    found.append((len(rel.parts), str(rel).casefold(), item, False))
         else:
-            found.append((0, path.name.casefold(), path))  # missing ones are reported
-    return [item for _, _, item in sorted(found, key=lambda t: (t[0], t[1]))]
+            found.append((0, path.name.casefold(), path, True))
+    return [(item, named) for _, _, item, named in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED
 
 
 def _inside(path: Path, folder: Path | None) -> bool:
     if folder is None:
         return False
     return Path(folder).resolve() in Path(path).resolve().parents
-
-
-def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED or not path.exists()
-
-
-def _is_clutter(path: Path) -> bool:
-    """Lock files of Excel and LibreOffice and hidden files: no one's input, never listed."""
-    return path.name.startswith(("~$", ".~lock", "."))
 
 
 def _not_a_spreadsheet(path: Path) -> FileOutcome:
