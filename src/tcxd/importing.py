@@ -182,6 +182,21 @@ def _is_spreadsheet(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED
 
 
+def _once_each(files: list[Path]) -> list[Path]:
+    """A file named twice (a folder and a file in it) is one file of the run."""
+    seen: set[Path] = set()
+    kept = []
+    for path in files:
+        try:
+            same = path.resolve()
+        except OSError:
+            same = path
+        if same not in seen:
+            seen.add(same)
+            kept.append(path)
+    return kept
+
+
 def _inside(path: Path, folder: Path | None) -> bool:
     if folder is None:
         return False
@@ -222,6 +237,7 @@ def import_paths(
     options = options or ImportOptions()
     # (the error workbooks of earlier runs are no one's input, wherever they were written)
     files = [path for path in find_files(paths) if not _inside(path, options.errors_out)]
+    files = _once_each(files)
     result = ImportResult(dry_run=options.dry_run)
     result.files.extend(
         _not_a_spreadsheet(path)

@@ -465,3 +465,11 @@ def test_create_units_creates_the_chi_bo_of_a_title_and_the_list_names_it_later(
         "SELECT o.name, o.kind_of_place, COUNT(DISTINCT r.member_id) FROM organization o "
         "JOIN roster_entry r ON r.org_id = o.id GROUP BY o.id",
     ) == [("Chi bộ Trường THCS", "su_nghiep_cong_lap", 2)]
+
+
+def test_a_file_named_twice_is_one_file_of_the_run(tcxd, initialised, tmp_path):
+    folder = tmp_path / "01. Dang bo xa Phu An"
+    listed = organization_list(folder / "To chuc.xlsx")
+    result = tcxd("import", folder, listed, "--db", initialised)
+    assert result.exit_code == 0, result.output
+    assert "Tổng cộng 1 tệp: 1 nhập được, 0 đã có từ trước, 0 không nhập được." in result.stdout
