@@ -906,7 +906,11 @@ class _FileWriter:
                 "rows_updated": self.outcome.rows_updated,
                 "rows_unchanged": self.outcome.rows_unchanged,
                 "rows_total": sum(len(t.rows) for t in tables),
-                "warnings": self.outcome.warnings,
+                # (the units this file created stay on record with the file)
+                "warnings": self.outcome.warnings
+                + [
+                    f"Đã tạo tổ chức đảng (--create-units): {u}" for u in self.outcome.created_units
+                ],
             },
         )
         self.outcome.unit = self.index.names.get(units[0]) if units[0] else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,10 @@ def test_create_units_creates_the_chi_bo_under_the_unit_and_lists_them(tcxd, ini
             f"Đã tạo tổ chức đảng (--create-units) {UPPER_EXPORT}: {name} (trực thuộc {DISTRICT})"
             in result.stdout
         )
+    warnings = query(initialised, "SELECT warnings FROM import_batch")[-1][0]
+    assert f"Đã tạo tổ chức đảng (--create-units): Chi bộ Văn phòng (trực thuộc {DISTRICT})" in (
+        json.loads(warnings)
+    )
     rows = query(
         initialised,
         "SELECT o.name, o.org_type, p.name, COUNT(r.id) FROM organization o "
