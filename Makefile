@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB := tcxd.db
-DEMO_OUT := bao-cao
+# `make demo` works in its own folder: its database and workbooks never touch a clerk's tcxd.db.
+DEMO_DIR := demo
 DEMO_YEAR := 2025
+# `make install` links the `tcxd` command into this folder, which is on the PATH of most systems.
+INSTALL_DIR ?= $(HOME)/.local/bin
 
-.PHONY: demo test test-fast bench bench-small stress lint format clean
+.PHONY: demo install test test-fast bench bench-small stress lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +18,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py --db $(DEMO_DB) --data sample_data --out $(DEMO_OUT) --year $(DEMO_YEAR)
+	$(BIN)/python scripts/demo.py --dir $(DEMO_DIR) --data sample_data --year $(DEMO_YEAR)
+
+# A link, not a copy: the command follows this folder's .venv. An existing `tcxd` there that is
+# not a link to this folder's is left alone.
+install: $(STAMP)
+	@mkdir -p "$(INSTALL_DIR)"
+	@target="$(CURDIR)/$(BIN)/tcxd"; link="$(INSTALL_DIR)/tcxd"; \
+	if [ -e "$$link" ] && [ "$$(readlink "$$link")" != "$$target" ]; then \
+		echo "Đã có $$link (không phải liên kết tới $$target): không ghi đè. Xóa hoặc đổi tên nó rồi chạy lại."; exit 1; \
+	fi; \
+	ln -sfn "$$target" "$$link"; \
+	echo "Đã đặt lệnh tcxd vào $$link (liên kết tới $$target)."; \
+	case ":$$PATH:" in *":$(INSTALL_DIR):"*) echo "Mở cửa sổ dòng lệnh mới rồi gõ: tcxd --help";; \
+	*) echo "Thư mục $(INSTALL_DIR) chưa có trong PATH: thêm dòng export PATH=\"$(INSTALL_DIR):\$$PATH\" vào ~/.bashrc (hoặc ~/.zshrc), rồi mở cửa sổ dòng lệnh mới.";; esac
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -42,5 +57,5 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis $(DEMO_OUT) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis $(DEMO_DIR)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -199,7 +199,7 @@ def main() -> None:
         made.append(workbook_png("bao-cao-kiem-tra", province, 14, dpi=70, crop=(0, 0, 1, 0.75)))
 
         run(work, 'tcxd template members --unit "Chi bộ thôn Cẩm Phô" --period q1 --year 2026')
-        form = work / "mau-danh-sach-dang-vien-chi-bo-thon-cam-pho.xlsx"
+        form = work / "mau-danh-sach-dang-vien-chi-bo-thon-cam-pho-dang-bo-phuong-vinh-xuan.xlsx"
         made.append(workbook_png("mau-danh-sach", form, 1, dpi=110, crop=(0, 0, 0.6, 0.42)))
     for png in made:
         size = png.stat().st_size

@@ -10,6 +10,7 @@ import xlsxwriter
 from sqlalchemy import Engine, text
 
 from tcxd.outputs import mark, write_atomically
+from tcxd.rules.titles import ruleset_title
 from tcxd.text import slug
 from tcxd.vocab import label
 
@@ -193,7 +194,7 @@ def _title(sheet, styles, district: str, result) -> int:
     sheet.write_string(
         1,
         0,
-        f"Theo bộ quy định {result.ruleset.id} (bản {result.ruleset.version})",
+        f"Theo {ruleset_title(result.ruleset.id, result.ruleset.version)}",
         styles["section"],
     )
     return 3

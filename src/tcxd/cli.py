@@ -19,6 +19,8 @@ from rich.table import Table
 
 from tcxd import __version__
 from tcxd.errors import ExitCode, describe
+from tcxd.formatting import number_vi, shown_path
+from tcxd.rules.titles import ruleset_title
 from tcxd.settings import ProvinceConfig, database_url, load_province_config
 
 # Typer's own help words, in Vietnamese like the rest.
@@ -53,6 +55,81 @@ def _vietnamese_help_words() -> None:
 
 
 _vietnamese_help_words()
+
+
+# What the help shows for an option's value, by option (and, where it differs, by command):
+# Typer would print the Python type (<str>, <list[Path]>, <int range> [x>=10]).
+_VALUE_LABELS = {
+    "paths": "TỆP…", "out_dir": "THƯ MỤC", "config": "TỆP", "rules": "TỆP", "out_file": "TỆP",
+    "db": "TỆP", "to": "ĐỊA CHỈ", "province": "TÊN", "district": "TÊN", "place_name": "ĐỊA DANH",
+    "unit": "ĐƠN VỊ", "kind": "LOẠI", "as_of": "NGÀY", "birth": "NGÀY", "period": "KỲ",
+    "year": "NĂM", "quarter": "QUÝ", "fmt": "DẠNG", "card": "SỐ THẺ", "member": "SỐ THẺ",
+    "name": "HỌ TÊN", "row": "DÒNG", "members": "SỐ", "seed": "SỐ", "districts": "SỐ",
+}  # fmt: skip
+_VALUE_LABELS_OF_COMMAND = {("report", "out_dir"): "THƯ MỤC"}
+
+
+def _vietnamese_value_labels() -> None:
+    """Help names every option's value in Vietnamese ("TỆP…", "NĂM") and a range as "1–4" or
+    "≥ 10"; the usage line says "[TÙY CHỌN]". Typer has no setting for these: its display
+    functions are replaced here, in one place."""
+    from typer import core
+    from typer._click import core as click_core
+
+    def label(param, command: str | None) -> str:
+        found = _VALUE_LABELS_OF_COMMAND.get((command, param.name)) or _VALUE_LABELS.get(param.name)
+        if found is None:
+            annotation = param.type_descriptor.annotation
+            found = "SỐ" if annotation in (int, float) else "CHỮ"
+        many = getattr(param, "multiple", False) and not found.endswith("…")
+        return found + ("…" if many else "")
+
+    def display_type(self, ctx):
+        if getattr(self, "is_flag", False) or isinstance(self, core.TyperArgument):
+            return None  # a flag takes no value; an argument's name column already says it
+        if self.type_descriptor.is_choice:
+            return original_display_type(self, ctx)
+        return label(self, ctx.info_name if ctx else None)
+
+    def argument_init(self, *args, **kwargs):
+        argument_init_of_typer(self, *args, **kwargs)
+        if self.metavar is None:  # an argument's name in the help and in error messages
+            self.metavar = label(self, None)
+
+    def usage_display_name(self):
+        shown = label(self, None)
+        return shown if self.required else f"[{shown}]"
+
+    def describe_range(low, high):
+        if low is None and high is None:
+            return None
+        if low is None:
+            return f"≤ {high}"
+        if high is None:
+            return f"≥ {low}"
+        return f"{low}–{high}"
+
+    def usage_pieces(self, ctx):
+        pieces = collect_usage_pieces(self, ctx)
+        return ["[TÙY CHỌN]" if piece == "[OPTIONS]" else piece for piece in pieces]
+
+    def group_usage_pieces(self, ctx):
+        pieces = collect_group_usage_pieces(self, ctx)
+        return ["LỆNH [THAM SỐ]…" if p == "COMMAND [ARGS]..." else p for p in pieces]
+
+    original_display_type = core._TyperParameter.display_type
+    argument_init_of_typer = core.TyperArgument.__init__
+    collect_usage_pieces = click_core.Command.collect_usage_pieces
+    collect_group_usage_pieces = core.TyperGroup.collect_usage_pieces
+    core._TyperParameter.display_type = display_type
+    core.TyperArgument.__init__ = argument_init
+    core.TyperArgument._usage_display_name = usage_display_name
+    core.describe_number_range = describe_range
+    click_core.Command.collect_usage_pieces = usage_pieces
+    core.TyperGroup.collect_usage_pieces = group_usage_pieces
+
+
+_vietnamese_value_labels()
 
 HELP_OPTION = {"help_option_names": ["-h", "--help"]}
 
@@ -288,7 +365,10 @@ def import_command(
         result = import_paths(engine, paths, options, on_file)
     refused = [(Path(f.path), f.issues) for f in result.refused]
     written = write_error_workbooks(refused, errors_out) if refused else []
-    _render_import(result, {str(w.source): w.path for w in written})
+    _render_import(result, paths, {str(w.source): w.path for w in written})
+    from tcxd.cli_lock import after_import
+
+    after_import(engine, result)  # locked periods whose figures the import changed
     if result.refused:
         raise typer.Exit(int(ExitCode.BAD_FILE))
 
@@ -308,7 +388,9 @@ STATUS_LABELS = {
 UNCHANGED_ROWS_SHOWN = 20
 
 
-def _render_import(result, error_workbooks: dict[str, Path] | None = None) -> None:
+def _render_import(
+    result, roots: list[Path], error_workbooks: dict[str, Path] | None = None
+) -> None:
     """The summary table, then warnings, then each refused file's problems (and the error
     workbook written for it, to send back to the unit)."""
     from rich.markup import escape
@@ -326,25 +408,25 @@ def _render_import(result, error_workbooks: dict[str, Path] | None = None) -> No
             continue
         kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(k, k) for k in outcome.kinds))
         table.add_row(
-            escape(Path(outcome.path).name),
+            escape(shown_path(outcome.path, roots)),
             kinds,
             escape(outcome.unit or ""),
             STATUS_LABELS.get(outcome.status, outcome.status),
-            str(outcome.rows_new),
-            str(outcome.rows_updated),
-            str(outcome.rows_unchanged),
-            str(len(outcome.warnings)),
+            number_vi(outcome.rows_new),
+            number_vi(outcome.rows_updated),
+            number_vi(outcome.rows_unchanged),
+            number_vi(len(outcome.warnings)),
         )
     if collapse:
         table.add_row(
-            f"({len(unchanged)} tệp)",
+            f"({number_vi(len(unchanged))} tệp)",
             "",
             "",
             STATUS_LABELS["unchanged"],
             "0",
             "0",
-            str(sum(f.rows_unchanged for f in unchanged)),
-            str(sum(len(f.warnings) for f in unchanged)),
+            number_vi(sum(f.rows_unchanged for f in unchanged)),
+            number_vi(sum(len(f.warnings) for f in unchanged)),
         )
     out.print(table)
     out.print(
@@ -354,22 +436,23 @@ def _render_import(result, error_workbooks: dict[str, Path] | None = None) -> No
     for outcome in result.files:
         if outcome.unknown_columns:
             out.print(
-                f"{escape(Path(outcome.path).name)}: các cột không dùng đến (vẫn lưu lại): "
+                f"{escape(shown_path(outcome.path, roots))}: các cột không dùng đến (vẫn lưu lại): "
                 + escape(", ".join(outcome.unknown_columns))
             )
         for warning in outcome.warnings:
             out.print(
-                f"[yellow]Cảnh báo[/yellow] {escape(Path(outcome.path).name)}: {escape(warning)}"
+                f"[yellow]Cảnh báo[/yellow] {escape(shown_path(outcome.path, roots))}: "
+                + escape(warning)
             )
         for unit in outcome.created_units:
             out.print(
                 f"[yellow]Đã tạo tổ chức đảng (--create-units)[/yellow] "
-                f"{escape(Path(outcome.path).name)}: {escape(unit)}"
+                f"{escape(shown_path(outcome.path, roots))}: {escape(unit)}"
             )
         if outcome.left_out_rows:
             out.print(
                 f"[yellow]Các dòng không nhập (--skip-bad-rows)[/yellow] "
-                f"{escape(Path(outcome.path).name)}:"
+                f"{escape(shown_path(outcome.path, roots))}:"
             )
             for line in outcome.left_out_rows:
                 out.print(f"  - {escape(line)}")
@@ -384,9 +467,9 @@ def _render_import(result, error_workbooks: dict[str, Path] | None = None) -> No
             )
     imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
     out.print(
-        f"Tổng cộng {len(result.files)} tệp: {imported} nhập được, "
-        f"{sum(1 for f in result.files if f.status == 'unchanged')} đã có từ trước, "
-        f"{len(result.refused)} không nhập được"
+        f"Tổng cộng {number_vi(len(result.files))} tệp: {number_vi(imported)} nhập được, "
+        f"{number_vi(sum(1 for f in result.files if f.status == 'unchanged'))} đã có từ trước, "
+        f"{number_vi(len(result.refused))} không nhập được"
         + (
             f", {skipped} bỏ qua."
             if (skipped := sum(f.status == "skipped" for f in result.files))
@@ -460,7 +543,9 @@ def classify_command(
         result = classify(engine, year, quarter, rules, unit)
     names = _org_names(engine)
     ruleset = result.ruleset
-    title = f"Kết quả xếp loại {result.period.label} ({ruleset.id}, bản {ruleset.version})"
+    title = (
+        f"Kết quả xếp loại {result.period.label} theo {ruleset_title(ruleset.id, ruleset.version)}"
+    )
     table = _table(
         title,
         [
@@ -478,21 +563,24 @@ def classify_command(
     for row in summary(result, names):
         rated = row["HTXSNV"] + row["HTTNV"] + row["HTNV"] + row["KHTNV"]
         cells = [
-            f"{row[level]} ({_pct(row[level], rated)})"
+            f"{number_vi(row[level])} ({_pct(row[level], rated)})"
             for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
         ]
         table.add_row(
             escape(row["district"]),
-            str(row["total"]),
+            number_vi(row["total"]),
             *cells,
-            str(row["not_reviewed"]),
-            str(row["needs_decision"]),
-            str(row["capped"]),
+            number_vi(row["not_reviewed"]),
+            number_vi(row["needs_decision"]),
+            number_vi(row["capped"]),
         )
     out.print(table)
     organizations = result.organizations
     rated_orgs = int(organizations["level"].notna().sum()) if len(organizations) else 0
-    out.print(f"Tổ chức đảng: {rated_orgs} đã xếp loại trên {len(organizations)} tổ chức.")
+    out.print(
+        f"Tổ chức đảng: {number_vi(rated_orgs)} đã xếp loại trên "
+        f"{number_vi(len(organizations))} tổ chức."
+    )
     if out_file is not None:
         from tcxd.classify_sheet import write_results
 
@@ -501,7 +589,7 @@ def classify_command(
 
 
 def _pct(count: int, total: int) -> str:
-    return f"{count * 100 / total:.2f}%".replace(".", ",") if total else "-"
+    return f"{number_vi(count * 100 / total, decimals=2)}%" if total else "-"
 
 
 class _nothing:
@@ -561,7 +649,7 @@ def rules_show_command(
     except RuleError as error:
         raise ConfigError(str(error)) from error
     table = _table(
-        f"Quy định xếp loại năm {year}: {ruleset.id} (bản {ruleset.version})",
+        f"Quy định xếp loại năm {year}: {ruleset_title(ruleset.id, ruleset.version)}",
         ["Phần", "Mục", "Giá trị", "Nguồn"],
     )
     for section, item, value, source in describe(ruleset):
@@ -628,14 +716,19 @@ def report_command(
     for done in run.units:
         table.add_row(
             escape(done.name),
-            f"{done.members_end:,}".replace(",", "."),
-            str(done.checks),
+            number_vi(done.members_end),
+            number_vi(done.checks),
             escape(", ".join(p.name for p in done.files)),
         )
     out.print(table)
+    from tcxd.cli_lock import render_report_locks
+
+    render_report_locks(run)
     if not run.ratings_available:
         out.print("Kỳ này chưa có kết quả xếp loại: các biểu xếp loại không có trong bảng tính.")
-    out.print(f"Đã ghi {sum(len(u.files) for u in run.units)} tệp vào thư mục {run.folder}.")
+    out.print(
+        f"Đã ghi {number_vi(sum(len(u.files) for u in run.units))} tệp vào thư mục {run.folder}."
+    )
 
 
 @app.command("check", context_settings=HELP_OPTION)
@@ -650,16 +743,23 @@ def check_command(
     """Kiểm tra số liệu của kỳ (cân đối, đơn vị chưa nộp, mâu thuẫn…); có vấn đề thì mã thoát 5."""
     from rich.markup import escape
 
+    from tcxd.cli_lock import render_changes
     from tcxd.db.engine import open_database
     from tcxd.reports.build import check_period
+    from tcxd.workflow.lock import locked_changes
 
     chosen = _period(period, year)
-    rows = check_period(open_database(database_url(db)), chosen, unit)
-    if not rows:
+    engine = open_database(database_url(db))
+    rows = check_period(engine, chosen, unit)
+    changes = locked_changes(engine, chosen, unit)  # locked: figures that differ from the sent
+    if not rows and not changes:
         out.print(f"Kiểm tra {chosen.label}: không phát hiện vấn đề nào.")
         return
+    render_changes(changes)
+    if not rows:
+        raise typer.Exit(int(ExitCode.CHECKS_FAILED))
     table = _table(
-        f"Kiểm tra {chosen.label}: {len(rows)} vấn đề",
+        f"Kiểm tra {chosen.label}: {number_vi(len(rows))} vấn đề",
         ["Mục", "Nội dung", "Đơn vị", "Tệp", "Dòng", "Chi tiết"],
     )
     for row in rows:
@@ -746,4 +846,5 @@ def _report_error(error: BaseException, debug: bool) -> int:
 # Commands kept in their own modules register themselves on `app` when imported (last, since
 # they use the helpers above).
 import tcxd.cli_admin  # noqa: E402
-import tcxd.cli_clerk  # noqa: E402, F401
+import tcxd.cli_clerk  # noqa: E402
+import tcxd.cli_lock  # noqa: E402, F401

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tcxd.cli import HELP_OPTION, DbOption, app, err, out
+from tcxd.formatting import number_vi
 from tcxd.settings import database_url
 
 
@@ -52,10 +53,10 @@ def migrate_command(
     for column in ("Bảng", "Số dòng", "Đối chiếu"):
         table.add_column(column)
     for copied in result.tables:
-        table.add_row(escape(copied.name), f"{copied.rows:,}".replace(",", "."), "khớp")
+        table.add_row(escape(copied.name), number_vi(copied.rows), "khớp")
     out.print(table)
     out.print(
-        f"Đã chép {result.rows:,} dòng của {len(result.tables)} bảng từ {escape(result.source)}; "
-        "số dòng và nội dung từng bảng khớp với nguồn. Từ nay dùng --db (hoặc TCXD_DB) "
-        "chỉ tới cơ sở dữ liệu mới.".replace(",", ".", 1)
+        f"Đã chép {number_vi(result.rows)} dòng của {len(result.tables)} bảng từ "
+        f"{escape(result.source)}; số dòng và nội dung từng bảng khớp với nguồn. Từ nay dùng "
+        "--db (hoặc TCXD_DB) chỉ tới cơ sở dữ liệu mới."
     )

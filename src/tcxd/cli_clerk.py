@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out
+from tcxd.formatting import number_vi, source_vi
 from tcxd.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
@@ -113,7 +114,8 @@ def status_command(
                     continue
                 extra = unit_status.count(category) - 1
                 cells.append(
-                    f"{newest.date_text} ({newest.rows} dòng)" + (f" +{extra} tệp" if extra else "")
+                    f"{newest.date_text} ({number_vi(newest.rows)} dòng)"
+                    + (f" +{extra} tệp" if extra else "")
                 )
             if unit_status is district.own:
                 state = "" if not unit_status.submitted else "có tệp của đảng bộ"
@@ -127,8 +129,8 @@ def status_command(
                     state = f"[red]chưa gửi[/red] (tệp gần nhất nhận {last})"
                 else:
                     state = "[red]chưa từng gửi[/red]"
-            warnings = str(unit_status.warnings) if unit_status.files else ""
-            rows = str(unit_status.rows) if unit_status.files else ""
+            warnings = number_vi(unit_status.warnings) if unit_status.files else ""
+            rows = number_vi(unit_status.rows) if unit_status.files else ""
             table.add_row(name, *cells, rows, warnings, state)
         out.print(table)
         if files:
@@ -143,8 +145,8 @@ def status_command(
                         escape(unit_status.name),
                         ", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories),
                         f.date_text,
-                        str(f.rows),
-                        str(f.warnings),
+                        number_vi(f.rows),
+                        number_vi(f.warnings),
                         _short(f.imported_on),
                     )
             out.print(listing)
@@ -230,7 +232,7 @@ def template_command(
     filled = ""
     if template.prefilled:
         what = "tổ chức" if kind == "organizations" else "đảng viên"
-        filled = f", điền sẵn {len(template.rows)} {what}"
+        filled = f", điền sẵn {number_vi(len(template.rows))} {what}"
     out.print(
         f"Đã ghi mẫu {KIND_LABELS[kind]} của {escape(template.unit.name)} ({when}{filled}) "
         f"vào tệp {escape(str(path))}."
@@ -259,9 +261,9 @@ def diff_command(
         diff = roster_diff(conn, unit, _date(as_of, "--as-of"))
     out.print(
         f"Danh sách đảng viên của [bold]{escape(diff.unit.name)}[/bold]: tính đến ngày "
-        f"{_short(diff.newer)} ({diff.newer_count} người, tệp "
+        f"{_short(diff.newer)} ({number_vi(diff.newer_count)} người, tệp "
         f"{escape(', '.join(diff.newer_files))}) so với ngày {_short(diff.older)} "
-        f"({diff.older_count} người, tệp {escape(', '.join(diff.older_files))})."
+        f"({number_vi(diff.older_count)} người, tệp {escape(', '.join(diff.older_files))})."
     )
     for title, movements, empty_reason in (
         ("Có tên trong danh sách mới, không có trong danh sách trước", diff.joined,
@@ -272,8 +274,15 @@ def diff_command(
         if not movements:
             continue
         table = _table(
-            f"{title} ({len(movements)})",
-            ["Họ và tên", "Ngày sinh", "Số thẻ", "Chi bộ", "Tệp, dòng", "Biến động ghi nhận"],
+            f"{title} ({number_vi(len(movements))})",
+            [
+                "Họ và tên",
+                "Ngày sinh",
+                "Số thẻ",
+                "Chi bộ",
+                "Tệp, trang, dòng",
+                "Biến động ghi nhận",
+            ],
         )
         for movement in movements:
             p = movement.person
@@ -282,15 +291,15 @@ def diff_command(
                 _vn(p.birth_date),
                 p.card_number or "",
                 escape(p.branch),
-                escape(f"{p.file_name}, dòng {p.source_row}" if p.source_row else p.file_name),
+                escape(source_vi(p.file_name, p.source_sheet, p.source_row)),
                 escape("; ".join(movement.events)) or f"[yellow]{empty_reason}[/yellow]",
             )
         out.print(table)
     if diff.changed:
         table = _table(
-            f"Thay đổi thông tin ({len(diff.changed)})",
+            f"Thay đổi thông tin ({number_vi(len(diff.changed))})",
             ["Họ và tên", "Số thẻ", "Chi bộ", "Thông tin", "Danh sách trước", "Danh sách mới",
-             "Dòng"],
+             "Tệp, trang, dòng"],
         )  # fmt: skip
         for change in diff.changed:
             p = change.person
@@ -301,7 +310,7 @@ def diff_command(
                 change.label,
                 escape(change.old),
                 escape(change.new),
-                str(p.source_row or ""),
+                escape(source_vi(p.file_name, p.source_sheet, p.source_row)),
             )
         out.print(table)
     if diff.unreadable:
@@ -314,8 +323,8 @@ def diff_command(
         out.print("Hai danh sách giống nhau.")
     else:
         out.print(
-            f"Tổng cộng: {len(diff.joined)} người mới, {len(diff.left)} người không còn trong "
-            f"danh sách, {len(diff.changed)} thay đổi thông tin."
+            f"Tổng cộng: {number_vi(len(diff.joined))} người mới, {number_vi(len(diff.left))} "
+            f"người không còn trong danh sách, {number_vi(len(diff.changed))} thay đổi thông tin."
         )
 
 
@@ -476,6 +485,6 @@ def _render_figure(e) -> None:
         out.print(table)
     if len(e.lines) != e.figure:
         err.print(
-            f"[red]Số dòng liệt kê ({len(e.lines)}) khác số liệu ({e.figure}).[/red] "
-            "Hãy báo cho người quản trị tcxd."
+            f"[red]Số dòng liệt kê ({number_vi(len(e.lines))}) khác số liệu "
+            f"({number_vi(e.figure)}).[/red] Hãy báo cho người quản trị tcxd."
         )

@@ -65,6 +65,10 @@ class ChecksFailed(TcxdError):
     exit_code = ExitCode.CHECKS_FAILED
 
 
+class PeriodLockError(UserInputError):
+    """A period cannot be locked or unlocked as asked (already locked, no data, not locked)."""
+
+
 INTERNAL_MESSAGE = (
     "Lỗi nội bộ của tcxd: {kind}. Dữ liệu đã có không bị thay đổi. "
     "Chạy lại lệnh với --debug để xem chi tiết kỹ thuật và gửi cho người quản trị."

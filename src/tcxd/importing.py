@@ -666,7 +666,9 @@ def _prepare_file(
         return outcome
     outcome.kinds = [table.kind for table in reading.sheets]
     outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
-    outcome.warnings = list(reading.warnings) + [w for t in reading.sheets for w in t.warnings]
+    outcome.warnings = list(reading.warnings) + [
+        f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
+    ]
     outcome.warnings += [f'Bỏ qua trang "{sheet}": {reason}' for sheet, reason in reading.skipped]
     if reading.problems and options.skip_bad_rows:
         outcome.left_out_rows = _leave_out_bad_rows(reading)

@@ -10,6 +10,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tcxd.formatting import date_vi
+
 # code -> (first month, last month)
 _MONTHS: dict[str, tuple[int, int]] = {
     "q1": (1, 3),
@@ -146,8 +148,8 @@ class Period:
 
 
 def short_date(day: date) -> str:
-    """31/3/2026: the way Vietnamese forms write a date (no leading zeros)."""
-    return f"{day.day}/{day.month}/{day.year}"
+    """31/3/2026: the way Vietnamese forms write a date (no leading zeros); `date_vi`."""
+    return date_vi(day)
 
 
 def default_period(code: str, today: date | None = None) -> Period:

@@ -59,8 +59,10 @@ def load_province_config(path: Path) -> ProvinceConfig:
         data = yaml.safe_load(path.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f'Không tìm thấy tệp cấu hình "{path}".') from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f'Tệp cấu hình "{path}" không đọc được (cần YAML, mã UTF-8).') from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f'Tệp cấu hình "{path}"{yaml_error_text(exc)}') from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f'Tệp cấu hình "{path}" không đọc được (cần lưu với mã UTF-8).') from exc
     if not isinstance(data, dict):
         raise ConfigError(f'Tệp cấu hình "{path}" phải là một bảng khóa: giá trị (YAML).')
     _check_keys(path, data, _KNOWN_KEYS, "")
@@ -102,3 +104,29 @@ def _check_keys(path: Path, data, allowed: set[str], prefix: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ConfigError(f'Tệp cấu hình "{path}": khóa không hợp lệ "{prefix}{unknown[0]}".')
+
+
+# What PyYAML's usual complaints mean to someone editing tinh.yaml in Notepad.
+_YAML_PROBLEMS = (
+    ("found character '\\t'", "có ký tự Tab; YAML chỉ thụt đầu dòng bằng dấu cách"),
+    ("mapping values are not allowed", "dấu hai chấm không đúng chỗ (giá trị có dấu “:” thì để "
+     "trong ngoặc kép)"),
+    ("could not find expected ':'", "thiếu dấu hai chấm sau tên khóa"),
+    ("expected <block end>", "thụt đầu dòng không khớp với các dòng trên"),
+    ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng"),
+    ("found duplicate anchor", "trùng nhãn YAML (&)"),
+    ("found undefined alias", "dùng nhãn YAML (*) chưa khai báo"),
+)  # fmt: skip
+
+
+def yaml_error_text(error: yaml.YAMLError) -> str:
+    """Where and what, in Vietnamese: ", dòng 3, cột 1: có ký tự Tab; …" (1-based, as editors
+    count), for a message that starts with the file's name."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark is not None else ""
+    problem = str(getattr(error, "problem", "") or error)
+    what = next(
+        (vietnamese for english, vietnamese in _YAML_PROBLEMS if english in problem),
+        "sai cú pháp YAML (xem lại dấu hai chấm, dấu cách đầu dòng, dấu ngoặc kép)",
+    )
+    return f"{where}: {what}."

@@ -39,7 +39,10 @@ def _count(db, sql):
 def test_classify_stores_a_result_with_a_reason_for_every_rated_member(tcxd, imported, tmp_path):
     result = tcxd("classify", "--year", "2025", "--db", imported, "--out", tmp_path / "kq.xlsx")
     assert result.exit_code == 0, result.output
-    assert "Kết quả xếp loại Năm 2025 (qd366-2025, bản 1)" in result.stdout
+    assert (
+        "Kết quả xếp loại Năm 2025 theo Quy định 366-QĐ/TW (30/8/2025) và Hướng dẫn 43-HD/BTCTW "
+        "(31/10/2025) (bản 1)"
+    ) in result.stdout
     assert f"Đã ghi danh sách kết quả vào {tmp_path / 'kq.xlsx'}." in result.stdout
     assert _count(imported, "SELECT COUNT(*) FROM member_rating WHERE reason = ''") == 0
     assert _count(imported, "SELECT COUNT(*) FROM member_rating") > 200

@@ -211,8 +211,8 @@ def test_create_units_creates_the_chi_bo_under_the_unit_and_lists_them(tcxd, ini
     assert result.exit_code == 0, result.output
     for name in ("Chi bộ Văn phòng", "Chi bộ Phòng quản lý khoa học"):
         assert (
-            f"Đã tạo tổ chức đảng (--create-units) {UPPER_EXPORT}: {name} (trực thuộc {DISTRICT})"
-            in result.stdout
+            f"Đã tạo tổ chức đảng (--create-units) {REAL / UPPER_EXPORT}: {name} (trực thuộc "
+            f"{DISTRICT})" in result.stdout
         )
     warnings = query(initialised, "SELECT warnings FROM import_batch")[-1][0]
     assert f"Đã tạo tổ chức đảng (--create-units): Chi bộ Văn phòng (trực thuộc {DISTRICT})" in (
@@ -263,10 +263,11 @@ def test_duplicates_in_one_file_name_both_rows_and_odd_lengths_are_counted(tcxd,
         f'{where}, dòng 3, cột "Số CCCD": giá trị "1111" trùng với dòng 2 {same}',
         f'{where}, dòng 4, cột "Số CCCD": giá trị "1111" trùng với dòng 2 {same}',
     ]
-    name = path.name
-    assert f"Cảnh báo {name}: Cột “Số Thẻ”: 3 số có 5 chữ số; cần 8 chữ số" in result.stdout
+    name = path  # (a file given on its own is named as it was given)
+    warn = f'Cảnh báo {name}: Trang "export-desktop-app-1": Cột'
+    assert f"{warn} “Số Thẻ”: 3 số có 5 chữ số; cần 8 chữ số" in result.stdout
     assert (
-        f"Cảnh báo {name}: Cột “Số CCCD”: 3 số có 4 chữ số; cần 12 chữ số (CCCD) hoặc 9 chữ số "
+        f"{warn} “Số CCCD”: 3 số có 4 chữ số; cần 12 chữ số (CCCD) hoặc 9 chữ số "
         "(CMND)" in result.stdout
     )
     assert query(initialised, "SELECT COUNT(*) FROM member") == [(0,)]
@@ -300,9 +301,10 @@ def test_skip_bad_rows_imports_the_good_member_of_an_export(tcxd, initialised):
     assert query(initialised, "SELECT full_name, card_number, citizen_id FROM member") == [
         ("Đào Ngọc Diễm", "07022002112", "001102020205")
     ]
-    name, sheet = path.name, 'Trang "export-desktop-app-2"'
-    assert f"Cảnh báo {name}: Cột “Số Thẻ”: 3 số có 5 chữ số, 1 số có 11 chữ số; cần 8 chữ số" in (
-        result.stdout
+    name, sheet = path, 'Trang "export-desktop-app-2"'
+    assert (
+        f"Cảnh báo {name}: {sheet}: Cột “Số Thẻ”: 3 số có 5 chữ số, 1 số có 11 chữ số; "
+        "cần 8 chữ số" in result.stdout
     )
     same = "(mỗi đảng viên chỉ được ghi một lần trong tệp)"
     listed = result.stdout[result.stdout.index(f"(--skip-bad-rows) {name}:") :]
@@ -460,7 +462,7 @@ def test_create_units_creates_the_chi_bo_of_a_title_and_the_list_names_it_later(
     result = tcxd("import", path, "--create-units", "--db", initialised)
     assert result.exit_code == 0, result.output
     assert (
-        f"Đã tạo tổ chức đảng (--create-units) DSDV.xlsx: CHI BỘ TRƯỜNG THCS (trực thuộc "
+        f"Đã tạo tổ chức đảng (--create-units) {path}: CHI BỘ TRƯỜNG THCS (trực thuộc "
         f"{DISTRICT})" in result.stdout
     )
     listed = organization_list(tmp_path / "to-chuc.xlsx")

@@ -20,7 +20,7 @@ from tests.sheets import write_xlsx
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
-    """The sample province imported and classified: every table holds rows."""
+    """The sample province imported, classified and Q1 locked: every table holds rows."""
     root = tmp_path_factory.mktemp("migrate")
     sample = Path(__file__).resolve().parents[2] / "sample_data"
     db = root / "nguon.db"
@@ -28,6 +28,7 @@ def source(tmp_path_factory) -> Path:
     run = run_tcxd("import", sample, "--db", db, timeout=600)
     assert run.code in (0, 3), run.output
     assert run_tcxd("classify", "--year", "2025", "--db", db).code == 0
+    assert run_tcxd("lock", "--period", "q1", "--year", "2025", "--db", db).code == 0
     return checkpoint(db)
 
 

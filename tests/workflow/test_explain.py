@@ -52,7 +52,12 @@ def test_a_member_with_rosters_evaluations_and_a_rating(world):
         ("Năm 2025", "điểm 92; tự xếp loại HTXSNV", "xep-loai-2025.xlsx, trang “XL”, dòng 5")
     ]
     assert [(r.year, r.level, r.reason, r.rule_set) for r in e.ratings] == [
-        (2025, "HTXSNV", "Điểm 92/100 (≥ 90) → Hoàn thành xuất sắc nhiệm vụ", "qd366-2025 (bản 1)")
+        (
+            2025,
+            "HTXSNV",
+            "Điểm 92/100 (≥ 90) → Hoàn thành xuất sắc nhiệm vụ",
+            "Quy định 366-QĐ/TW (30/8/2025) và Hướng dẫn 43-HD/BTCTW (31/10/2025) (bản 1)",
+        )
     ]
 
 

@@ -6,27 +6,42 @@ from datetime import date
 
 import pytest
 from python_calamine import CalamineWorkbook
+from sqlalchemy import text
 
+from tcxd.db.coverage import batches_covering, quarters_within
 from tcxd.periods import Period
 from tcxd.reports.figures import PeriodFigures
-from tcxd.workflow.status import counts_for_period, period_status, write_status_workbook
+from tcxd.workflow.status import period_status, write_status_workbook
 
 Q1 = Period.parse("q1", 2025)
 
 
 @pytest.mark.parametrize(
-    ("as_of", "year", "expected"),
+    ("period", "files"),
     [
-        (date(2024, 12, 31), 2024, True),  # the day before the period: the opening roster
-        (date(2024, 12, 30), 2024, False),
-        (date(2025, 3, 31), 2025, True),
-        (None, 2025, True),  # a file of the period's year (changes, evaluations)
-        (None, 2024, False),
-        (None, None, False),
+        # the 31/12/2024 rosters are 2024's closing lists, not data of Q1 2025; the changes of
+        # 2025 hold an event of March
+        (Q1, ["bien-dong-2025.xlsx"]),
+        (Period.parse("q2", 2025), ["bien-dong-2025.xlsx", "ds-2025.xlsx", "ds-2025.xlsx"]),
+        (Period.parse("q3", 2025), []),
+        (Period.parse("year", 2024), ["ds-2024.xlsx", "ds-2024.xlsx"]),
+        (Period.parse("year", 2025),
+         ["bien-dong-2025.xlsx", "ds-2025.xlsx", "ds-2025.xlsx", "xep-loai-2025.xlsx"]),
     ],
+)  # fmt: skip
+def test_a_file_counts_for_the_period_its_data_cover(world, period, files):
+    with world.engine.connect() as conn:
+        ids = batches_covering(conn, period)
+        names = conn.execute(text("SELECT id, file_name FROM import_batch")).fetchall()
+    assert sorted(name for id_, name in names if id_ in ids) == files
+
+
+@pytest.mark.parametrize(
+    ("code", "quarters"),
+    [("q1", [1]), ("q4", [4]), ("h1", [1, 2]), ("9m", [1, 2, 3]), ("year", [1, 2, 3, 4, 0])],
 )
-def test_the_rule_of_a_file_for_a_period(as_of, year, expected):
-    assert counts_for_period(as_of, year, Q1) is expected
+def test_evaluation_periods_within_a_period(code, quarters):
+    assert quarters_within(Period.parse(code, 2025)) == quarters
 
 
 def test_files_per_unit_and_who_sent_nothing(world):
@@ -38,22 +53,15 @@ def test_files_per_unit_and_who_sent_nothing(world):
     assert list(units) == ["Chi bộ thôn 1", "Chi bộ thôn 2", "Đảng bộ Trường THCS Phú An"]
     thon1 = units["Chi bộ thôn 1"]
     assert thon1.submitted
-    # the 31/12/2024 roster (opening day) and every file of 2025 count for Q1 2025
-    assert [f.file_name for f in sorted(thon1.files, key=lambda f: f.batch_id)] == [
-        "ds-2024.xlsx",
-        "bien-dong-2025.xlsx",
-        "ds-2025.xlsx",
-        "xep-loai-2025.xlsx",
-    ]
-    assert thon1.newest("roster").as_of == date(2025, 6, 30)
-    assert thon1.newest("roster").rows == 3
+    # only the changes of 2025 hold data of Q1 2025 (Dũng admitted 15/3/2025)
+    assert [f.file_name for f in thon1.files] == ["bien-dong-2025.xlsx"]
+    assert thon1.newest("roster") is None
     assert thon1.newest("changes").date_text == "Năm 2025"
-    assert thon1.newest("evaluations").file_name == "xep-loai-2025.xlsx"
-    assert thon1.count("roster") == 2
+    assert thon1.count("changes") == 1
     assert thon1.warnings == 0
     assert not units["Chi bộ thôn 2"].submitted
     assert units["Chi bộ thôn 2"].latest is None
-    assert [u.name for u in status.missing] == ["Chi bộ thôn 2"]
+    assert [u.name for u in status.missing] == ["Chi bộ thôn 2", "Đảng bộ Trường THCS Phú An"]
     # the district's own file: the organisations list (no period: it does not count)
     assert district.own.latest.file_name == "to-chuc.xlsx"
     assert not district.own.files
@@ -71,7 +79,9 @@ def test_a_period_with_no_files(world):
     assert thon1.latest.file_name == "xep-loai-2025.xlsx"  # newest file ever received
 
 
-@pytest.mark.parametrize("period", [Q1, Period.parse("year", 2024), Period.parse("q3", 2026)])
+@pytest.mark.parametrize(
+    "period", [Q1, Period.parse("year", 2024), Period.parse("year", 2025), Period.parse("q3", 2026)]
+)
 def test_same_answer_as_the_reports_not_submitted_check(world, period):
     with world.engine.connect() as conn:
         status = period_status(conn, period)
@@ -113,7 +123,7 @@ def test_reminder_workbook(world, tmp_path):
     overview = book.get_sheet_by_name("Tình hình gửi").to_python()
     flat = [[c for c in row if c != ""] for row in overview]
     thon1 = next(row for row in flat if "Chi bộ thôn 1" in row)
-    assert thon1 == [1.0, "Chi bộ thôn 1", "30/6/2025 (3 dòng) +1 tệp", "Năm 2025 (2 dòng)",
-                     "Năm 2025 (2 dòng)", 10.0, 0.0, "Đã gửi"]  # fmt: skip
+    assert thon1 == [1.0, "Chi bộ thôn 1", "30/6/2025 (3 dòng)", "Năm 2025 (2 dòng)",
+                     "Năm 2025 (2 dòng)", 7.0, 0.0, "Đã gửi"]  # fmt: skip
     district = next(row for row in flat if "Đảng bộ xã Phú An" in row and len(row) > 2)
     assert district[-1] == "2/3 TCCSĐ đã gửi"

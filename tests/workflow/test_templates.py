@@ -60,7 +60,9 @@ def test_titles_dates_and_file_names(world):
     members = make(world, "members", "chi bo thon 1")
     assert members.title_lines == ["ĐẢNG BỘ XÃ PHÚ AN", "CHI BỘ THÔN 1"]
     assert (members.title, members.subtitle) == ("DANH SÁCH ĐẢNG VIÊN", "Tính đến ngày 30/9/2025")
-    assert members.default_file_name == "mau-danh-sach-dang-vien-chi-bo-thon-1.xlsx"
+    assert (
+        members.default_file_name == "mau-danh-sach-dang-vien-chi-bo-thon-1-dang-bo-xa-phu-an.xlsx"
+    )
     changes = make(world, "changes", "Chi bộ thôn 1")
     assert changes.title == "BIẾN ĐỘNG ĐẢNG VIÊN QUÝ III NĂM 2025"
     assert changes.subtitle == "(Từ ngày 1/7/2025 đến ngày 30/9/2025)"

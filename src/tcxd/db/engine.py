@@ -118,11 +118,40 @@ def check_schema(engine: Engine) -> None:
         )
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    if stored in UPGRADABLE:
+        upgrade_schema(engine)
+        stored = str(models.SCHEMA_VERSION)
     if stored != str(models.SCHEMA_VERSION):
         raise SchemaVersionError(
             f"Cơ sở dữ liệu có phiên bản cấu trúc {stored}, còn phiên bản tcxd này dùng "
             f"{models.SCHEMA_VERSION}. Hãy dùng phiên bản tcxd phù hợp, hoặc sao lưu rồi "
             "nhập lại dữ liệu vào một cơ sở dữ liệu mới."
+        )
+
+
+# Tables each schema version added. An older database is brought up to date in place when it is
+# opened: the steps only create new, empty tables, so nothing already stored is touched.
+NEW_TABLES: dict[int, tuple[str, ...]] = {2: ("period_lock",)}
+UPGRADABLE = {str(version - 1) for version in NEW_TABLES}
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Create the tables added since the stored version and record the current version, in one
+    transaction (a second tcxd opening the same old database at once waits, then finds it done)."""
+    with write_transaction(engine) as conn:
+        if not is_sqlite(engine):
+            conn.execute(text("LOCK TABLE meta IN EXCLUSIVE MODE"))
+        stored = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+        if stored not in UPGRADABLE:
+            return  # done meanwhile by another tcxd, or not ours to upgrade (check_schema says)
+        for version in range(int(stored) + 1, models.SCHEMA_VERSION + 1):
+            names = NEW_TABLES.get(version, ())
+            SQLModel.metadata.create_all(
+                conn, tables=[SQLModel.metadata.tables[name] for name in names]
+            )
+        conn.execute(
+            text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(models.SCHEMA_VERSION)},
         )
 
 

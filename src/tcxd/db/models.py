@@ -5,7 +5,9 @@ Raw facts (what files said) and derived facts (spells, notes, ratings) are kept 
 `tcxd.db.history`, and ratings by `tcxd.classify`. Every imported row keeps its source
 (batch = file, sheet, Excel row number as the clerk sees it).
 
-Bump SCHEMA_VERSION whenever a table changes; opening a database of another version is refused.
+Bump SCHEMA_VERSION whenever a table changes; opening a database of another version is refused,
+except an older one that `tcxd.db.engine.upgrade_schema` knows how to bring up to date in place
+(only new tables so far: nothing stored is touched).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: period_lock
 
 
 def _now() -> datetime:
@@ -317,3 +319,22 @@ class OrganizationRating(_Result, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id")
     exemplary: bool = False
+
+
+class PeriodLock(SQLModel, table=True):
+    """A closed period of one unit (the province or a district): the figures as sent.
+
+    `figures` is the unit's JSON twin (spec reports.md) computed when the period was locked;
+    later imports never change it (docs/lock.md)."""
+
+    __tablename__ = "period_lock"
+    __table_args__ = (UniqueConstraint("year", "period_code", "org_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    period_code: str  # periods.CODES
+    org_id: int = Field(foreign_key="organization.id")
+    level: str  # province | district
+    unit_name: str
+    figures: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    locked_by: str
+    locked_at: datetime = Field(default_factory=_now)

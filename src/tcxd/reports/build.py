@@ -17,6 +17,7 @@ from tcxd.periods import Period
 from tcxd.province import load_province
 from tcxd.reports.checks import run_checks
 from tcxd.reports.figures import PeriodFigures, Scope
+from tcxd.reports.locked import as_sent, load_locks
 from tcxd.text import slug
 from tcxd.units import OrgIndex
 
@@ -31,6 +32,7 @@ class UnitReport:
     files: list[Path] = field(default_factory=list)
     members_end: int = 0
     checks: int = 0
+    changed_since_lock: int | None = None  # a locked period: figures that differ from the sent
 
 
 @dataclass
@@ -103,6 +105,7 @@ def build_reports(
         if unit is None:
             targets.append((Scope("province", province["org_id"]), province["name"], PROVINCE_FILE))
         job = _Job(figures, previous, province, folder, fmt, targets)
+        job.locks = load_locks(conn, period)
         workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
         if workers >= 2:
             run.units = _write_in_processes(engine, job, workers, on_unit)
@@ -142,13 +145,20 @@ class _Job:
     targets: list
 
     reports: dict[int, dict] = field(default_factory=dict)  # built ahead, not yet written
+    locks: dict[int, dict] = field(default_factory=dict)  # a locked period: org id → lock
 
     def report(self, number: int) -> dict:
         if number in self.reports:
             return self.reports.pop(number)
         scope, name, _ = self.targets[number]
         parent = self.province["name"] if scope.level == "district" else None
-        return unit_report(self.figures, self.previous, scope, name, parent)
+        report = unit_report(self.figures, self.previous, scope, name, parent)
+        lock = self.locks.get(scope.org_id)
+        if lock is not None:
+            from tcxd.reports.workbook import twin
+
+            report = as_sent(report, lock, twin(report))
+        return report
 
     def write(self, number: int) -> UnitReport:
         from tcxd.reports.workbook import write_json_twin, write_unit_workbook
@@ -158,6 +168,8 @@ class _Job:
         done = UnitReport(name=name, level=scope.level,
                           members_end=report["forms"]["bieu1"]["D"],
                           checks=len(report["checks"]))  # fmt: skip
+        if report.get("locked"):
+            done.changed_since_lock = len(report["locked"]["differences"])
         for extension in FORMATS[self.fmt]:
             path = self.folder / f"{file_stem}.{extension}"
             if extension == "xlsx":

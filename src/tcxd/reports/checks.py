@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from tcxd.db.bulk import read_frame
+from tcxd.formatting import date_vi
 from tcxd.reports.figures import PeriodFigures, Scope
 
 DESCRIPTIONS = {
@@ -101,7 +102,7 @@ def _not_submitted(figures, scope, names) -> list[dict]:
             last = newest.get(unit["id"])
             detail = "Chưa có tệp nào cho kỳ này"
             if last:
-                detail += f"; tệp mới nhất nhập ngày {str(last)[:10]}"
+                detail += f"; tệp mới nhất nhập ngày {date_vi(last)}"
             rows.append(_row(2, unit["name"], None, None, detail))
     return rows
 

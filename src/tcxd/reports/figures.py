@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
+from tcxd.db.coverage import batches_covering
 from tcxd.forms import (
     age_band,
     degree_code,
@@ -796,22 +797,19 @@ class PeriodFigures:
         return table
 
     def submitted_units(self) -> dict[int, bool]:
-        """A TCCSĐ (or district) has reported for the period when one of its files is a roster
-        as of a date in [start − 1 day, end] or a file for the period's year (docs/reports.md)."""
+        """A TCCSĐ (or district) has reported for the period when one of its files holds data of
+        the period (`tcxd.db.coverage`, the rule `tcxd status` shares)."""
         return dict(self._cached(("submitted",), self._submitted_units))
 
     def _submitted_units(self) -> dict[int, bool]:
         batches = read_frame(
             self.conn,
-            "SELECT unit_id, as_of, period_year FROM import_batch "
+            "SELECT id, unit_id FROM import_batch "
             "WHERE status = 'imported' AND unit_id IS NOT NULL",
         )
         if batches.empty:
             return {}
-        as_of = pd.to_datetime(batches["as_of"], errors="coerce").dt.date
-        in_period = as_of.map(
-            lambda d: d is not None and d == d and self.start - timedelta(days=1) <= d <= self.end
-        ) | (batches["period_year"] == self.period.year)
+        in_period = batches["id"].isin(batches_covering(self.conn, self.period))
         tree = self.tree(self.end)
         units = batches.loc[in_period, "unit_id"].astype(int)
         result: dict[int, bool] = {}

@@ -157,6 +157,8 @@ class Page:
     preparer_name: str = ""
     signer_titles: tuple[str, ...] = ("T/M BAN THƯỜNG VỤ",)
     signer_name: str = ""
+    # Lines under the as-of line of every sheet (a locked period's "figures as sent").
+    banner: tuple[str, ...] = ()
 
     @property
     def date_line(self) -> str:
@@ -556,6 +558,11 @@ def write_form(
     merge(row, 0, row, last_col, page.period.as_of_line, styles.get(align="center", italic=True))
     set_height(row, line_height())
     row += 1
+    for line in page.banner:
+        text = safe_text(line)
+        merge(row, 0, row, last_col, text, styles.get(align="center", bold=True, text_wrap=True))
+        set_height(row, line_height() * text_lines(text, all_px, bold=True) + 2)
+        row += 1
     for line in preamble:
         text = safe_text(line)
         merge(row, 0, row, last_col, text, styles.get(align="left", text_wrap=True))

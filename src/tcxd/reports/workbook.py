@@ -9,6 +9,7 @@ only lays them out.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -19,9 +20,11 @@ from typing import Any
 
 import xlsxwriter
 
+from tcxd.formatting import number_vi
 from tcxd.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period
+from tcxd.reports import locked
 from tcxd.reports.charts import add_unit_charts, sheet_width_px
 from tcxd.reports.layout import (
     BodyRow,
@@ -159,7 +162,7 @@ def check_summary(form: Form, checks: list[Mapping]) -> list[str]:
             counts[int(number)] = counts.get(int(number), 0) + 1
     lines = ["Tóm tắt (số trường hợp của từng mục kiểm tra):"]
     for number, name in sorted(form.checks.items()):
-        lines.append(f"{number}. {name}: {counts.get(number, 0):,} trường hợp.")
+        lines.append(f"{number}. {name}: {number_vi(counts.get(number, 0))} trường hợp.")
     return lines
 
 
@@ -181,6 +184,7 @@ def write_unit_workbook(
         raise ReportError("; ".join(problems[:10]))
     period = report_period(report)
     page = make_page(report, settings or {}, period, today)
+    page.banner = tuple(locked.banner(report))
     return _atomic(Path(path), lambda temporary: _write_workbook(temporary, report, page))
 
 
@@ -203,7 +207,9 @@ def _write_workbook(filename: str, report: Mapping, page: Page) -> None:
         if ratings:
             names += ["xl_to_chuc", "xl_dang_vien"]
         names += ["theo_don_vi", "kiem_tra"]
-        sheets = {name: workbook.add_worksheet(load_form(name).sheet) for name in names}
+        if report.get("locked"):
+            names.append(locked.SHEET)
+        sheets = {name: workbook.add_worksheet(_sheet_name(name)) for name in names}
 
         no_previous = "Chưa có số liệu cùng kỳ năm trước." if previous is None else None
 
@@ -275,10 +281,31 @@ def _write_workbook(filename: str, report: Mapping, page: Page) -> None:
             preamble=check_summary(checks_form, checks),
             empty_message=NO_CHECKS,
         )
+        if report.get("locked"):
+            _write_differences(workbook, styles, page, report, sheets[locked.SHEET])
         sheets["tong_hop"].activate()
         mark(workbook)
     finally:
         workbook.close()
+
+
+def _sheet_name(name: str) -> str:
+    return locked.SHEET if name == locked.SHEET else load_form(name).sheet
+
+
+def _write_differences(workbook, styles: Styles, page: Page, report: Mapping, worksheet) -> None:
+    """The sheet of a locked period's report: each figure that differs from the one sent."""
+    rows = [BodyRow(row, data, None) for row, data in locked.difference_rows(report)]
+    write_form(
+        workbook,
+        styles,
+        locked.difference_form(),
+        dataclasses.replace(page, banner=()),  # the sheet itself says what the banner says
+        rows,
+        worksheet=worksheet,
+        preamble=locked.difference_preamble(report),
+        empty_message="Không có số liệu nào khác với số đã gửi.",
+    )
 
 
 def placed_units(placed: Placed) -> range:
@@ -317,7 +344,7 @@ def twin(report: Mapping) -> dict[str, Any]:
     ratings = ratings_available(report)
     unit = report.get("unit") or {}
     forms = report["forms"]
-    return {
+    data = {
         "unit": _plain({key: unit.get(key) for key in UNIT_KEYS}),
         "period": report_period(report).as_dict(),
         "forms": {
@@ -339,6 +366,9 @@ def twin(report: Mapping) -> dict[str, Any]:
             for check in report.get("checks") or []
         ],
     }
+    if report.get("locked"):  # a locked period: the figures above are the ones sent
+        data["locked"] = _plain(report["locked"])
+    return data
 
 
 def write_json_twin(path: str | os.PathLike, report: Mapping) -> Path:

@@ -62,6 +62,7 @@ class Person:
     branch: str
     file_name: str
     source_row: int | None
+    source_sheet: str | None = None
 
 
 @dataclass
@@ -146,6 +147,7 @@ def roster_diff(conn: Connection, unit_name: str, as_of: date | None = None) -> 
             branch=names.get(int(row["org_id"]), ""),
             file_name=row["file_name"],
             source_row=None if pd.isna(row["source_row"]) else int(row["source_row"]),
+            source_sheet=None if pd.isna(row["source_sheet"]) else str(row["source_sheet"]),
         )
 
     result.joined = [Movement(person(m, new_by.loc[m]), events.get(m, [])) for m in joined]

@@ -20,10 +20,12 @@ from sqlalchemy import Connection, bindparam, text
 
 from tcxd.db.history import members_on, tree_on
 from tcxd.errors import UnknownUnitError, UserInputError
+from tcxd.formatting import source_vi
 from tcxd.forms import load_form
 from tcxd.periods import Period, short_date
 from tcxd.reports.figures import PeriodFigures, Scope
-from tcxd.text import key
+from tcxd.rules.titles import ruleset_title
+from tcxd.text import fold, key
 from tcxd.vocab import codes, label
 from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, vn_date
 
@@ -54,15 +56,7 @@ def _kind_label(kind: str | None) -> str:
     return kind or ""
 
 
-def _source(file_name, sheet, row) -> str:
-    if not file_name:
-        return ""
-    text_ = str(file_name)
-    if sheet:
-        text_ += f", trang “{sheet}”"
-    if row:
-        text_ += f", dòng {int(row)}"
-    return text_
+_source = source_vi
 
 
 # --------------------------------------------------------------------------- a member
@@ -142,13 +136,23 @@ def find_members(
         rows = conn.execute(
             text("SELECT id, full_name, birth_date, card_number FROM member WHERE name_key = :k"),
             {"k": key(name)},
-        )
+        ).fetchall()
+        if not rows:  # typed without diacritics (or with other ones): match the folded name
+            rows = _members_named_folded(conn, name)
     else:
         raise UserInputError('Cần --card SỐ_THẺ, hoặc --name "Họ và tên" (kèm --birth).')
     found = [Candidate(r.id, r.full_name, as_date(r.birth_date), r.card_number) for r in rows]
     if birth is not None:
         found = [c for c in found if c.birth_date == birth]
     return sorted(found, key=lambda c: c.member_id)
+
+
+def _members_named_folded(conn: Connection, name: str) -> list:
+    """Members whose name, without diacritics and case, is `name` so folded ("nguyen van an"
+    finds "Nguyễn Văn An" and "Nguyễn Văn Ân"). The column is not stored folded: fold each once."""
+    wanted = fold(name)
+    rows = conn.execute(text("SELECT id, full_name, birth_date, card_number FROM member"))
+    return [row for row in rows if fold(row.full_name or "") == wanted]
 
 
 def find_member(
@@ -302,7 +306,7 @@ def explain_member(conn: Connection, member_id: int, on: date) -> MemberExplanat
             RatingFact(int(row["year"]), int(row["quarter"] or 0), row["status"], row["level"],
                        row["computed_level"], row["decided_level"], row["proposed_level"],
                        bool(row["capped"]), row["reason"] or "",
-                       f"{row['rule_set']} (bản {row['rule_version']})")
+                       ruleset_title(row["rule_set"], row["rule_version"]))
         )  # fmt: skip
     return result
 

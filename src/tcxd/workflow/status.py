@@ -1,9 +1,9 @@
 """`tcxd status`: which files each district and each TCCSĐ has sent for a period, and who has
 sent nothing (docs/workflow.md, "status").
 
-A file counts for a period by the rule of the reports' "chưa nộp báo cáo" check
-(`PeriodFigures.submitted_units`): its as-of date lies in [start − 1 day, end], or its period year
-is the period's year. `counts_for_period` is that rule; a test keeps the two in step. Files are
+A file counts for a period when its data cover the period (`tcxd.db.coverage`: a roster's
+as-of date, a changes file's event dates, an evaluation's period), the rule the reports' "chưa nộp
+báo cáo" check uses too (`PeriodFigures.submitted_units`); a test keeps the two in step. Files are
 placed in the tree as it stood on the period's last day: a file of a chi bộ trực thuộc counts for
 its TCCSĐ, and every file under a district counts for the district.
 """
@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 from sqlalchemy import Connection, text
 
+from tcxd.db.coverage import batches_covering
 from tcxd.db.history import tree_on
+from tcxd.formatting import number_vi
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
@@ -41,13 +43,6 @@ CATEGORY_LABELS = {
     "organizations": "Danh sách tổ chức đảng",
 }
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def counts_for_period(as_of: date | None, period_year: int | None, period: Period) -> bool:
-    """Whether a file is "for" the period: the rule of `PeriodFigures.submitted_units`."""
-    if as_of is not None and period.start - timedelta(days=1) <= as_of <= period.end:
-        return True
-    return period_year is not None and int(period_year) == period.year
 
 
 def expected_categories(period: Period) -> tuple[str, ...]:
@@ -182,6 +177,7 @@ def period_status(
             )
         districts = districts.loc[[wanted.org_id]]
     batches = _batches(conn)
+    covering = batches_covering(conn, period)
     by_unit: dict[int, list[FileStatus]] = {}
     latest: dict[int, FileStatus] = {}
     for batch in batches:
@@ -196,7 +192,7 @@ def period_status(
         for owner in owners:
             if owner not in latest or batch.batch_id > latest[owner].batch_id:
                 latest[owner] = batch
-            if counts_for_period(batch.as_of, batch.period_year, period):
+            if batch.batch_id in covering:
                 by_unit.setdefault(owner, []).append(batch)
     result = []
     for district_id, drow in sorted(districts.iterrows(), key=lambda item: item[1]["name"]):
@@ -429,8 +425,8 @@ def _write_overview(workbook, status: PeriodStatus, committee: str, issuer: str)
         committee,
         issuer,
         f"TÌNH HÌNH GỬI SỐ LIỆU CỦA CÁC ĐƠN VỊ {period.title}",
-        f"(Tệp tính cho kỳ: danh sách tính đến ngày {short_date(period.start - timedelta(days=1))}"
-        f"–{short_date(period.end)}, hoặc tệp của năm {period.year})",
+        f"(Tệp tính cho kỳ: danh sách tính đến một ngày từ {short_date(period.start)} đến "
+        f"{short_date(period.end)}, biến động xảy ra trong kỳ, kết quả xếp loại của kỳ)",
     )
     header_row = row
     row = _header(ws, f, row, headers)
@@ -466,7 +462,7 @@ def _overview_row(
         if newest is None:
             ws.write_string(row, column, "–", f["center"])
             continue
-        text_ = f"{newest.date_text} ({newest.rows} dòng)"
+        text_ = f"{newest.date_text} ({number_vi(newest.rows)} dòng)"
         extra = unit.count(category) - 1
         if extra > 0:
             text_ += f" +{extra} tệp"

@@ -272,7 +272,10 @@ class Template:
 
     @property
     def default_file_name(self) -> str:
-        return f"{FILE_STEMS[self.kind]}-{slug(self.unit.name)}.xlsx"
+        """The kind, the unit and every level above it (under the province), the unit first: two
+        "Chi bộ 1" of two đảng bộ get two files, and a clerk finds the unit at the front."""
+        names = tuple(reversed(self.unit.path)) or (self.unit.name,)
+        return f"{FILE_STEMS[self.kind]}-{slug(' '.join(names))}.xlsx"
 
     @property
     def title_lines(self) -> list[str]:

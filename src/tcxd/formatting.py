@@ -1,0 +1,65 @@
+"""How clerk-facing text writes dates, numbers and file paths: one helper each, called by the
+CLI, the workflow, the reports and the import messages alike (docs/clerk-setup.md, "Messages").
+
+- Dates: day/month/year, as Vietnamese forms write them ("7/12/2026"; lists of members keep the
+  zero-padded "05/03/1980" of `workflow.common.vn_date`). Never ISO ("2026-12-07").
+- Numbers: the Vietnamese way, "." between thousands ("2.047"), "," before decimals ("10,68").
+- Files: by their path under the folder the clerk imported ("Chi bộ 1/DSDV 31-12-2024.csv"), so
+  that two files of the same name in two units' folders are told apart.
+- Rows: always with their sheet ("ds.xlsx, trang “DS”, dòng 7"), as Excel shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+from typing import Any
+
+
+def date_vi(value: date | datetime | str | None) -> str:
+    """7/12/2026 for a date; a stored UTC timestamp is shown as its local day; "" for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        value = moment.astimezone().date()
+    return f"{value.day}/{value.month}/{value.year}"
+
+
+def number_vi(value: Any, decimals: int = 0) -> str:
+    """2.047; with `decimals`, 10,68. A value that is not a number is shown as it is."""
+    if value is None:
+        return ""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        try:
+            value = float(value) if decimals else int(value)
+        except (TypeError, ValueError):
+            return str(value)
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def shown_path(path: str | PurePath, roots: Iterable[str | PurePath] = ()) -> str:
+    """A file as the clerk finds it: its path under the imported folder (of `roots`, the paths
+    given to the command) that holds it; a file given on its own, as it was given."""
+    path = PurePath(path)
+    for root in roots:
+        root = PurePath(root)
+        if root != path and path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.as_posix()
+
+
+def source_vi(file_name: Any, sheet: Any = None, row: Any = None) -> str:
+    """Where a stored row came from: "ds.xlsx, trang “DS”, dòng 7" ("" without a file)."""
+    if not file_name:
+        return ""
+    text = str(file_name)
+    if sheet:
+        text += f", trang “{sheet}”"
+    if row:
+        text += f", dòng {int(row)}"
+    return text
