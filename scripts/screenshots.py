@@ -179,7 +179,7 @@ def main() -> None:
         command = 'tcxd status --period year --year 2025 --unit "Đảng bộ xã Thủy Lộc"'
         made.append(terminal_png("tinh-hinh-gui", command, run(work, command)))
 
-        command = "tcxd classify --year 2025 --out ket-qua-xep-loai-2025.xlsx"
+        command = "tcxd classify --year 2025 --out ket-qua"
         made.append(terminal_png("xep-loai", command, run(work, command)))
 
         run(work, "tcxd report --period year --year 2025")

@@ -524,10 +524,12 @@ def classify_command(
     unit: Annotated[
         str | None, typer.Option("--unit", help="Chỉ xếp loại một đảng bộ cấp trên cơ sở.")
     ] = None,
-    out_file: Annotated[
+    out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Ghi danh sách kết quả kèm lý do ra tệp .xlsx (mỗi đơn vị một trang)."
+            "--out",
+            help="Thư mục ghi danh sách kết quả để in và ký: mỗi đảng bộ một tệp .xlsx, mỗi "
+            "tổ chức cơ sở đảng, chi bộ một trang, kèm trang đề nghị cấp ủy quyết định.",
         ),
     ] = None,
     db: DbOption = None,
@@ -538,6 +540,8 @@ def classify_command(
     from tcxd.classify import classify, summary
     from tcxd.db.engine import open_database
 
+    if out_dir is not None:
+        _refuse_file_as_folder(out_dir)
     engine = open_database(database_url(db))
     with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else _nothing():
         result = classify(engine, year, quarter, rules, unit)
@@ -581,11 +585,24 @@ def classify_command(
         f"Tổ chức đảng: {number_vi(rated_orgs)} đã xếp loại trên "
         f"{number_vi(len(organizations))} tổ chức."
     )
-    if out_file is not None:
-        from tcxd.classify_sheet import write_results
+    if out_dir is not None:
+        from tcxd.reports.classify_lists import write_lists
 
-        write_results(engine, result, out_file)
-        out.print(f"Đã ghi danh sách kết quả vào {out_file}.")
+        run = write_lists(engine, result, out_dir, whole_province=unit is None)
+        out.print(
+            f"Đã ghi {number_vi(len(run.files))} tệp danh sách kết quả vào thư mục {run.folder}."
+        )
+
+
+def _refuse_file_as_folder(path: Path) -> None:
+    """`--out` of classify is a folder: a spreadsheet name there is the old usage."""
+    from tcxd.errors import UserInputError
+
+    if path.is_file() or path.suffix.lower() in (".xlsx", ".xls", ".ods", ".csv"):
+        raise UserInputError(
+            f'--out cần một thư mục, không phải tệp ("{path}"). '
+            "Ví dụ: tcxd classify --year 2025 --out ket-qua"
+        )
 
 
 def _pct(count: int, total: int) -> str:

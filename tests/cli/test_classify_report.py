@@ -37,23 +37,25 @@ def _count(db, sql):
 
 
 def test_classify_stores_a_result_with_a_reason_for_every_rated_member(tcxd, imported, tmp_path):
-    result = tcxd("classify", "--year", "2025", "--db", imported, "--out", tmp_path / "kq.xlsx")
+    result = tcxd("classify", "--year", "2025", "--db", imported, "--out", tmp_path / "kq")
     assert result.exit_code == 0, result.output
     assert (
         "Kết quả xếp loại Năm 2025 theo Quy định 366-QĐ/TW (30/8/2025) và Hướng dẫn 43-HD/BTCTW "
         "(31/10/2025) (bản 1)"
     ) in result.stdout
-    assert f"Đã ghi danh sách kết quả vào {tmp_path / 'kq.xlsx'}." in result.stdout
+    folder = tmp_path / "kq" / "xep-loai-2025"
+    assert f"Đã ghi 4 tệp danh sách kết quả vào thư mục {folder}." in result.stdout
     assert _count(imported, "SELECT COUNT(*) FROM member_rating WHERE reason = ''") == 0
     assert _count(imported, "SELECT COUNT(*) FROM member_rating") > 200
-    workbook = CalamineWorkbook.from_path(str(tmp_path / "kq.xlsx"))
-    assert len(workbook.sheet_names) == 3  # one sheet per district
-    cells = [
-        str(c)
-        for s in workbook.sheet_names
-        for r in workbook.get_sheet_by_name(s).to_python()
-        for c in r
-    ]
+    cells = []
+    for path in folder.iterdir():  # a workbook per district and the province's (more in
+        workbook = CalamineWorkbook.from_path(str(path))  # tests/cli/test_classify_out.py)
+        cells += [
+            str(c)
+            for s in workbook.sheet_names
+            for r in workbook.get_sheet_by_name(s).to_python()
+            for c in r
+        ]
     assert "Lý do" in cells
     engine = create_engine(f"sqlite:///{imported}")
     with engine.connect() as conn:

@@ -42,7 +42,7 @@ def query(db: str, sql: str, **params):
 
 @pytest.fixture
 def province(tcxd, db_url, tmp_path) -> Path:
-    """Đảng bộ xã Phú An with Chi bộ thôn 1 (An, Bình on its roster at 31/12/2025)."""
+    """Đảng bộ xã Phú An with Chi bộ thôn 1 (An, Bình on its roster at 15/1/2026: data of Q1)."""
     init = tcxd("init", "--province", PROVINCE, "--district", DISTRICT, "--db", db_url)
     assert init.exit_code == 0, init.output
     folder = tmp_path / "files"
@@ -57,8 +57,8 @@ def province(tcxd, db_url, tmp_path) -> Path:
         ],
     )
     roster = write_xlsx(
-        folder / "ds-2025.xlsx",
-        [["CHI BỘ THÔN 1"], ["DANH SÁCH ĐẢNG VIÊN"], ["Tính đến ngày 31/12/2025"], [], HEADER]
+        folder / "ds-2026.xlsx",
+        [["CHI BỘ THÔN 1"], ["DANH SÁCH ĐẢNG VIÊN"], ["Tính đến ngày 15/01/2026"], [], HEADER]
         + [[n, *m] for n, m in enumerate([AN, BINH], start=1)],
     )
     for path in (orgs, roster):

@@ -159,6 +159,10 @@ class Page:
     signer_name: str = ""
     # Lines under the as-of line of every sheet (a locked period's "figures as sent").
     banner: tuple[str, ...] = ()
+    # A party document (a list to sign) rather than a statistics form: "*" and the number line
+    # ("Số    -DS/ĐU") under the issuer, the place-and-date line under "ĐẢNG CỘNG SẢN VIỆT NAM".
+    number_line: str = ""
+    date_in_header: bool = False
 
     @property
     def date_line(self) -> str:
@@ -483,10 +487,11 @@ def write_form(
     for index, width in enumerate(widths):
         ws.set_column(index, index, width)
     last_col = ncols - 1
+    top_right = page.date_line if page.date_in_header else form.number
     split = _split_blocks(
         widths,
         max(text_px(page.committee), text_px(page.issuer, bold=True)),
-        max(text_px("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True), text_px(form.number)),
+        max(text_px("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True), text_px(top_right)),
     )
     left_px = sum(column_px(w) for w in widths[:split])
     right_px = sum(column_px(w) for w in widths[split:])
@@ -517,31 +522,41 @@ def write_form(
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         styles.get(align="center", bold=True, underline=1),
     )
-    if form.number:
+    if page.date_in_header:
+        merge(1, split, 1, last_col, top_right, styles.get(align="center", italic=True))
+    elif form.number:
         merge(1, split, 1, last_col, form.number, styles.get(align="right", italic=True))
     height = line_height()
     set_height(0, max(height, line_height() * text_lines(page.committee, left_px)))
     set_height(1, max(height, line_height() * text_lines(page.issuer, left_px, bold=True)))
-    set_height(2, 7)
-    rule_px = 90
-    ws.insert_textbox(
-        2,
-        0,
-        "",
-        {
-            "x_offset": max(int((left_px - rule_px) / 2), 0),
-            "y_offset": 1,
-            "width": rule_px,
-            "height": 1,
-            "line": {"color": "black", "width": 0.75},
-            "fill": {"none": True},
-            "object_position": 3,
-            "description": "",
-        },
-    )
+    if page.number_line:
+        merge(2, 0, 2, split - 1, "*", center)
+        merge(3, 0, 3, split - 1, page.number_line, center)
+        set_height(2, line_height())
+        set_height(3, line_height())
+        title_row = 4
+    else:
+        set_height(2, 7)
+        rule_px = 90
+        ws.insert_textbox(
+            2,
+            0,
+            "",
+            {
+                "x_offset": max(int((left_px - rule_px) / 2), 0),
+                "y_offset": 1,
+                "width": rule_px,
+                "height": 1,
+                "line": {"color": "black", "width": 0.75},
+                "fill": {"none": True},
+                "object_position": 3,
+                "description": "",
+            },
+        )
+        title_row = 3
 
     # --- title, as-of line, unit note ----------------------------------------------------------
-    row = 3
+    row = title_row
     title = f"{form.title} – {page.period.title}"
     merge(
         row,
@@ -675,13 +690,19 @@ def write_form(
         bold_center = styles.get(align="center", bold=True, text_wrap=True)
         # The date line is wider than the signer's block on narrow forms: widen it to the left
         # until it fits on one line, so nothing is cut off when printed.
-        date_from = split
-        while date_from > 1 and _wraps(page.date_line, widths[date_from : last_col + 1]):
-            date_from -= 1
-        merge(
-            row, date_from, row, last_col, page.date_line, styles.get(align="center", italic=True)
-        )
-        row += 1
+        if not page.date_in_header:
+            date_from = split
+            while date_from > 1 and _wraps(page.date_line, widths[date_from : last_col + 1]):
+                date_from -= 1
+            merge(
+                row,
+                date_from,
+                row,
+                last_col,
+                page.date_line,
+                styles.get(align="center", italic=True),
+            )
+            row += 1
         top = row
         merge(row, 0, row, split - 1, page.preparer_title, bold_center)
         for offset, title_line in enumerate(page.signer_titles):
