@@ -352,6 +352,28 @@ def import_command(
             "--all-or-nothing", help="Một tệp lỗi thì không ghi tệp nào của lần nhập này."
         ),
     ] = False,
+    create_units: Annotated[
+        bool,
+        typer.Option(
+            "--create-units",
+            help="Tạo các chi bộ có tên trên từng dòng mà cơ sở dữ liệu chưa có, trực thuộc "
+            "đơn vị của tệp (theo tiêu đề, --unit hoặc thư mục); các chi bộ đã tạo được liệt kê.",
+        ),
+    ] = False,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Nhập các dòng đúng của tệp có lỗi, bỏ các dòng sai (được liệt kê).",
+        ),
+    ] = False,
+    errors_out: Annotated[
+        Path,
+        typer.Option(
+            "--errors-out",
+            help="Thư mục ghi tệp lỗi gửi lại đơn vị (mỗi tệp không nhập được một bảng tính).",
+        ),
+    ] = Path("tep-loi"),
     db: DbOption = None,
 ) -> None:
     """Nhập các tệp đơn vị gửi lên (danh sách đảng viên, tổ chức, biến động, xếp loại)."""
@@ -360,6 +382,7 @@ def import_command(
     from tcxd.db.engine import open_database
     from tcxd.importing import ImportOptions, import_paths
     from tcxd.province import load_province, province_aliases
+    from tcxd.workflow.error_workbook import write_error_workbooks
 
     engine = open_database(database_url(db))
     load_province(engine)
@@ -373,6 +396,9 @@ def import_command(
         all_or_nothing=all_or_nothing,
         sheet=sheet,
         aliases=province_aliases(engine),
+        create_units=create_units,
+        skip_bad_rows=skip_bad_rows,
+        errors_out=errors_out,
     )
     columns = [
         TextColumn("{task.description}"),
@@ -389,7 +415,9 @@ def import_command(
             )
 
         result = import_paths(engine, paths, options, on_file)
-    _render_import(result, paths)
+    refused = [(Path(f.path), f.issues) for f in result.refused]
+    written = write_error_workbooks(refused, errors_out) if refused else []
+    _render_import(result, paths, {str(w.source): w.path for w in written})
     from tcxd.cli_lock import after_import
 
     after_import(engine, result)  # locked periods whose figures the import changed
@@ -432,7 +460,11 @@ def _render_columns(outcome, roots: list[Path]) -> None:
         )
 
 
-def _render_import(result, roots: list[Path]) -> None:
+def _render_import(
+    result, roots: list[Path], error_workbooks: dict[str, Path] | None = None
+) -> None:
+    """The summary table, then warnings, then each refused file's problems (and the error
+    workbook written for it, to send back to the unit)."""
     from rich.markup import escape
 
     from tcxd.importing import KIND_LABELS
@@ -485,10 +517,27 @@ def _render_import(result, roots: list[Path]) -> None:
                 f"[yellow]Cảnh báo[/yellow] {escape(shown_path(outcome.path, roots))}: "
                 + escape(warning)
             )
+        for unit in outcome.created_units:
+            out.print(
+                f"[yellow]Đã tạo tổ chức đảng (--create-units)[/yellow] "
+                f"{escape(shown_path(outcome.path, roots))}: {escape(unit)}"
+            )
+        if outcome.left_out_rows:
+            out.print(
+                f"[yellow]Các dòng không nhập (--skip-bad-rows)[/yellow] "
+                f"{escape(shown_path(outcome.path, roots))}:"
+            )
+            for line in outcome.left_out_rows:
+                out.print(f"  - {escape(line)}")
     for outcome in result.refused:
         err.print(f"[red]Tệp không nhập được:[/red] {escape(outcome.path)}")
         for problem in outcome.problems:
             err.print(f"  - {escape(problem)}")
+        if error_workbooks and outcome.path in error_workbooks:
+            err.print(
+                f"  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): "
+                f"{escape(str(error_workbooks[outcome.path]))}"
+            )
     imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
     out.print(
         f"Tổng cộng {number_vi(len(result.files))} tệp: {number_vi(imported)} nhập được, "

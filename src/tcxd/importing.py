@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -48,11 +48,13 @@ from tcxd.identities import (
     stored_birth_key,
 )
 from tcxd.outputs import SKIP_REASON, is_output
+from tcxd.reading.problems import Problem
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
 from tcxd.vocab import org_type_in_tree, org_type_under
 
-SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"}
+SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
+SUPPORTED = set(SUPPORTED_ORDER)
 MAX_PROBLEMS = 50
 # Sheets of these kinds are written in this order inside a file; files are taken shallowest
 # folder first, so the organisation lists that the level above keeps beside its units' folders
@@ -132,6 +134,9 @@ class FileOutcome:
     unknown_columns: list[str] = field(default_factory=list)
     # how the columns were understood, per sheet: (sheet, [(header, field label, how)])
     columns: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)
+    created_units: list[str] = field(default_factory=list)  # by --create-units
+    left_out_rows: list[str] = field(default_factory=list)  # by --skip-bad-rows
+    issues: list[Problem] = field(default_factory=list)  # the problems, for the error workbook
 
     @property
     def refused(self) -> bool:
@@ -159,14 +164,18 @@ class ImportOptions:
     all_or_nothing: bool = False
     sheet: str | None = None  # read this sheet of each file only (--sheet)
     aliases: dict = field(default_factory=dict)  # vocabulary spellings of the province config
+    create_units: bool = False  # chi bộ named on rows but unknown are created under the unit
+    skip_bad_rows: bool = False  # the good rows of a file are imported, the others listed
+    errors_out: Path | None = None  # where error workbooks go (None: none are written)
 
 
 class FileRefused(Exception):
     """Problems found while writing a file: the caller rolls the file back."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], issues: list[Problem] | None = None):
         super().__init__(problems[0] if problems else "")
         self.problems = problems
+        self.issues = issues or []
 
 
 class _Rollback(Exception):
@@ -177,24 +186,70 @@ class _Rollback(Exception):
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Spreadsheets under the given paths, shallowest folder first, then by name."""
-    found: list[tuple[int, str, Path]] = []
+    """Spreadsheets under the given paths, shallowest folder first, then by name; a file named
+    on the command line whatever it is (reading says what it is if it is not a spreadsheet)."""
+    return [path for path, named in _found(paths) if named or _is_spreadsheet(path)]
+
+
+def find_other_files(paths: Iterable[Path]) -> list[Path]:
+    """Files in the given folders that tcxd does not read (Word, PDF, text…), in the same order:
+    the summary lists them as skipped, so a clerk sees what a unit sent besides its lists."""
+    return [path for path, named in _found(paths) if not named and not _is_spreadsheet(path)]
+
+
+def _found(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Every file under the given paths, with whether it was named itself (a path named but
+    missing too, to be reported), shallowest folder first, then by name. Lock files of Excel
+    and LibreOffice and hidden files in folders are no one's input and never listed."""
+    found: list[tuple[int, str, Path, bool]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for item in path.rglob("*"):
-                if item.is_file() and _is_spreadsheet(item):
+                if item.is_file() and not item.name.startswith(("~$", ".~lock", ".")):
                     rel = item.relative_to(path)
-                    found.append((len(rel.parts), str(rel).casefold(), item))
-        elif path.exists():
-            found.append((0, path.name.casefold(), path))
+                    found.append((len(rel.parts), str(rel).casefold(), item, False))
         else:
-            found.append((0, path.name.casefold(), path))  # reported as missing
-    return [item for _, _, item in sorted(found, key=lambda t: (t[0], t[1]))]
+            found.append((0, path.name.casefold(), path, True))
+    return [(item, named) for _, _, item, named in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
 def _is_spreadsheet(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED and not path.name.startswith(("~$", ".~lock", "."))
+    return path.suffix.lower() in SUPPORTED
+
+
+def _once_each(files: list[Path]) -> list[Path]:
+    """A file named twice (a folder and a file in it) is one file of the run."""
+    seen: set[Path] = set()
+    kept = []
+    for path in files:
+        try:
+            same = path.resolve()
+        except OSError:
+            same = path
+        if same not in seen:
+            seen.add(same)
+            kept.append(path)
+    return kept
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    return Path(folder).resolve() in Path(path).resolve().parents
+
+
+def _not_a_spreadsheet(path: Path) -> FileOutcome:
+    suffix = path.suffix.lower() or "không có đuôi"
+    return FileOutcome(
+        path=str(path),
+        status="skipped",
+        warnings=[
+            f'Bỏ qua "{path.name}": không phải bảng tính ({suffix}); tcxd chỉ nhập '
+            + ", ".join(SUPPORTED_ORDER)
+            + "."
+        ],
+    )
 
 
 def sha256_of(path: Path) -> str:
@@ -216,8 +271,15 @@ def import_paths(
 ) -> ImportResult:
     """Import files and folders; `on_file(path, index, total)` reports progress."""
     options = options or ImportOptions()
-    files = find_files(paths)
+    # (the error workbooks of earlier runs are no one's input, wherever they were written)
+    files = [path for path in find_files(paths) if not _inside(path, options.errors_out)]
+    files = _once_each(files)
     result = ImportResult(dry_run=options.dry_run)
+    result.files.extend(
+        _not_a_spreadsheet(path)
+        for path in find_other_files(paths)
+        if not _inside(path, options.errors_out)
+    )
     single_transaction = options.dry_run or options.all_or_nothing
     if single_transaction:
         try:
@@ -241,24 +303,102 @@ def import_paths(
 
 
 def _import_all(conn, files, options, result, on_file, savepoints, engine=None) -> None:
+    """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
+    holding organisation lists first, as soon as they are read; the others once every file has
+    been read; then, round after round while a round imports something, the files whose unit or
+    chi bộ was not known yet. The summary keeps the files' own order."""
     index = _IndexCache()
-    deferred: list[Path] = []
+    outcomes: dict[Path, FileOutcome] = {}
+    prepared_files: dict[Path, _Prepared] = {}
+    held: list[_Prepared] = []
+
+    def write(prepared: _Prepared, last_try: bool) -> None:
+        outcomes[prepared.path] = _import_one_file(
+            conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
+        )
+        if reader is not None and outcomes[prepared.path].status == "imported":
+            reader.done(prepared.digest)
+
     with _Reader(files, options, conn, engine) as reader:
         for number, path in enumerate(files, start=1):
             if on_file:
                 on_file(path, number, len(files))
-            outcome = _import_one_file(
-                conn, engine, path, options, savepoints, index, reader=reader
-            )
-            if outcome.status == "deferred":
-                deferred.append(path)
+            prepared = _prepare_file(conn, engine, path, options, reader)
+            if isinstance(prepared, FileOutcome):
+                outcomes[path] = prepared
                 continue
-            result.files.append(outcome)
-    # Files whose unit was unknown may name organisations another file of this run created.
-    for path in deferred:
-        result.files.append(
-            _import_one_file(conn, engine, path, options, savepoints, index, last_try=True)
+            prepared_files[path] = prepared
+            if any(table.kind == "organizations" for table in prepared.reading.sheets):
+                write(prepared, last_try=False)
+            else:
+                held.append(prepared)  # (a run's tables: a few MB per thousand files)
+    for prepared in held:
+        write(prepared, last_try=False)
+    deferred = [prepared_files[p] for p in files if outcomes[p].status == "deferred"]
+    while deferred:
+        for prepared in deferred:
+            write(prepared, last_try=False)
+        waiting = [p for p in deferred if outcomes[p.path].status == "deferred"]
+        if len(waiting) == len(deferred):  # nothing more came in: each file says why
+            for prepared in waiting:
+                write(prepared, last_try=True)
+            break
+        deferred = waiting
+    result.files.extend(outcomes[path] for path in files)
+
+
+# --------------------------------------------------------------------------- bad rows
+
+IDENTITY_FIELDS = ("card_number", "citizen_id")
+
+
+def _leave_out_bad_rows(reading) -> list[str]:
+    """--skip-bad-rows: take the rows that reading found problems on out of the tables, and with
+    them every row that shares a card number or CCCD with one of them (of two rows with the same
+    card, tcxd cannot tell which is right); the file's problems are then cleared. A problem of a
+    whole sheet or file (a missing column), or more problems than were listed, keeps the file
+    refused, as does a sheet left with no row. Returns the lines that list the rows left out."""
+    problems = reading.problems
+    if reading.more_problems or any(p.row is None for p in problems):
+        return []
+    reasons: dict[tuple[str, int], list[str]] = {}  # (sheet, Excel row) → why it is left out
+    for problem in problems:
+        reasons.setdefault((problem.sheet, int(problem.row)), []).append(_reason(problem))
+    kept_tables = {}
+    for table in reading.sheets:
+        rows = table.rows
+        source = rows["source_row"].astype(int)
+        out = source.isin({row for sheet, row in reasons if sheet == table.sheet})
+        for column in (c for c in IDENTITY_FIELDS if c in rows.columns):
+            shared = set(rows.loc[out, column].dropna()) - {""}
+            also = rows[column].isin(shared) & ~out
+            header = table.column_headers.get(column, column)
+            for row, value in zip(source[also], rows.loc[also, column], strict=True):
+                reasons.setdefault((table.sheet, int(row)), []).append(
+                    f'cột "{header}": giá trị "{value}" cũng có ở dòng bị bỏ (không biết dòng '
+                    "nào đúng)"
+                )
+            out |= also
+        if out.all():
+            return []  # nothing of the sheet would be left: the file stays refused
+        kept_tables[id(table)] = rows[~out].reset_index(drop=True)
+    for table in reading.sheets:
+        table.rows = kept_tables[id(table)]
+    reading.problems = []
+    return [
+        f'Trang "{sheet}", dòng {row}: ' + "; ".join(why) + "."
+        for (sheet, row), why in sorted(
+            reasons.items(), key=lambda item: (str(item[0][0]), item[0][1])
         )
+    ]
+
+
+def _reason(problem) -> str:
+    """A reading problem without the file, sheet and row a listing of left-out rows gives."""
+    what = problem.expected.rstrip(".")
+    if problem.value is not None:
+        what = f'giá trị "{problem.value}" {what}'
+    return f'cột "{problem.column}": {what}' if problem.column else what
 
 
 # --------------------------------------------------------------------------- reading ahead
@@ -528,16 +668,28 @@ class _IndexCache:
         self.signature = None
 
 
-def _import_one_file(
-    conn, engine, path, options, savepoints, cache, last_try=False, reader: _Reader | None = None
-):
+@dataclass
+class _Prepared:
+    """A file read and ready to be written (or tried again)."""
+
+    path: Path
+    digest: str
+    reading: object  # reading.FileReading
+    outcome: FileOutcome  # what reading found: kinds, warnings, unknown columns
+
+
+def _prepare_file(
+    conn, engine, path: Path, options: ImportOptions, reader: _Reader
+) -> FileOutcome | _Prepared:
+    """Read a file; a `FileOutcome` when there is nothing to write (missing, imported before,
+    an output of tcxd, refused by reading)."""
     outcome = FileOutcome(path=str(path))
     if not path.exists():
         outcome.status = "refused"
         outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
         return outcome
-    digest = reader.digest(path) if reader is not None else sha256_of(path)
-    if reader.seen(digest) if reader is not None else _seen(conn, engine, digest):
+    digest = reader.digest(path)
+    if reader.seen(digest):
         outcome.status = "unchanged"  # the same content was imported before: nothing to do
         return outcome
     # (after the hash: an output is never imported, and a re-import opens no workbook)
@@ -545,10 +697,7 @@ def _import_one_file(
         outcome.status = "skipped"
         outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
         return outcome
-    if reader is not None:
-        status, reading = reader.read(path)
-    else:
-        status, reading = _read(path, _read_options(options))
+    status, reading = reader.read(path)
     if status == "refused":
         outcome.status = "refused"
         outcome.problems = [reading]
@@ -560,14 +709,40 @@ def _import_one_file(
         f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
     ]
     outcome.warnings += [f'Bỏ qua trang "{sheet}": {reason}' for sheet, reason in reading.skipped]
+    if reading.problems and options.skip_bad_rows:
+        outcome.left_out_rows = _leave_out_bad_rows(reading)
     if reading.problems:
         outcome.status = "refused"
         outcome.problems = reading.messages()
+        outcome.issues = list(reading.problems)
         return outcome
     if not reading.sheets:
         outcome.status = "refused"
         outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
         return outcome
+    return _Prepared(path, digest, reading, outcome)
+
+
+def _import_one_file(
+    conn,
+    engine,
+    path,
+    options,
+    savepoints,
+    cache,
+    last_try=False,
+    reader: _Reader | None = None,
+    prepared: _Prepared | None = None,
+):
+    """Read (unless `prepared`) and write one file in its own transaction (or savepoint)."""
+    if prepared is None:
+        if reader is None:
+            reader = _Reader([path], options, conn, engine)
+        prepared = _prepare_file(conn, engine, path, options, reader)
+        if isinstance(prepared, FileOutcome):
+            return prepared
+    digest, reading = prepared.digest, prepared.reading
+    outcome = replace(prepared.outcome, warnings=list(prepared.outcome.warnings))
     cache = cache if cache is not None else _IndexCache()
     done = False
 
@@ -597,13 +772,12 @@ def _import_one_file(
             with write_transaction(engine) as own:
                 write(own)
         done = True
-        if reader is not None and outcome.status == "imported":
-            reader.done(digest)
     except _Deferred:
         outcome.status = "deferred"
     except FileRefused as refused:
         outcome.status = "refused"
         outcome.problems = refused.problems[:MAX_PROBLEMS]
+        outcome.issues = refused.issues[:MAX_PROBLEMS]
     except IntegrityError:
         # A conflict the checks above did not foresee: refuse this file, keep the run going.
         outcome.status = "refused"
@@ -648,13 +822,6 @@ def _tune_sqlite(conn: Connection) -> None:
     conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     info["tcxd_import_tuned"] = True
-
-
-def _seen(conn: Connection | None, engine: Engine | None, digest: str) -> bool:
-    if conn is not None:
-        return _already_imported(conn, digest)
-    with engine.connect() as own:
-        return _already_imported(own, digest)
 
 
 _BATCH = ImportBatch.__table__
@@ -705,11 +872,14 @@ class _FileWriter:
         self.options: ImportOptions = options
         self.outcome: FileOutcome = outcome
         self.problems: list[str] = []
+        self.issues: list[Problem] = []  # the same, as fields (for the error workbook)
         self.touched_members: set[int] = set()
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
         self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells
         self.frames: list[pd.DataFrame] = []  # frames made here, alive while their ids are keys
+        self.last_try = True  # False: a unit not known yet defers the file (`_Deferred`)
+        self.created: list[int] = []  # organisations made by --create-units
 
     # ----------------------------------------------------------------- helpers
     def problem(self, sheet, row, column, value, expected) -> None:
@@ -722,24 +892,37 @@ class _FileWriter:
             where += f', cột "{column}"'
         what = f': giá trị "{value}" {expected}' if value not in (None, "") else f": {expected}"
         self.problems.append(where + what)
+        shown = None if value in (None, "") else str(value)
+        column = None if column in (None, "") else str(column)
+        self.issues.append(
+            Problem(self.path.name, sheet, int(row) if row else None, column, shown, expected)
+        )
 
     def write(self, last_try: bool) -> None:
+        self.last_try = last_try
         tables = sorted(self.reading.sheets, key=lambda t: KIND_ORDER.index(t.kind))
         units = []
         for table in tables:
             unit = self._file_unit(table, last_try)
             units.append(unit)
         if self.problems:
-            raise FileRefused(self.problems)
+            raise FileRefused(self.problems, self.issues)
         first = tables[0]
         self.batch_id = self._insert_batch(first, units[0])
+        if self.created:  # (chi bộ created from a title, before the batch row existed)
+            organization = Organization.__table__
+            self.conn.execute(
+                update(organization)
+                .where(organization.c.id.in_(self.created))
+                .values(batch_id=self.batch_id)
+            )
         for table, unit in zip(tables, units, strict=True):
             writer = getattr(self, f"_write_{table.kind}")
             writer(table, unit)
             if len(self.problems) >= MAX_PROBLEMS:
                 break
         if self.problems:
-            raise FileRefused(self.problems)
+            raise FileRefused(self.problems, self.issues)
         if self.touched_members:
             history.rebuild_spells(self.conn, self.touched_members)
         self.conn.execute(
@@ -750,7 +933,11 @@ class _FileWriter:
                 "rows_updated": self.outcome.rows_updated,
                 "rows_unchanged": self.outcome.rows_unchanged,
                 "rows_total": sum(len(t.rows) for t in tables),
-                "warnings": self.outcome.warnings,
+                # (the units this file created stay on record with the file)
+                "warnings": self.outcome.warnings
+                + [
+                    f"Đã tạo tổ chức đảng (--create-units): {u}" for u in self.outcome.created_units
+                ],
             },
         )
         self.outcome.unit = self.index.names.get(units[0]) if units[0] else None
@@ -765,11 +952,13 @@ class _FileWriter:
         candidates += [*_folder_candidates(self.path), self.path.stem]
         unit, tried = self.index.resolve_path(candidates)
         self.names_tried = tried
+        has_row_units = "branch" in table.rows.columns and table.rows["branch"].notna().any()
+        if unit is not None and self.options.create_units and not has_row_units:
+            return self._title_unit(table, unit)
         if unit is not None:
             return unit
         if table.kind == "organizations":
             return None  # rows name their parents; the province is the default
-        has_row_units = "branch" in table.rows.columns and table.rows["branch"].notna().any()
         if table.kind == "organization_evaluations" or has_row_units:
             return None  # rows name their unit
         if not last_try:
@@ -785,6 +974,23 @@ class _FileWriter:
             "hoặc chỉ rõ bằng --unit.",
         )
         return None
+
+    def _title_unit(self, table, unit: int) -> int:
+        """--create-units for a file whose title names a chi bộ the database does not hold:
+        the chi bộ (as the title writes it) under the unit the folder, --unit or the title
+        found. Only for lists of members, and only when no organisation anywhere has the name."""
+        if table.kind not in ("members", "changes", "member_evaluations"):
+            return unit
+        if not self._can_hold_chi_bo(unit):
+            return unit
+        named = [
+            name
+            for name in table.unit_names
+            if fold(name).startswith("chi bo") and self.index.find(name, None, exact=True) is None
+        ]
+        if not named:
+            return unit
+        return self._create_unit(table, named[-1], unit, table.header_row or 1)
 
     def _insert_batch(self, table, unit: int | None) -> int:
         return self.conn.execute(
@@ -817,7 +1023,8 @@ class _FileWriter:
     # ----------------------------------------------------------------- units of rows
     def _row_units(self, table, unit: int | None, holding_only: bool) -> list[int | None]:
         """The organisation of each row (by position): its branch column under the file's
-        unit, or the unit."""
+        unit, or the unit. Chi bộ the database does not know yet get one message for the file
+        (or are created, with --create-units)."""
         rows = table.rows
         result: list[int | None] = [unit] * len(rows)
         source_rows = rows["source_row"].tolist()
@@ -826,26 +1033,32 @@ class _FileWriter:
             cache: dict[str, int | None] = {}
             branches = rows["branch"].tolist()
             has_branch = any(not _missing(value) for value in branches)
+            unknown: dict[str, list[int]] = {}  # name as written → its Excel rows
             for position, value in enumerate(branches):
                 if _missing(value) or not str(value).strip():
                     continue
-                name = str(value)
+                name = clean(str(value))
                 if name not in cache:
                     cache[name] = self._find_branch(name, unit)
                 found = cache[name]
                 if found is None:
-                    where = self.index.names.get(unit, "tỉnh") if unit else "tỉnh"
-                    self.problem(
-                        table.sheet,
-                        source_rows[position],
-                        self._column_label(table, "branch"),
-                        name,
-                        f'không khớp chi bộ / tổ chức nào thuộc "{where}".',
-                    )
+                    unknown.setdefault(name, []).append(int(source_rows[position]))
                 result[position] = found
+            if unknown:
+                created = self._unknown_units(table, unit, unknown)
+                if created is None:
+                    return result
+                result = [
+                    created.get(clean(str(value)), org)
+                    if org is None and not _missing(value)
+                    else org
+                    for value, org in zip(branches, result, strict=True)
+                ]
         if holding_only:
             if not has_branch:
                 if unit is not None and self.index.types.get(unit) not in MEMBER_HOLDING_TYPES:
+                    if not self.last_try:
+                        raise _Deferred  # an organisation list of this run may name its chi bộ
                     self.problem(
                         table.sheet,
                         None,
@@ -854,7 +1067,10 @@ class _FileWriter:
                         f'tệp thuộc "{self.index.names[unit]}", là đảng bộ chứ không phải chi '
                         "bộ, và không tên nào ở tiêu đề, thư mục, tên tệp khớp một chi bộ của "
                         f"đảng bộ này (đã thử: {_quoted(getattr(self, 'names_tried', []))}). Hãy "
-                        'ghi đúng tên chi bộ ở tiêu đề, hoặc thêm cột "Chi bộ" cho từng đảng viên.',
+                        "nhập danh sách tổ chức đảng của đơn vị trước, hoặc ghi đúng tên chi bộ "
+                        'ở tiêu đề, hoặc thêm cột "Chi bộ" cho từng đảng viên; nếu chi bộ ghi ở '
+                        "tiêu đề là chi bộ mới, chạy lại với --create-units để tạo nó trực thuộc "
+                        f'"{self.index.names[unit]}".',
                     )
                 return result
             types = self.index.types
@@ -880,6 +1096,68 @@ class _FileWriter:
                 if len(self.problems) >= MAX_PROBLEMS:
                     break
         return result
+
+    def _unknown_units(self, table, unit: int | None, unknown: dict[str, list[int]]):
+        """Chi bộ named on rows that the database does not hold: created under the file's unit
+        with --create-units ({name: id}); else the file waits for the run's other files, then
+        gets one problem that names them and says how to go on (None)."""
+        if self.options.create_units and unit is not None and self._can_hold_chi_bo(unit):
+            return {
+                name: self._create_unit(table, name, unit, rows[0])
+                for name, rows in unknown.items()
+            }
+        if not self.last_try:
+            raise _Deferred  # an organisation list of this run may name them
+        where = self.index.names[unit] if unit is not None else None
+        listed = "; ".join(f'"{name}" (dòng {_row_ranges(rows)})' for name, rows in unknown.items())
+        said = (
+            f"chưa có trong cơ sở dữ liệu các chi bộ: {listed}"
+            + (f', trong "{where}"' if where else "")
+            + ". Hãy nhập danh sách tổ chức đảng của đơn vị trước rồi nhập lại tệp này"
+        )
+        if unit is None:
+            said += (
+                "; hoặc, nếu đây là các chi bộ mới, chạy lại với --create-units --unit "
+                '"<tên đảng bộ cấp trên của các chi bộ>" để tạo chúng.'
+            )
+        elif not self._can_hold_chi_bo(unit):
+            said += f'; "{where}" là chi bộ, không có chi bộ trực thuộc: hãy chỉ rõ --unit.'
+        else:
+            said += f'; hoặc chạy lại với --create-units để tạo chúng trực thuộc "{where}".'
+        self.problem(table.sheet, None, self._column_label(table, "branch"), None, said)
+        return None
+
+    def _can_hold_chi_bo(self, unit: int) -> bool:
+        return self.index.types.get(unit) not in (*MEMBER_HOLDING_TYPES, "province")
+
+    def _create_unit(self, table, name: str, parent: int, source_row: int) -> int:
+        """A chi bộ the rows name, created under `parent` (--create-units); recorded with the
+        file's batch and the first row naming it, and listed in the import summary."""
+        parent_type = self.index.types.get(parent)
+        org_type = (
+            "chi_bo_co_so" if parent_type in ("district", "province") else ("chi_bo_truc_thuoc")
+        )
+        values = {
+            "name": name,
+            "name_key": key(name),
+            "name_fold": fold(name),
+            "org_type": org_type,
+        }
+        org_id = insert_one(
+            self.conn,
+            Organization.__table__,
+            {
+                **values,
+                "batch_id": self.batch_id,
+                "source_sheet": table.sheet,
+                "source_row": int(source_row),
+            },
+        )
+        self._link(org_id, parent, None, None)
+        self.index.add(org_id, name, org_type, parent, None)
+        self.created.append(org_id)
+        self.outcome.created_units.append(f"{name} (trực thuộc {self.index.names[parent]})")
+        return org_id
 
     def _link(self, org_id: int, parent: int, valid_from, valid_to) -> None:
         bulk_insert(
@@ -1162,8 +1440,9 @@ class _FileWriter:
     def _update_members(self, table, known: list[int], ids: list, as_of) -> None:
         member = Member.__table__
         records = self._member_records(table.rows, known, table.column_headers)
-        # Only the columns the file gives are compared: no need to read (and convert) the rest.
-        columns = ["id", "attributes_as_of", *sorted({c for r in records for c in r})]
+        # The columns the file gives are compared; all attributes are read for an older roster.
+        given = {c for r in records for c in r}
+        columns = ["id", "attributes_as_of", *sorted(given.union(MEMBER_ATTRIBUTES))]
         query = select(*(member.c[c] for c in columns))
         current = {}
         for chunk in chunks(sorted({int(ids[p]) for p in known})):
@@ -1171,29 +1450,39 @@ class _FileWriter:
                 current[row[0]] = dict(zip(columns, row, strict=True))
         updates = []
         rekeyed = []  # members whose card, CCCD, name or birth changes
+        source_rows = table.rows["source_row"].tolist()
         for position, values in zip(known, records, strict=True):
             member_id = int(ids[position])
             record = current[member_id]
             stored_as_of = _to_date(record["attributes_as_of"])
-            if stored_as_of and as_of and as_of < stored_as_of:
-                self.outcome.rows_unchanged += 1  # an older roster: the newest wins
-                continue
-            changed = {
-                c: v
-                for c, v in values.items()
-                if c not in ("name_key",) and _differs(record.get(c), v)
+            source = {
+                "attributes_as_of": as_of,
+                "batch_id": self.batch_id,
+                "source_sheet": table.sheet,
+                "source_row": int(source_rows[position]),
             }
+            if stored_as_of and as_of and as_of < stored_as_of:
+                changed = _from_older_roster(record, values, source)
+            else:
+                changed = {
+                    c: v
+                    for c, v in values.items()
+                    if c != "name_key" and _differs(record.get(c), v)
+                }
+                if changed:  # the attributes now come from this roster
+                    changed.update(source, name_key=values["name_key"])
             if IDENTITY_COLUMNS.intersection(changed):
                 rekeyed.append(member_id)
                 self._say_identity_change(table, position, record, changed)
             if changed:
-                changed["name_key"] = values["name_key"]
-                updates.append({"_id": member_id, **changed, "attributes_as_of": as_of})
-            else:
+                updates.append({"_id": member_id, **changed})
+            if not set(MEMBER_ATTRIBUTES).intersection(changed):
                 self.outcome.rows_unchanged += 1
         for group in _group_by_columns(updates):
             bulk_update(self.conn, member, group)
-            self.outcome.rows_updated += len(group)
+            self.outcome.rows_updated += sum(
+                1 for u in group if set(MEMBER_ATTRIBUTES).intersection(u)
+            )
         if rekeyed:
             self.cache.refresh(self.conn, rekeyed)
 
@@ -1228,6 +1517,8 @@ class _FileWriter:
         ids = self._upsert_members(table, orgs, as_of, attributes_authoritative=True)
         if self.problems:
             return  # an identity clash: the file is refused, nothing of it is written
+        if self._check_same_member(table, ids):
+            return
         # A corrected roster of the same unit and date replaces the earlier one.
         entry = RosterEntry.__table__
         unit_ids = sorted({int(o) for o in orgs})
@@ -1252,6 +1543,29 @@ class _FileWriter:
                 )
             ],
         )
+
+    def _check_same_member(self, table, ids: list) -> bool:
+        """Two rows that name one member in different ways (card on one, name and birth date
+        on the other) are an error naming both rows, like the same card twice. True if any."""
+        first: dict[int, int] = {}
+        source_rows = table.rows["source_row"].tolist()
+        names = table.rows["full_name"].tolist()
+        found = False
+        for position, member_id in enumerate(ids):
+            row = int(source_rows[position])
+            if member_id not in first:
+                first[member_id] = row
+                continue
+            found = True
+            self.problem(
+                table.sheet,
+                row,
+                self._column_label(table, "full_name"),
+                names[position],
+                f"là cùng một đảng viên với dòng {first[member_id]} (mỗi đảng viên chỉ được ghi "
+                "một lần trong tệp).",
+            )
+        return found
 
     def _check_duplicates(self, table, orgs) -> None:
         """The same person twice in one file is an error naming both rows."""
@@ -1402,6 +1716,8 @@ class _FileWriter:
         )
         if self.problems:
             return  # an identity clash: the file is refused, nothing of it is written
+        if self._check_same_member(table, ids):
+            return
         rows = table.rows
         # Column by column (pandas turns the missing cells to None), then one dict per row.
         data = {c: self._cells(rows, c) for c in MEMBER_EVALUATION_COLUMNS if c in rows.columns}
@@ -1570,6 +1886,8 @@ class _FileWriter:
         else:
             parent = scope if org_type != "district" else self.index.province_id
         if parent is None:
+            if final and not self.last_try:
+                raise _Deferred  # another organisation list of this run may hold the parent
             if final:
                 self.problem(
                     table.sheet,
@@ -1707,6 +2025,17 @@ class _FileWriter:
 # --------------------------------------------------------------------------- small helpers
 
 
+def _row_ranges(rows: list[int]) -> str:
+    """Excel rows as a clerk reads them: "2, 5–7, 9"."""
+    parts: list[str] = []
+    for row in sorted(set(rows)):
+        if parts and parts[-1][1] == row - 1:
+            parts[-1] = (parts[-1][0], row)
+        else:
+            parts.append((row, row))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in parts)
+
+
 def _quoted(names: list[str]) -> str:
     return "; ".join(f'"{name}"' for name in names) or "(không có)"
 
@@ -1804,6 +2133,27 @@ def _shown_birth(birth_key: str) -> str:
     if len(birth_key) == 10:
         return f"{birth_key[8:10]}/{birth_key[5:7]}/{birth_key[:4]}"
     return birth_key or "không rõ"
+
+
+def _from_older_roster(record: dict, values: dict, source: dict) -> dict:
+    """What a roster older than the member's attributes changes, so that the newest roster wins
+    whatever the order the rosters come in: it fills what the newer ones left empty (as it
+    would have, had it come first); and when it then gives every attribute the member has, as
+    they are, the attributes were already so on its date: they come from it (had it come first,
+    the newer roster would have changed nothing)."""
+    compared = {c: v for c, v in values.items() if c not in ("name_key", "extra")}
+    changed = {c: v for c, v in compared.items() if record.get(c) is None}
+    after = {**record, **changed}
+    same = not any(_differs(after.get(c), v) for c, v in compared.items())
+    covered = all(c in compared for c in MEMBER_ATTRIBUTES if _holds(after.get(c)))
+    if same and covered:
+        changed.update(source)
+    return changed
+
+
+def _holds(value) -> bool:
+    """A stored attribute that says something (not empty, not a default "no")."""
+    return value not in (None, False, "", {}) and not _missing(value)
 
 
 def _default(column: str):

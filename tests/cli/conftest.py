@@ -15,14 +15,16 @@ class Result:
 
 
 @pytest.fixture
-def tcxd(capsys, monkeypatch):
-    """Run the real entry point in-process: exit code, stdout and stderr as a clerk sees them."""
+def tcxd(capsys, monkeypatch, tmp_path):
+    """Run the real entry point in-process: exit code, stdout and stderr as a clerk sees them.
+    The working folder is the test's own (`tcxd import` writes ./tep-loi/ there)."""
     from tcxd import cli
 
     # Tables as wide as their content, whatever terminal or CI log the suite runs in.
     monkeypatch.setattr(cli.out, "width", 400)
     monkeypatch.setattr(cli.err, "width", 400)
     monkeypatch.delenv("TCXD_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
 
     def run(*args):
         capsys.readouterr()

@@ -574,6 +574,22 @@ def test_missing_required_column(tmp_path: Path) -> None:
     ]
 
 
+def test_a_header_without_its_anchor_column_names_it(tmp_path: Path) -> None:
+    rows = [
+        ["Ngày sinh", "Số thẻ đảng viên", "Ngày vào Đảng", "Dân tộc"],
+        ["05/03/1980", "01234567", "19/05/2005", "Kinh"],
+    ]
+    path = write(tmp_path / "x.xlsx", rows)
+    assert read_file(path).skipped == [
+        (
+            "DS",
+            "thiếu cột bắt buộc “Họ và tên” (tên cột thường gặp: Họ và tên; Họ tên; Họ và tên "
+            "khai sinh; Ho va ten); các cột nhận ra: “Ngày sinh”, “Số thẻ đảng viên”, “Ngày vào "
+            "Đảng”, “Dân tộc”",
+        )
+    ]
+
+
 def test_empty_required_value(tmp_path: Path) -> None:
     rows = [ROSTER_HEADER, [1, "An", "", "", "19/05/2005"]]
     path = write(tmp_path / "x.xlsx", rows)

@@ -118,7 +118,7 @@ def test_non_integral_number_in_an_id_column_is_an_error() -> None:
 def test_text_id_of_the_wrong_length_is_kept_and_warned() -> None:
     column = values.to_ids(["1234567"], "card_number")
     assert column.values == ["1234567"]
-    assert column.warnings == ["1 số không đủ 8 chữ số"]
+    assert column.warnings == ["1 số có 7 chữ số; cần 8 chữ số"]
 
 
 def test_profile_number_is_text() -> None:

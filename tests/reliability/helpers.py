@@ -75,6 +75,10 @@ class Child:
             handle, self._rss_file = tempfile.mkstemp(prefix="tcxd-rss-")
             os.close(handle)
             command = [sys.executable, "-S", "-c", LAUNCHER, self._rss_file, *command]
+        # A folder of its own by default: what tcxd writes to its working folder (./tep-loi/)
+        # stays out of the project.
+        self._home = tempfile.TemporaryDirectory(prefix="tcxd-cwd-") if cwd is None else None
+        cwd = self._home.name if self._home is not None else cwd
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             command,
@@ -118,6 +122,8 @@ class Child:
             handle.seek(0)
             outputs.append(handle.read().decode("utf-8", errors="replace"))
             handle.close()
+        if self._home is not None:
+            self._home.cleanup()
         rss = float("nan")
         if self.measure:
             measured = Path(self._rss_file).read_text()

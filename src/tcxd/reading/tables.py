@@ -142,6 +142,12 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     if kind is None:
         found = [c.header for c in columns if c.field and c.field != "seq"]
         listed = ", ".join(f"“{name}”" for name in found[:8]) or "không có cột nào"
+        missing = _missing_anchor(fields)
+        if missing:
+            return (
+                f"thiếu cột bắt buộc “{_label(missing)}” (tên cột thường gặp: "
+                f"{_aliases(missing)}); các cột nhận ra: {listed}"
+            )
         return f"tiêu đề cột không khớp loại danh sách nào (nhận ra: {listed})"
     columns = _in_context(columns, kind)
     fields = _fields_of(columns)
@@ -704,6 +710,23 @@ def _label(name: str) -> str:
     return headers.field_label(name)
 
 
+def _missing_anchor(fields: set[str]) -> str | None:
+    """The one column a header lacks to be a list of some kind: the kind its other columns fit
+    clearly (twice the score that the kind needs with its anchor), whose anchor column is
+    absent. A roster without its name column is told so, not that its header fits no kind; a
+    summary table ("Tên chi bộ, Nam, Nữ") is not taken for a roster."""
+    book = headers.catalog()
+    best: tuple[int, str] | None = None
+    for spec in book.kinds.values():
+        anchors = spec["anchors"]
+        if any(anchor in fields for anchor in anchors):
+            continue
+        score = sum(weight for name, weight in spec["weights"].items() if name in fields)
+        if score >= 2 * spec["min_score"] and (best is None or score > best[0]):
+            best = (score, anchors[0])
+    return best[1] if best else None
+
+
 def _aliases(name: str) -> str:
     return "; ".join(headers.catalog().alias_lists.get(name, [])[:4])
 
@@ -715,6 +738,10 @@ def _check_required(
     data = builder.data
     frame = sheet.rows
 
+    found = ", ".join(f"“{h}”" for f, h in sheet.column_headers.items() if f != "seq") or (
+        "không có cột nào"
+    )
+
     def missing_column(name: str, extra: str = "") -> None:
         problems.add(
             Problem(
@@ -723,7 +750,8 @@ def _check_required(
                 None,
                 _label(name),
                 None,
-                f"thiếu cột bắt buộc{extra} (tên cột thường gặp: {_aliases(name)})",
+                f"thiếu cột bắt buộc{extra} (tên cột thường gặp: {_aliases(name)}); "
+                f"các cột nhận ra: {found}",
             )
         )
 

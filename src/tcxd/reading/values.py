@@ -354,8 +354,18 @@ def to_ids(cells: Sequence[Any], field_name: str) -> Column:
         column.flags = [False] * len(cells)
         for position in odd_length:
             column.flags[position] = True
-        column.warnings.append(f"{len(odd_length)} số không đủ {label}")
+        column.warnings.append(_odd_lengths([values[p] for p in odd_length], label))
     return column
+
+
+def _odd_lengths(codes: list[str], label: str) -> str:
+    """ "3 số có 5 chữ số, 1 số có 11 chữ số (cần 8 chữ số)": how long the odd ones are, so the
+    clerk sees at once a test row (5 digits) from a mistyped card (7 or 9)."""
+    counts: dict[int, int] = {}
+    for code in codes:
+        counts[len(code)] = counts.get(len(code), 0) + 1
+    groups = ", ".join(f"{n} số có {length} chữ số" for length, n in sorted(counts.items()))
+    return f"{groups}; cần {label}"
 
 
 # ---------------------------------------------------------------- numbers
