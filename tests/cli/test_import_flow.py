@@ -285,7 +285,7 @@ def test_a_roster_without_a_name_column_says_which_column_is_missing(tcxd, initi
         f'Tệp "{path}": không có trang nào đọc được dữ liệu (trang "DS": thiếu cột bắt buộc '
         "“Họ và tên” (tên cột thường gặp: Họ và tên; Họ tên; Họ và tên khai sinh; Ho va ten); "
         "các cột nhận ra: “Ngày sinh”, “Giới tính”, “Số thẻ đảng viên”, “Ngày vào Đảng”, “Ngày "
-        "chính thức”, “Dân tộc”)."
+        "chính thức”, “Dân tộc” — CHÚ Ý: trang có 4 dòng có chữ, KHÔNG được nhập)."
     ]
 
 

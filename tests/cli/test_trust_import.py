@@ -253,6 +253,8 @@ def test_a_loop_already_in_the_database_is_named_by_classify_and_report(
         ],
     )
     assert tcxd("import", first, "--db", db_url).exit_code == 0
+    rated = evaluations(province / "xl-2025.xlsx", [AN_RATED, BINH_RATED])  # data of 2025
+    assert tcxd("import", rated, "--db", db_url).exit_code == 0
     engine = create_engine(db_url)
     with engine.begin() as conn:  # what the old import made of a file with a shared code
         conn.execute(
@@ -347,7 +349,7 @@ def test_a_corrected_name_with_the_same_card_and_birth_date_is_said(
     result = tcxd("import", path, "--db", db_url)
     assert result.exit_code == 0, result.output
     assert (
-        f'Cảnh báo {path.name}: Trang "DS", dòng 6: họ tên của đảng viên có số thẻ {AN[3]} đổi '
+        f'Cảnh báo {path}: Trang "DS", dòng 6: họ tên của đảng viên có số thẻ {AN[3]} đổi '
         f'từ "{AN[0]}" thành "Nguyễn Văn Ân".'
     ) in " ".join(result.stdout.split())
     assert query(db_url, "SELECT full_name FROM member WHERE card_number = :c", c=AN[3]) == [
@@ -413,7 +415,7 @@ def test_implausible_dates_and_numbers_are_warned_never_refused(tcxd, db_url, pr
         "Đảng 01/01/2010.",
         'dòng 9, "Vũ Thị Giang": ngày vào Đảng 01/01/2099 ở sau hôm nay.',
     ):
-        assert f'Cảnh báo {path.name}: Trang "DS", {warning}' in said, warning
+        assert f'Cảnh báo {path}: Trang "DS", {warning}' in said, warning
     assert "0011900001" not in result.output  # (a CCCD is not printed)
     assert query(db_url, "SELECT COUNT(*) FROM member") == [(7,)]
     # The checks list them too (An and Bình, of the first roster, have nothing to look at).

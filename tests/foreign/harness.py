@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 import sqlite3
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,12 @@ def run_cli(*args) -> tuple[int, str]:
     widths = cli.out.width, cli.err.width
     cli.out.width = cli.err.width = 400
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        with (
+            tempfile.TemporaryDirectory() as here,
+            contextlib.chdir(here),  # (error workbooks go to ./tep-loi: not into the repo)
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(out),
+        ):
             try:
                 cli.main([str(a) for a in args])
                 code = 0

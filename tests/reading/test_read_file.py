@@ -570,7 +570,8 @@ def test_missing_required_column(tmp_path: Path) -> None:
     assert messages(reading) == [
         f'Tệp "{path}", trang "DS", cột "Ngày sinh": thiếu cột bắt buộc để nhận ra đảng viên '
         "(cần Ngày sinh, Số thẻ đảng viên hoặc Số CCCD) (tên cột thường gặp: "
-        "Ngày sinh; Ngày, tháng, năm sinh; Ngày tháng năm sinh; Ngày/tháng/năm sinh)."
+        "Ngày sinh; Ngày, tháng, năm sinh; Ngày tháng năm sinh; Ngày/tháng/năm sinh); các cột "
+        "nhận ra: “Họ và tên”, “Ngày vào Đảng”, “Dân tộc”, “Tôn giáo”."
     ]
 
 
