@@ -44,14 +44,13 @@ from tcxd.identities import (
     IDENTITY_COLUMNS,
     KEY_COLUMNS,
     MemberKeys,
-    implausible,
     stored_birth_key,
 )
 from tcxd.outputs import SKIP_REASON, is_output
 from tcxd.reading.problems import Problem
 from tcxd.text import clean, fold, key
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
-from tcxd.vocab import org_type_in_tree, org_type_under
+from tcxd.vocab import is_branch_name, org_type_in_tree, org_type_under
 
 SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 SUPPORTED = set(SUPPORTED_ORDER)
@@ -1307,11 +1306,6 @@ class _FileWriter:
         `touches_history`: the file's rows bear on the members' spells (rosters, changes);
         `count`: the summary counts these members (else the caller counts what it writes)."""
         rows = table.rows
-        source_rows, names = rows["source_row"].tolist(), rows["full_name"].tolist()
-        self.outcome.warnings += [
-            f'Trang "{table.sheet}", dòng {source_rows[p]}, "{clean(str(names[p]))}": {what}'
-            for p, what in implausible(rows, date.today())
-        ]
         ids = self._resolve_members(rows, orgs)
         self._check_identities(table, ids)
         if self.problems:
@@ -1885,6 +1879,18 @@ class _FileWriter:
             parent = self._find_parent(str(parent_name), scope)
         else:
             parent = scope if org_type != "district" else self.index.province_id
+            if parent == self.index.province_id and org_type is None and is_branch_name(name):
+                # Nothing says where this chi bộ belongs: under the province it would become a
+                # district-level committee. The clerk names the parent (column or --unit).
+                self.problem(
+                    table.sheet,
+                    row["source_row"],
+                    self._column_label(table, "name"),
+                    name,
+                    "không rõ tổ chức cấp trên (chi bộ không trực thuộc thẳng tỉnh ủy): thêm cột "
+                    '"Trực thuộc", hoặc nhập với --unit "<tên đảng bộ cấp trên>".',
+                )
+                return True
         if parent is None:
             if final and not self.last_try:
                 raise _Deferred  # another organisation list of this run may hold the parent

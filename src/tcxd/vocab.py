@@ -204,3 +204,8 @@ def org_type_under(given: str, parent_type: str | None) -> str:
         return given
     committee, branch = children
     return committee if given in _COMMITTEE_TYPES else branch
+
+
+def is_branch_name(name: str) -> bool:
+    """A unit whose name says it is a chi bộ ("Chi bộ …"), never a committee."""
+    return _words(name).startswith("chi bo")

@@ -415,7 +415,7 @@ def test_implausible_dates_and_numbers_are_warned_never_refused(tcxd, db_url, pr
         "Đảng 01/01/2010.",
         'dòng 9, "Vũ Thị Giang": ngày vào Đảng 01/01/2099 ở sau hôm nay.',
     ):
-        assert f'Cảnh báo {path}: Trang "DS", {warning}' in said, warning
+        assert f'Cảnh báo {path}: Trang "DS": {warning}' in said, warning
     assert "0011900001" not in result.output  # (a CCCD is not printed)
     assert query(db_url, "SELECT COUNT(*) FROM member") == [(7,)]
     # The checks list them too (An and Bình, of the first roster, have nothing to look at).

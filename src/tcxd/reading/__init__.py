@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcxd import vocab
+from tcxd.plausibility import implausible
 from tcxd.reading import guards, workbook
 from tcxd.reading.headers import normalise_kind
 from tcxd.reading.layout import PeriodInfo, period_from_filename
@@ -35,7 +36,7 @@ from tcxd.reading.problems import (
 from tcxd.reading.result import Collector, FileReading, SheetTable
 from tcxd.reading.tables import Context, read_sheet
 from tcxd.reading.values import is_empty
-from tcxd.text import fold
+from tcxd.text import clean, fold
 
 __all__ = [
     "CorruptFile",
@@ -115,6 +116,8 @@ def read_file(
     _loud_skips(reading, grids)
     if sheet is None:
         _keep_complete_lists(reading, ctx, problems)
+    for table in reading.sheets:  # before any refusal: a refused file's clerk needs them too
+        table.warnings += _implausible_rows(table)
     _check_duplicates(reading.sheets, ctx, problems)
     if not reading.sheets:
         reasons = "; ".join(f'trang "{sheet}": {reason}' for sheet, reason in reading.skipped)
@@ -283,3 +286,15 @@ def _check_duplicates(sheets: list[SheetTable], ctx: Context, problems: Collecto
 def _is_na(value) -> bool:
     """What `Series.notna()` calls missing: None, NaN, NaT, NA."""
     return value is None or value is pd.NA or value is pd.NaT or value != value
+
+
+def _implausible_rows(table: SheetTable) -> list[str]:
+    """Implausible dates and ID lengths of a sheet of people, row by row (warnings only)."""
+    rows = table.rows
+    if "full_name" not in rows.columns or rows.empty:
+        return []
+    source_rows, names = rows["source_row"].tolist(), rows["full_name"].tolist()
+    return [
+        f'dòng {source_rows[p]}, "{clean(str(names[p]))}": {what}'
+        for p, what in implausible(rows, dt.date.today())
+    ]
