@@ -63,3 +63,17 @@ def source_vi(file_name: Any, sheet: Any = None, row: Any = None) -> str:
     if row:
         text += f", dòng {int(row)}"
     return text
+
+
+def distinct_names(paths: dict[Any, str]) -> dict[Any, str]:
+    """Each file by its name, with as many folders in front as it takes to tell it from another
+    file of the same name ("Chi bo thon 1/DSDV 31-12-2024.csv" where two units sent one)."""
+    parts = {key: PurePath(path).parts for key, path in paths.items()}
+    shown = {}
+    for key, mine in parts.items():
+        others = {p for k, p in parts.items() if p != mine and p[-1:] == mine[-1:]}
+        depth = 1
+        while depth < len(mine) and any(p[-depth:] == mine[-depth:] for p in others):
+            depth += 1
+        shown[key] = "/".join(mine[-depth:])
+    return shown

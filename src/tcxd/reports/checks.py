@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from tcxd.db.bulk import read_frame
-from tcxd.formatting import date_vi
+from tcxd.formatting import date_vi, distinct_names
 from tcxd.identities import implausible
 from tcxd.reports.figures import PeriodFigures, Scope
 
@@ -50,7 +50,9 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
     names = figures.once(("unit_labels",), lambda: _unit_labels(figures))
     files = figures.once(
         ("files",),
-        lambda: dict(conn.execute(text("SELECT id, file_name FROM import_batch")).fetchall()),
+        lambda: distinct_names(
+            dict(conn.execute(text("SELECT id, file_path FROM import_batch")).fetchall())
+        ),
     )
     rows: list[dict] = []
     rows += _balance(figures, scope, names)
