@@ -262,6 +262,12 @@ def test_a_warning_names_the_file_under_the_imported_folder_and_its_sheet(tcxd, 
         ) in result.stdout
         assert f"│ Chi bo thon {number}/DSDV 31-12-2025.xlsx " in result.stdout
 
+    # status and the checks name them the same way, long after the import
+    result = tcxd("status", "--period", "year", "--year", "2025", "--files", "--db", db_url)
+    said = " ".join(result.stdout.split())
+    for number in (1, 2):
+        assert f"Chi bo thon {number}/DSDV 31-12-2025.xlsx" in said, result.stdout
+
 
 def test_counts_are_written_the_vietnamese_way(tcxd, db_url, province):
     members = [

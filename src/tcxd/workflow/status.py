@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 
 from tcxd.db.coverage import batches_covering
 from tcxd.db.history import tree_on
-from tcxd.formatting import number_vi
+from tcxd.formatting import distinct_names, number_vi
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
@@ -226,11 +226,12 @@ def period_status(
 def _batches(conn: Connection) -> list[FileStatus]:
     rows = conn.execute(
         text(
-            "SELECT id, file_name, kind, unit_id, as_of, period_year, period_quarter, "
+            "SELECT id, file_path, kind, unit_id, as_of, period_year, period_quarter, "
             "rows_total, warnings, imported_at FROM import_batch "
             "WHERE status = 'imported' AND unit_id IS NOT NULL ORDER BY id"
         )
-    )
+    ).fetchall()
+    names = distinct_names({row.id: row.file_path for row in rows})  # two units' "DSDV.xlsx"
     found = []
     for row in rows:
         warnings = row.warnings
@@ -239,7 +240,7 @@ def _batches(conn: Connection) -> list[FileStatus]:
         found.append(
             FileStatus(
                 batch_id=row.id,
-                file_name=row.file_name,
+                file_name=names[row.id],
                 kinds=[k for k in (row.kind or "").split(",") if k],
                 unit_id=int(row.unit_id),
                 as_of=as_date(row.as_of),
