@@ -215,14 +215,17 @@ def test_create_units_creates_the_chi_bo_under_the_unit_and_lists_them(tcxd, ini
             f"{DISTRICT})" in result.stdout
         )
     warnings = query(initialised, "SELECT warnings FROM import_batch")[-1][0]
+    if isinstance(warnings, str):  # SQLite gives the JSON column as text, PostgreSQL decoded
+        warnings = json.loads(warnings)
     assert f"Đã tạo tổ chức đảng (--create-units): Chi bộ Văn phòng (trực thuộc {DISTRICT})" in (
-        json.loads(warnings)
+        warnings
     )
     rows = query(
         initialised,
         "SELECT o.name, o.org_type, p.name, COUNT(r.id) FROM organization o "
         "JOIN organization_parent l ON l.org_id = o.id JOIN organization p ON p.id = l.parent_id "
-        "JOIN roster_entry r ON r.org_id = o.id GROUP BY o.id ORDER BY o.name",
+        "JOIN roster_entry r ON r.org_id = o.id "
+        "GROUP BY o.name, o.org_type, p.name ORDER BY o.name",
     )
     assert rows == [
         ("Chi bộ Phòng quản lý khoa học", "chi_bo_co_so", DISTRICT, 2),
