@@ -1587,6 +1587,29 @@ class _FileWriter:
                         value,
                         f"trùng với dòng {numbers[0]} (một người chỉ được ghi một lần).",
                     )
+        self._check_namesakes(table, orgs)
+
+    def _check_namesakes(self, table, orgs) -> None:
+        """Two rows with no card and no CCCD, of one name and one birth date in one chi bộ,
+        are one person written twice (identity by name + birth date, spec README "Identity")."""
+        rows = table.rows
+        source_rows, names = rows["source_row"].tolist(), rows["full_name"].tolist()
+        first: dict[tuple, int] = {}
+        for position, (card, cccd, name, birth) in enumerate(_wanted_keys(rows)):
+            if card or cccd or not birth:
+                continue
+            person = (name, birth, orgs[position])
+            if person not in first:
+                first[person] = int(source_rows[position])
+                continue
+            self.problem(
+                table.sheet,
+                source_rows[position],
+                self._column_label(table, "full_name"),
+                clean(str(names[position])),
+                f"trùng họ tên và ngày sinh với dòng {first[person]}, không có số thẻ hay CCCD "
+                "để phân biệt (một người chỉ được ghi một lần).",
+            )
 
     # ----------------------------------------------------------------- changes
     def _write_changes(self, table, unit: int | None) -> None:
