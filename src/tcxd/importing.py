@@ -1206,6 +1206,8 @@ class _FileWriter:
         return self.index.find(name, unit, exact=True) or self.index.find(name, None, exact=True)
 
     def _find_branch(self, name: str, unit: int | None) -> int | None:
+        if unit is not None and fold(name) == fold(self.index.names.get(unit, "")):
+            return unit  # a chi bộ's own file naming itself on every row
         for candidate in _spellings(name):
             found = self.index.find(candidate, unit, exact=True)
             if found is None and not fold(candidate).startswith(("chi bo", "dang bo")):
