@@ -18,8 +18,8 @@ from tcxd.db import history
 from tcxd.db.bulk import chunks, insert_columns, read_frame
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
-    CONDITION_COLUMNS,
-    ORG_CONDITION_COLUMNS,
+    MEMBER_EVALUATION_COLUMNS,
+    ORGANIZATION_EVALUATION_COLUMNS,
     MemberRating,
     OrganizationRating,
 )
@@ -158,20 +158,7 @@ def _member_inputs(
     admitted = pd.to_datetime(people["admitted_on"], errors="coerce")
     latest = pd.to_datetime(people["readmitted_on"], errors="coerce")
     people["admitted_on"] = latest.where(latest.notna() & (latest > admitted), admitted).dt.date
-    evaluation_columns = ", ".join(
-        [
-            "member_id",
-            "score",
-            "general_score",
-            "task_score",
-            "discipline",
-            "discipline_on",
-            "proposed_level",
-            "decided_level",
-            "exemplary",
-            *CONDITION_COLUMNS,
-        ]
-    )
+    evaluation_columns = ", ".join(["member_id", *MEMBER_EVALUATION_COLUMNS])
     evaluations = read_frame(
         conn,
         f"SELECT {evaluation_columns} FROM member_evaluation WHERE year = :y AND quarter = :q",
@@ -219,9 +206,7 @@ def _quarter_link(conn, results: pd.DataFrame, year: int, ruleset: RuleSet) -> p
 
 def _org_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame) -> pd.DataFrame:
     orgs = tree[tree["org_type"].isin(RATED_ORG_TYPES)].copy()
-    columns = ", ".join(
-        ["org_id", "score", "decided_level", "proposed_level", "exemplary", *ORG_CONDITION_COLUMNS]
-    )
+    columns = ", ".join(["org_id", *ORGANIZATION_EVALUATION_COLUMNS])
     evaluations = read_frame(
         conn,
         f"SELECT {columns} FROM organization_evaluation WHERE year = :y AND quarter = :q",

@@ -28,8 +28,8 @@ from tcxd.db import history
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
-    CONDITION_COLUMNS,
-    ORG_CONDITION_COLUMNS,
+    MEMBER_EVALUATION_COLUMNS,
+    ORGANIZATION_EVALUATION_COLUMNS,
     ImportBatch,
     Member,
     MemberEvaluation,
@@ -86,26 +86,6 @@ MEMBER_ATTRIBUTES = (
     "exempt",
     "exempt_on",
     "note",
-)
-# What an evaluation row gives beside the identity of whom it rates; a row with none of these
-# changes nothing (a pre-filled template's row left as it was).
-MEMBER_EVALUATION_COLUMNS = (
-    "score",
-    "general_score",
-    "task_score",
-    "discipline",
-    "discipline_on",
-    "proposed_level",
-    "decided_level",
-    "exemplary",
-    *CONDITION_COLUMNS,
-)
-ORGANIZATION_EVALUATION_COLUMNS = (
-    "score",
-    "decided_level",
-    "proposed_level",
-    "exemplary",
-    *ORG_CONDITION_COLUMNS,
 )
 # Marks read as False where the sheet has no such column: given only when the sheet has the
 # column (mark → the column it is read from).

@@ -227,6 +227,27 @@ ORG_CONDITION_COLUMNS = (
     "personnel_wrongdoing_concluded",
 )
 
+# What an evaluation gives beside the identity of whom it rates: what classify reads, and what
+# an import row must fill to change anything (a pre-filled template's row left as it was).
+MEMBER_EVALUATION_COLUMNS = (
+    "score",
+    "general_score",
+    "task_score",
+    "discipline",
+    "discipline_on",
+    "proposed_level",
+    "decided_level",
+    "exemplary",
+    *CONDITION_COLUMNS,
+)
+ORGANIZATION_EVALUATION_COLUMNS = (
+    "score",
+    "decided_level",
+    "proposed_level",
+    "exemplary",
+    *ORG_CONDITION_COLUMNS,
+)
+
 
 class _TaskInputs(SQLModel):
     """Evaluation inputs members and organisations share (rules.md): the score, the levels
