@@ -1112,6 +1112,7 @@ class _FileWriter:
     def _create_unit(self, table, name: str, parent: int, source_row: int) -> int:
         """A chi bộ the rows name, created under `parent` (--create-units); recorded with the
         file's batch and the first row naming it, and listed in the import summary."""
+        name = self.index.cased_like_neighbours(name, parent)
         parent_type = self.index.types.get(parent)
         org_type = (
             "chi_bo_co_so" if parent_type in ("district", "province") else ("chi_bo_truc_thuoc")

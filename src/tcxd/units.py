@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, text
 
-from tcxd.text import fold, key
+from tcxd.text import fold, key, strip_accents
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
 MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
@@ -84,6 +84,17 @@ def accented_words(value: str) -> str:
     return words
 
 
+_VOWELS = re.compile(r"[aăâeêioôơuưy]", re.IGNORECASE)
+
+
+def _proper(word: str) -> str:
+    """A capitalised word of a name: "ĐÔNG" → "Đông"; an abbreviation ("THCS", "UBND": no
+    Vietnamese syllable lacks a vowel) stays as written."""
+    if not _VOWELS.search(strip_accents(word)):
+        return word
+    return word.capitalize()
+
+
 @dataclass
 class OrgIndex:
     """Every organisation with its current parent, for name resolution during an import.
@@ -106,6 +117,22 @@ class OrgIndex:
     _max_words: int = 0
     province_id: int | None = None
     version: int = 0
+
+    def cased_like_neighbours(self, name: str, parent: int) -> str:
+        """A name written in capitals ("CHI BỘ KHU PHỐ 7", from a title) in the casing the
+        province's names use: each word as the parent's other units (else any unit) write it
+        ("Chi bộ khu phố 1" gives "Chi bộ khu phố"), a word no unit has as a proper name
+        ("Đông"). A name in mixed case is the clerk's own and kept as written."""
+        if not name.isupper():
+            return name
+        seen: dict[str, str] = {}
+        neighbours = [self.names[i] for i in self.children.get(parent, [])]
+        for other in [*neighbours, *self.names.values()]:
+            for position, word in enumerate(other.split()):
+                if position and not word.isupper():
+                    seen.setdefault(word.casefold(), word)
+        words = [seen.get(word.casefold(), _proper(word)) for word in name.split()]
+        return " ".join([words[0].capitalize(), *words[1:]])
 
     @classmethod
     def load(cls, conn: Connection) -> OrgIndex:

@@ -465,9 +465,13 @@ def test_create_units_creates_the_chi_bo_of_a_title_and_the_list_names_it_later(
     result = tcxd("import", path, "--create-units", "--db", initialised)
     assert result.exit_code == 0, result.output
     assert (
-        f"Đã tạo tổ chức đảng (--create-units) {path}: CHI BỘ TRƯỜNG THCS (trực thuộc "
+        f"Đã tạo tổ chức đảng (--create-units) {path}: Chi bộ Trường THCS (trực thuộc "
         f"{DISTRICT})" in result.stdout
     )
+    # the title's capitals are not the unit's name: it is written as the province writes names
+    assert query(initialised, "SELECT name FROM organization WHERE name LIKE 'Chi%'") == [
+        ("Chi bộ Trường THCS",)
+    ]
     listed = organization_list(tmp_path / "to-chuc.xlsx")
     assert tcxd("import", listed, "--db", initialised).exit_code == 0
     assert query(

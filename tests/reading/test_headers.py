@@ -150,7 +150,27 @@ def test_forced_kind() -> None:
         ("Xếp loại", "Chi bộ đề xuất", "proposed_level"),
         ("Điểm đánh giá", "Tổng", "score"),  # a bare sub-label takes its group's meaning
         ("Ngày vào Đảng", "Dự bị", "admitted_on"),
+        # a group that is no known group modifies its sub-label, head noun first:
+        # "Ngày" under "Biến động" is "Ngày biến động"
+        ("Biến động", "Ngày", "date"),
     ],
 )
 def test_sub_label_under_a_group(group: str, sub: str, field: str) -> None:
     assert headers.resolve("", sub, group) == field
+
+
+def test_one_marker_word_is_enough_only_when_nothing_speaks_of_the_party() -> None:
+    """A civil servants' rating issued by a UBND says "công chức" once and nothing of the party;
+    a chi bộ's rating whose title names its chi bộ may say "công chức" without being one."""
+    header = ["STT", "Họ và tên", "Chức vụ", "Mức xếp loại"]
+    civil = ["UBND XÃ VẠN LỘC", "BẢNG XẾP LOẠI CÁN BỘ, CÔNG CHỨC THÁNG 10", *header, "T10"]
+    party = ["CHI BỘ THÔN ĐÔNG", "BẢNG XẾP LOẠI CÁN BỘ, CÔNG CHỨC THÁNG 10", *header, "T10"]
+    assert headers.not_an_input(civil, {"full_name"}, titles=civil[:2]) is not None
+    assert headers.not_an_input(party, {"full_name"}, titles=party[:2]) is None
+    # a marker in a header cell alone ("Điểm tiêu chí chung") says nothing of what the sheet is
+    scores = ["KẾT QUẢ XẾP LOẠI NĂM 2026", "Họ và tên", "Điểm tiêu chí chung", "Xếp loại"]
+    assert headers.not_an_input(scores, {"full_name"}, titles=scores[:1]) is None
+    # without diacritics, "dang" alone may be "đang": only "dang vien", "chi bo"… speak of it
+    titles = ["bang xep loai cong chuc"]
+    assert headers.not_an_input([*titles, "ten dang dung"], set(), titles=titles) is not None
+    assert headers.not_an_input([*titles, "ds dang vien"], set(), titles=titles) is None

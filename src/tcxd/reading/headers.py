@@ -244,7 +244,7 @@ def resolve(top: str, sub: str, group_text: str) -> str | None:
     if field is not None:
         return field
     if group_text:
-        field = field_of(f"{group_text} {sub}")
+        field = _field_of_group_and_sub(group_text, sub)
         if field is not None:
             return field
     field = field_of(sub)
@@ -253,6 +253,29 @@ def resolve(top: str, sub: str, group_text: str) -> str | None:
     if top and top == group_text and group is None:
         return field_of(top)
     return None
+
+
+def _field_of_group_and_sub(group_text: str, sub: str) -> str | None:
+    """The field a sub-label names together with the group above it. Both word orders are tried:
+    a Vietnamese noun phrase puts its head first, so "Ngày" under "Biến động" reads "Ngày biến
+    động", while "Số thẻ" under "Đảng viên" reads either way; the better score wins, a tie
+    between two different fields decides nothing."""
+    from tcxd.reading.matching import best_field
+
+    found = []
+    for text in (f"{group_text} {sub}", f"{sub} {group_text}"):
+        exact = exact_field_of(text)
+        if exact is not None:
+            return exact
+        match = best_field(text)
+        if match is not None:
+            found.append(match)
+    if not found:
+        return None
+    found.sort(key=lambda match: -match.score)
+    if len(found) > 1 and found[0].score == found[1].score and found[0].field != found[1].field:
+        return None
+    return found[0].field
 
 
 def is_sub_header(text: str) -> bool:
@@ -389,23 +412,55 @@ def effective_fields(fields: set[str]) -> set[str]:
 # ---------------------------------------------------------------- files that are not inputs
 
 
-def not_an_input(texts: list[str], fields: set[str]) -> str | None:
+def not_an_input(texts: list[str], fields: set[str], titles: list[str] | None = None) -> str | None:
     """What a sheet looks like when it is not a party input (a statistical form, a youth-union
     list, a civil servants' rating, a party-fee sheet), or None.
 
     `texts` are the title rows, header cells and sheet name; `fields` the fields its header
     names. A header naming a field only party inputs have (a card number, an admission date…)
-    keeps the sheet an input, whatever its other words."""
+    keeps the sheet an input, whatever its other words. `titles` (the rows above the header)
+    may say what the sheet is with one marker word, when nothing speaks of the party."""
     spec = catalog().not_inputs
     if fields & set(spec["party_fields"]):
         return None
     folded = " | ".join(_folded_words(text) for text in texts if text)
+    # One marker word in a title is enough when nothing in the titles, header or sheet name
+    # speaks of the party: "CÁN BỘ, CÔNG CHỨC" under "UBND XÃ" is a civil servants' rating, while
+    # a chi bộ's rating whose title names its chi bộ may say "công chức" and be one of ours.
+    title_words = " | ".join(_folded_words(text) for text in titles or [] if text)
+    alone = bool(title_words.strip(" |")) and not _speaks_of_the_party(texts)
     best, best_hits = None, 0
     for entry in spec["kinds"].values():
-        hits = sum(1 for word in _marker_words(entry["words"]) if word in folded)
-        if hits >= entry.get("min", 2) and hits > best_hits:
+        markers = _marker_words(entry["words"])
+        hits = sum(1 for word in markers if word in folded)
+        in_title = any(word in title_words for word in markers)
+        enough = hits >= entry.get("min", 2) or (alone and in_title)
+        if enough and hits > best_hits:
             best, best_hits = entry["label"], hits
     return best
+
+
+def _speaks_of_the_party(texts: list[str]) -> bool:
+    """Whether a title, header cell or sheet name uses a party word ("Đảng", "chi bộ"…). A text
+    without diacritics is compared without them only on words of two or more syllables ("dang"
+    alone may be "đang")."""
+    words = split_list(catalog().not_inputs.get("party_words", ""))
+    for text in texts:
+        if not text:
+            continue
+        accents = has_diacritics(text)
+        padded = _keyed_words(text) if accents else _folded_words(text)
+        for word in words:
+            if accents and _keyed_words(word) in padded:
+                return True
+            if not accents and " " in word.strip() and _folded_words(word) in padded:
+                return True
+    return False
+
+
+def _keyed_words(text: str) -> str:
+    """Like `_folded_words`, keeping the diacritics ("đảng" is not "đang")."""
+    return " " + " ".join(re.sub(r"[^\w]+", " ", header_key(text)).split()) + " "
 
 
 @cache

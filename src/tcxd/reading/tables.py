@@ -123,7 +123,8 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
         return "trang trống"
     layout = find_layout(rows, grid.merged)
     if layout is None:
-        looks_like = headers.not_an_input([*_top_texts(rows), grid.sheet], set())
+        top = _top_texts(rows)
+        looks_like = headers.not_an_input([*top, grid.sheet], set(), titles=top)
         if looks_like:
             return f"trông như {looks_like}"
         return (
@@ -136,7 +137,9 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
     kind = headers.recognise_kind(fields, context, ctx.forced_kind)
     if ctx.forced_kind is None:
         header_texts = [c.header for c in columns if c.header]
-        looks_like = headers.not_an_input([*layout.title_texts, *header_texts, grid.sheet], fields)
+        looks_like = headers.not_an_input(
+            [*layout.title_texts, *header_texts, grid.sheet], fields, titles=layout.title_texts
+        )
         if looks_like:
             return f"trông như {looks_like}"
     if kind is None:
