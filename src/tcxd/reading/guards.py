@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import struct
 import zipfile
@@ -229,22 +230,25 @@ def check_zip(path: Path, fmt: str) -> None:
                     f"nội dung không đúng với đuôi {path.suffix} "
                     "(không phải bảng tính OpenDocument)",
                 )
-        sheet_names = _xlsx_sheet_names(archive, names) if fmt == "xlsx" else {}
+        sheet_parts = _xlsx_sheet_parts(archive, names) if fmt == "xlsx" else {}
         for info in infos:
-            if info.is_dir() or info.filename.lower().endswith(_BINARY_SUFFIXES):
+            sheet = sheet_parts.get(info.filename)
+            if info.is_dir() or (
+                sheet is None and info.filename.lower().endswith(_BINARY_SUFFIXES)
+            ):
                 continue
-            _scan_member(path, archive, info, sheet_names)
+            _scan_member(path, archive, info, sheet)
 
 
 def _scan_member(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet_names: dict[str, str]
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None
 ) -> None:
-    """Stream one member in bounded chunks: no entity declarations, honest size, bounded grid."""
-    name = info.filename
+    """Stream one member in bounded chunks: no entity declarations, honest size, bounded grid
+    (`sheet`: the name of the worksheet this part holds, if it holds one)."""
     extent: _XlsxExtent | _OdsExtent | None = None
-    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-        extent = _XlsxExtent(sheet_names.get(name, name))
-    elif name == "content.xml":
+    if sheet is not None:
+        extent = _XlsxExtent(sheet)
+    elif info.filename == "content.xml":
         extent = _OdsExtent()
     tail = b""
     try:
@@ -570,27 +574,73 @@ class _OdsExtent(_TagStream):
         self._reset()
 
 
-def _xlsx_sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Worksheet part → the sheet name the clerk sees (for messages); best effort."""
-    try:
-        workbook = _read_small(archive, "xl/workbook.xml")
-        relations = _read_small(archive, "xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-        return {}
+_WORKSHEET_TYPES = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Every part that the reader may read as a worksheet → the sheet name for messages.
+
+    The reader finds a sheet through the workbook's own relationships, whatever the part is called
+    (`sheet1.bin`, `.XML`, `xl/media/x.png`, an absolute target), so every target of
+    `xl/_rels/workbook.xml.rels` is a sheet part here, whatever its type, as is every part that
+    `[Content_Types].xml` declares a worksheet (by name or by extension) and every part under
+    `xl/worksheets/`. A target is resolved both relative to `xl/` and from the root, in any case
+    of letters, so that no reading of it escapes the scan; a part that is not a sheet costs a
+    cheap scan with nothing to find."""
+    by_lower = {name.lower(): name for name in names}
+    parts: dict[str, str] = {}
+
+    def add(target: str, sheet: str) -> None:
+        target = target.replace("\\", "/")
+        for candidate in (target.lstrip("/"), "xl/" + target.lstrip("/"), "xl/" + target):
+            found = by_lower.get(posixpath.normpath(candidate).lower())
+            if found is not None and found not in parts:
+                parts[found] = sheet
+
+    workbook = _read_part(archive, names, "xl/workbook.xml")
+    relations = _read_part(archive, names, "xl/_rels/workbook.xml.rels")
     targets = {}
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?Relationship\b([^>]*)>", relations):
         found = dict(_attributes(attributes))
-        if "Id" in found and "Target" in found:
-            target = found["Target"].lstrip("/")
-            targets[found["Id"]] = target if target.startswith("xl/") else "xl/" + target
-    result = {}
+        if "Target" in found:
+            targets[found.get("Id", "")] = found["Target"]
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?sheet\b([^>]*)>", workbook):
         found = _attributes(attributes)
         sheet = next((v for k, v in found if k == "name"), None)
         relation = next((v for k, v in found if k.endswith(":id")), None)
         if sheet and relation in targets:
-            result[targets[relation]] = sheet
-    return result
+            add(targets[relation], sheet)
+    for target in targets.values():
+        add(target, target)
+    for name in names:
+        if name.lower().startswith("xl/worksheets/") and not name.endswith("/"):
+            parts.setdefault(name, name)
+    types = _read_part(archive, names, "[Content_Types].xml")
+    sheet_extensions = set()
+    for attributes in re.findall(rb"<(?:" + _NAME + rb":)?(?:Override|Default)\b([^>]*)>", types):
+        found = dict(_attributes(attributes))
+        kind = found.get("ContentType", "").lower()
+        if not any(f"{word}+xml" in kind or kind.endswith(word) for word in _WORKSHEET_TYPES):
+            continue
+        if "PartName" in found:
+            add(found["PartName"], found["PartName"])
+        elif "Extension" in found:
+            sheet_extensions.add("." + found["Extension"].lower())
+    for name in names:
+        if not name.endswith("/") and posixpath.splitext(name)[1].lower() in sheet_extensions:
+            parts.setdefault(name, name)
+    return parts
+
+
+def _read_part(archive: zipfile.ZipFile, names: set[str], name: str) -> bytes:
+    """A small part read for its references (best effort: a broken one is reported by the scan
+    of every member)."""
+    if name not in names:
+        return b""
+    try:
+        return _read_small(archive, name)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return b""
 
 
 def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 8 * 1024**2) -> bytes:
