@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tcxd.reading.problems import CorruptFile, EmptyFile
+from tcxd.reading.failures import reading_refusal
+from tcxd.reading.problems import EmptyFile
 
 Cell = Any
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -52,8 +53,10 @@ def read_workbook_grids(path: Path) -> list[Grid]:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types and sometimes ValueError
-        raise CorruptFile(path, _calamine_reason(error)) from None
+    except _INTERRUPTS:
+        raise
+    except BaseException as error:  # see _INTERRUPTS
+        raise reading_refusal(path, error) from None
     grids = []
     try:
         for name in workbook.sheet_names:
@@ -61,19 +64,19 @@ def read_workbook_grids(path: Path) -> list[Grid]:
                 sheet = workbook.get_sheet_by_name(name)
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = list(sheet.merged_cell_ranges or [])
-            except Exception as error:
-                raise CorruptFile(path, f'trang "{name}": {_calamine_reason(error)}') from None
+            except _INTERRUPTS:
+                raise
+            except BaseException as error:
+                raise reading_refusal(path, error, sheet=name) from None
             grids.append(Grid(sheet=name, rows=rows, merged=merged))
     finally:
         workbook.close()
     return grids
 
 
-def _calamine_reason(error: Exception) -> str:
-    name = type(error).__name__
-    if name == "PasswordError":
-        return "tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi gửi lại"
-    return f"tệp bị hỏng hoặc không trọn vẹn, không đọc được ({name}: {str(error)[:200]})"
+# Calamine raises its own error types, sometimes ValueError, and a Rust panic as pyo3's
+# PanicException, which derives from BaseException: all are the file's fault, except these.
+_INTERRUPTS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 # ---------------------------------------------------------------- CSV / TSV
@@ -82,21 +85,81 @@ def _calamine_reason(error: Exception) -> str:
 def read_text_grid(path: Path, fmt: str) -> Grid:
     data = path.read_bytes()
     text, encoding = decode(data)
-    if not text.strip():
+    del data
+    if not text or text.isspace():
         raise EmptyFile(path, "tệp không có dữ liệu")
     delimiter = "\t" if fmt == "tsv" else sniff_delimiter(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise CorruptFile(path, f"tệp CSV không đọc được ({error})") from None
+    rows = _text_rows(path, text, delimiter)
     return Grid(sheet=path.stem, rows=rows, encoding=encoding, delimiter=delimiter)
+
+
+# Every row of empty cells is this one (never changed: nothing writes into a cell past a row's
+# end), so that a file of blank lines costs a pointer per line, not a list.
+_BLANK_ROW: list[Cell] = []
+_CHECK_EVERY = 65_536  # rows between two checks of the area against the cells present
+
+
+def _text_rows(path: Path, text: str, delimiter: str) -> list[list[Cell]]:
+    """The rows of a CSV/TSV text, trailing empty cells dropped, refused (as a workbook sheet
+    would be, `guards.check_extent`) when its rows × widest row is vast and mostly empty: memory
+    follows the cells the file holds, not the lines of separators it claims."""
+    from tcxd.reading.guards import check_extent
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    width = cells = 0
+    try:
+        for row in reader:
+            if not any(row):
+                rows.append(_BLANK_ROW)
+            else:
+                while not row[-1]:
+                    row.pop()
+                rows.append(row)
+                width = max(width, len(row))
+                cells += len(row) - row.count("")
+            if len(rows) % _CHECK_EVERY == 0:
+                check_extent(path, path.stem, len(rows), max(width, 1), cells)
+    except csv.Error as error:
+        raise reading_refusal(path, error, line=_line_after(rows)) from None
+    check_extent(path, path.stem, len(rows), max(width, 1), cells)
+    return rows
+
+
+def _line_after(rows: list[list[Cell]]) -> int:
+    """The line where the record after `rows` starts (a quoted cell may span lines)."""
+    return 1 + sum(1 + sum(cell.count("\n") for cell in row) for row in rows)
 
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM starts it
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def wide_encoding(sample: bytes) -> str | None:
+    """The encoding of a text in UTF-32 or UTF-16, told by its BOM or, without one, by where its
+    NUL bytes fall (the high bytes of mostly ASCII characters); None for a byte-wide text."""
+    for bom, encoding in _BOMS[1:]:
+        if sample.startswith(bom):
+            return encoding
+    sample = sample[: 4096 - 4096 % 4]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    zeros = [sample[offset::4].count(0) / len(sample[offset::4]) for offset in range(4)]
+    if zeros[2] > 0.99 and zeros[3] > 0.99 and zeros[0] < 0.5:
+        return "utf-32-le"
+    if zeros[0] > 0.99 and zeros[1] > 0.99 and zeros[3] < 0.5:
+        return "utf-32-be"
+    even, odd = (zeros[0] + zeros[2]) / 2, (zeros[1] + zeros[3]) / 2
+    if odd > 0.5 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.5 and odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -104,6 +167,9 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _nfc(data.decode(encoding, errors="replace")), encoding
+    wide = wide_encoding(data[:4096])
+    if wide is not None:
+        return _nfc(data.decode(wide, errors="replace")), wide
     for encoding in ("utf-8", "cp1258"):
         try:
             return _nfc(data.decode(encoding)), encoding
