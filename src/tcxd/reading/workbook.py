@@ -94,35 +94,36 @@ def read_text_grid(path: Path, fmt: str) -> Grid:
 
 
 # Every row of empty cells is this one (never changed: nothing writes into a cell past a row's
-# end), so that a file of blank lines costs a pointer per line, not a list.
+# end), so that blank lines cost a pointer each, and only those followed by a row with data.
 _BLANK_ROW: list[Cell] = []
 _CHECK_EVERY = 65_536  # rows between two checks of the area against the cells present
 
 
 def _text_rows(path: Path, text: str, delimiter: str) -> list[list[Cell]]:
-    """The rows of a CSV/TSV text, trailing empty cells dropped, refused (as a workbook sheet
-    would be, `guards.check_extent`) when its rows × widest row is vast and mostly empty: memory
-    follows the cells the file holds, not the lines of separators it claims."""
+    """The rows of a CSV/TSV text, trailing empty cells and blank lines at the end dropped,
+    refused (as a workbook sheet would be, `guards.check_extent`) when its rows × widest row is
+    vast and mostly empty: memory follows the cells the file holds, not the separators."""
     from tcxd.reading.guards import check_extent
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
-    width = cells = 0
+    blank = width = cells = 0
     try:
         for row in reader:
             if not any(row):
-                rows.append(_BLANK_ROW)
-            else:
-                while not row[-1]:
-                    row.pop()
-                rows.append(row)
+                blank += 1
+                continue
+            while not row[-1]:
+                row.pop()
+            cells += len(row) - row.count("")
+            if blank or len(row) > width or len(rows) % _CHECK_EVERY == 0:
                 width = max(width, len(row))
-                cells += len(row) - row.count("")
-            if len(rows) % _CHECK_EVERY == 0:
-                check_extent(path, path.stem, len(rows), max(width, 1), cells)
+                check_extent(path, path.stem, len(rows) + blank + 1, width, cells)
+                rows.extend([_BLANK_ROW] * blank)
+                blank = 0
+            rows.append(row)
     except csv.Error as error:
-        raise reading_refusal(path, error, line=_line_after(rows)) from None
-    check_extent(path, path.stem, len(rows), max(width, 1), cells)
+        raise reading_refusal(path, error, line=_line_after(rows) + blank) from None
     return rows
 
 
