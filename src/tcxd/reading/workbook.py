@@ -20,6 +20,7 @@ import csv
 import io
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,13 +84,18 @@ _INTERRUPTS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 def read_text_grid(path: Path, fmt: str) -> Grid:
+    """The text is decoded line by line as the CSV reader asks for it (never held whole as a
+    string, nor copied into a StringIO's 4-byte-per-character buffer): memory stays near the
+    file's bytes plus the cells that hold something."""
     data = path.read_bytes()
-    text, encoding = decode(data)
-    del data
-    if not text or text.isspace():
+    encoding = text_encoding(data)
+    with io.TextIOWrapper(io.BytesIO(data), encoding, errors="replace", newline="") as stream:
+        sample = stream.read(64 * 1024)
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(_nfc(sample))
+        stream.seek(0)
+        rows = _text_rows(path, map(_nfc, stream), delimiter)
+    if not any(cell.strip() for row in rows for cell in row):
         raise EmptyFile(path, "tệp không có dữ liệu")
-    delimiter = "\t" if fmt == "tsv" else sniff_delimiter(text)
-    rows = _text_rows(path, text, delimiter)
     return Grid(sheet=path.stem, rows=rows, encoding=encoding, delimiter=delimiter)
 
 
@@ -99,13 +105,13 @@ _BLANK_ROW: list[Cell] = []
 _CHECK_EVERY = 65_536  # rows between two checks of the area against the cells present
 
 
-def _text_rows(path: Path, text: str, delimiter: str) -> list[list[Cell]]:
+def _text_rows(path: Path, lines: Iterable[str], delimiter: str) -> list[list[Cell]]:
     """The rows of a CSV/TSV text, trailing empty cells and blank lines at the end dropped,
     refused (as a workbook sheet would be, `guards.check_extent`) when its rows × widest row is
     vast and mostly empty: memory follows the cells the file holds, not the separators."""
     from tcxd.reading.guards import check_extent
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     rows: list[list[Cell]] = []
     blank = width = cells = 0
     try:
@@ -165,26 +171,44 @@ def wide_encoding(sample: bytes) -> str | None:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes of a text file → (NFC text, encoding name used)."""
+    encoding = text_encoding(data)
+    return _nfc(data.decode(encoding, errors="replace")), encoding
+
+
+def text_encoding(data: bytes) -> str:
+    """The encoding of a text file: its BOM; UTF-32/16 told by its NUL bytes; strict UTF-8;
+    strict Windows-1258; what charset-normalizer proposes; else Latin-1."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _nfc(data.decode(encoding, errors="replace")), encoding
+            return encoding
     wide = wide_encoding(data[:4096])
     if wide is not None:
-        return _nfc(data.decode(wide, errors="replace")), wide
+        return wide
     for encoding in ("utf-8", "cp1258"):
-        try:
-            return _nfc(data.decode(encoding)), encoding
-        except UnicodeDecodeError:
-            pass
+        if _decodes(data, encoding):
+            return encoding
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[: 256 * 1024]).best()
         if best is not None and best.encoding:
-            return _nfc(data.decode(best.encoding, errors="replace")), best.encoding
+            codecs.lookup(best.encoding)
+            return best.encoding
     except (LookupError, ImportError):
         pass
-    return _nfc(data.decode("latin-1")), "latin-1"
+    return "latin-1"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether `data` is valid in `encoding`, decoded a megabyte at a time (no whole copy)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), 1024**2):
+            decoder.decode(data[start : start + 1024**2])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _nfc(text: str) -> str:
