@@ -19,7 +19,7 @@ from rich.table import Table
 
 from tcxd import __version__
 from tcxd.errors import ExitCode, describe
-from tcxd.formatting import number_vi, shown_path
+from tcxd.formatting import few_of, number_vi, shown_path
 from tcxd.rules.titles import ruleset_title
 from tcxd.settings import ProvinceConfig, database_url, load_province_config
 
@@ -510,7 +510,7 @@ def _render_import(
         if outcome.unknown_columns:
             out.print(
                 f"{escape(shown_path(outcome.path, roots))}: các cột không dùng đến (vẫn lưu lại): "
-                + escape(", ".join(outcome.unknown_columns))
+                + escape(few_of(outcome.unknown_columns))
             )
         for warning in outcome.warnings:
             out.print(

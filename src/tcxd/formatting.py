@@ -77,3 +77,11 @@ def distinct_names(paths: dict[Any, str]) -> dict[Any, str]:
             depth += 1
         shown[key] = "/".join(mine[-depth:])
     return shown
+
+
+def few_of(names: list[str], shown: int = 20, what: str = "cột") -> str:
+    """A list of names a clerk can read: the first `shown`, then how many more ("A, B, … và
+    16.346 cột khác"), so that a sheet of 16,384 columns gives one line, not a page."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" và {number_vi(len(names) - shown)} {what} khác"

@@ -252,3 +252,53 @@ def test_a_file_that_is_not_a_spreadsheet_is_named_for_what_it_is(name: str, sai
     with pytest.raises(UnsupportedFormat) as refused:
         guards.file_format(Path(name))
     assert said in str(refused.value)
+
+
+def _rows(first: int, last: int, columns: str | list[str]) -> bytes:
+    return b"".join(
+        b'<row r="%d">' % n
+        + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c.encode(), n) for c in columns)
+        + b"</row>"
+        for n in range(first, last + 1)
+    )
+
+
+def test_an_early_bound_does_not_stick_to_a_later_part_of_the_sheet(tmp_path: Path) -> None:
+    """A 4-column sheet: the first rows (few digits) are bounded cheaply; that bound must not
+    claim 26 columns once the rows reach a million (issue 16, item 6)."""
+    extent = guards._XlsxExtent("DS")
+    extent.feed(tmp_path, _rows(1, 50, "ABCD"))
+    extent.feed(tmp_path, _rows(1_048_570, 1_048_573, "ABCD"))
+    extent.close(tmp_path)
+    assert (extent.rows, extent.columns) == (1_048_573, 4)
+
+
+def test_a_cheap_bound_still_sees_the_widest_column(tmp_path: Path) -> None:
+    extent = guards._XlsxExtent("DS")
+    extent.feed(tmp_path, _rows(1, 50, "ABCQ") + _rows(51, 52, ["A", "AK"]))
+    extent.close(tmp_path)
+    assert extent.columns == 37
+    extent = guards._XlsxExtent("DS")
+    extent.feed(tmp_path, _rows(1, 50, "AB") + _rows(51, 52, "AQ"))
+    extent.close(tmp_path)
+    assert extent.columns == 17
+
+
+def test_a_large_cheap_bound_is_placed_exactly_before_refusing(tmp_path: Path) -> None:
+    """Rows 10,000–10,010 bounded cheaply as < 100,000 rows, with 30 columns earlier: the bound
+    claims 3 M cells; the exact placement (10,010 × 30) is what is judged."""
+    extent = guards._XlsxExtent("DS")
+    columns = [guards._column_letters(n) for n in range(1, 31)]
+    extent.feed(tmp_path, _rows(1, 50, columns))
+    extent.feed(tmp_path, _rows(10_000, 10_010, "ABCDEFGHIJKLMNOPQRST"))
+    extent.close(tmp_path)
+    assert extent.area > guards.MAX_SPARSE_AREA
+    calls = []
+    extent.check(tmp_path, cells=lambda: 1, exact=lambda: calls.append(1) or (10_010, 30))
+    assert calls == [1] and extent.area == 300_300
+    extent = guards._XlsxExtent("DS")
+    extent.feed(tmp_path, _rows(1, 50, columns))
+    extent.feed(tmp_path, _rows(10_000, 10_010, "ABCDEFGHIJKLMNOPQRST"))
+    extent.close(tmp_path)
+    with pytest.raises(ZipBomb, match="dòng 99999, cột AD"):
+        extent.check(tmp_path, cells=lambda: 1, exact=lambda: (99_999, 30))

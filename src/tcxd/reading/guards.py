@@ -19,13 +19,17 @@
 
 from __future__ import annotations
 
+import codecs
 import html
+import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from tcxd.reading.failures import SEND_AGAIN, library_reason, reading_refusal
 from tcxd.reading.problems import (
     CorruptFile,
     EmptyFile,
@@ -116,7 +120,7 @@ def check_file(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as error:
-        raise CorruptFile(path, f"không mở được tệp ({error.strerror or error})") from None
+        raise CorruptFile(path, f"không mở được tệp ({library_reason(error)})") from None
     if size == 0:
         raise EmptyFile(path, "tệp rỗng (0 byte)")
     if size > MAX_FILE_BYTES:
@@ -178,8 +182,12 @@ def check_zip(path: Path, fmt: str) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
+        if isinstance(error, OSError) and not isinstance(error, zipfile.BadZipFile):
+            raise reading_refusal(path, error) from None
         raise CorruptFile(
-            path, f"tệp bị hỏng hoặc không trọn vẹn (không đọc được tệp nén: {error})"
+            path,
+            "tệp bị hỏng hoặc không trọn vẹn (không đọc được phần nén của tệp, thường do tệp "
+            f"chép hoặc tải về chưa xong); {SEND_AGAIN}",
         ) from None
     with archive:
         infos = archive.infolist()
@@ -221,30 +229,33 @@ def check_zip(path: Path, fmt: str) -> None:
         if fmt == "ods":
             try:
                 mime = archive.read("mimetype")[:100] if "mimetype" in names else b""
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-                raise CorruptFile(path, f"tệp bị hỏng hoặc không trọn vẹn ({error})") from None
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
+                raise reading_refusal(path, error, part="mimetype") from None
             if not mime.startswith(ODS_MIME):
                 raise WrongFileType(
                     path,
                     f"nội dung không đúng với đuôi {path.suffix} "
                     "(không phải bảng tính OpenDocument)",
                 )
-        sheet_names = _xlsx_sheet_names(archive, names) if fmt == "xlsx" else {}
+        sheet_parts = _xlsx_sheet_parts(archive, names) if fmt == "xlsx" else {}
         for info in infos:
-            if info.is_dir() or info.filename.lower().endswith(_BINARY_SUFFIXES):
+            sheet = sheet_parts.get(info.filename)
+            if info.is_dir() or (
+                sheet is None and info.filename.lower().endswith(_BINARY_SUFFIXES)
+            ):
                 continue
-            _scan_member(path, archive, info, sheet_names)
+            _scan_member(path, archive, info, sheet)
 
 
 def _scan_member(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet_names: dict[str, str]
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None
 ) -> None:
-    """Stream one member in bounded chunks: no entity declarations, honest size, bounded grid."""
-    name = info.filename
+    """Stream one member in bounded chunks: no entity declarations, honest size, bounded grid
+    (`sheet`: the name of the worksheet this part holds, if it holds one)."""
     extent: _XlsxExtent | _OdsExtent | None = None
-    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-        extent = _XlsxExtent(sheet_names.get(name, name))
-    elif name == "content.xml":
+    if sheet is not None:
+        extent = _XlsxExtent(sheet)
+    elif info.filename == "content.xml":
         extent = _OdsExtent()
     tail = b""
     try:
@@ -266,11 +277,32 @@ def _scan_member(
             if extent is not None:
                 extent.close(path)
         if isinstance(extent, _XlsxExtent):
-            extent.check(path, lambda: _count_values(path, archive, info))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
-        raise CorruptFile(path, f"tệp bị hỏng hoặc không trọn vẹn ({error})") from None
-    except RuntimeError as error:  # encrypted member
-        raise CorruptFile(path, f"tệp được đặt mật khẩu hoặc mã hóa ({error})") from None
+            extent.check(
+                path,
+                cells=lambda: _count_values(path, archive, info),
+                exact=lambda: _exact_extent(path, archive, info, extent.sheet),
+            )
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,  # an encrypted member
+        zlib.error,
+    ) as error:
+        raise reading_refusal(path, error, part=info.filename) from None
+
+
+def _exact_extent(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str
+) -> tuple[int, int]:
+    extent = _XlsxExtent(sheet, exact=True)
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            extent.feed(path, chunk)
+    extent.close(path)
+    return extent.rows, extent.columns
 
 
 def _count_values(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
@@ -335,7 +367,7 @@ def _column_letters(number: int) -> str:
     return letters or "A"
 
 
-def _check_extent(path: Path, sheet: str, rows: int, columns: int, cells: int) -> None:
+def check_extent(path: Path, sheet: str, rows: int, columns: int, cells: int) -> None:
     area = rows * columns
     if area <= MAX_SPARSE_AREA:
         return
@@ -387,9 +419,11 @@ class _XlsxExtent(_TagStream):
     """Where the reader puts the cells of a worksheet: at the cell's `r` reference, else next to
     the previous cell of the row (a row's `r`, else the row after the previous one)."""
 
-    def __init__(self, sheet: str) -> None:
+    def __init__(self, sheet: str, exact: bool = False) -> None:
         super().__init__()
         self.sheet = sheet
+        self.exact = exact  # no cheap bound: every window placed exactly
+        self.row_bound = 0  # rows claimed by the cheap bound (≥ the true rows of its windows)
         self.row = 0  # 1-based number of the current row (an upper bound after a fast window)
         self.column = 0
         self.rows = 0
@@ -404,23 +438,29 @@ class _XlsxExtent(_TagStream):
             return
         simple = data.count(b'<c r="')
         if (
-            simple == data.count(b"<c ")
+            not self.exact
+            and simple == data.count(b"<c ")
             and not _XLSX_ODD_CELL.search(data)
             and b":c" not in data  # a namespace prefix (x:c)
         ):
             # Every cell starts `<c r="A1"` (what Excel, LibreOffice and xlsxwriter write). A cheap
             # bound first: rows below 10^k when no cell row has more digits than the largest row
-            # tag (k digits), columns from the few cells past Z.
+            # tag (k digits); columns exactly, from the few cells past Z or the last letter used.
+            # The row bound is kept apart from the rows placed exactly, so that it never
+            # combines with a wider or longer part of the sheet into an area the sheet lacks.
             if not simple:
                 return
             tops = _XLSX_ROW_REF.findall(data)
             digits = len(max(tops, key=len)) if tops else 0
             if digits and not _XLSX_LONGER_ROW[digits].search(data):
                 wide = set(_XLSX_WIDE_REF.findall(data))
-                columns = max(map(_column_number, wide)) if wide else 26
+                columns = max(map(_column_number, wide)) if wide else _last_letter(data)
                 rows = 10**digits - 1
                 if rows * columns <= MAX_SPARSE_AREA:
-                    self._bound(rows, columns)
+                    self.row_bound = max(self.row_bound, rows)
+                    self.row = max(self.row, rows)  # an upper bound for a cell without a place
+                    self.columns = max(self.columns, columns)
+                    self.column = max(self.column, columns)
                     return
             references = _XLSX_SIMPLE_REF.findall(data)
             if len(references) == simple:
@@ -460,13 +500,26 @@ class _XlsxExtent(_TagStream):
 
     def close(self, path: Path) -> None:
         super().close(path)
-        self.area = self.rows * self.columns
+        self.area = max(self.rows, self.row_bound) * self.columns
 
-    def check(self, path: Path, cells: Callable[[], int]) -> None:
-        """Refuse an absurd area; `cells()` counts the cells with data (a second pass over the
-        part, made only for a large area)."""
-        if self.area > MAX_SPARSE_AREA:
-            _check_extent(path, self.sheet, self.rows, self.columns, cells())
+    def check(
+        self,
+        path: Path,
+        cells: Callable[[], int],
+        exact: Callable[[], tuple[int, int]],
+    ) -> None:
+        """Refuse an absurd area; `cells()` counts the cells with data and `exact()` places
+        every cell without the cheap bound (second passes over the part, made only for a large
+        area, the latter only when the cheap bound made it large)."""
+        if self.area <= MAX_SPARSE_AREA:
+            return
+        if self.row_bound > self.rows:
+            self.rows, self.columns = exact()
+            self.row_bound = 0
+            self.area = self.rows * self.columns
+            if self.area <= MAX_SPARSE_AREA:
+                return
+        check_extent(path, self.sheet, self.rows, self.columns, cells())
 
 
 class _ValueCount(_TagStream):
@@ -566,31 +619,77 @@ class _OdsExtent(_TagStream):
                 f'trang "{self.sheet}" lặp lại ô có dữ liệu thành {self.expanded} ô '
                 "(bảng tính sẽ chiếm bộ nhớ bất thường); từ chối để an toàn",
             )
-        _check_extent(self.path, self.sheet, self.rows, self.columns, self.cells + self.expanded)
+        check_extent(self.path, self.sheet, self.rows, self.columns, self.cells + self.expanded)
         self._reset()
 
 
-def _xlsx_sheet_names(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Worksheet part → the sheet name the clerk sees (for messages); best effort."""
-    try:
-        workbook = _read_small(archive, "xl/workbook.xml")
-        relations = _read_small(archive, "xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-        return {}
+_WORKSHEET_TYPES = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Every part that the reader may read as a worksheet → the sheet name for messages.
+
+    The reader finds a sheet through the workbook's own relationships, whatever the part is called
+    (`sheet1.bin`, `.XML`, `xl/media/x.png`, an absolute target), so every target of
+    `xl/_rels/workbook.xml.rels` is a sheet part here, whatever its type, as is every part that
+    `[Content_Types].xml` declares a worksheet (by name or by extension) and every part under
+    `xl/worksheets/`. A target is resolved both relative to `xl/` and from the root, in any case
+    of letters, so that no reading of it escapes the scan; a part that is not a sheet costs a
+    cheap scan with nothing to find."""
+    by_lower = {name.lower(): name for name in names}
+    parts: dict[str, str] = {}
+
+    def add(target: str, sheet: str) -> None:
+        target = target.replace("\\", "/")
+        for candidate in (target.lstrip("/"), "xl/" + target.lstrip("/"), "xl/" + target):
+            found = by_lower.get(posixpath.normpath(candidate).lower())
+            if found is not None and found not in parts:
+                parts[found] = sheet
+
+    workbook = _read_part(archive, names, "xl/workbook.xml")
+    relations = _read_part(archive, names, "xl/_rels/workbook.xml.rels")
     targets = {}
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?Relationship\b([^>]*)>", relations):
         found = dict(_attributes(attributes))
-        if "Id" in found and "Target" in found:
-            target = found["Target"].lstrip("/")
-            targets[found["Id"]] = target if target.startswith("xl/") else "xl/" + target
-    result = {}
+        if "Target" in found:
+            targets[found.get("Id", "")] = found["Target"]
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?sheet\b([^>]*)>", workbook):
         found = _attributes(attributes)
         sheet = next((v for k, v in found if k == "name"), None)
         relation = next((v for k, v in found if k.endswith(":id")), None)
         if sheet and relation in targets:
-            result[targets[relation]] = sheet
-    return result
+            add(targets[relation], sheet)
+    for target in targets.values():
+        add(target, target)
+    for name in names:
+        if name.lower().startswith("xl/worksheets/") and not name.endswith("/"):
+            parts.setdefault(name, name)
+    types = _read_part(archive, names, "[Content_Types].xml")
+    sheet_extensions = set()
+    for attributes in re.findall(rb"<(?:" + _NAME + rb":)?(?:Override|Default)\b([^>]*)>", types):
+        found = dict(_attributes(attributes))
+        kind = found.get("ContentType", "").lower()
+        if not any(f"{word}+xml" in kind or kind.endswith(word) for word in _WORKSHEET_TYPES):
+            continue
+        if "PartName" in found:
+            add(found["PartName"], found["PartName"])
+        elif "Extension" in found:
+            sheet_extensions.add("." + found["Extension"].lower())
+    for name in names:
+        if not name.endswith("/") and posixpath.splitext(name)[1].lower() in sheet_extensions:
+            parts.setdefault(name, name)
+    return parts
+
+
+def _read_part(archive: zipfile.ZipFile, names: set[str], name: str) -> bytes:
+    """A small part read for its references (best effort: a broken one is reported by the scan
+    of every member)."""
+    if name not in names:
+        return b""
+    try:
+        return _read_small(archive, name)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return b""
 
 
 def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 8 * 1024**2) -> bytes:
@@ -604,6 +703,23 @@ def _attributes(data: bytes) -> list[tuple[str, str]]:
         (k.decode("utf-8", "replace"), html.unescape((a or b).decode("utf-8", "replace")))
         for k, a, b in pairs
     ]
+
+
+def _last_letter(data: bytes) -> int:
+    """The largest one-letter column that a `<c r="X…` cell of `data` uses (1 = A), or 0.
+
+    Each search looks for a letter past the largest found so far, from where that one was found
+    (nothing before it was larger): one pass over the window in all."""
+    largest, position = 0, 0
+    while largest < 26:
+        found = _LETTER_PAST[largest].search(data, position)
+        if found is None:
+            break
+        largest, position = found.group(1)[0] - 64, found.start()
+    return largest
+
+
+_LETTER_PAST = [re.compile(rb'<c r="([%c-Z])' % (65 + n)) for n in range(26)]
 
 
 def _column_number(letters: bytes) -> int:
@@ -626,15 +742,30 @@ def check_text(path: Path, size: int) -> None:
         )
     with path.open("rb") as handle:
         sample = handle.read(TEXT_SAMPLE)
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return  # UTF-16 with its BOM: NUL bytes are expected
-    controls = sum(sample.count(bytes([byte])) for byte in _CONTROL_BYTES)
-    if b"\x00" in sample or controls > max(8, len(sample) // 200):
+    if _looks_binary(sample):
         raise WrongFileType(
             path,
             f"nội dung không phải văn bản (dữ liệu nhị phân) dù tệp có đuôi {path.suffix}; "
             "hãy mở tệp bằng Excel và lưu lại đúng định dạng",
         )
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """NUL or many control characters. A UTF-16/UTF-32 text (with a BOM or without, as
+    `wide_encoding` tells) is judged on its characters, once decoded strictly: random bytes
+    behind a BOM are not valid UTF-16/32 for long."""
+    from tcxd.reading.workbook import wide_encoding
+
+    encoding = wide_encoding(sample)
+    if encoding is None:
+        controls = sum(sample.count(bytes([byte])) for byte in _CONTROL_BYTES)
+        return b"\x00" in sample or controls > max(8, len(sample) // 200)
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return True
+    controls = sum(text.count(chr(byte)) for byte in _CONTROL_BYTES)
+    return "\x00" in text or controls > max(8, len(text) // 200)
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
@@ -656,8 +787,10 @@ def check_xls(path: Path, size: int) -> None:
     """Walk the BIFF records of an .xls and bound the area of each sheet (`_check_extent`)."""
     try:
         stream = _ole_stream(path, size, ("workbook", "book"))
-    except (struct.error, IndexError, ValueError, OSError) as error:
+    except _BadCompoundFile as error:
         raise CorruptFile(path, f"tệp .xls bị hỏng hoặc không trọn vẹn ({error})") from None
+    except (struct.error, IndexError, ValueError, OSError) as error:
+        raise reading_refusal(path, error) from None
     if stream is None:
         return  # no workbook stream: the reader will say what it is
     names: dict[int, str] = {}
@@ -683,11 +816,11 @@ def check_xls(path: Path, size: int) -> None:
                 rows, columns = max(rows, row + 1), max(columns, last + 1)
                 cells += last - first + 1
         elif kind == _BIFF_EOF and sheet is not None:
-            _check_extent(path, sheet, rows, columns, cells)
+            check_extent(path, sheet, rows, columns, cells)
             sheet = None
         position = body + length
     if sheet is not None:
-        _check_extent(path, sheet, rows, columns, cells)
+        check_extent(path, sheet, rows, columns, cells)
 
 
 def _biff_sheet_name(data: bytes) -> str:
@@ -697,6 +830,10 @@ def _biff_sheet_name(data: bytes) -> str:
     if flags & 1:
         return data[2 : 2 + 2 * count].decode("utf-16-le", "replace")
     return data[2 : 2 + count].decode("cp1252", "replace")
+
+
+class _BadCompoundFile(ValueError):
+    """What is wrong in the OLE2 structure of an .xls, said in Vietnamese."""
 
 
 def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
@@ -710,7 +847,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
     sector_size = 1 << struct.unpack_from("<H", header, 0x1E)[0]
     mini_size = 1 << struct.unpack_from("<H", header, 0x20)[0]
     if sector_size not in (512, 4096) or mini_size > sector_size:
-        raise ValueError("kích thước sector không hợp lệ")
+        raise _BadCompoundFile("kích thước sector không hợp lệ")
     (fat_count, directory_start, _, cutoff, minifat_start, _, difat_start, difat_count) = (
         struct.unpack_from("<IIIIIIII", header, 0x2C)
     )
@@ -718,7 +855,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
 
     def sector(number: int) -> bytes:
         if number >= sectors:
-            raise ValueError("liên kết sector ra ngoài tệp")
+            raise _BadCompoundFile("liên kết sector ra ngoài tệp")
         start = (number + 1) * sector_size
         return data[start : start + sector_size]
 
@@ -739,7 +876,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         found = []
         while start not in (_FREE, _END_OF_CHAIN):
             if len(found) > limit or start >= len(table):
-                raise ValueError("chuỗi sector không hợp lệ")
+                raise _BadCompoundFile("chuỗi sector không hợp lệ")
             found.append(start)
             start = table[start]
         return found
@@ -761,12 +898,12 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         return None
     start, length = target
     if length > len(data):
-        raise ValueError("kích thước luồng dữ liệu vượt quá tệp")
+        raise _BadCompoundFile("kích thước luồng dữ liệu vượt quá tệp")
     if length >= cutoff:
         blocks = chain(start, fat, sectors)
         return b"".join(sector(n) for n in blocks)[:length]
     if root_start is None or root_size is None or root_size > len(data):
-        raise ValueError("thiếu luồng mini")
+        raise _BadCompoundFile("thiếu luồng mini")
     mini_stream = b"".join(sector(n) for n in chain(root_start, fat, sectors))
     minifat_bytes = b"".join(sector(n) for n in chain(minifat_start, fat, sectors))
     minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes))

@@ -20,11 +20,13 @@ import csv
 import io
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tcxd.reading.problems import CorruptFile, EmptyFile
+from tcxd.reading.failures import reading_refusal
+from tcxd.reading.problems import EmptyFile
 
 Cell = Any
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -52,8 +54,10 @@ def read_workbook_grids(path: Path) -> list[Grid]:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types and sometimes ValueError
-        raise CorruptFile(path, _calamine_reason(error)) from None
+    except _INTERRUPTS:
+        raise
+    except BaseException as error:  # see _INTERRUPTS
+        raise reading_refusal(path, error) from None
     grids = []
     try:
         for name in workbook.sheet_names:
@@ -61,63 +65,150 @@ def read_workbook_grids(path: Path) -> list[Grid]:
                 sheet = workbook.get_sheet_by_name(name)
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = list(sheet.merged_cell_ranges or [])
-            except Exception as error:
-                raise CorruptFile(path, f'trang "{name}": {_calamine_reason(error)}') from None
+            except _INTERRUPTS:
+                raise
+            except BaseException as error:
+                raise reading_refusal(path, error, sheet=name) from None
             grids.append(Grid(sheet=name, rows=rows, merged=merged))
     finally:
         workbook.close()
     return grids
 
 
-def _calamine_reason(error: Exception) -> str:
-    name = type(error).__name__
-    if name == "PasswordError":
-        return "tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi gửi lại"
-    return f"tệp bị hỏng hoặc không trọn vẹn, không đọc được ({name}: {str(error)[:200]})"
+# Calamine raises its own error types, sometimes ValueError, and a Rust panic as pyo3's
+# PanicException, which derives from BaseException: all are the file's fault, except these.
+_INTERRUPTS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 # ---------------------------------------------------------------- CSV / TSV
 
 
 def read_text_grid(path: Path, fmt: str) -> Grid:
+    """The text is decoded line by line as the CSV reader asks for it (never held whole as a
+    string, nor copied into a StringIO's 4-byte-per-character buffer): memory stays near the
+    file's bytes plus the cells that hold something."""
     data = path.read_bytes()
-    text, encoding = decode(data)
-    if not text.strip():
+    encoding = text_encoding(data)
+    with io.TextIOWrapper(io.BytesIO(data), encoding, errors="replace", newline="") as stream:
+        sample = stream.read(64 * 1024)
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(_nfc(sample))
+        stream.seek(0)
+        rows = _text_rows(path, map(_nfc, stream), delimiter)
+    if not any(cell.strip() for row in rows for cell in row):
         raise EmptyFile(path, "tệp không có dữ liệu")
-    delimiter = "\t" if fmt == "tsv" else sniff_delimiter(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise CorruptFile(path, f"tệp CSV không đọc được ({error})") from None
     return Grid(sheet=path.stem, rows=rows, encoding=encoding, delimiter=delimiter)
+
+
+# Every row of empty cells is this one (never changed: nothing writes into a cell past a row's
+# end), so that blank lines cost a pointer each, and only those followed by a row with data.
+_BLANK_ROW: list[Cell] = []
+_CHECK_EVERY = 65_536  # rows between two checks of the area against the cells present
+
+
+def _text_rows(path: Path, lines: Iterable[str], delimiter: str) -> list[list[Cell]]:
+    """The rows of a CSV/TSV text, trailing empty cells and blank lines at the end dropped,
+    refused (as a workbook sheet would be, `guards.check_extent`) when its rows × widest row is
+    vast and mostly empty: memory follows the cells the file holds, not the separators."""
+    from tcxd.reading.guards import check_extent
+
+    reader = csv.reader(lines, delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    blank = width = cells = 0
+    try:
+        for row in reader:
+            if not any(row):
+                blank += 1
+                continue
+            while not row[-1]:
+                row.pop()
+            cells += len(row) - row.count("")
+            if blank or len(row) > width or len(rows) % _CHECK_EVERY == 0:
+                width = max(width, len(row))
+                check_extent(path, path.stem, len(rows) + blank + 1, width, cells)
+                rows.extend([_BLANK_ROW] * blank)
+                blank = 0
+            rows.append(row)
+    except csv.Error as error:
+        raise reading_refusal(path, error, line=_line_after(rows) + blank) from None
+    return rows
+
+
+def _line_after(rows: list[list[Cell]]) -> int:
+    """The line where the record after `rows` starts (a quoted cell may span lines)."""
+    return 1 + sum(1 + sum(cell.count("\n") for cell in row) for row in rows)
 
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM starts it
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
 
+def wide_encoding(sample: bytes) -> str | None:
+    """The encoding of a text in UTF-32 or UTF-16, told by its BOM or, without one, by where its
+    NUL bytes fall (the high bytes of mostly ASCII characters); None for a byte-wide text."""
+    for bom, encoding in _BOMS[1:]:
+        if sample.startswith(bom):
+            return encoding
+    sample = sample[: 4096 - 4096 % 4]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    zeros = [sample[offset::4].count(0) / len(sample[offset::4]) for offset in range(4)]
+    if zeros[2] > 0.99 and zeros[3] > 0.99 and zeros[0] < 0.5:
+        return "utf-32-le"
+    if zeros[0] > 0.99 and zeros[1] > 0.99 and zeros[3] < 0.5:
+        return "utf-32-be"
+    even, odd = (zeros[0] + zeros[2]) / 2, (zeros[1] + zeros[3]) / 2
+    if odd > 0.5 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.5 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes of a text file → (NFC text, encoding name used)."""
+    encoding = text_encoding(data)
+    return _nfc(data.decode(encoding, errors="replace")), encoding
+
+
+def text_encoding(data: bytes) -> str:
+    """The encoding of a text file: its BOM; UTF-32/16 told by its NUL bytes; strict UTF-8;
+    strict Windows-1258; what charset-normalizer proposes; else Latin-1."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _nfc(data.decode(encoding, errors="replace")), encoding
+            return encoding
+    wide = wide_encoding(data[:4096])
+    if wide is not None:
+        return wide
     for encoding in ("utf-8", "cp1258"):
-        try:
-            return _nfc(data.decode(encoding)), encoding
-        except UnicodeDecodeError:
-            pass
+        if _decodes(data, encoding):
+            return encoding
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[: 256 * 1024]).best()
         if best is not None and best.encoding:
-            return _nfc(data.decode(best.encoding, errors="replace")), best.encoding
+            codecs.lookup(best.encoding)
+            return best.encoding
     except (LookupError, ImportError):
         pass
-    return _nfc(data.decode("latin-1")), "latin-1"
+    return "latin-1"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether `data` is valid in `encoding`, decoded a megabyte at a time (no whole copy)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), 1024**2):
+            decoder.decode(data[start : start + 1024**2])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _nfc(text: str) -> str:
