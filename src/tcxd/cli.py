@@ -7,6 +7,7 @@ with `--debug` (anywhere on the command line) or TCXD_DEBUG=1.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -911,7 +912,9 @@ def _say_waiting(seconds_left: float) -> None:
     """A write waits for another program's lock: say so (once a run), then it goes on waiting."""
     if not getattr(_say_waiting, "said", False):
         _say_waiting.said = True
-        err.print(f"[yellow]{WAITING_MESSAGE.format(seconds=number_vi(seconds_left))}[/yellow]")
+        err.print(
+            f"[yellow]{WAITING_MESSAGE.format(seconds=number_vi(math.ceil(seconds_left)))}[/yellow]"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
