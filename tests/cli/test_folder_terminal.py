@@ -4,7 +4,11 @@ silence; nothing printed lets data drive the terminal (issue 16, items 2, 3, 4, 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -338,3 +342,68 @@ def test_no_notice_without_a_wait(tcxd, db_url, province):
     result = tcxd("import", path, "--db", db_url)
     assert result.exit_code == 0, result.output
     assert WAITING not in result.output
+
+
+# --------------------------------------------------------------------------- item 2, for real
+
+
+def _as_normal_user() -> list[str] | None:
+    """How to run a command as a user whom file modes stop: as is (not root), or through
+    setpriv as nobody (root); None when this machine offers neither."""
+    if not ROOT:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_a_mode_000_file_read_by_a_normal_user_is_refused_and_the_rest_goes_in():
+    """The attack as it was found: a real user, a real mode 000 file, the real console script
+    (the in-process test above injects the same error when the suite runs as root)."""
+    prefix = _as_normal_user()
+    if prefix is None:
+        pytest.skip("root without setpriv: covered by the injected PermissionError above")
+    from tests.cli.test_import import DISTRICT, PROVINCE, organizations
+
+    tcxd_bin = Path(sys.executable).parent / "tcxd"
+    root = Path(tempfile.mkdtemp(prefix="tcxd-mode000-"))
+    try:
+        root.chmod(0o777)
+        folder = root / "files" / "01. Dang bo xa Phu An"
+        organizations(folder)
+        roster(folder / "01. Chi bo thon 1" / "a.xlsx", [AN])
+        locked = roster(folder / "01. Chi bo thon 1" / "b.xlsx", [BINH])
+        for path in (root / "files", folder, folder / "01. Chi bo thon 1"):
+            path.chmod(0o755)
+        locked.chmod(0)
+        closed = folder / "02. Chi bo khoa"
+        roster(closed / "c.xlsx", [BINH], unit="CHI BỘ KHOA")
+        closed.chmod(0)
+        db = f"sqlite:///{root / 'tcxd.db'}"
+        env = {**os.environ, "COLUMNS": "250", "LC_ALL": "C.UTF-8"}
+        env.pop("TCXD_DB", None)
+
+        def run(*args):
+            return subprocess.run(
+                [*prefix, str(tcxd_bin), *map(str, args)],
+                capture_output=True, text=True, env=env, cwd=root, timeout=300,
+            )  # fmt: skip
+
+        assert (
+            run("init", "--province", PROVINCE, "--district", DISTRICT, "--db", db).returncode == 0
+        )
+        result = run("import", root / "files", "--db", db)
+        assert result.returncode == 3, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr and "Lỗi nội bộ" not in result.stderr
+        assert f"Tệp không nhập được: {locked}" in result.stderr
+        assert '  - Không đọc được tệp "b.xlsx": không có quyền đọc tệp.' in result.stderr
+        assert f'  - Không mở được thư mục "{closed}" (không có quyền đọc)' in result.stderr
+        assert "Tổng cộng 4 tệp: 2 nhập được, 0 đã có từ trước, 2 không nhập được." in (
+            result.stdout
+        )
+        assert _members(db) == ["Nguyễn Văn An"]
+    finally:
+        for path in root.rglob("*"):
+            path.chmod(0o700)
+        shutil.rmtree(root, ignore_errors=True)
