@@ -333,6 +333,15 @@ def _unreadable_reason(path: Path, error: BaseException) -> str:
     )
 
 
+def _unwritable_reason(path: Path, error: BaseException) -> str:
+    """Why one file read well could not be written (nothing of it was; the run goes on)."""
+    return (
+        f'Không ghi được tệp "{path.name}": tcxd gặp lỗi không lường trước khi ghi tệp này '
+        f"({type(error).__name__}); không có gì của tệp được ghi. Các tệp khác vẫn được nhập; "
+        "hãy gửi tệp này cho người quản trị."
+    )
+
+
 def _unreadable(path: Path, error: BaseException) -> FileOutcome:
     return _refused_path(path, _unreadable_reason(path, error))
 
@@ -398,9 +407,16 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
     held: list[_Prepared] = []
 
     def write(prepared: _Prepared, last_try: bool) -> None:
-        outcomes[prepared.path] = _import_one_file(
-            conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
-        )
+        try:
+            outcomes[prepared.path] = _import_one_file(
+                conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
+            )
+        except SQLAlchemyError:
+            raise  # the database's failure is the run's, not this file's
+        except Exception as error:  # the file's transaction was rolled back: the run goes on
+            outcomes[prepared.path] = _refused_path(
+                prepared.path, _unwritable_reason(prepared.path, error)
+            )
         if reader is not None and outcomes[prepared.path].status == "imported":
             reader.done(prepared.digest)
 

@@ -93,6 +93,35 @@ def test_a_reader_that_fails_unexpectedly_refuses_its_file_only(
     assert _members(db_url) == ["Nguyễn Văn An"]
 
 
+def test_a_file_whose_writing_fails_unexpectedly_is_refused_and_leaves_nothing(
+    tcxd, db_url, province, monkeypatch
+):
+    from tcxd import importing
+
+    folder = province / "01. Chi bo thon 1"
+    roster(folder / "a.xlsx", [AN])
+    broken = roster(folder / "b.xlsx", [BINH])
+    write = importing._FileWriter.write
+
+    def failing(self, last_try):
+        write(self, last_try)  # every row of the file written, then a failure
+        if Path(self.path).name == broken.name:
+            raise KeyError("Trần Thị Bình")
+
+    monkeypatch.setattr(importing._FileWriter, "write", failing)
+    result = tcxd("import", province, "--db", db_url)
+    assert result.exit_code == 3, result.output
+    assert f"Tệp không nhập được: {broken}" in result.stderr
+    assert (
+        '  - Không ghi được tệp "b.xlsx": tcxd gặp lỗi không lường trước khi ghi tệp này '
+        "(KeyError); không có gì của tệp được ghi. Các tệp khác vẫn được nhập; hãy gửi tệp này "
+        "cho người quản trị."
+    ) in result.stderr
+    assert "Trần Thị Bình" not in result.output
+    assert _members(db_url) == ["Nguyễn Văn An"]
+    assert query(db_url, "SELECT count(*) FROM import_batch") == [(2,)]  # to-chuc, a
+
+
 def test_an_unreadable_sub_folder_is_listed_and_the_rest_goes_in(
     tcxd, db_url, province, monkeypatch
 ):
