@@ -7,6 +7,7 @@ with `--debug` (anywhere on the command line) or TCXD_DEBUG=1.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -18,8 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 from tcxd import __version__
-from tcxd.errors import ExitCode, describe
-from tcxd.formatting import few_of, number_vi, shown_path
+from tcxd.errors import WAITING_MESSAGE, ExitCode, describe
+from tcxd.formatting import few_of, number_vi, shown_path, terminal_text
 from tcxd.rules.titles import ruleset_title
 from tcxd.settings import ProvinceConfig, database_url, load_province_config
 
@@ -146,8 +147,19 @@ app = typer.Typer(
 )
 # Piped into a file or a CI log there is no terminal width: use a wide page, not Rich's 80.
 _WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+
+class SafeConsole(Console):
+    """A console that never lets data drive the terminal: every string it renders (messages,
+    table cells, titles) passes `terminal_text` first, so an ESC or BEL in a file name, a member's
+    name or a stored value is shown as a sign instead of obeyed."""
+
+    def render_str(self, text: str, **kwargs):
+        return super().render_str(terminal_text(text), **kwargs)
+
+
+out = SafeConsole(highlight=False, soft_wrap=True, width=_WIDTH)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 DbOption = Annotated[
     str | None,
@@ -285,10 +297,17 @@ def _where(url: str) -> str:
 # --------------------------------------------------------------------------- sample
 
 
+# = tcxd.sample.world.MIN_MEMBERS (not imported here: it would load pandas for every command;
+# tests/cli/test_folder_terminal.py checks that the two agree)
+SAMPLE_MIN_MEMBERS = 100
+
+
 @app.command("sample", context_settings=HELP_OPTION)
 def sample_command(
     out_dir: Annotated[Path, typer.Argument(help="Thư mục ghi các tệp mẫu.")],
-    members: Annotated[int, typer.Option("--members", min=10, help="Số đảng viên.")] = 2000,
+    members: Annotated[
+        int, typer.Option("--members", min=SAMPLE_MIN_MEMBERS, help="Số đảng viên.")
+    ] = 2000,
     seed: Annotated[
         int, typer.Option("--seed", help="Hạt giống ngẫu nhiên (cùng hạt → cùng dữ liệu).")
     ] = 1,
@@ -377,6 +396,7 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Nhập các tệp đơn vị gửi lên (danh sách đảng viên, tổ chức, biến động, xếp loại)."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from tcxd.db.engine import open_database
@@ -411,7 +431,10 @@ def import_command(
 
         def on_file(path: Path, number: int, total: int) -> None:
             progress.update(
-                task, total=total, completed=number - 1, description=f"Đang nhập {path.name}"
+                task,
+                total=total,
+                completed=number - 1,
+                description=f"Đang nhập {escape(terminal_text(path.name))}",
             )
 
         result = import_paths(engine, paths, options, on_file)
@@ -885,8 +908,21 @@ def _table(title: str, columns: list[str]) -> Table:
     return table
 
 
+def _say_waiting(seconds_left: float) -> None:
+    """A write waits for another program's lock: say so (once a run), then it goes on waiting."""
+    if not getattr(_say_waiting, "said", False):
+        _say_waiting.said = True
+        err.print(
+            f"[yellow]{WAITING_MESSAGE.format(seconds=number_vi(math.ceil(seconds_left)))}[/yellow]"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry: run the app, turn every error into a message and an exit code."""
+    from tcxd.db.waiting import on_lock_wait
+
+    _say_waiting.said = False
+    on_lock_wait(_say_waiting)
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("TCXD_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]

@@ -91,6 +91,10 @@ LOCKED_MESSAGE = (
     "Cơ sở dữ liệu đang được một lệnh tcxd khác sử dụng và chưa nhả ra sau thời gian chờ. "
     "Hãy chờ lệnh kia chạy xong rồi chạy lại."
 )
+WAITING_MESSAGE = (
+    "Cơ sở dữ liệu đang được một lệnh tcxd khác ghi: đang chờ lệnh kia nhả ra "
+    "(tối đa {seconds} giây nữa)…"
+)
 DATABASE_MESSAGE = (
     "Không làm việc được với cơ sở dữ liệu ({kind}). Kiểm tra đường dẫn --db / TCXD_DB."
 )

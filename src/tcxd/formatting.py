@@ -11,6 +11,7 @@ CLI, the workflow, the reports and the import messages alike (docs/clerk-setup.m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -85,3 +86,29 @@ def few_of(names: list[str], shown: int = 20, what: str = "cột") -> str:
     if len(names) <= shown:
         return ", ".join(names)
     return ", ".join(names[:shown]) + f" và {number_vi(len(names) - shown)} {what} khác"
+
+
+# Control characters (C0 but tab and line feed, DEL, C1): a terminal obeys them (ESC starts a
+# sequence that clears the screen, hides text, retitles the window; BEL rings; CR overwrites
+# the line). Each is shown as a visible sign instead, so the clerk sees that the data hold one.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates reorder what follows them on screen (a name that reads
+# differently from what it holds): removed.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀…␟: ESC is "␛", BEL "␇", CR "␍"
+    return "\u2421" if code == 0x7F else "\ufffd"  # DEL "␡"; a C1 control "�"
+
+
+def terminal_text(text: Any) -> str:
+    """Any text made safe to print on a terminal: controls shown as visible signs, bidi
+    overrides removed; tabs and line breaks kept. Every line tcxd prints passes here (the
+    CLI's consoles call it on every string they render)."""
+    text = "" if text is None else str(text)
+    if text.isprintable():
+        return text
+    return _BIDI.sub("", _CONTROLS.sub(_visible, text))

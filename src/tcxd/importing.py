@@ -10,8 +10,10 @@ members the file touched are rebuilt (`tcxd.db.history`).
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from tcxd import vocab
+from tcxd import pause_hook, vocab
 from tcxd.db import history
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
@@ -54,6 +56,13 @@ from tcxd.vocab import is_branch_name, org_type_in_tree, org_type_under
 
 SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 SUPPORTED = set(SUPPORTED_ORDER)
+# Spreadsheet formats met in units' folders that tcxd cannot read, and what the clerk does.
+UNSUPPORTED_SPREADSHEETS = {
+    ".xlsb": (
+        "định dạng Excel nhị phân (.xlsb) chưa được hỗ trợ. Mở tệp bằng Excel, chọn Tệp → Lưu "
+        "thành → kiểu “Sổ làm việc Excel (*.xlsx)”, rồi nhập tệp .xlsx."
+    ),
+}
 MAX_PROBLEMS = 50
 # Sheets of these kinds are written in this order inside a file; files are taken shallowest
 # folder first, so the organisation lists that the level above keeps beside its units' folders
@@ -167,30 +176,82 @@ class _Rollback(Exception):
 def find_files(paths: Iterable[Path]) -> list[Path]:
     """Spreadsheets under the given paths, shallowest folder first, then by name; a file named
     on the command line whatever it is (reading says what it is if it is not a spreadsheet)."""
-    return [path for path, named in _found(paths) if named or _is_spreadsheet(path)]
+    return [path for path, named in _found(paths) if _to_read(path, named)]
 
 
 def find_other_files(paths: Iterable[Path]) -> list[Path]:
-    """Files in the given folders that tcxd does not read (Word, PDF, text…), in the same order:
-    the summary lists them as skipped, so a clerk sees what a unit sent besides its lists."""
-    return [path for path, named in _found(paths) if not named and not _is_spreadsheet(path)]
+    """Everything else met in the given folders, in the same order: files tcxd does not read
+    (Word, PDF, .xlsb…), links to nothing, pipes and devices, folders it cannot open. The
+    summary lists each with why it was not imported: nothing met is passed over in silence."""
+    return [path for path, named in _found(paths) if not _to_read(path, named)]
 
 
 def _found(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
-    """Every file under the given paths, with whether it was named itself (a path named but
+    """Every entry under the given paths, with whether it was named itself (a path named but
     missing too, to be reported), shallowest folder first, then by name. Lock files of Excel
     and LibreOffice and hidden files in folders are no one's input and never listed."""
     found: list[tuple[int, str, Path, bool]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for item in path.rglob("*"):
-                if item.is_file() and not item.name.startswith(("~$", ".~lock", ".")):
+            for item in _walk(path):
+                if not item.name.startswith(("~$", ".~lock", ".")) or item == path:
                     rel = item.relative_to(path)
                     found.append((len(rel.parts), str(rel).casefold(), item, False))
         else:
             found.append((0, path.name.casefold(), path, True))
     return [(item, named) for _, _, item, named in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The entries under `folder` that are not folders (files, links to nothing, pipes…), and
+    the folders that cannot be opened (listed, never skipped in silence). Linked folders are
+    followed once each (a link back up would loop)."""
+    entries: list[Path] = []
+    unopened: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+
+    def note(error: OSError) -> None:
+        unopened.append(Path(error.filename) if error.filename else folder)
+
+    for top, folders, names in os.walk(folder, onerror=note, followlinks=True):
+        try:
+            here = os.stat(top)
+            identity = (here.st_dev, here.st_ino)
+        except OSError:
+            identity = None
+        if identity in visited:
+            folders[:] = []
+            continue
+        visited.add(identity)
+        entries.extend(Path(top) / name for name in names)
+    return entries + unopened
+
+
+def _entry_kind(path: Path) -> str:
+    """file | folder | missing | dangling (a link to nothing) | pipe | device | unreadable;
+    found without opening it (opening a pipe blocks until someone writes to it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "dangling" if os.path.islink(path) else "missing"
+    except OSError:
+        return "unreadable"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "pipe" if stat.S_ISFIFO(mode) else "device"
+
+
+def _to_read(path: Path, named: bool) -> bool:
+    """Whether the path is a file to read (a path named but missing too: reading reports it)."""
+    kind = _entry_kind(path)
+    if path.suffix.lower() in UNSUPPORTED_SPREADSHEETS and kind == "file":
+        return False
+    if kind == "missing":
+        return named
+    return kind == "file" and (named or _is_spreadsheet(path))
 
 
 def _is_spreadsheet(path: Path) -> bool:
@@ -219,16 +280,70 @@ def _inside(path: Path, folder: Path | None) -> bool:
 
 
 def _not_a_spreadsheet(path: Path) -> FileOutcome:
-    suffix = path.suffix.lower() or "không có đuôi"
-    return FileOutcome(
-        path=str(path),
-        status="skipped",
-        warnings=[
-            f'Bỏ qua "{path.name}": không phải bảng tính ({suffix}); tcxd chỉ nhập '
-            + ", ".join(SUPPORTED_ORDER)
-            + "."
-        ],
+    """What a path met in a folder (or named) and not read is, and why it was not imported:
+    skipped when it is no one's list, refused when it is a list tcxd cannot open."""
+    kind = _entry_kind(path)
+    suffix = path.suffix.lower()
+    if kind == "folder" or (kind == "unreadable" and path.is_dir()):
+        return _refused_path(
+            path,
+            f'Không mở được thư mục "{path}" (không có quyền đọc): các tệp trong đó chưa được '
+            "nhập. Cấp quyền đọc cho thư mục, hoặc chép các tệp ra thư mục khác, rồi nhập lại.",
+        )
+    if kind == "unreadable":
+        return _refused_path(path, _unreadable_reason(path, PermissionError()))
+    if kind == "file" and suffix in UNSUPPORTED_SPREADSHEETS:
+        return _refused_path(path, f'Tệp "{path.name}": {UNSUPPORTED_SPREADSHEETS[suffix]}')
+    why = {
+        "dangling": "là lối tắt (liên kết) trỏ tới một tệp không còn ở đó",
+        "missing": "không còn ở đó khi nhập",
+        "pipe": "là một đường ống (FIFO) của hệ thống, không phải tệp; tcxd không mở nó",
+        "device": "là một thiết bị hoặc ổ cắm của hệ thống, không phải tệp",
+    }.get(kind)
+    if why is None:
+        why = f"không phải bảng tính ({suffix or 'không có đuôi'}); tcxd chỉ nhập " + ", ".join(
+            SUPPORTED_ORDER
+        )
+    return FileOutcome(path=str(path), status="skipped", warnings=[f'Bỏ qua "{path.name}": {why}.'])
+
+
+def _refused_path(path: Path, problem: str) -> FileOutcome:
+    return FileOutcome(path=str(path), status="refused", problems=[problem])
+
+
+def _unreadable_reason(path: Path, error: BaseException) -> str:
+    """Why one file could not be read, in words, whatever failed (the run goes on)."""
+    name = f'Không đọc được tệp "{path.name}"'
+    if isinstance(error, PermissionError):
+        return (
+            f"{name}: không có quyền đọc tệp. Cấp quyền đọc cho tệp (hoặc chép tệp ra thư mục "
+            "khác) rồi nhập lại."
+        )
+    if isinstance(error, MemoryError):
+        return f"{name}: không đủ bộ nhớ để đọc tệp này."
+    if isinstance(error, OSError):
+        code = errno.errorcode.get(error.errno or 0, "không rõ")
+        return (
+            f"{name}: hệ điều hành báo lỗi khi đọc (mã {code}). Kiểm tra ổ đĩa hoặc chép tệp "
+            "sang chỗ khác rồi nhập lại."
+        )
+    return (
+        f"{name}: tcxd gặp lỗi không lường trước khi đọc tệp này ({type(error).__name__}). "
+        "Các tệp khác vẫn được nhập; hãy gửi tệp này cho người quản trị."
     )
+
+
+def _unwritable_reason(path: Path, error: BaseException) -> str:
+    """Why one file read well could not be written (nothing of it was; the run goes on)."""
+    return (
+        f'Không ghi được tệp "{path.name}": tcxd gặp lỗi không lường trước khi ghi tệp này '
+        f"({type(error).__name__}); không có gì của tệp được ghi. Các tệp khác vẫn được nhập; "
+        "hãy gửi tệp này cho người quản trị."
+    )
+
+
+def _unreadable(path: Path, error: BaseException) -> FileOutcome:
+    return _refused_path(path, _unreadable_reason(path, error))
 
 
 def sha256_of(path: Path) -> str:
@@ -292,9 +407,16 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
     held: list[_Prepared] = []
 
     def write(prepared: _Prepared, last_try: bool) -> None:
-        outcomes[prepared.path] = _import_one_file(
-            conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
-        )
+        try:
+            outcomes[prepared.path] = _import_one_file(
+                conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
+            )
+        except SQLAlchemyError:
+            raise  # the database's failure is the run's, not this file's
+        except Exception as error:  # the file's transaction was rolled back: the run goes on
+            outcomes[prepared.path] = _refused_path(
+                prepared.path, _unwritable_reason(prepared.path, error)
+            )
         if reader is not None and outcomes[prepared.path].status == "imported":
             reader.done(prepared.digest)
 
@@ -302,7 +424,12 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
         for number, path in enumerate(files, start=1):
             if on_file:
                 on_file(path, number, len(files))
-            prepared = _prepare_file(conn, engine, path, options, reader)
+            try:
+                prepared = _prepare_file(conn, engine, path, options, reader)
+            except SQLAlchemyError:
+                raise  # the database's failure is the run's, not this file's
+            except Exception as error:  # anything else is this file's refusal, never the run's
+                prepared = _unreadable(path, error)
             if isinstance(prepared, FileOutcome):
                 outcomes[path] = prepared
                 continue
@@ -529,8 +656,11 @@ class _Reader:
             self.position += 1
             if path in self.pending or not path.exists():
                 continue
-            if self.seen(self.digest(path)):
-                continue
+            try:
+                if self.seen(self.digest(path)):
+                    continue
+            except OSError:
+                continue  # unreadable: read (and refused) in this process, with its reason
             if self.pool is None and (
                 len(self.files) - current < POOL_MIN_FILES or not self._start_pool()
             ):
@@ -741,6 +871,7 @@ def _import_one_file(
             outcome,
         )
         writer.write(last_try)
+        pause_hook.file_written()  # (tests only: TCXD_TEST_PAUSE)
         cache.written(connection)
 
     try:

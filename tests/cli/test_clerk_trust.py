@@ -320,7 +320,7 @@ def test_help_names_values_and_ranges_in_vietnamese(tcxd):
     result = tcxd("import", "--help")
     assert "Cách dùng: tcxd import [TÙY CHỌN] TỆP…" in result.stdout
     assert "QUÝ [1–4]" in result.stdout
-    assert "SỐ [≥ 10]" in tcxd("sample", "--help").stdout
+    assert "SỐ [≥ 100]" in tcxd("sample", "--help").stdout
     assert "Cách dùng: tcxd [TÙY CHỌN] LỆNH [THAM SỐ]…" in tcxd("--help").stdout
     for command in ("init", "sample", "import", "classify", "report", "check", "status",
                     "template", "diff", "explain", "migrate"):  # fmt: skip

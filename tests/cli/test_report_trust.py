@@ -87,7 +87,7 @@ def scalar(db, sql, **params):
          "'--period': \"q9\" không phải một kỳ báo cáo: chọn một trong q1 q2 q3 q4 h1 9m year."),
         (["import", "--quarter", "7", "x.xlsx"],
          "'--quarter': \"7\" không phải một quý: chọn 1, 2, 3 hoặc 4."),
-        (["sample", "x", "--members", "5"], "'--members': cần lớn hơn hoặc bằng 10"),
+        (["sample", "x", "--members", "5"], "'--members': cần lớn hơn hoặc bằng 100"),
     ],
 )  # fmt: skip
 def test_a_bad_option_value_gets_a_vietnamese_usage_message(tcxd, db, args, message):

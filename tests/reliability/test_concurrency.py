@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tcxd.errors import INTERRUPTED_MESSAGE, LOCKED_MESSAGE
+from tcxd.errors import INTERRUPTED_MESSAGE, LOCKED_MESSAGE, WAITING_MESSAGE
 from tcxd.province import initialize
 from tcxd.sample import generate
 from tcxd.settings import load_province_config
@@ -30,7 +30,7 @@ from tests.reliability.helpers import (
     table_checksums,
 )
 
-MEMBERS = 1500  # enough files that an interrupt lands while the (fast) import runs
+MEMBERS = 1500  # files enough for reports to be made at several moments of the import
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +116,7 @@ def test_a_held_lock_makes_the_second_wait_then_stop_with_a_message(sample, tmp_
         holder.close()
     assert run.code == 4, run.output
     assert TRACEBACK not in run.output
+    assert WAITING_MESSAGE.format(seconds=1) in run.stderr  # said after a second of waiting
     assert LOCKED_MESSAGE in run.stderr
     assert waited >= 1.5
     _integrity(db)
@@ -149,47 +150,46 @@ def _balanced(folder: Path) -> int:
 
 
 def test_a_report_during_an_import_sees_a_consistent_state(sample, tmp_path):
-    """Reports made again and again (in process, and one through the CLI) while the import runs:
-    each balances on every workbook, whatever moment it read the database at."""
+    """Reports made while the import is held inside a file's transaction (half of the files
+    in), in process and through the CLI, then again and again while it goes on: each balances
+    on every workbook, whatever moment it read the database at; the import then completes."""
     from tcxd.db.engine import open_database
-    from tcxd.errors import UserInputError
     from tcxd.periods import Period
     from tcxd.reports.build import build_reports
 
     db = _fresh(sample, tmp_path)
-    importer = Child(["import", sample["files"], "--db", db], measure=False)
-    # A report of a period no file is of yet is refused (reports.md), and the organisation lists
-    # go in first: the CLI report starts once the first files with members are in.
+    files = scalar(sqlite_url(sample["reference"]), "SELECT count(*) FROM import_batch")
+    held_at = files // 2 + 1
+    importer, marker = _start_paused(sample, db, tmp_path, held_at)
     engine = open_database(sqlite_url(db))
     year = Period.parse("year", 2025)
-    _wait_until(importer, lambda: _covering(engine, year) > 0)
-    cli_report = Child(
-        ["report", "--period", "year", "--year", "2025", "--format", "json",
-         "--out", tmp_path / "cli", "--db", db],
-        measure=False,
-    )  # fmt: skip
-    seen = set()
     try:
+        # Held: half of the files committed, the next one written but not committed.
+        assert scalar(sqlite_url(db), "SELECT count(*) FROM import_batch") == held_at - 1
+        assert _covering(engine, year) > 0
+        build_reports(engine, year, tmp_path / "held", fmt="json")
+        assert _balanced(tmp_path / "held") >= 1
+        cli_report = run_tcxd(
+            "report", "--period", "year", "--year", "2025", "--format", "json",
+            "--out", tmp_path / "cli", "--db", db, timeout=600,
+        )  # fmt: skip
+        assert cli_report.code == 0, cli_report.output
+        assert _balanced(tmp_path / "cli") >= 1
+        marker.unlink()  # the import goes on; reports go on being made while it runs
+        seen = {held_at - 1}
         while importer.poll() is None:
             out = tmp_path / f"bao-cao-{len(seen)}"
-            files = _covering(engine, year)  # (imports only add: a later read sees as many)
-            try:
-                build_reports(engine, year, out, fmt="json")
-            except UserInputError as refused:  # read before any file of 2025 was in
-                assert files == 0 and "Không có số liệu cho năm 2025" in refused.message
-                assert not out.exists()
-                continue
+            build_reports(engine, year, out, fmt="json")  # (files of 2025 are in: never refused)
             assert _balanced(out) >= 1
             seen.add(scalar(sqlite_url(db), "SELECT count(*) FROM import_batch"))
     finally:
         engine.dispose()
-        run = importer.wait(600) if importer.process.returncode is None else None
-    report = cli_report.wait(600)
-    assert report.code == 0, report.output
-    assert _balanced(tmp_path / "cli") >= 1
+        marker.unlink(missing_ok=True)
+    run = importer.wait(600) if importer.process.returncode is None else importer.finished
+    assert run.code == 0, run.output
     _integrity(db)
+    assert _per_file(db) == _per_file(sample["reference"])
     print(f"reports made after these numbers of files: {sorted(seen)}")
-    assert run is None or run.code == 0
 
 
 def _covering(engine, period) -> int:
@@ -200,22 +200,31 @@ def _covering(engine, period) -> int:
         return len(batches_covering(conn, period))
 
 
-def _wait_until(child: Child, ready) -> bool:
-    """Wait until `ready()` (the import still running); False if the import ended first."""
-    while child.poll() is None:
-        if ready():
-            return True
-        time.sleep(0.01)
-    return False
+class _Held(Child):
+    """An import that stops inside the N-th file's write transaction (TCXD_TEST_PAUSE) until
+    its marker is deleted; `finished` is its Run if it ended while watched."""
+
+    finished = None
+
+    def poll(self):
+        run = super().poll()
+        if run is not None:
+            self.finished = run
+        return run
 
 
-def _wait_for_files(child: Child, db: Path, count: int) -> bool:
-    """Wait until `count` files are in (the import still running); False if it ended first."""
-    while child.poll() is None:
-        if scalar(sqlite_url(db), "SELECT count(*) FROM import_batch") >= count:
-            return True
+def _start_paused(sample, db: Path, tmp_path: Path, at_file: int) -> tuple[_Held, Path]:
+    """Start an import that holds inside file `at_file`; return once it holds there. An import
+    that ends before is a failure, never a skip: the test would not test what it says."""
+    marker = tmp_path / "import-held.marker"
+    env = cli_env(TCXD_TEST_PAUSE=f"{at_file}:{marker}")
+    child = _Held(["import", sample["files"], "--db", db], env=env, measure=False)
+    deadline = time.monotonic() + 600
+    while not marker.exists():
+        assert child.poll() is None, f"the import ended first: {child.finished.output[-800:]}"
+        assert time.monotonic() < deadline, "the import never reached the file"
         time.sleep(0.01)
-    return False
+    return child, marker
 
 
 # --------------------------------------------------------------------------- Ctrl-C
@@ -223,24 +232,21 @@ def _wait_for_files(child: Child, db: Path, count: int) -> bool:
 
 @pytest.mark.parametrize("after", [0, 5, 20])
 def test_ctrl_c_during_import_exits_130_and_keeps_whole_files(sample, tmp_path, after):
-    """SIGINT once `after` files are in: exit 130, the Vietnamese message, no traceback, every
-    file wholly in or wholly out, and running the import again completes it."""
+    """SIGINT while the import holds inside a file's transaction, `after` files in: exit 130,
+    the Vietnamese message, no traceback, exactly those files wholly in and nothing of the one
+    being written, and running the import again completes it."""
     db = _fresh(sample, tmp_path)
-    child = Child(["import", sample["files"], "--db", db], measure=False)
-    if after == 0:
-        time.sleep(0.8 * run_tcxd("--version").seconds + 0.3)  # during start-up or the first file
-    elif not _wait_for_files(child, db, after):
-        pytest.skip("the import finished before the interrupt")
+    child, _marker = _start_paused(sample, db, tmp_path, after + 1)
     child.signal(signal.SIGINT)
     run = child.wait(120)
-    if run.code == 0:
-        pytest.skip("the import finished before the interrupt")
     assert run.code == 130, run.output
     assert TRACEBACK not in run.output
     assert INTERRUPTED_MESSAGE in run.stderr
     _integrity(db)
     reference = _per_file(sample["reference"])
-    for sha, counts in _per_file(db).items():
+    stored = _per_file(db)
+    assert len(stored) == after, "a file is in that was not committed before the interrupt"
+    for sha, counts in stored.items():
         assert counts == reference[sha], "a file is half in"
     again = run_tcxd("import", sample["files"], "--db", db, timeout=600)
     assert again.code == 0, again.output

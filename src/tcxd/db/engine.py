@@ -11,9 +11,11 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
-from tcxd.db import models
+from tcxd.db import models, waiting
+from tcxd.db.waiting import LOCK_NOTICE_AFTER_MS
 from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
 from tcxd.settings import sqlite_path
 
@@ -47,7 +49,41 @@ def _begin(conn) -> None:
     """Writers start with BEGIN IMMEDIATE: they queue on the busy timeout instead of failing
     half-way when another writer holds the lock. Readers use a plain BEGIN (WAL: no blocking)."""
     immediate = conn.get_execution_options().get("write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if immediate:
+        _begin_writing(conn)
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _begin_writing(conn) -> None:
+    """BEGIN IMMEDIATE; after LOCK_NOTICE_AFTER_MS of waiting for another writer, the listeners
+    hear that it waits (and for how long at most), then it waits the rest of the timeout."""
+    total = _busy_timeout_ms()
+    if not waiting.listening() or total <= LOCK_NOTICE_AFTER_MS:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_NOTICE_AFTER_MS}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    except OperationalError as error:
+        if not is_lock_error(error):
+            raise
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={total}")
+    waits = (total - LOCK_NOTICE_AFTER_MS) / 1000
+    waiting.waiting(waits)
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={total - LOCK_NOTICE_AFTER_MS}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={total}")
+
+
+def is_lock_error(error: BaseException) -> bool:
+    """SQLite's "database is locked" (another writer held the lock past the busy timeout)."""
+    original = getattr(error, "orig", error)
+    return "locked" in str(original).lower() or "busy" in str(original).lower()
 
 
 def make_engine(url: str, *, create: bool = False) -> Engine:

@@ -124,7 +124,27 @@ def to_text(cells: Sequence[Any], *, repair: bool = True) -> Column:
             raw.append(shown(value))
     if repair:
         raw = repair_texts(raw)
-    return Column([clean_text(value) if value else None for value in raw])
+    column = Column([clean_text(value) if value else None for value in raw])
+    column.errors = _control_errors(column.values)
+    return column
+
+
+# Characters no one types (ESC, BEL, the other C0 controls but the spaces `clean` folds, DEL):
+# text holding them was made by a program, and a terminal would obey them. (C1 codes are left
+# to the terminal-safe printing: text of a legacy encoding read as Latin-1 holds them.)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+CONTROL_EXPECTED = (
+    "chứa ký tự điều khiển (như ESC, BEL) không phải chữ: gõ lại nội dung ô này bằng tay"
+)
+
+
+def _control_errors(texts: list[str | None]) -> list[tuple[int, str, str]]:
+    """The cells of a text column that hold control characters: invalid text, never stored."""
+    return [
+        (position, text, CONTROL_EXPECTED)
+        for position, text in enumerate(texts)
+        if text and not text.isprintable() and _CONTROL_CHARACTERS.search(text)
+    ]
 
 
 # ---------------------------------------------------------------- dates

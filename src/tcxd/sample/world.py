@@ -1155,9 +1155,15 @@ def _unit_place(orgs: pd.DataFrame, org: int) -> str:
     return ", ".join(parts)
 
 
+# Fewer members leave some unit of the three smallest districts with nobody to count.
+MIN_MEMBERS = 100
+
+
 def build_world(members: int, seed: int, districts: int | None = None) -> World:
-    if members < 100:
-        raise ValueError("members must be at least 100")
+    if members < MIN_MEMBERS:
+        from tcxd.errors import UserInputError
+
+        raise UserInputError(f"Tỉnh mẫu cần ít nhất {MIN_MEMBERS} đảng viên (--members).")
     k = districts if districts is not None else max(3, round(members / 3600))
     k = max(3, min(k, members // 60))
     return _build(members, seed, k)

@@ -135,6 +135,15 @@ def cell_text(value: Any) -> str:
     return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+# What makes Excel take a typed cell for a formula (a tab or line break before it is dropped).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def reads_as_formula(text: str) -> bool:
+    """Whether Excel would turn this text into a formula when a clerk edits its cell."""
+    return text.startswith(FORMULA_STARTS)
+
+
 def same_text(a: str | None, b: str | None) -> bool:
     return fold(a or "") == fold(b or "")
 

@@ -35,7 +35,7 @@ from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, workbook_options
 from tcxd.text import fold, slug
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
 from tcxd.vocab import codes, label
-from tcxd.workflow.common import Unit, as_date, cell_text, find_unit
+from tcxd.workflow.common import Unit, as_date, cell_text, find_unit, reads_as_formula
 
 KINDS = ("members", "changes", "evaluations", "organizations")
 GUIDE_SHEET = "Hướng dẫn"
@@ -633,13 +633,15 @@ def _write_data_sheet(ws, f: _Formats, template: Template, ranges: dict[str, str
     first = row
     count = len(template.rows) + (BLANK_ROWS_AFTER_PREFILL if template.prefilled else BLANK_ROWS)
     formats = [_cell_format(f, column) for column in columns]
+    # Stored text that Excel would take for a formula once a clerk edits the cell: kept as text.
+    as_text = [_cell_format(f, column, as_text=True) for column in columns]
     unlocked_row = f.get(locked=False)
     for offset in range(count):
         ws.set_row(first + offset, None, unlocked_row)
         values = template.rows[offset] if offset < len(template.rows) else {}
         for number, column in enumerate(columns):
             value = offset + 1 if column.check == "seq" else values.get(column.field)
-            _write_cell(ws, first + offset, number, value, formats[number])
+            _write_cell(ws, first + offset, number, value, formats[number], as_text[number])
     last = first + count - 1
     for number, column in enumerate(columns):
         _validate(ws, first, last, number, column, columns, ranges)
@@ -678,7 +680,10 @@ def _write_data_sheet(ws, f: _Formats, template: Template, ranges: dict[str, str
     return _Placed(header_row, first, count, ranges)
 
 
-def _cell_format(f: _Formats, column: Col):
+def _cell_format(f: _Formats, column: Col, as_text: bool = False):
+    """The column's cell format; `as_text`: for text Excel would read as a formula when the
+    cell is edited ("=…", "+…", "-…", "@…"): the apostrophe prefix and the Text number format
+    keep it text, as written, through any edit."""
     props: dict[str, Any] = {"border": 1, "locked": False}
     if column.check == "date":
         props.update(num_format="dd/mm/yyyy", align="center")
@@ -690,10 +695,12 @@ def _cell_format(f: _Formats, column: Col):
         props.update(text_wrap=True)
     else:
         props.update(text_wrap=True)
+    if as_text:
+        props.update(quote_prefix=True, num_format="@")
     return f.get(**props)
 
 
-def _write_cell(ws, row: int, col: int, value: Any, fmt) -> None:
+def _write_cell(ws, row: int, col: int, value: Any, fmt, text_fmt=None) -> None:
     if value is None or (isinstance(value, float) and value != value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
@@ -703,7 +710,9 @@ def _write_cell(ws, row: int, col: int, value: Any, fmt) -> None:
     elif isinstance(value, (int, float)):
         ws.write_number(row, col, value, fmt)
     else:
-        ws.write_string(row, col, cell_text(value), fmt)
+        text = cell_text(value)
+        protect = text_fmt is not None and reads_as_formula(text)
+        ws.write_string(row, col, text, text_fmt if protect else fmt)
 
 
 def _validate(ws, first: int, last: int, number: int, column: Col, columns, ranges) -> None:
