@@ -23,13 +23,13 @@ from tcxd.db.models import (
     MemberRating,
     OrganizationRating,
 )
-from tcxd.errors import ConfigError, UnknownUnitError, UserInputError
+from tcxd.errors import UnknownUnitError, UserInputError
 from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
 from tcxd.rating.quarters import apply_quarter_link
-from tcxd.rules.loader import RuleError, RuleSet, load_rules
+from tcxd.rules.loader import RuleSet, load_rules
 from tcxd.text import fold
 from tcxd.units import OrgIndex
 
@@ -56,10 +56,7 @@ class ClassifyResult:
 def rules_for(engine: Engine, year: int, rules_file: Path | None = None) -> RuleSet:
     """The rule set of a rating year, with the province's file (or `--rules`) merged in."""
     override = rules_file or load_province(engine).get("rules_file")
-    try:
-        return load_rules(year, override=override)
-    except RuleError as error:
-        raise ConfigError(str(error)) from error
+    return load_rules(year, override=override)  # a RuleError is a ConfigError
 
 
 def classify(

@@ -161,16 +161,18 @@ DbOption = Annotated[
 
 
 def _option_parser(parse):
-    """A Typer parser from a `tcxd.periods.parse_*` function: its ValueError (a Vietnamese text)
-    becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
+    """A Typer parser from a `tcxd.periods.parse_*` function: its UserInputError (a Vietnamese
+    text) becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
 
     def convert(value):
         if not isinstance(value, str):
             return value
+        from tcxd.errors import UserInputError
+
         try:
             return parse(value)
-        except ValueError as error:
-            raise typer.BadParameter(str(error)) from None
+        except UserInputError as error:
+            raise typer.BadParameter(error.message) from None
 
     convert.__name__ = parse.__name__
     return convert
@@ -728,8 +730,7 @@ def rules_show_command(
 
     from rich.markup import escape
 
-    from tcxd.errors import ConfigError
-    from tcxd.rules.loader import RuleError, load_rules
+    from tcxd.rules.loader import load_rules
     from tcxd.rules.show import describe
 
     year = date.today().year if year is None else year
@@ -744,10 +745,7 @@ def rules_show_command(
             from tcxd.province import load_province
 
             override = load_province(open_database(url)).get("rules_file")
-    try:
-        ruleset = load_rules(year, override=override)
-    except RuleError as error:
-        raise ConfigError(str(error)) from error
+    ruleset = load_rules(year, override=override)  # a RuleError is a ConfigError
     table = _table(
         f"Quy định xếp loại năm {year}: {ruleset_title(ruleset.id, ruleset.version)}",
         ["Phần", "Mục", "Giá trị", "Nguồn"],

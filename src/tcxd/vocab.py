@@ -16,6 +16,7 @@ from importlib import resources
 
 import yaml
 
+from tcxd.errors import ConfigError
 from tcxd.text import fold, key
 
 MIN_LEADING = 2  # characters a spelling needs to be taken as the leading words of a value
@@ -38,20 +39,20 @@ def codes(vocabulary: str) -> list[str]:
 
 def parse_aliases(aliases: dict | None) -> dict[str, dict[str, list[str]]]:
     """The `aliases:` of a province config ({vocabulary: {code or label: spelling(s)}}) with
-    codes for keys; an unknown vocabulary or value raises ValueError naming it (in Vietnamese)."""
+    codes for keys; an unknown vocabulary or value raises ConfigError naming it."""
     extra: dict[str, dict[str, list[str]]] = {}
     if not isinstance(aliases, dict):
-        raise ValueError("phải là một bảng: danh mục → giá trị → các cách viết")
+        raise ConfigError("phải là một bảng: danh mục → giá trị → các cách viết")
     for vocabulary, entries in aliases.items():
         if vocabulary not in vocabularies():
             known = ", ".join(vocabularies())
-            raise ValueError(f'không có danh mục "{vocabulary}" (có: {known})')
+            raise ConfigError(f'không có danh mục "{vocabulary}" (có: {known})')
         if not isinstance(entries, dict):
-            raise ValueError(f'"{vocabulary}" phải là một bảng: giá trị → các cách viết')
+            raise ConfigError(f'"{vocabulary}" phải là một bảng: giá trị → các cách viết')
         for value, spellings in entries.items():
             code = _code_exact(vocabulary, str(value), with_extra=False)
             if code is None:
-                raise ValueError(f'giá trị "{value}" không có trong danh mục "{vocabulary}"')
+                raise ConfigError(f'giá trị "{value}" không có trong danh mục "{vocabulary}"')
             if isinstance(spellings, str):
                 spellings = [spellings]
             extra.setdefault(vocabulary, {}).setdefault(code, []).extend(map(str, spellings))

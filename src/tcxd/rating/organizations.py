@@ -26,6 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from tcxd.errors import TreeLoopError
 from tcxd.rating import prepare as P
 from tcxd.rating import reasons as R
 from tcxd.rating.engine import (
@@ -104,7 +105,7 @@ def _depths(parent_index: np.ndarray) -> np.ndarray:
             return depth
         depth[has] += 1
         current[has] = parent_index[current[has]]
-    raise ValueError("Cây tổ chức có vòng lặp (một tổ chức là cấp trên của chính nó).")
+    raise TreeLoopError("Cây tổ chức có vòng lặp (một tổ chức là cấp trên của chính nó).")
 
 
 def rate_organizations(

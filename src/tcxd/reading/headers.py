@@ -17,6 +17,7 @@ from importlib import resources
 
 import yaml
 
+from tcxd.errors import UserInputError
 from tcxd.text import clean, fold, strip_accents
 
 KINDS = ("members", "organizations", "changes", "member_evaluations", "organization_evaluations")
@@ -301,7 +302,7 @@ def normalise_kind(kind: str | None) -> str | None:
     }
     value = aliases.get(value, value)
     if value not in (*KINDS, "evaluations"):
-        raise ValueError(
+        raise UserInputError(
             f'loại tệp "{kind}" không hợp lệ (cần members, organizations, changes hoặc evaluations)'
         )
     return value

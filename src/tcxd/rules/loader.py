@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from tcxd import vocab
+from tcxd.errors import ConfigError
 from tcxd.rules.conditions import KINDS, fields
 from tcxd.text import slug
 
@@ -40,8 +41,9 @@ TEXTS_FILE = "texts.yaml"
 
 
 # ── errors ──────────────────────────────────────────────────────────────────────────────────────
-class RuleError(Exception):
-    """Base of the rule errors; `str(error)` is the Vietnamese message."""
+class RuleError(ConfigError):
+    """Base of the rule errors: a rule file or rule set that cannot be used (a config error);
+    `message` is the Vietnamese text."""
 
 
 class RuleFileError(RuleError):
