@@ -19,6 +19,7 @@ from rich.table import Table
 
 from tcxd import __version__
 from tcxd.errors import ExitCode, describe
+from tcxd.filestatus import FileStatus
 from tcxd.formatting import number_vi, shown_path
 from tcxd.rules.titles import ruleset_title
 from tcxd.settings import ProvinceConfig, database_url, load_province_config
@@ -427,13 +428,13 @@ def import_command(
         raise typer.Exit(int(ExitCode.BAD_FILE))
 
 
-STATUS_LABELS = {
-    "imported": "[green]đã nhập[/green]",
-    "unchanged": "đã có, bỏ qua",
-    "refused": "[red]KHÔNG NHẬP[/red]",
-    "dry_run": "[cyan]hợp lệ (thử)[/cyan]",
-    "rolled_back": "[yellow]hủy (--all-or-nothing)[/yellow]",
-    "skipped": "bỏ qua",
+STATUS_LABELS = {  # of tcxd.filestatus.FileStatus
+    FileStatus.IMPORTED: "[green]đã nhập[/green]",
+    FileStatus.UNCHANGED: "đã có, bỏ qua",
+    FileStatus.REFUSED: "[red]KHÔNG NHẬP[/red]",
+    FileStatus.DRY_RUN: "[cyan]hợp lệ (thử)[/cyan]",
+    FileStatus.ROLLED_BACK: "[yellow]hủy (--all-or-nothing)[/yellow]",
+    FileStatus.SKIPPED: "bỏ qua",
 }
 
 
@@ -475,10 +476,10 @@ def _render_import(
         "Kết quả nhập" + (" (thử, không ghi)" if result.dry_run else ""),
         ["Tệp", "Loại", "Đơn vị", "Trạng thái", "Mới", "Cập nhật", "Không đổi", "Cảnh báo"],
     )
-    unchanged = [f for f in result.files if f.status == "unchanged"]
+    unchanged = [f for f in result.files if f.status == FileStatus.UNCHANGED]
     collapse = len(unchanged) > UNCHANGED_ROWS_SHOWN
     for outcome in result.files:
-        if collapse and outcome.status == "unchanged":
+        if collapse and outcome.status == FileStatus.UNCHANGED:
             continue
         kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(k, k) for k in outcome.kinds))
         table.add_row(
@@ -496,7 +497,7 @@ def _render_import(
             f"({number_vi(len(unchanged))} tệp)",
             "",
             "",
-            STATUS_LABELS["unchanged"],
+            STATUS_LABELS[FileStatus.UNCHANGED],
             "0",
             "0",
             number_vi(sum(f.rows_unchanged for f in unchanged)),
@@ -540,14 +541,14 @@ def _render_import(
                 f"  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): "
                 f"{escape(str(error_workbooks[outcome.path]))}"
             )
-    imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
+    imported = sum(f.status in (FileStatus.IMPORTED, FileStatus.DRY_RUN) for f in result.files)
     out.print(
         f"Tổng cộng {number_vi(len(result.files))} tệp: {number_vi(imported)} nhập được, "
-        f"{number_vi(sum(1 for f in result.files if f.status == 'unchanged'))} đã có từ trước, "
+        f"{number_vi(len(unchanged))} đã có từ trước, "
         f"{number_vi(len(result.refused))} không nhập được"
         + (
             f", {skipped} bỏ qua."
-            if (skipped := sum(f.status == "skipped" for f in result.files))
+            if (skipped := sum(f.status == FileStatus.SKIPPED for f in result.files))
             else "."
         )
     )

@@ -40,6 +40,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
+from tcxd.filestatus import FileStatus
 from tcxd.identities import (
     IDENTITY_COLUMNS,
     KEY_COLUMNS,
@@ -102,7 +103,7 @@ KIND_LABELS = {
 @dataclass
 class FileOutcome:
     path: str
-    status: str = "imported"  # imported | unchanged | refused | dry_run | skipped
+    status: FileStatus = FileStatus.IMPORTED
     kinds: list[str] = field(default_factory=list)
     unit: str | None = None
     rows_new: int = 0
@@ -117,9 +118,13 @@ class FileOutcome:
     left_out_rows: list[str] = field(default_factory=list)  # by --skip-bad-rows
     issues: list[Problem] = field(default_factory=list)  # the problems, for the error workbook
 
+    def __setattr__(self, name: str, value) -> None:
+        # A status given as its code is the enum member: a misspelt status fails here.
+        super().__setattr__(name, FileStatus(value) if name == "status" else value)
+
     @property
     def refused(self) -> bool:
-        return self.status == "refused"
+        return self.status == FileStatus.REFUSED
 
 
 @dataclass
