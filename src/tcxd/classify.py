@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
+from tcxd import vocab
 from tcxd.db import history
 from tcxd.db.bulk import chunks, insert_columns, read_frame
 from tcxd.db.engine import write_transaction
@@ -33,13 +34,7 @@ from tcxd.rules.loader import RuleSet, load_rules
 from tcxd.text import fold
 from tcxd.units import OrgIndex
 
-RATED_ORG_TYPES = (
-    "dang_bo_co_so",
-    "chi_bo_co_so",
-    "dang_bo_bo_phan",
-    "chi_bo_truc_thuoc",
-    "district",
-)
+RATED_ORG_TYPES = vocab.rated_org_types()
 
 
 @dataclass
@@ -260,7 +255,7 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
             "total": len(group),
         }
         final = group["level"].where(group["status"] == "rated")  # pending: not a level yet
-        for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
+        for level in vocab.ranked("levels"):
             row[level] = int((final == level).sum())
         row["not_reviewed"] = int((group["status"] == "not_reviewed").sum())
         row["needs_decision"] = int((group["status"] == "needs_decision").sum())

@@ -17,7 +17,7 @@ import typer.rich_utils as rich_utils
 from rich.console import Console
 from rich.table import Table
 
-from tcxd import __version__
+from tcxd import __version__, vocab
 from tcxd.errors import ExitCode, describe
 from tcxd.filestatus import FileStatus
 from tcxd.formatting import number_vi, shown_path
@@ -470,8 +470,6 @@ def _render_import(
     workbook written for it, to send back to the unit)."""
     from rich.markup import escape
 
-    from tcxd.importing import KIND_LABELS
-
     table = _table(
         "Kết quả nhập" + (" (thử, không ghi)" if result.dry_run else ""),
         ["Tệp", "Loại", "Đơn vị", "Trạng thái", "Mới", "Cập nhật", "Không đổi", "Cảnh báo"],
@@ -481,7 +479,7 @@ def _render_import(
     for outcome in result.files:
         if collapse and outcome.status == FileStatus.UNCHANGED:
             continue
-        kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(k, k) for k in outcome.kinds))
+        kinds = ", ".join(dict.fromkeys(vocab.label("file_kinds", k) for k in outcome.kinds))
         table.add_row(
             escape(shown_path(outcome.path, roots)),
             kinds,
@@ -631,20 +629,17 @@ def classify_command(
             "Đảng bộ",
             f"Đảng viên ngày {short_date(result.period.end)}",
             "Có kết quả",
-            "HTXSNV",
-            "HTTNV",
-            "HTNV",
-            "KHTNV",
+            *vocab.ranked("levels"),
             "Không xếp loại",
             "Chờ quyết định",
             "Hạ do tỷ lệ",
         ],
     )
     for row in summary(result, names):
-        rated = row["HTXSNV"] + row["HTTNV"] + row["HTNV"] + row["KHTNV"]
+        rated = sum(row[level] for level in vocab.ranked("levels"))
         cells = [
             f"{number_vi(row[level])} ({_pct(row[level], rated)})"
-            for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+            for level in vocab.ranked("levels")
         ]
         table.add_row(
             escape(row["district"]),

@@ -91,13 +91,6 @@ MEMBER_ATTRIBUTES = (
 # Marks read as False where the sheet has no such column: given only when the sheet has the
 # column (mark → the column it is read from).
 MARK_COLUMNS = {"youth_union": "youth_union", "exempt": "exempt", "exempt_on": "exempt"}
-KIND_LABELS = {
-    "organizations": "Danh sách tổ chức đảng",
-    "members": "Danh sách đảng viên",
-    "changes": "Biến động đảng viên",
-    "member_evaluations": "Xếp loại đảng viên",
-    "organization_evaluations": "Xếp loại tổ chức đảng",
-}
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, bindparam, delete, select, text
 
 from tcxd.db.bulk import bulk_insert, chunks, read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
-from tcxd.vocab import vocabularies
+from tcxd.vocab import tccsd_types, vocabularies
 
 TRANSFER_MATCH_DAYS = 60
 # Members or organisations per IN list when rebuilding spells (SQLite takes 32,766 parameters).
@@ -414,9 +414,7 @@ def with_ancestors(orgs: pd.DataFrame) -> pd.DataFrame:
     current = pd.Series(orgs["org_id"].to_numpy(), index=orgs["org_id"], dtype="Int64")
     for _ in range(8):  # province > district > ĐBCS > ĐBBP > chi bộ: depth 5, with room
         current_types = current.map(types)
-        tccsd = tccsd.where(
-            tccsd.notna() | ~current_types.isin(["dang_bo_co_so", "chi_bo_co_so"]), current
-        )
+        tccsd = tccsd.where(tccsd.notna() | ~current_types.isin(tccsd_types()), current)
         district = district.where(district.notna() | (current_types != "district"), current)
         current = current.map(parents).astype("Int64")
         if current.isna().all():

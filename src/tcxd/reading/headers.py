@@ -22,14 +22,6 @@ from tcxd.text import clean, fold, strip_accents
 
 KINDS = ("members", "organizations", "changes", "member_evaluations", "organization_evaluations")
 
-KIND_LABELS = {
-    "members": "danh sách đảng viên",
-    "organizations": "danh sách tổ chức đảng",
-    "changes": "biến động đảng viên",
-    "member_evaluations": "kết quả xếp loại đảng viên",
-    "organization_evaluations": "kết quả xếp loại tổ chức đảng",
-}
-
 _TONES_OLD_NEW = {}
 for _pair, _marks in (("oa", "àáảãạ"), ("oe", "èéẻẽẹ"), ("uy", "ỳýỷỹỵ")):
     _first, _second = _pair

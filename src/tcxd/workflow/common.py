@@ -15,7 +15,6 @@ from tcxd.text import fold
 from tcxd.units import OrgIndex, folded_words
 from tcxd.vocab import label
 
-TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 

@@ -25,7 +25,8 @@ from tcxd.formatting import distinct_names, number_vi
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
-from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, local_day
+from tcxd.vocab import tccsd_types
+from tcxd.workflow.common import as_date, find_unit, local_day
 
 # What a clerk waits for from each unit; kinds of import_batch grouped into these.
 CATEGORIES = ("roster", "changes", "evaluations")
@@ -206,7 +207,7 @@ def period_status(
             files=by_unit.get(district_id, []),
             latest=latest.get(district_id),
         )
-        tccsd = tree[(tree["district_id"] == district_id) & tree["org_type"].isin(TCCSD_TYPES)]
+        tccsd = tree[(tree["district_id"] == district_id) & tree["org_type"].isin(tccsd_types())]
         units = [
             UnitStatus(
                 int(org_id),
