@@ -19,8 +19,9 @@ import yaml
 
 from tcxd.errors import UserInputError
 from tcxd.text import clean, fold, strip_accents
+from tcxd.vocab import codes
 
-KINDS = ("members", "organizations", "changes", "member_evaluations", "organization_evaluations")
+KINDS = tuple(codes("file_kinds"))
 
 _TONES_OLD_NEW = {}
 for _pair, _marks in (("oa", "àáảãạ"), ("oe", "èéẻẽẹ"), ("uy", "ỳýỷỹỵ")):

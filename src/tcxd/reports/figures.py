@@ -665,12 +665,7 @@ class PeriodFigures:
             for kind, row in result.items():
                 if kind == "total":
                     continue
-                for column in (
-                    "dang_bo_co_so",
-                    "chi_bo_co_so",
-                    "dang_bo_bo_phan",
-                    "chi_bo_truc_thuoc",
-                ):
+                for column in vocab.org_types_in_tiers(3, 4):
                     row[column] = int(types.get((unit, kind, column), 0))
                 row["tccsd"] = row["dang_bo_co_so"] + row["chi_bo_co_so"]
                 row["members"] = int(members.get((unit, kind), 0))

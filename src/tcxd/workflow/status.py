@@ -25,7 +25,7 @@ from tcxd.formatting import distinct_names, number_vi
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
-from tcxd.vocab import tccsd_types
+from tcxd.vocab import label, tccsd_types
 from tcxd.workflow.common import as_date, find_unit, local_day
 
 # What a clerk waits for from each unit; kinds of import_batch grouped into these.
@@ -38,10 +38,10 @@ CATEGORY_OF_KIND = {
     "organizations": "organizations",
 }
 CATEGORY_LABELS = {
-    "roster": "Danh sách đảng viên",
-    "changes": "Biến động đảng viên",
+    "roster": label("file_kinds", "members"),
+    "changes": label("file_kinds", "changes"),
     "evaluations": "Kết quả xếp loại",
-    "organizations": "Danh sách tổ chức đảng",
+    "organizations": label("file_kinds", "organizations"),
 }
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
