@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -616,7 +617,7 @@ def classify_command(
     if out_dir is not None:
         _refuse_file_as_folder(out_dir)
     engine = open_database(database_url(db))
-    with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else _nothing():
+    with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else nullcontext():
         result = classify(engine, year, quarter, rules, unit)
     names = _org_names(engine)
     ruleset = result.ruleset
@@ -690,14 +691,6 @@ def _refuse_file_as_folder(path: Path) -> None:
 
 def _pct(count: int, total: int) -> str:
     return f"{number_vi(count * 100 / total, decimals=2)}%" if total else "-"
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _org_names(engine) -> dict[int, str]:

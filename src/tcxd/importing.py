@@ -24,6 +24,8 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tcxd import vocab
+from tcxd.coerce import as_date as _to_date
+from tcxd.coerce import is_missing as _missing
 from tcxd.db import history
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
@@ -2094,21 +2096,6 @@ def _cells(rows: pd.DataFrame, column: str) -> list:
         return values  # numpy booleans and integers are never missing (nullable ones may be)
     # (per value: a few hundred rows a file, where pandas' own missing-value masks cost more)
     return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in values]
-
-
-def _missing(value) -> bool:
-    """None, NaN or NA (a missing cell)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return value != value
-    return value is pd.NA or value is pd.NaT
-
-
-def _to_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _birth_key(birth_date, birth_year) -> str:

@@ -28,6 +28,7 @@ import yaml
 from sqlalchemy import Connection, text
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from tcxd.coerce import is_missing
 from tcxd.db.bulk import plain
 from tcxd.db.history import members_on, tree_on
 from tcxd.errors import UserInputError
@@ -663,7 +664,7 @@ def _cell_format(f: _Formats, column: Col):
 
 
 def _write_cell(ws, row: int, col: int, value: Any, fmt) -> None:
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_string(row, col, "x" if value else "", fmt)
