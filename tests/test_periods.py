@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tcxd.errors import UserInputError
 from tcxd.periods import CODES, Period, default_period, default_year, short_date
 
 
@@ -38,9 +39,9 @@ def test_labels_and_as_of_line():
 def test_parse_is_lenient_on_spelling_and_strict_on_unknown_codes():
     assert Period.parse("Q1", "2026") == Period.parse("q1", 2026)
     assert Period.parse(" YEAR ", 2026).code == "year"
-    with pytest.raises(ValueError, match="Kỳ báo cáo không hợp lệ"):
+    with pytest.raises(UserInputError, match="Kỳ báo cáo không hợp lệ"):
         Period.parse("q5", 2026)
-    with pytest.raises(ValueError):
+    with pytest.raises(UserInputError):
         Period.parse("h2", 2026)
 
 

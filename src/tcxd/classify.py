@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
+from tcxd import vocab
 from tcxd.db import history
 from tcxd.db.bulk import chunks, insert_columns, read_frame
 from tcxd.db.engine import write_transaction
@@ -23,23 +24,17 @@ from tcxd.db.models import (
     MemberRating,
     OrganizationRating,
 )
-from tcxd.errors import ConfigError, UnknownUnitError, UserInputError
+from tcxd.errors import UnknownUnitError, UserInputError
 from tcxd.periods import Period, short_date
 from tcxd.province import load_province
 from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
 from tcxd.rating.quarters import apply_quarter_link
-from tcxd.rules.loader import RuleError, RuleSet, load_rules
+from tcxd.rules.loader import RuleSet, load_rules
 from tcxd.text import fold
 from tcxd.units import OrgIndex
 
-RATED_ORG_TYPES = (
-    "dang_bo_co_so",
-    "chi_bo_co_so",
-    "dang_bo_bo_phan",
-    "chi_bo_truc_thuoc",
-    "district",
-)
+RATED_ORG_TYPES = vocab.rated_org_types()
 
 
 @dataclass
@@ -56,10 +51,7 @@ class ClassifyResult:
 def rules_for(engine: Engine, year: int, rules_file: Path | None = None) -> RuleSet:
     """The rule set of a rating year, with the province's file (or `--rules`) merged in."""
     override = rules_file or load_province(engine).get("rules_file")
-    try:
-        return load_rules(year, override=override)
-    except RuleError as error:
-        raise ConfigError(str(error)) from error
+    return load_rules(year, override=override)  # a RuleError is a ConfigError
 
 
 def classify(
@@ -263,7 +255,7 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
             "total": len(group),
         }
         final = group["level"].where(group["status"] == "rated")  # pending: not a level yet
-        for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
+        for level in vocab.ranked("levels"):
             row[level] = int((final == level).sum())
         row["not_reviewed"] = int((group["status"] == "not_reviewed").sum())
         row["needs_decision"] = int((group["status"] == "needs_decision").sum())

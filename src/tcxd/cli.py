@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -18,8 +19,9 @@ import typer.rich_utils as rich_utils
 from rich.console import Console
 from rich.table import Table
 
-from tcxd import __version__
+from tcxd import __version__, vocab
 from tcxd.errors import WAITING_MESSAGE, ExitCode, describe
+from tcxd.filestatus import FileStatus
 from tcxd.formatting import few_of, number_vi, shown_path, terminal_text
 from tcxd.rules.titles import ruleset_title
 from tcxd.settings import ProvinceConfig, database_url, load_province_config
@@ -173,16 +175,18 @@ DbOption = Annotated[
 
 
 def _option_parser(parse):
-    """A Typer parser from a `tcxd.periods.parse_*` function: its ValueError (a Vietnamese text)
-    becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
+    """A Typer parser from a `tcxd.periods.parse_*` function: its UserInputError (a Vietnamese
+    text) becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
 
     def convert(value):
         if not isinstance(value, str):
             return value
+        from tcxd.errors import UserInputError
+
         try:
             return parse(value)
-        except ValueError as error:
-            raise typer.BadParameter(str(error)) from None
+        except UserInputError as error:
+            raise typer.BadParameter(error.message) from None
 
     convert.__name__ = parse.__name__
     return convert
@@ -448,13 +452,13 @@ def import_command(
         raise typer.Exit(int(ExitCode.BAD_FILE))
 
 
-STATUS_LABELS = {
-    "imported": "[green]đã nhập[/green]",
-    "unchanged": "đã có, bỏ qua",
-    "refused": "[red]KHÔNG NHẬP[/red]",
-    "dry_run": "[cyan]hợp lệ (thử)[/cyan]",
-    "rolled_back": "[yellow]hủy (--all-or-nothing)[/yellow]",
-    "skipped": "bỏ qua",
+STATUS_LABELS = {  # of tcxd.filestatus.FileStatus
+    FileStatus.IMPORTED: "[green]đã nhập[/green]",
+    FileStatus.UNCHANGED: "đã có, bỏ qua",
+    FileStatus.REFUSED: "[red]KHÔNG NHẬP[/red]",
+    FileStatus.DRY_RUN: "[cyan]hợp lệ (thử)[/cyan]",
+    FileStatus.ROLLED_BACK: "[yellow]hủy (--all-or-nothing)[/yellow]",
+    FileStatus.SKIPPED: "bỏ qua",
 }
 
 
@@ -490,18 +494,16 @@ def _render_import(
     workbook written for it, to send back to the unit)."""
     from rich.markup import escape
 
-    from tcxd.importing import KIND_LABELS
-
     table = _table(
         "Kết quả nhập" + (" (thử, không ghi)" if result.dry_run else ""),
         ["Tệp", "Loại", "Đơn vị", "Trạng thái", "Mới", "Cập nhật", "Không đổi", "Cảnh báo"],
     )
-    unchanged = [f for f in result.files if f.status == "unchanged"]
+    unchanged = [f for f in result.files if f.status == FileStatus.UNCHANGED]
     collapse = len(unchanged) > UNCHANGED_ROWS_SHOWN
     for outcome in result.files:
-        if collapse and outcome.status == "unchanged":
+        if collapse and outcome.status == FileStatus.UNCHANGED:
             continue
-        kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(k, k) for k in outcome.kinds))
+        kinds = ", ".join(dict.fromkeys(vocab.label("file_kinds", k) for k in outcome.kinds))
         table.add_row(
             escape(shown_path(outcome.path, roots)),
             kinds,
@@ -517,7 +519,7 @@ def _render_import(
             f"({number_vi(len(unchanged))} tệp)",
             "",
             "",
-            STATUS_LABELS["unchanged"],
+            STATUS_LABELS[FileStatus.UNCHANGED],
             "0",
             "0",
             number_vi(sum(f.rows_unchanged for f in unchanged)),
@@ -561,14 +563,14 @@ def _render_import(
                 f"  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): "
                 f"{escape(str(error_workbooks[outcome.path]))}"
             )
-    imported = sum(1 for f in result.files if f.status in ("imported", "dry_run"))
+    imported = sum(f.status in (FileStatus.IMPORTED, FileStatus.DRY_RUN) for f in result.files)
     out.print(
         f"Tổng cộng {number_vi(len(result.files))} tệp: {number_vi(imported)} nhập được, "
-        f"{number_vi(sum(1 for f in result.files if f.status == 'unchanged'))} đã có từ trước, "
+        f"{number_vi(len(unchanged))} đã có từ trước, "
         f"{number_vi(len(result.refused))} không nhập được"
         + (
             f", {skipped} bỏ qua."
-            if (skipped := sum(f.status == "skipped" for f in result.files))
+            if (skipped := sum(f.status == FileStatus.SKIPPED for f in result.files))
             else "."
         )
     )
@@ -638,7 +640,7 @@ def classify_command(
     if out_dir is not None:
         _refuse_file_as_folder(out_dir)
     engine = open_database(database_url(db))
-    with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else _nothing():
+    with err.status("Đang xếp loại…", spinner="dots") if err.is_terminal else nullcontext():
         result = classify(engine, year, quarter, rules, unit)
     names = _org_names(engine)
     ruleset = result.ruleset
@@ -651,20 +653,17 @@ def classify_command(
             "Đảng bộ",
             f"Đảng viên ngày {short_date(result.period.end)}",
             "Có kết quả",
-            "HTXSNV",
-            "HTTNV",
-            "HTNV",
-            "KHTNV",
+            *vocab.ranked("levels"),
             "Không xếp loại",
             "Chờ quyết định",
             "Hạ do tỷ lệ",
         ],
     )
     for row in summary(result, names):
-        rated = row["HTXSNV"] + row["HTTNV"] + row["HTNV"] + row["KHTNV"]
+        rated = sum(row[level] for level in vocab.ranked("levels"))
         cells = [
             f"{number_vi(row[level])} ({_pct(row[level], rated)})"
-            for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+            for level in vocab.ranked("levels")
         ]
         table.add_row(
             escape(row["district"]),
@@ -717,14 +716,6 @@ def _pct(count: int, total: int) -> str:
     return f"{number_vi(count * 100 / total, decimals=2)}%" if total else "-"
 
 
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
 def _org_names(engine) -> dict[int, str]:
     from sqlalchemy import text
 
@@ -751,8 +742,7 @@ def rules_show_command(
 
     from rich.markup import escape
 
-    from tcxd.errors import ConfigError
-    from tcxd.rules.loader import RuleError, load_rules
+    from tcxd.rules.loader import load_rules
     from tcxd.rules.show import describe
 
     year = date.today().year if year is None else year
@@ -767,10 +757,7 @@ def rules_show_command(
             from tcxd.province import load_province
 
             override = load_province(open_database(url)).get("rules_file")
-    try:
-        ruleset = load_rules(year, override=override)
-    except RuleError as error:
-        raise ConfigError(str(error)) from error
+    ruleset = load_rules(year, override=override)  # a RuleError is a ConfigError
     table = _table(
         f"Quy định xếp loại năm {year}: {ruleset_title(ruleset.id, ruleset.version)}",
         ["Phần", "Mục", "Giá trị", "Nguồn"],

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from tcxd import vocab
 from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
 from tcxd.formatting import number_vi, source_vi
 from tcxd.settings import database_url
@@ -386,8 +387,7 @@ def explain_command(
 
 
 STATUS_LABELS = {
-    "not_reviewed": "Không đánh giá, xếp loại",
-    "needs_decision": "Cấp có thẩm quyền xem xét",
+    code: vocab.label("result_statuses", code) for code in vocab.codes("result_statuses")
 }
 
 
@@ -410,7 +410,7 @@ def _render_member(e, period) -> None:
         if p.exempt:
             status.append("miễn công tác và sinh hoạt đảng")
         if p.suspended:
-            status.append("đình chỉ sinh hoạt")
+            status.append(vocab.label_in_sentence("change_kinds", "suspended"))
         out.print(
             f"{when}: sinh hoạt tại {escape(p.branch)}" + (f" ({where})" if where else "")
             + f"; {', '.join(status)}."

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
 from tcxd.errors import UserInputError
+from tcxd.filestatus import FileStatus
 from tcxd.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
@@ -184,7 +185,7 @@ def after_import(engine, result) -> None:
     """The import summary's lines about locked periods whose figures the import changed."""
     from tcxd.workflow.lock import locked_changes
 
-    if not any(outcome.status == "imported" for outcome in result.files):
+    if not any(outcome.status == FileStatus.IMPORTED for outcome in result.files):
         return
     try:
         changes = locked_changes(engine)

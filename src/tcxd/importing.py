@@ -26,6 +26,8 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tcxd import pause_hook, vocab
+from tcxd.coerce import as_date as _to_date
+from tcxd.coerce import is_missing as _missing
 from tcxd.db import history
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
@@ -42,6 +44,7 @@ from tcxd.db.models import (
     RosterEntry,
 )
 from tcxd.encodings import decode
+from tcxd.filestatus import FileStatus
 from tcxd.identities import (
     IDENTITY_COLUMNS,
     KEY_COLUMNS,
@@ -99,19 +102,12 @@ MEMBER_ATTRIBUTES = (
 # Marks read as False where the sheet has no such column: given only when the sheet has the
 # column (mark → the column it is read from).
 MARK_COLUMNS = {"youth_union": "youth_union", "exempt": "exempt", "exempt_on": "exempt"}
-KIND_LABELS = {
-    "organizations": "Danh sách tổ chức đảng",
-    "members": "Danh sách đảng viên",
-    "changes": "Biến động đảng viên",
-    "member_evaluations": "Xếp loại đảng viên",
-    "organization_evaluations": "Xếp loại tổ chức đảng",
-}
 
 
 @dataclass
 class FileOutcome:
     path: str
-    status: str = "imported"  # imported | unchanged | refused | dry_run | skipped
+    status: FileStatus = FileStatus.IMPORTED
     kinds: list[str] = field(default_factory=list)
     unit: str | None = None
     rows_new: int = 0
@@ -126,9 +122,13 @@ class FileOutcome:
     left_out_rows: list[str] = field(default_factory=list)  # by --skip-bad-rows
     issues: list[Problem] = field(default_factory=list)  # the problems, for the error workbook
 
+    def __setattr__(self, name: str, value) -> None:
+        # A status given as its code is the enum member: a misspelt status fails here.
+        super().__setattr__(name, FileStatus(value) if name == "status" else value)
+
     @property
     def refused(self) -> bool:
-        return self.status == "refused"
+        return self.status == FileStatus.REFUSED
 
 
 @dataclass
@@ -2228,21 +2228,6 @@ def _cells(rows: pd.DataFrame, column: str) -> list:
         return values  # numpy booleans and integers are never missing (nullable ones may be)
     # (per value: a few hundred rows a file, where pandas' own missing-value masks cost more)
     return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in values]
-
-
-def _missing(value) -> bool:
-    """None, NaN or NA (a missing cell)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return value != value
-    return value is pd.NA or value is pd.NaT
-
-
-def _to_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _birth_key(birth_date, birth_year) -> str:

@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tcxd.errors import UserInputError
 from tcxd.formatting import date_vi
 
 # code -> (first month, last month)
@@ -48,16 +49,16 @@ class Period:
 
     @classmethod
     def parse(cls, code: str, year: int) -> Period:
-        """`Period.parse("q1", 2026)`: 1/1/2026–31/3/2026. Raises ValueError on an unknown code."""
+        """`Period.parse("q1", 2026)`: 1/1/2026–31/3/2026; UserInputError on an unknown code."""
         normal = str(code).strip().lower().replace(" ", "").replace("-", "").replace("_", "")
         normal = _ALIASES.get(normal, normal)
         if normal not in _MONTHS:
-            raise ValueError(
+            raise UserInputError(
                 f"Kỳ báo cáo không hợp lệ: {code!r} (dùng một trong: {', '.join(CODES)})"
             )
         year = int(year)
         if not 1900 <= year <= 9999:
-            raise ValueError(f"Năm không hợp lệ: {year}")
+            raise UserInputError(f"Năm không hợp lệ: {year}")
         first, last = _MONTHS[normal]
         end = date(year, last, calendar.monthrange(year, last)[1])
         return cls(normal, year, date(year, first, 1), end)
@@ -155,12 +156,14 @@ YEAR_RANGE = (1930, 2100)
 
 
 def parse_year(text: object) -> int:
-    """A --year value: a whole year of four digits in YEAR_RANGE. Raises ValueError whose text is
-    the Vietnamese message ("25", "20255", "0" and "2025.5" are refused, never guessed)."""
+    """A --year value: a whole year of four digits in YEAR_RANGE. Raises UserInputError whose text
+    is the Vietnamese message ("25", "20255", "0" and "2025.5" are refused, never guessed)."""
     value = str(text).strip()
     low, high = YEAR_RANGE
     if not (value.isdigit() and len(value) == 4 and low <= int(value) <= high):
-        raise ValueError(f'"{value}" không phải một năm: cần ghi đủ 4 chữ số, từ {low} đến {high}.')
+        raise UserInputError(
+            f'"{value}" không phải một năm: cần ghi đủ 4 chữ số, từ {low} đến {high}.'
+        )
     return int(value)
 
 
@@ -170,7 +173,7 @@ def parse_quarter(text: object) -> int:
     normal = value.lower().removeprefix("q").removeprefix("quý").strip()
     found = {"1": 1, "2": 2, "3": 3, "4": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}.get(normal)
     if found is None:
-        raise ValueError(f'"{value}" không phải một quý: chọn 1, 2, 3 hoặc 4.')
+        raise UserInputError(f'"{value}" không phải một quý: chọn 1, 2, 3 hoặc 4.')
     return found
 
 
@@ -180,7 +183,9 @@ def parse_code(text: object) -> str:
     normal = value.lower().replace(" ", "").replace("-", "").replace("_", "")
     normal = _ALIASES.get(normal, normal)
     if normal not in _MONTHS:
-        raise ValueError(f'"{value}" không phải một kỳ báo cáo: chọn một trong {" ".join(CODES)}.')
+        raise UserInputError(
+            f'"{value}" không phải một kỳ báo cáo: chọn một trong {" ".join(CODES)}.'
+        )
     return normal
 
 

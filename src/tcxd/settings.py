@@ -90,8 +90,8 @@ def load_province_config(path: Path) -> ProvinceConfig:
         title = f"{title}\n{signer['role']}"
     try:
         aliases = parse_aliases(data.get("aliases") or {})
-    except ValueError as exc:
-        raise ConfigError(f'Tệp cấu hình "{path}": "aliases" {exc}.') from None
+    except ConfigError as exc:  # add the file to the vocabulary's words
+        raise ConfigError(f'Tệp cấu hình "{path}": "aliases" {exc.message}.') from None
     return ProvinceConfig(
         aliases=aliases,
         name=name.strip(),

@@ -16,9 +16,10 @@ from functools import lru_cache
 from sqlalchemy import Connection, text
 
 from tcxd.text import fold, key, strip_accents
+from tcxd.vocab import branch_types
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
-MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}
+MEMBER_HOLDING_TYPES = frozenset(branch_types())
 LOAD_QUERY = text(
     """
     SELECT o.id, o.name, o.org_type, o.code, p.parent_id

@@ -16,6 +16,7 @@ from importlib import resources
 
 import yaml
 
+from tcxd.errors import ConfigError
 from tcxd.text import fold, key
 
 MIN_LEADING = 2  # characters a spelling needs to be taken as the leading words of a value
@@ -36,22 +37,86 @@ def codes(vocabulary: str) -> list[str]:
     return list(vocabularies()[vocabulary])
 
 
+def label_in_sentence(vocabulary: str, code: str) -> str:
+    """The label as it reads inside a sentence: "Mẫu danh sách đảng viên…"."""
+    text = label(vocabulary, code)
+    return text[:1].lower() + text[1:]
+
+
+# ── the facts vocab.yaml keeps beside the codes: every list of codes in Python comes from here ──
+@cache
+def ranked(vocabulary: str) -> tuple[str, ...]:
+    """The codes by their `rank`, best (or lightest) first: ("HTXSNV", "HTTNV", "HTNV", "KHTNV")."""
+    entries = vocabularies()[vocabulary]
+    return tuple(sorted(entries, key=lambda code: entries[code]["rank"]))
+
+
+def rank(vocabulary: str, code: str) -> int:
+    """The `rank` of a code (1 = the best level, the lightest discipline)."""
+    return vocabularies()[vocabulary][code]["rank"]
+
+
+def at_least(vocabulary: str, code: str) -> tuple[str, ...]:
+    """The codes ranked as `code` or better: at_least("levels", "HTTNV") == ("HTXSNV", "HTTNV")."""
+    return tuple(c for c in ranked(vocabulary) if rank(vocabulary, c) <= rank(vocabulary, code))
+
+
+@cache
+def org_types_where(**wanted) -> tuple[str, ...]:
+    """The org types whose entries have these values (`committee=True`, `tier=3`), in file order."""
+    return tuple(
+        code
+        for code, entry in vocabularies()["org_types"].items()
+        if all(entry.get(name, False) == value for name, value in wanted.items())
+    )
+
+
+def tccsd_types() -> tuple[str, ...]:
+    """The types of a tổ chức cơ sở đảng (TCCSĐ): đảng bộ cơ sở, chi bộ cơ sở."""
+    return org_types_where(tier=3)
+
+
+def committee_types() -> tuple[str, ...]:
+    """The types of a đảng bộ: a unit with units under it."""
+    return org_types_where(committee=True)
+
+
+def branch_types() -> tuple[str, ...]:
+    """The types of a chi bộ: a unit that holds members."""
+    return org_types_where(committee=False)
+
+
+def org_types_in_tiers(*tiers: int) -> tuple[str, ...]:
+    """The types of these tiers: (3, 4) are the TCCSĐ and the units under them."""
+    return tuple(c for c, e in vocabularies()["org_types"].items() if e["tier"] in tiers)
+
+
+def rated_org_types() -> tuple[str, ...]:
+    """The types a rule file may rate: every tier under the province."""
+    return org_types_in_tiers(2, 3, 4)
+
+
+def may_hold(org_type: str) -> tuple[str, ...]:
+    """The types a unit of `org_type` may list in its organisations template."""
+    return tuple(vocabularies()["org_types"][org_type].get("may_hold", ()))
+
+
 def parse_aliases(aliases: dict | None) -> dict[str, dict[str, list[str]]]:
     """The `aliases:` of a province config ({vocabulary: {code or label: spelling(s)}}) with
-    codes for keys; an unknown vocabulary or value raises ValueError naming it (in Vietnamese)."""
+    codes for keys; an unknown vocabulary or value raises ConfigError naming it."""
     extra: dict[str, dict[str, list[str]]] = {}
     if not isinstance(aliases, dict):
-        raise ValueError("phải là một bảng: danh mục → giá trị → các cách viết")
+        raise ConfigError("phải là một bảng: danh mục → giá trị → các cách viết")
     for vocabulary, entries in aliases.items():
         if vocabulary not in vocabularies():
             known = ", ".join(vocabularies())
-            raise ValueError(f'không có danh mục "{vocabulary}" (có: {known})')
+            raise ConfigError(f'không có danh mục "{vocabulary}" (có: {known})')
         if not isinstance(entries, dict):
-            raise ValueError(f'"{vocabulary}" phải là một bảng: giá trị → các cách viết')
+            raise ConfigError(f'"{vocabulary}" phải là một bảng: giá trị → các cách viết')
         for value, spellings in entries.items():
             code = _code_exact(vocabulary, str(value), with_extra=False)
             if code is None:
-                raise ValueError(f'giá trị "{value}" không có trong danh mục "{vocabulary}"')
+                raise ConfigError(f'giá trị "{value}" không có trong danh mục "{vocabulary}"')
             if isinstance(spellings, str):
                 spellings = [spellings]
             extra.setdefault(vocabulary, {}).setdefault(code, []).extend(map(str, spellings))
@@ -172,38 +237,35 @@ def nearest(vocabulary: str, text: str, limit: int = 3) -> list[str]:
     return [label(vocabulary, code) for code in ranked]
 
 
-# The level under each level, for a unit whose type no column gives: the position in the tree
-# decides (spec inputs.md §2); the leading words of its name choose between a đảng bộ and a chi bộ.
-_CHILD_TYPES = {
-    "province": ("district", "district"),
-    "district": ("dang_bo_co_so", "chi_bo_co_so"),
-    "dang_bo_co_so": ("dang_bo_bo_phan", "chi_bo_truc_thuoc"),
-    "dang_bo_bo_phan": ("chi_bo_truc_thuoc", "chi_bo_truc_thuoc"),
-}
 _COMMITTEE_WORDS = ("dang bo", "dang uy")
+
+
+def _children(parent_type: str | None) -> tuple[str, str] | None:
+    """The types under a unit whose type no column gives: the position in the tree decides (spec
+    inputs.md §2); the leading words of its name choose between a đảng bộ and a chi bộ."""
+    entry = vocabularies()["org_types"].get(parent_type or "", {})
+    children = entry.get("children")
+    return (children[0], children[1]) if children else None
 
 
 def org_type_in_tree(name: str, parent_type: str | None) -> str | None:
     """The type of a unit from its parent's type and its name ("Đảng bộ …" or anything else)."""
-    children = _CHILD_TYPES.get(parent_type or "")
+    children = _children(parent_type)
     if children is None:
         return None
     committee, branch = children
     return committee if _words(name).startswith(_COMMITTEE_WORDS) else branch
 
 
-_COMMITTEE_TYPES = frozenset({"province", "district", "dang_bo_co_so", "dang_bo_bo_phan"})
-
-
 def org_type_under(given: str, parent_type: str | None) -> str:
     """The type a unit has under its parent when its row names one: the position in the tree
     decides, the word is a hint (spec inputs.md §2). A type the parent cannot hold becomes the
     parent's child of the same sort (a committee stays a committee, a chi bộ a chi bộ)."""
-    children = _CHILD_TYPES.get(parent_type or "")
+    children = _children(parent_type)
     if children is None or given in children:
         return given
     committee, branch = children
-    return committee if given in _COMMITTEE_TYPES else branch
+    return committee if given in committee_types() else branch
 
 
 def is_branch_name(name: str) -> bool:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from rating_helpers import ruleset_with
 
+from tcxd.errors import TreeLoopError
 from tcxd.rating import rate_organizations
 from tcxd.rating.organizations import OUTPUT_COLUMNS
 
@@ -279,5 +280,5 @@ def test_cycle_in_the_tree_is_refused(r366):
             {"org_id": "B", "org_type": "dang_bo_co_so", "parent_id": "A"},
         ]
     )
-    with pytest.raises(ValueError, match="vòng lặp"):
+    with pytest.raises(TreeLoopError, match="vòng lặp"):
         rate_organizations(orgs, NO_MEMBERS, r366, START, END)

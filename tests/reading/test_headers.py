@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tcxd.errors import UserInputError
 from tcxd.reading import headers
 from tcxd.text import fold
 
@@ -139,7 +140,7 @@ def test_forced_kind() -> None:
         headers.recognise_kind({"name", "score"}, "", "evaluations") == "organization_evaluations"
     )
     assert headers.normalise_kind("evaluations") == "evaluations"
-    with pytest.raises(ValueError, match="không hợp lệ"):
+    with pytest.raises(UserInputError, match="không hợp lệ"):
         headers.normalise_kind("bảng lương")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tcxd import vocab
+from tcxd.errors import ConfigError
 from tcxd.reading.values import to_codes
 
 
@@ -56,9 +57,9 @@ def test_province_aliases_add_spellings_and_are_checked() -> None:
     finally:
         vocab.set_extra_aliases(None)
     assert vocab.code_of("change_kinds", "Đi làm ăn xa") is None
-    with pytest.raises(ValueError, match='không có danh mục "kinds"'):
+    with pytest.raises(ConfigError, match='không có danh mục "kinds"'):
         vocab.parse_aliases({"kinds": {}})
-    with pytest.raises(ValueError, match='giá trị "Nghỉ hưu" không có'):
+    with pytest.raises(ConfigError, match='giá trị "Nghỉ hưu" không có'):
         vocab.parse_aliases({"change_kinds": {"Nghỉ hưu": "NH"}})
 
 

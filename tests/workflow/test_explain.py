@@ -139,7 +139,7 @@ def test_admissions_deaths_and_arrivals_name_their_members_and_sources(world):
     assert (b1.row, b1.row_label, b1.figure) == ("B1", "Kết nạp (kể cả kết nạp lại)", 1)
     [line] = b1.lines
     assert (line.full_name, line.branch, line.on, line.what, line.source) == (
-        DUNG[0], "Chi bộ thôn 1", date(2025, 3, 15), "Kết nạp",
+        DUNG[0], "Chi bộ thôn 1", date(2025, 3, 15), "Kết nạp (kể cả kết nạp lại)",
         "bien-dong-2025.xlsx, trang “BD”, dòng 5",
     )  # fmt: skip
     c = figure(world, Period.parse("q2", 2025), "C", "Chi bộ thôn 1")

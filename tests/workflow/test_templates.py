@@ -196,3 +196,16 @@ def test_an_ambiguous_unit_name_asks_for_the_parent(world):
         template = build_template(conn, "members", "Đảng bộ Trường Tiểu học/Chi bộ 1")
         assert template.unit.org_id == cell
         conn.rollback()
+
+
+def test_every_choice_of_a_template_list_is_counted_by_the_forms():
+    """A value picked from a drop-down lands in a row of Biểu 2/3: template_lists.yaml and
+    forms/attributes.yaml cannot drift apart."""
+    from tcxd.forms import degree_code, school_code, theory_code
+    from tcxd.workflow.templates import template_lists
+
+    lists = template_lists()
+    for read, name in ((school_code, "school_levels"), (degree_code, "degrees"),
+                       (theory_code, "theory_levels")):  # fmt: skip
+        assert lists[name]
+        assert [value for value in lists[name] if read(value) is None] == [], name

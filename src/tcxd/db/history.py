@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, select, text
 
+from tcxd.coerce import as_date
 from tcxd.db.bulk import bulk_insert, chunks, read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
-from tcxd.vocab import vocabularies
+from tcxd.vocab import tccsd_types, vocabularies
 
 TRANSFER_MATCH_DAYS = 60
 # Members or organisations per IN list when rebuilding spells (SQLite takes 32,766 parameters).
@@ -273,18 +274,18 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     for chunk in chunks(member_ids, IDS_PER_QUERY):
         for member_id, on, kind, org_id, scope, *source in conn.execute(_EVENTS_OF, {"ids": chunk}):
             items[member_id].append(
-                _Item(_as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
+                _Item(as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
             )
         entries.extend(conn.execute(_ROSTER_OF, {"ids": chunk}).all())
     roster_dates: dict[int, list[date]] = {}
     for chunk in chunks(sorted({entry.org_id for entry in entries}), IDS_PER_QUERY):
         for org, as_of in conn.execute(_ROSTER_DATES_OF, {"ids": chunk}).all():
-            roster_dates.setdefault(org, []).append(_as_date(as_of))
+            roster_dates.setdefault(org, []).append(as_date(as_of))
     for dates in roster_dates.values():
         dates.sort()
     for member_id, org_id, as_of, batch_id, sheet, source_row, admitted_on in entries:
-        admitted[member_id] = _as_date(admitted_on)
-        as_of = _as_date(as_of)
+        admitted[member_id] = as_date(admitted_on)
+        as_of = as_date(as_of)
         dates = roster_dates.get(org_id, [])
         before = bisect_left(dates, as_of)
         items[member_id].append(
@@ -293,12 +294,6 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
                   previous_roster_on=dates[before - 1] if before else None)
         )  # fmt: skip
     return items, admitted
-
-
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 _DELETE_SPELLS_OF = delete(Membership.__table__).where(Membership.__table__.c.member_id.in_(_IDS))
@@ -347,7 +342,7 @@ def _date_column(values: pd.Series) -> pd.Series:
     """datetime.date objects with None for missing (never NaT: it is truthy). Each distinct
     value is converted once: half a million spells hold a few thousand dates."""
     given = values.notna()
-    days = {value: _as_date(value) for value in pd.unique(values[given])}
+    days = {value: as_date(value) for value in pd.unique(values[given])}
     out = np.full(len(values), None, dtype=object)
     out[given.to_numpy()] = values[given].map(days).to_numpy()
     return pd.Series(out, index=values.index, dtype=object)
@@ -414,9 +409,7 @@ def with_ancestors(orgs: pd.DataFrame) -> pd.DataFrame:
     current = pd.Series(orgs["org_id"].to_numpy(), index=orgs["org_id"], dtype="Int64")
     for _ in range(8):  # province > district > ĐBCS > ĐBBP > chi bộ: depth 5, with room
         current_types = current.map(types)
-        tccsd = tccsd.where(
-            tccsd.notna() | ~current_types.isin(["dang_bo_co_so", "chi_bo_co_so"]), current
-        )
+        tccsd = tccsd.where(tccsd.notna() | ~current_types.isin(tccsd_types()), current)
         district = district.where(district.notna() | (current_types != "district"), current)
         current = current.map(parents).astype("Int64")
         if current.isna().all():

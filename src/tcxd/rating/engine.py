@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tcxd import vocab
 from tcxd.rating import reasons as R
 from tcxd.rating.cap import apply_cap
 from tcxd.rules.conditions import evaluate, texts
@@ -348,9 +349,9 @@ def _reasons(
         band_parts = [part]
 
     outcome = R.empty(n)
-    R.put(outcome, frame.not_reviewed, "Không đánh giá, xếp loại")
+    R.put(outcome, frame.not_reviewed, vocab.label("result_statuses", "not_reviewed"))
     R.put(outcome, active & ~nd_now, labels[computed])
-    R.put(outcome, nd_now, "Cấp có thẩm quyền xem xét, quyết định")
+    R.put(outcome, nd_now, vocab.label("result_statuses", "needs_decision"))
     R.put(outcome, nd_now & (computed > 0), outcome, " (đề xuất: ", labels[computed], ")")
     differs = out["differs"]
     after = R.empty(n)

@@ -26,6 +26,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from tcxd import vocab
+from tcxd.errors import TreeLoopError
 from tcxd.rating import prepare as P
 from tcxd.rating import reasons as R
 from tcxd.rating.engine import (
@@ -41,7 +43,7 @@ from tcxd.rules.conditions import fields as field_info
 from tcxd.rules.conditions import texts
 from tcxd.rules.loader import RuleSet
 
-TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+TCCSD_TYPES = vocab.tccsd_types()
 OUTPUT_COLUMNS = [
     "org_id",
     "org_type",
@@ -68,8 +70,8 @@ def link_counts(levels: np.ndarray, rated: np.ndarray, groups: np.ndarray, keys:
     frame = pd.DataFrame(
         {
             "group": groups[rated],
-            "ge_htnv": np.isin(levels[rated], ("HTXSNV", "HTTNV", "HTNV")),
-            "ge_httnv": np.isin(levels[rated], ("HTXSNV", "HTTNV")),
+            "ge_htnv": np.isin(levels[rated], vocab.at_least("levels", "HTNV")),
+            "ge_httnv": np.isin(levels[rated], vocab.at_least("levels", "HTTNV")),
             "kht": levels[rated] == "KHTNV",
         }
     )
@@ -104,7 +106,7 @@ def _depths(parent_index: np.ndarray) -> np.ndarray:
             return depth
         depth[has] += 1
         current[has] = parent_index[current[has]]
-    raise ValueError("Cây tổ chức có vòng lặp (một tổ chức là cấp trên của chính nó).")
+    raise TreeLoopError("Cây tổ chức có vòng lặp (một tổ chức là cấp trên của chính nó).")
 
 
 def rate_organizations(

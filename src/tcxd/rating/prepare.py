@@ -106,7 +106,7 @@ def level_ranks(series: pd.Series | None, n: int) -> np.ndarray:
     """Rank of a level code or spelling (1 = HTXSNV … 4 = KHTNV), 0 = none."""
     if series is None:
         return np.zeros(n, dtype=np.int64)
-    order = {code: i + 1 for i, code in enumerate(("HTXSNV", "HTTNV", "HTNV", "KHTNV"))}
+    order = {code: vocab.rank("levels", code) for code in vocab.ranked("levels")}
 
     def convert(value) -> float:
         code = _code("levels", value)

@@ -16,7 +16,7 @@ from tcxd.rules.conditions import KINDS, fields
 from tcxd.rules.loader import Condition
 from tcxd.rules.show import number
 
-LEVEL_CODES = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # rank 1..4; 0 = no level
+LEVEL_CODES = vocab.ranked("levels")  # rank 1..4; 0 = no level
 
 
 def level_labels() -> np.ndarray:

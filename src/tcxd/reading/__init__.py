@@ -14,9 +14,8 @@ import hashlib
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from tcxd import vocab
+from tcxd.coerce import is_missing
 from tcxd.plausibility import implausible
 from tcxd.reading import guards, workbook
 from tcxd.reading.headers import normalise_kind
@@ -172,12 +171,12 @@ def _identities(table: SheetTable) -> set:
     columns = [frame[name].tolist() for name in ("card_number", "citizen_id", "full_name")]
     births = frame["birth_date"].tolist()
     for card, citizen, name, birth in zip(*columns, births, strict=True):
-        if not _is_na(card):
+        if not is_missing(card):
             out.add(("card", card))
-        elif not _is_na(citizen):
+        elif not is_missing(citizen):
             out.add(("cccd", citizen))
-        elif not _is_na(name):
-            out.add(("name", fold(str(name)), None if _is_na(birth) else birth))
+        elif not is_missing(name):
+            out.add(("name", fold(str(name)), None if is_missing(birth) else birth))
     return out
 
 
@@ -261,7 +260,7 @@ def _check_duplicates(sheets: list[SheetTable], ctx: Context, problems: Collecto
                 period = f"{sheet.year}-{sheet.quarter}"
                 rows = sheet.rows["source_row"].tolist()
                 for value, row in zip(sheet.rows[name].tolist(), rows, strict=True):
-                    if _is_na(value):
+                    if is_missing(value):
                         continue
                     key = (period, value)
                     if key not in first:
@@ -281,11 +280,6 @@ def _check_duplicates(sheets: list[SheetTable], ctx: Context, problems: Collecto
                             f"trùng với {where} (mỗi đảng viên chỉ được ghi một lần trong tệp)",
                         )
                     )
-
-
-def _is_na(value) -> bool:
-    """What `Series.notna()` calls missing: None, NaN, NaT, NA."""
-    return value is None or value is pd.NA or value is pd.NaT or value != value
 
 
 def _implausible_rows(table: SheetTable) -> list[str]:

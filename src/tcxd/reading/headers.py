@@ -17,17 +17,11 @@ from importlib import resources
 
 import yaml
 
+from tcxd.errors import UserInputError
 from tcxd.text import clean, fold, strip_accents
+from tcxd.vocab import codes
 
-KINDS = ("members", "organizations", "changes", "member_evaluations", "organization_evaluations")
-
-KIND_LABELS = {
-    "members": "danh sách đảng viên",
-    "organizations": "danh sách tổ chức đảng",
-    "changes": "biến động đảng viên",
-    "member_evaluations": "kết quả xếp loại đảng viên",
-    "organization_evaluations": "kết quả xếp loại tổ chức đảng",
-}
+KINDS = tuple(codes("file_kinds"))
 
 _TONES_OLD_NEW = {}
 for _pair, _marks in (("oa", "àáảãạ"), ("oe", "èéẻẽẹ"), ("uy", "ỳýỷỹỵ")):
@@ -324,7 +318,7 @@ def normalise_kind(kind: str | None) -> str | None:
     }
     value = aliases.get(value, value)
     if value not in (*KINDS, "evaluations"):
-        raise ValueError(
+        raise UserInputError(
             f'loại tệp "{kind}" không hợp lệ (cần members, organizations, changes hoặc evaluations)'
         )
     return value

@@ -1,9 +1,10 @@
 """Typed errors that refuse a whole file, and the per-cell `Problem` of a file that is read.
 
 A `ReadingError` is raised before or while parsing when the file cannot be read at all (wrong
-type, zip bomb, XML entities, empty, corrupt). Each carries a Vietnamese message; the CLI maps the
-class to an exit code. A `Problem` is one bad value (or missing column) found while reading: all
-problems of a file are collected (up to a limit) and the importer refuses the file if there is any.
+type, zip bomb, XML entities, empty, corrupt); it is a `tcxd.errors.BadFileError` (a Vietnamese
+message, the bad-file exit code). A `Problem` is one bad value (or missing column) found while
+reading: all problems of a file are collected (up to a limit) and the importer refuses the file if
+there is any.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tcxd.errors import BadFileError
 
-class ReadingError(Exception):
-    """A file refused outright. `str(error)` is the Vietnamese message naming the file."""
+
+class ReadingError(BadFileError):
+    """A file refused outright; `message` (also `str(error)`) is Vietnamese and names the file."""
 
     code = "unreadable"
 
@@ -21,10 +24,6 @@ class ReadingError(Exception):
         self.path = str(path)
         self.reason = reason
         super().__init__(f'Tệp "{self.path}": {reason}')
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 class UnsupportedFormat(ReadingError):

@@ -27,7 +27,7 @@ from tcxd.reading.problems import Problem
 from tcxd.reading.result import Collector, SheetTable
 from tcxd.reading.workbook import Grid
 from tcxd.text import fold, key
-from tcxd.vocab import vocabularies
+from tcxd.vocab import label_in_sentence, vocabularies
 
 IDENTITY = ("birth_date", "card_number", "citizen_id")
 KEY_FIELDS = {
@@ -178,8 +178,9 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
         recognised = [c.header for c in columns if c.field and c.field != "seq"]
         shown = ", ".join(f"“{header}”" for header in recognised[:12])
         more = f" và {len(recognised) - 12} cột khác" if len(recognised) > 12 else ""
+        what = label_in_sentence("file_kinds", kind)
         return (
-            f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({headers.KIND_LABELS[kind]}; "
+            f"chỉ có dòng tiêu đề, không có dòng dữ liệu nào ({what}; "
             f"các cột nhận ra: {shown}{more})"
         )
     sheet = SheetTable(

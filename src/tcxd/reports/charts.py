@@ -11,18 +11,19 @@ import math
 from typing import Any
 
 from tcxd.reports.layout import FONT, Placed, column_px
+from tcxd.vocab import label
 
 UNITS_PER_CHART = 15
 CHART_HEIGHT = 470
 MIN_LABEL_SHARE = 4.0
 # Grey shades and a pattern so that the levels stay apart on a black-and-white printer.
 LEVEL_SERIES = (
-    ("htxs_pct", "Hoàn thành xuất sắc nhiệm vụ", {"color": "#404040"}, None, "#FFFFFF"),
-    ("htt_pct", "Hoàn thành tốt nhiệm vụ", {"color": "#8C8C8C"}, None, "#000000"),
-    ("ht_pct", "Hoàn thành nhiệm vụ", {"color": "#D9D9D9"}, None, "#000000"),
+    ("htxs_pct", label("levels", "HTXSNV"), {"color": "#404040"}, None, "#FFFFFF"),
+    ("htt_pct", label("levels", "HTTNV"), {"color": "#8C8C8C"}, None, "#000000"),
+    ("ht_pct", label("levels", "HTNV"), {"color": "#D9D9D9"}, None, "#000000"),
     (
         "kht_pct",
-        "Không hoàn thành nhiệm vụ",
+        label("levels", "KHTNV"),
         None,
         {"pattern": "dark_upward_diagonal", "fg_color": "#000000", "bg_color": "#FFFFFF"},
         "#000000",

@@ -17,6 +17,7 @@ from tcxd.db.bulk import read_frame
 from tcxd.formatting import date_vi, distinct_names
 from tcxd.identities import implausible
 from tcxd.reports.figures import PeriodFigures, Scope
+from tcxd.vocab import branch_types
 
 DESCRIPTIONS = {
     1: "Cân đối D = A + B − C",
@@ -387,7 +388,7 @@ NO_ADMISSION = "không có ngày vào Đảng (đảng viên từ trước khi c
 
 def _unit_sizes(figures, scope, names) -> list[dict]:
     tree = scope.select(figures.tree(figures.end).reset_index())
-    holding = tree[tree["org_type"].isin(["chi_bo_co_so", "chi_bo_truc_thuoc"])]
+    holding = tree[tree["org_type"].isin(branch_types())]
     stock = scope.select(figures.stock_end)
     # as dicts: an empty stock groups into a Series whose .get(int) would mean a position
     sizes = stock.groupby("org_id").size().to_dict()

@@ -50,10 +50,10 @@ from tcxd.reports.layout import (
     write_form,
 )
 from tcxd.text import fold, slug
-from tcxd.vocab import label
+from tcxd.vocab import label, ranked, tccsd_types
 
-TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+TCCSD_TYPES = tccsd_types()
+LEVELS = ranked("levels")
 SHEET_NAME_MAX = 31
 _FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from tcxd import vocab
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
 from tcxd.db.coverage import batches_covering
@@ -35,8 +36,10 @@ from tcxd.text import fold
 
 IN_CODES = {"admitted": "B1", "readmitted": "B1", "reinstated": "B3"}
 OUT_CODES = {"died": "C1", "expelled": "C2", "removed": "C3", "resigned": "C4"}
-LEVEL_CODES = {"HTXSNV": "htxs", "HTTNV": "htt", "HTNV": "ht", "KHTNV": "kht"}
-TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
+LEVEL_CODES = {
+    code: vocab.vocabularies()["levels"][code]["form_key"] for code in vocab.ranked("levels")
+}
+TCCSD_TYPES = vocab.tccsd_types()
 # XL tổ chức: the rows of each type of organisation
 ORG_PREFIXES = {
     "dang_bo_co_so": "tccsd",
@@ -662,12 +665,7 @@ class PeriodFigures:
             for kind, row in result.items():
                 if kind == "total":
                     continue
-                for column in (
-                    "dang_bo_co_so",
-                    "chi_bo_co_so",
-                    "dang_bo_bo_phan",
-                    "chi_bo_truc_thuoc",
-                ):
+                for column in vocab.org_types_in_tiers(3, 4):
                     row[column] = int(types.get((unit, kind, column), 0))
                 row["tccsd"] = row["dang_bo_co_so"] + row["chi_bo_co_so"]
                 row["members"] = int(members.get((unit, kind), 0))

@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
+from tcxd.errors import ExitCode, TcxdError, UserInputError
 from tcxd.formatting import number_vi
 from tcxd.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
 from tcxd.outputs import mark, write_atomically
@@ -46,8 +47,18 @@ BY_UNIT_KEYS = ("id", "name", "submitted", "bieu1", "members_end", "ratings")
 CHECK_KEYS = ("check", "description", "unit", "file", "row", "detail")
 
 
-class ReportError(ValueError):
-    """The report dict does not have the shape of docs/reports.md."""
+class ReportError(TcxdError):
+    """The report dict does not have the shape of docs/reports.md: a defect of tcxd, not of the
+    clerk's data; `detail` lists the keys (never member data) for the administrator."""
+
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(
+            f"Lỗi nội bộ của tcxd: số liệu báo cáo không đúng cấu trúc ({detail}). "
+            "Tệp báo cáo này không được ghi. Hãy gửi thông báo này cho người quản trị."
+        )
 
 
 def report_period(report: Mapping) -> Period:
@@ -65,7 +76,7 @@ def validate_report(report: Mapping) -> list[str]:
         return problems
     try:
         report_period(report)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, UserInputError) as exc:
         problems.append(f"period: {exc}")
     problems += check_forms(report["forms"], ratings=ratings_available(report))
     return problems

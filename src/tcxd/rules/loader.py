@@ -23,25 +23,21 @@ from typing import Any
 import yaml
 
 from tcxd import vocab
+from tcxd.errors import ConfigError
 from tcxd.rules.conditions import KINDS, fields
 from tcxd.text import slug
 
-LEVEL_CODES = ("HTXSNV", "HTTNV", "HTNV")
+LEVEL_CODES = vocab.ranked("levels")[:-1]  # the last level is what is left: no threshold
 METHODS = ("score_bands", "decided_or_proposed")
 MISSING_POLICIES = ("assume_met", "flag", "fail")
-RATED_ORG_TYPES = (
-    "dang_bo_co_so",
-    "chi_bo_co_so",
-    "dang_bo_bo_phan",
-    "chi_bo_truc_thuoc",
-    "district",
-)
+RATED_ORG_TYPES = vocab.rated_org_types()
 TEXTS_FILE = "texts.yaml"
 
 
 # ── errors ──────────────────────────────────────────────────────────────────────────────────────
-class RuleError(Exception):
-    """Base of the rule errors; `str(error)` is the Vietnamese message."""
+class RuleError(ConfigError):
+    """Base of the rule errors: a rule file or rule set that cannot be used (a config error);
+    `message` is the Vietnamese text."""
 
 
 class RuleFileError(RuleError):

@@ -98,13 +98,15 @@ def describe(ruleset: RuleSet) -> list[Row]:
     add(
         sec,
         "Đảng viên được miễn công tác và sinh hoạt đảng",
-        "không đánh giá, xếp loại" if m.exempt else "vẫn xếp loại",
+        vocab.label_in_sentence("result_statuses", "not_reviewed") if m.exempt else "vẫn xếp loại",
         "members.not_reviewed.exempt",
     )
     add(
         sec,
         "Đảng viên bị đình chỉ sinh hoạt đảng",
-        "không đánh giá, xếp loại" if m.suspended else "vẫn xếp loại",
+        vocab.label_in_sentence("result_statuses", "not_reviewed")
+        if m.suspended
+        else "vẫn xếp loại",
         "members.not_reviewed.suspended",
     )
     add(

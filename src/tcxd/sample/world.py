@@ -26,8 +26,9 @@ from tcxd.sample.dates import (
     day,
     ymd,
 )
+from tcxd.vocab import ranked
 
-LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]  # best first; rank = index
+LEVELS = list(ranked("levels"))  # best first; rank = index
 HTXS, HTT, HT, KHT = range(4)
 
 TYPE_CODES = {"dbcs": "dang_bo_co_so", "cbcs": "chi_bo_co_so"}

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from tcxd.coerce import as_date
 from tcxd.errors import UnknownUnitError
 from tcxd.text import fold
 from tcxd.units import OrgIndex, folded_words
 from tcxd.vocab import label
 
-TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -101,19 +101,6 @@ def vn_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day:02d}/{value.month:02d}/{value.year}"
-
-
-def as_date(value: Any) -> date | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value)
-    if not text or text in ("NaT", "None", "nan"):
-        return None
-    return date.fromisoformat(text[:10])
 
 
 def local_day(moment: Any) -> date | None:

@@ -12,6 +12,7 @@ the reports count (`PeriodFigures`), so the list has exactly as many lines as th
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,31 +24,30 @@ from tcxd.errors import UnknownUnitError, UserInputError
 from tcxd.formatting import source_vi
 from tcxd.forms import load_form
 from tcxd.periods import Period, short_date
-from tcxd.reports.figures import PeriodFigures, Scope
+from tcxd.reports.figures import FLOW_CODES, PeriodFigures, Scope
 from tcxd.rules.titles import ruleset_title
 from tcxd.text import fold, key
-from tcxd.vocab import codes, label
-from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, vn_date
+from tcxd.vocab import codes, label, tccsd_types
+from tcxd.workflow.common import as_date, find_unit, vn_date
 
-# Composite rows of Biểu 1 and the flow codes they add up.
-COMPOSITE = {
-    "B": ("B1", "B2a", "B2b", "B3"),
-    "B2": ("B2a", "B2b"),
-    "C": ("C1", "C2", "C3", "C4", "C5a", "C5b"),
-    "C5": ("C5a", "C5b"),
-}
-FLOW_LABELS = {
-    "B1": "Kết nạp",
-    "B2a": "Chuyển đến từ tỉnh khác",
-    "B2b": "Chuyển đến từ đơn vị khác trong tỉnh",
-    "B3": "Phục hồi đảng tịch",
-    "C1": "Từ trần",
-    "C2": "Khai trừ",
-    "C3": "Xóa tên",
-    "C4": "Xin ra khỏi Đảng",
-    "C5a": "Chuyển đi tỉnh khác",
-    "C5b": "Chuyển đi đơn vị khác trong tỉnh",
-}
+
+def flow_codes_under(row: str) -> tuple[str, ...]:
+    """The flow codes a row of Biểu 1 adds up: the flows among the rows indented under it in
+    bieu1.yaml ("B2" → B2a, B2b), or the row itself when it is a flow."""
+    rows = load_form("bieu1").rows
+    at = next(i for i, r in enumerate(rows) if r.code == row)
+    under = itertools.takewhile(lambda r: r.indent > rows[at].indent, rows[at + 1 :])
+    return tuple(r.code for r in under if r.code in FLOW_CODES) or (row,)
+
+
+def flow_label(code: str) -> str:
+    """A flow as Biểu 1 names it; a sub-row after its row: "Chuyển đến: Từ đảng bộ khác…"."""
+    rows = load_form("bieu1").rows
+    at = next(i for i, r in enumerate(rows) if r.code == code)
+    parent = next((r for r in reversed(rows[:at]) if r.indent < rows[at].indent), None)
+    if parent is None or parent.indent == 0:
+        return rows[at].label
+    return f"{parent.label}: {rows[at].label}"
 
 
 def _kind_label(kind: str | None) -> str:
@@ -385,7 +385,7 @@ def explain_figure(
             scope = Scope("province", found.org_id)
         elif found.org_type == "district":
             scope = Scope("district", found.org_id)
-        elif found.org_type in TCCSD_TYPES:
+        elif found.org_type in tccsd_types():
             scope = Scope("tccsd", found.org_id)
         else:
             raise UnknownUnitError(
@@ -412,7 +412,7 @@ def explain_figure(
         ]
     else:
         flows = figures.scope_flows(scope)
-        wanted_codes = COMPOSITE.get(wanted, (wanted,))
+        wanted_codes = flow_codes_under(wanted)
         if wanted == "C3a":
             part = flows[(flows["code"] == "C3") & flows["probationary_before"].astype(bool)]
         elif flows.empty:
@@ -429,7 +429,7 @@ def explain_figure(
                 source = "Tổ chức đảng chuyển sang đơn vị cấp trên khác"
             lines.append(
                 (int(r.member_id), int(r.org_id), as_date(r.on), r.code,
-                 FLOW_LABELS.get(r.code, r.code), other_name or place, source)
+                 flow_label(r.code), other_name or place, source)
             )  # fmt: skip
     people = _people(conn, sorted({line[0] for line in lines}))
     for member_id, org_id, on, code, what, other, source in lines:

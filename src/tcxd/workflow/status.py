@@ -25,7 +25,8 @@ from tcxd.formatting import distinct_names, number_vi
 from tcxd.outputs import mark, write_atomically
 from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
-from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, local_day
+from tcxd.vocab import label, tccsd_types
+from tcxd.workflow.common import as_date, find_unit, local_day
 
 # What a clerk waits for from each unit; kinds of import_batch grouped into these.
 CATEGORIES = ("roster", "changes", "evaluations")
@@ -37,10 +38,10 @@ CATEGORY_OF_KIND = {
     "organizations": "organizations",
 }
 CATEGORY_LABELS = {
-    "roster": "Danh sách đảng viên",
-    "changes": "Biến động đảng viên",
+    "roster": label("file_kinds", "members"),
+    "changes": label("file_kinds", "changes"),
     "evaluations": "Kết quả xếp loại",
-    "organizations": "Danh sách tổ chức đảng",
+    "organizations": label("file_kinds", "organizations"),
 }
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -206,7 +207,7 @@ def period_status(
             files=by_unit.get(district_id, []),
             latest=latest.get(district_id),
         )
-        tccsd = tree[(tree["district_id"] == district_id) & tree["org_type"].isin(TCCSD_TYPES)]
+        tccsd = tree[(tree["district_id"] == district_id) & tree["org_type"].isin(tccsd_types())]
         units = [
             UnitStatus(
                 int(org_id),

@@ -17,14 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
+import yaml
 from sqlalchemy import Connection, text
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from tcxd.coerce import is_missing
 from tcxd.db.bulk import plain
 from tcxd.db.history import members_on, tree_on
 from tcxd.errors import UserInputError
@@ -34,7 +38,14 @@ from tcxd.reading.headers import field_of
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, workbook_options
 from tcxd.text import fold, slug
 from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
-from tcxd.vocab import codes, label
+from tcxd.vocab import (
+    codes,
+    committee_types,
+    label,
+    label_in_sentence,
+    may_hold,
+    org_types_in_tiers,
+)
 from tcxd.workflow.common import Unit, as_date, cell_text, find_unit, reads_as_formula
 
 KINDS = ("members", "changes", "evaluations", "organizations")
@@ -51,69 +62,33 @@ KIND_TITLES = {
     "evaluations": "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN",
     "organizations": "DANH SÁCH TỔ CHỨC ĐẢNG",
 }
-KIND_LABELS = {
-    "members": "danh sách đảng viên",
-    "changes": "biến động đảng viên",
-    "evaluations": "kết quả đánh giá, xếp loại đảng viên",
-    "organizations": "danh sách tổ chức đảng",
+# A template's kind → the kind of file it makes (vocab.yaml `file_kinds`, which names it).
+FILE_KINDS = {
+    "members": "members",
+    "changes": "changes",
+    "evaluations": "member_evaluations",
+    "organizations": "organizations",
 }
+KIND_LABELS = {kind: label_in_sentence("file_kinds", FILE_KINDS[kind]) for kind in KINDS}
 FILE_STEMS = {
     "members": "mau-danh-sach-dang-vien",
     "changes": "mau-bien-dong",
     "evaluations": "mau-xep-loai-dang-vien",
     "organizations": "mau-danh-sach-to-chuc",
 }
-MEMBER_UNITS = ("dang_bo_co_so", "chi_bo_co_so", "dang_bo_bo_phan", "chi_bo_truc_thuoc")
-ORGANIZATION_UNITS = ("province", "district", "dang_bo_co_so", "dang_bo_bo_phan")
+MEMBER_UNITS = org_types_in_tiers(3, 4)  # a TCCSĐ or a unit under one
+ORGANIZATION_UNITS = committee_types()
 BLANK_ROWS = 30
 BLANK_ROWS_AFTER_PREFILL = 15
 PARTY_FOUNDED = date(1930, 2, 3)
 
-# Lists of the drop-downs (kept on the guide sheet). Dân tộc: the 54 ethnic groups of the
-# official list (Quyết định 121-TCTK), most numerous first; other spellings are allowed.
-# fmt: off
-ETHNICITIES = [
-    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "Dao", "Gia Rai", "Ê Đê",
-    "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai", "Mnông", "Thổ",
-    "Xtiêng", "Khơ Mú", "Bru - Vân Kiều", "Cơ Tu", "Giáy", "Tà Ôi", "Mạ", "Giẻ - Triêng", "Co",
-    "Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "Kháng", "Phù Lá", "La Hủ",
-    "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống", "Si La",
-    "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
-]
-# fmt: on
-RELIGIONS = [
-    "Không",
-    "Phật giáo",
-    "Công giáo",
-    "Tin Lành",
-    "Cao Đài",
-    "Phật giáo Hòa Hảo",
-    "Hồi giáo",
-    "Bà-la-môn",
-]
-SCHOOL_LEVELS = ["12/12", "11/12", "10/12", "9/12", "8/12", "7/12", "10/10", "9/10", "8/10", "7/10"]
-DEGREES = ["Sơ cấp", "Trung cấp", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ"]
-THEORY_LEVELS = ["Sơ cấp", "Trung cấp", "Cao cấp", "Cử nhân"]
-YES_NO = ["Có", "Không"]
-MARK = ["x"]
-LIST_TITLES = {
-    "genders": "Giới tính",
-    "ethnicities": "Dân tộc",
-    "religions": "Tôn giáo",
-    "school_levels": "Giáo dục phổ thông",
-    "degrees": "Trình độ chuyên môn",
-    "theory_levels": "Lý luận chính trị",
-    "mark": "Đánh dấu",
-    "yes_no": "Có / Không",
-    "branches": "Chi bộ",
-    "change_kinds": "Loại biến động",
-    "transfer_scopes": "Phạm vi",
-    "discipline_forms": "Hình thức kỷ luật",
-    "levels": "Mức xếp loại",
-    "org_types": "Loại tổ chức",
-    "parents": "Trực thuộc",
-    "kinds_of_place": "Loại hình",
-}
+
+@cache
+def template_lists() -> dict:
+    """The drop-down lists that are not vocabularies, and the title of every list on the guide
+    (template_lists.yaml)."""
+    text = resources.files("tcxd.workflow").joinpath("template_lists.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 @dataclass(frozen=True)
@@ -392,15 +367,16 @@ def _branches(conn: Connection, unit: Unit, on: date) -> list[str]:
 
 
 def _lists(conn: Connection, kind: str, unit: Unit, on: date, branches: list[str]) -> dict:
+    fixed = template_lists()
     lists: dict[str, list[str]] = {
         "genders": [label("genders", c) for c in codes("genders")],
-        "ethnicities": ETHNICITIES,
-        "religions": RELIGIONS,
-        "school_levels": SCHOOL_LEVELS,
-        "degrees": DEGREES,
-        "theory_levels": THEORY_LEVELS,
-        "mark": MARK,
-        "yes_no": YES_NO,
+        "ethnicities": fixed["ethnicities"],
+        "religions": fixed["religions"],
+        "school_levels": fixed["school_levels"],
+        "degrees": fixed["degrees"],
+        "theory_levels": fixed["theory_levels"],
+        "mark": fixed["mark"],
+        "yes_no": fixed["yes_no"],
         "branches": branches,
         "change_kinds": [label("change_kinds", c) for c in codes("change_kinds")],
         "transfer_scopes": [label("transfer_scopes", c) for c in codes("transfer_scopes")],
@@ -409,16 +385,9 @@ def _lists(conn: Connection, kind: str, unit: Unit, on: date, branches: list[str
         "kinds_of_place": [label("kinds_of_place", c) for c in codes("kinds_of_place")],
     }
     if kind == "organizations":
-        below = {
-            "province": ["district", "dang_bo_co_so", "chi_bo_co_so"],
-            "district": ["dang_bo_co_so", "chi_bo_co_so", "dang_bo_bo_phan", "chi_bo_truc_thuoc"],
-        }.get(unit.org_type, ["dang_bo_bo_phan", "chi_bo_truc_thuoc"])
-        lists["org_types"] = [label("org_types", c) for c in below]
+        lists["org_types"] = [label("org_types", c) for c in may_hold(unit.org_type)]
         orgs = _subtree_on(conn, unit, on)
-        parents = orgs[
-            orgs["org_type"].isin(["province", "district", "dang_bo_co_so", "dang_bo_bo_phan"])
-            & (orgs["org_id"] != unit.org_id)
-        ]
+        parents = orgs[orgs["org_type"].isin(committee_types()) & (orgs["org_id"] != unit.org_id)]
         lists["parents"] = [unit.name, *sorted(parents["name"])]
     return {name: values for name, values in lists.items() if values}
 
@@ -589,7 +558,8 @@ def _write_lists(guide, f: _Formats, template: Template) -> dict[str, str]:
             continue
         guide.set_column(column, column, max(12, min(40, max(len(v) for v in values) + 2)))
         # "Danh mục: …", never a bare header word: the guide must not look like a table.
-        guide.write_string(0, column, f"Danh mục: {LIST_TITLES.get(name, name)}", head)
+        title = template_lists()["titles"].get(name, name)
+        guide.write_string(0, column, f"Danh mục: {title}", head)
         for row, value in enumerate(values, start=1):
             guide.write_string(row, column, cell_text(value), cell)
         letter = xl_col_to_name(column)
@@ -651,7 +621,7 @@ def _write_data_sheet(ws, f: _Formats, template: Template, ranges: dict[str, str
     ws.merge_range(row, half, row, width - 1, "…………, ngày …… tháng …… năm ……",
                    f.get(align="center", italic=True))  # fmt: skip
     signer = "T/M CHI ỦY" if template.unit.org_type in MEMBER_HOLDING_TYPES else "T/M ĐẢNG ỦY"
-    if template.unit.org_type in ("province", "district"):
+    if template.unit.org_type in org_types_in_tiers(1, 2):
         signer = "T/M BAN THƯỜNG VỤ"
     ws.merge_range(row + 1, 0, row + 1, half - 1, "NGƯỜI LẬP BIỂU", f.get(align="center",
                    bold=True))  # fmt: skip
@@ -701,7 +671,7 @@ def _cell_format(f: _Formats, column: Col, as_text: bool = False):
 
 
 def _write_cell(ws, row: int, col: int, value: Any, fmt, text_fmt=None) -> None:
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_string(row, col, "x" if value else "", fmt)
