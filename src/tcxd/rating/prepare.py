@@ -14,11 +14,8 @@ import numpy as np
 import pandas as pd
 
 from tcxd import vocab
+from tcxd.reading.values import none_named_fields, yes_no_word
 from tcxd.rules.conditions import fields, form_rank
-from tcxd.text import fold
-
-_YES = {"x", "có", "co", "yes", "y", "true", "1", "đúng", "đạt", "dat", "none", "không có"}
-_NO = {"không", "khong", "no", "n", "false", "0", "chưa", "chua", "không đạt", "khong dat"}
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series | None:
@@ -36,22 +33,21 @@ def _per_unique(series: pd.Series, convert) -> np.ndarray:
     return out
 
 
-def _tristate_value(value) -> float:
+def _tristate_value(value, none_named_met: bool = False) -> float:
     if isinstance(value, (bool, np.bool_)):
         return float(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
         return np.nan if np.isnan(value) else float(value != 0)
-    text = str(value).strip().casefold()
+    text = str(value).strip()
     if not text:
         return np.nan
-    if text in _YES or fold(text) in _YES:
-        return 1.0
-    if text in _NO or fold(text) in _NO:
-        return 0.0
-    return np.nan
+    # the importer's reading of yes/no words (reading/values.py), so a file rated directly and
+    # one imported first give the same result
+    answer = yes_no_word(text, none_named_met=none_named_met)
+    return np.nan if answer is None else float(answer)
 
 
-def tristate(series: pd.Series | None, n: int) -> np.ndarray:
+def tristate(series: pd.Series | None, n: int, *, none_named_met: bool = False) -> np.ndarray:
     """1.0 yes, 0.0 no, NaN not given."""
     if series is None:
         return np.full(n, np.nan)
@@ -60,7 +56,7 @@ def tristate(series: pd.Series | None, n: int) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float)
         return np.where(np.isnan(values), np.nan, (values != 0).astype(float))
-    return _per_unique(series, _tristate_value)
+    return _per_unique(series, lambda value: _tristate_value(value, none_named_met))
 
 
 def flag(series: pd.Series | None, n: int) -> np.ndarray:
@@ -139,7 +135,7 @@ def field_values(df: pd.DataFrame, subject: str) -> dict[str, np.ndarray]:
             continue
         kind = info["kind"]
         if kind == "bool":
-            out[name] = tristate(df[name], n)
+            out[name] = tristate(df[name], n, none_named_met=name in none_named_fields())
         elif kind == "form":
             out[name] = form_ranks(df[name], n)
         else:
