@@ -251,6 +251,16 @@ def run(
     }
 
 
+def _condition(frame: Frame, cond: Condition) -> tuple[np.ndarray, np.ndarray]:
+    """(given, passed) of a band condition. A leaders_only condition (the unit a leader leads)
+    does not apply to other members: met, and not counted as assumed."""
+    given, passed = evaluate(cond.op, frame.field(cond.field), cond.value)
+    if cond.leaders_only:
+        others = ~frame.leader
+        given, passed = given | others, passed | others
+    return given, passed
+
+
 def _fired(frame: Frame, cond: Condition) -> np.ndarray:
     _given, passed = evaluate(cond.op, frame.field(cond.field), cond.value)
     if cond.leaders_only:
@@ -392,9 +402,9 @@ def _bands(frame: Frame, rules: MemberRules | OrganizationRules) -> Bands:
     state: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def check(cond: Condition) -> tuple[np.ndarray, np.ndarray]:
-        key = (cond.field, cond.op, cond.value)
+        key = (cond.field, cond.op, cond.value, cond.leaders_only)
         if key not in state:
-            state[key] = evaluate(cond.op, frame.field(cond.field), cond.value)
+            state[key] = _condition(frame, cond)
         return state[key]
 
     with np.errstate(invalid="ignore"):
@@ -464,7 +474,7 @@ def _band_texts(
         score_ok = np.array([score >= level.min_score for level in levels]).reshape(k, n)
 
     def check(cond: Condition) -> tuple[np.ndarray, np.ndarray]:
-        return evaluate(cond.op, frame.field(cond.field), cond.value)
+        return _condition(frame, cond)
 
     def first(mask: np.ndarray) -> np.ndarray:
         out = np.full(n, k + 1, dtype=np.int64)
@@ -516,13 +526,14 @@ def _band_texts(
             continue
         for cond in lv.conditions:
             given, passed = check(cond)
+            applies = at & frame.leader if cond.leaders_only else at
             parts.append(
                 R.condition_texts(
                     cond,
                     frame.field(cond.field),
                     given,
                     passed,
-                    at,
+                    applies,
                     missing_note=note,
                     who=who,
                 )
