@@ -5,7 +5,9 @@ means "not given" for every row; NaN / None / "" means "not given" for that row.
 Derived inputs (so that a file giving one column of a pair still feeds both rules):
 - `score` = `general_score` + `task_score` when `score` is not given and both parts are;
 - `tasks_not_completed_pct` = 100 − `tasks_completed_pct` when not given;
-- `tasks_on_time` = no when not given and `tasks_late_pct` > 0 (a late task is not on time).
+- `tasks_on_time` = no when not given and `tasks_late_pct` > 0 (a late task is not on time);
+- `leadership_member_any_discipline` = yes when not given and `leadership_member_disciplined`
+  (the KHTNV trigger: khiển trách or above for a duty-related violation) is yes.
 """
 
 from __future__ import annotations
@@ -150,6 +152,10 @@ def field_values(df: pd.DataFrame, subject: str) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore"):
             late = out["tasks_late_pct"] > 0
         out["tasks_on_time"] = np.where(np.isnan(on_time) & late, 0.0, on_time)
+    if "leadership_member_disciplined" in out:
+        trigger = out["leadership_member_disciplined"] == 1.0
+        block = out.get("leadership_member_any_discipline", nan)
+        out["leadership_member_any_discipline"] = np.where(np.isnan(block) & trigger, 1.0, block)
     return out
 
 
