@@ -195,6 +195,7 @@ def run(
     status[frame.not_reviewed] = STATUS_NOT_REVIEWED
     computed[frame.not_reviewed] = 0
     assumed[~active] = 0
+    assumed[trigger_kht] = 0  # a KHTNV by a trigger does not rest on the band's conditions
 
     # ── step 4: the cap ─────────────────────────────────────────────────────────────────────────
     cap = rules.cap
