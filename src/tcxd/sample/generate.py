@@ -416,6 +416,11 @@ def _leader_cols(ctx: Ctx, c: F.Cells, rows: pd.DataFrame, want: set) -> list[F.
             only([c.number(int(v)) for v in rows["led_unit_tasks_exceeding_pct"]]),
             width=10,
         ),
+        F.Col(
+            "led_unit_tasks_late_pct",
+            only([c.number(int(v)) for v in rows["led_unit_tasks_late_pct"]]),
+            width=10,
+        ),
     ]
     if "low_confidence_votes_pct" in want:
         cols.append(
@@ -966,6 +971,10 @@ def truth_document(
             e["capped"] = True
         if row.kht_reason:
             e["kht"] = row.kht_reason
+        if row.decided_not_allowed:
+            e["decided_not_allowed"] = True
+        if row.assumed:
+            e["assumed"] = int(row.assumed)
         members_out.setdefault(names[int(row.tccsd)], {})[str(keys[i])] = e
     ors = world.org_ratings
     orgs_out = {}

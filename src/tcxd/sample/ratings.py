@@ -39,6 +39,7 @@ LEADER_COLUMNS = {
     "led_unit_tasks_completed_pct",
     "led_unit_tasks_on_time",
     "led_unit_tasks_exceeding_pct",
+    "led_unit_tasks_late_pct",
 }
 
 MEMBER_COLUMNS = {
@@ -428,9 +429,81 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
     df["led_unit_tasks_completed_pct"] = led_completed
     df["led_unit_tasks_on_time"] = True
     df["led_unit_tasks_exceeding_pct"] = led_exceeding
+    df["led_unit_tasks_late_pct"] = 0
     df["low_confidence_votes_pct"] = low_confidence
     df["violation_year"] = violation_year
+    df["decided_not_allowed"] = _decided_not_allowed(df)
+    df["assumed"] = _assumed(df, pool_cfg)
     return df, pool_cfg
+
+
+MIN_SCORE = {HTXS: 900, HTT: 700, HT: 500}  # tenths of a point
+
+
+def _decided_not_allowed(df: pd.DataFrame) -> np.ndarray:
+    """Decided levels the rules would not allow (check 8): below the band's minimum score, or
+    HTXSNV in a TCCSĐ whose final levels exceed 20 % of its HTTNV."""
+    decided = df["decided"].to_numpy()
+    score = df["score"].to_numpy()
+    rated = (df["status"] == "rated").to_numpy()
+    minimum = np.array([MIN_SCORE.get(int(d), -1) for d in decided])
+    below = rated & (decided >= 0) & (score < minimum)
+    final = df["final"].to_numpy()
+    counts = (
+        pd.DataFrame(
+            {
+                "pool": df["tccsd"].to_numpy(),
+                "x": rated & (final == HTXS),
+                "t": rated & (final == HTT),
+            }
+        )
+        .groupby("pool")[["x", "t"]]
+        .transform("sum")
+    )
+    over = rated & (decided == HTXS) & (5 * counts["x"].to_numpy() > counts["t"].to_numpy())
+    return below | over
+
+
+def _assumed(df: pd.DataFrame, pool_cfg: dict) -> np.ndarray:
+    """Conditions taken as met for want of data, per member (the engine's `assumed_conditions`):
+    the conditions of the level the bands give whose input the file leaves empty."""
+    out = np.zeros(len(df), dtype=np.int64)
+    band = {
+        "HTXS": HTXS, "HTT_a": HTT, "HTT_b": HTT, "HT_a": HT, "HT_b": HT, "HT_led": HT,
+        "ND_late": HT, "ND_earlier": HTT,
+    }  # fmt: skip
+    for pos, (o, pool, score, late, fixed) in enumerate(
+        zip(
+            df["outcome"],
+            df["tccsd"],
+            df["score"],
+            df["tasks_late_pct"],
+            df["prior_shortcomings_fixed"],
+            strict=True,
+        )
+    ):
+        level = HTT if o == "ND_remedied" and score >= 700 else band.get(o)
+        if o == "ND_remedied" and level is None:
+            level = HT
+        if level is None:
+            continue
+        cols = pool_cfg[int(pool)]["columns"]
+        on_time_given = "tasks_on_time" in cols or ("tasks_late_pct" in cols and late > 0)
+        given = {
+            "tasks_completed_pct": "tasks_completed_pct" in cols,
+            "tasks_on_time": on_time_given,
+            "tasks_exceeding_pct": "tasks_exceeding_pct" in cols,
+            "prior_shortcomings_fixed": "prior_shortcomings_fixed" in cols and fixed != "",
+            "tasks_late_pct": "tasks_late_pct" in cols,
+        }
+        needed = {
+            HTXS: ["tasks_completed_pct", "tasks_on_time", "tasks_exceeding_pct",
+                   "prior_shortcomings_fixed"],
+            HTT: ["tasks_completed_pct", "tasks_on_time"],
+            HT: ["tasks_completed_pct", "tasks_late_pct"],
+        }[level]  # fmt: skip
+        out[pos] = sum(not given[name] for name in needed)  # a leader's unit: all given
+    return out
 
 
 # ------------------------------------------------------------------------------------------
