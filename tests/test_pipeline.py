@@ -158,6 +158,37 @@ def test_member_ratings_equal_the_truth(province):
     assert wrong == []
 
 
+def test_decided_levels_not_allowed_and_assumed_conditions_equal_the_truth(province):
+    """Check 8's two lists (spec reports.md) against the generator: decided levels the rules
+    would not allow, and the number of conditions taken as met for want of data."""
+    engine = create_engine(province["url"])
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT m.card_number, m.citizen_id, r.decided_not_allowed, r.assumed_conditions "
+                "FROM member_rating r JOIN member m ON m.id = r.member_id "
+                "WHERE r.year = 2025 AND r.quarter = 0 AND r.status != 'not_reviewed'"
+            )
+        ).fetchall()
+    engine.dispose()
+    mine = {}
+    for card, cccd, not_allowed, assumed in rows:
+        for identity in (card, cccd):
+            if identity:
+                mine[identity] = (not_allowed is not None, int(assumed))
+    wrong = []
+    for unit, members in province["truth"]["members"].items():
+        for identity, truth in members.items():
+            if truth.get("status") in ("no_evaluation", "not_reviewed"):
+                continue
+            expected = (bool(truth.get("decided_not_allowed")), truth.get("assumed", 0))
+            if mine.get(identity) != expected:
+                wrong.append((unit, identity, expected, mine.get(identity)))
+    assert len(mine) > 100
+    assert any(flag for flag, _ in mine.values()) and any(n for _, n in mine.values())
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
 @pytest.mark.parametrize("period", PERIODS)
 def test_balance_chaining_and_province_total(province, period):
     twins = _twins(province["out"], period)

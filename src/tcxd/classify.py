@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
@@ -69,6 +70,7 @@ def classify(
         tree = history.tree_on(conn, period.end)
         district = _unit_filter(conn, unit)
         members, on_date = _member_inputs(conn, period, stored_quarter, tree, ruleset)
+        members = _leaders_and_violations(conn, members, period, stored_quarter)
         if district is not None:
             members = members[members["district_id"] == district]
             on_date = {district: on_date.get(district, 0)}
@@ -176,6 +178,60 @@ def _member_inputs(
     return frame, on_date
 
 
+LED_UNIT_FIELDS = {
+    "led_unit_tasks_completed_pct": "tasks_completed_pct",
+    "led_unit_tasks_on_time": "tasks_on_time",
+    "led_unit_tasks_exceeding_pct": "tasks_exceeding_pct",
+    "led_unit_tasks_late_pct": "tasks_late_pct",
+}
+
+
+def _leaders_and_violations(
+    conn: Connection, members: pd.DataFrame, period: Period, quarter: int
+) -> pd.DataFrame:
+    """Two inputs the evaluation file names by unit:
+    - `led_unit` (the unit a leader leads): its task figures from its own evaluation fill the
+      leader's `led_unit_*` inputs the member's row leaves empty (QĐ 366 Điều 11: a leader is
+      held to the conditions of the unit they lead);
+    - `violation_unit`: a violation at a unit other than the member's chi bộ, TCCSĐ or district
+      (or at one the database does not know) is `violation_elsewhere` (HD 43)."""
+    names = [c for c in ("led_unit", "violation_unit") if c in members.columns]
+    if not names or members[names].isna().all().all():
+        return members
+    index = OrgIndex.load(conn)
+    found: dict[str, int | None] = {}
+
+    def resolve(values: pd.Series) -> pd.Series:
+        for value in values.dropna().unique():
+            if value not in found:
+                found[value] = index.find(str(value))
+        return values.map(found).astype("Int64")
+
+    out = members.copy()
+    if out["violation_unit"].notna().any():
+        place = resolve(out["violation_unit"])
+        own = np.zeros(len(out), dtype=bool)
+        for column in ("org_id", "tccsd_id", "district_id"):
+            own |= place.to_numpy(dtype=float) == out[column].to_numpy(dtype=float)
+        out["violation_elsewhere"] = out["violation_unit"].notna().to_numpy() & ~own
+    if out["led_unit"].notna().any():
+        # naming the unit one leads says one is a leader, when the leader column is empty
+        named = out["led_unit"].notna() & out["leader"].isna()
+        out["leader"] = out["leader"].astype(object).where(~named, True)
+        out["led_org_id"] = resolve(out["led_unit"])
+        columns = ", ".join(["org_id", *LED_UNIT_FIELDS.values()])
+        unit_figures = read_frame(
+            conn,
+            f"SELECT {columns} FROM organization_evaluation WHERE year = :y AND quarter = :q",
+            {"y": period.year, "q": quarter},
+        ).rename(columns={"org_id": "led_org_id", **{v: f"_{v}" for v in LED_UNIT_FIELDS.values()}})
+        unit_figures["led_org_id"] = unit_figures["led_org_id"].astype("Int64")
+        out = out.merge(unit_figures, on="led_org_id", how="left")
+        for mine, theirs in LED_UNIT_FIELDS.items():
+            out[mine] = out[mine].astype(object).where(out[mine].notna(), out.pop(f"_{theirs}"))
+    return out
+
+
 def _outstanding(pools: pd.Series, tree: pd.DataFrame, ruleset: RuleSet) -> pd.Series:
     """Pools the province declared outstanding (cap ratio 25 %), named in its rule file."""
     names = {fold(n) for n in ruleset.members.cap.outstanding_units}
@@ -188,7 +244,8 @@ def _outstanding(pools: pd.Series, tree: pd.DataFrame, ruleset: RuleSet) -> pd.S
 def _quarter_link(conn, results: pd.DataFrame, year: int, ruleset: RuleSet) -> pd.DataFrame:
     quarters = read_frame(
         conn,
-        "SELECT member_id, quarter, level FROM member_rating WHERE year = :y AND quarter > 0",
+        "SELECT member_id, quarter, level, status FROM member_rating "
+        "WHERE year = :y AND quarter > 0",
         {"y": year},
     )
     if quarters.empty:

@@ -445,7 +445,7 @@ def _render_member(e, period) -> None:
         )
         for r in e.ratings:
             when_ = f"Quý {r.quarter}/{r.year}" if r.quarter else f"Năm {r.year}"
-            result = r.level or STATUS_LABELS.get(r.status, r.status)
+            result = r.result_text() or STATUS_LABELS.get(r.status, r.status)
             table.add_row(
                 when_,
                 result + (" (hạ do tỷ lệ)" if r.capped else ""),

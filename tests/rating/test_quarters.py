@@ -52,8 +52,10 @@ def test_a_kht_quarter_blocks_htxs_for_the_year(blocking):
     out = apply_quarter_link(year, quarters, blocking)
     assert list(out.level) == ["HTTNV", "HTXSNV", "HTTNV"]
     assert list(out.quarter_blocked) == [True, False, False]
+    # the link is the province's own rule, not the texts', and the reason says so
     assert out.reason[0].endswith(
-        "; có quý 1, 3 xếp loại Không hoàn thành nhiệm vụ nên cả năm không được "
+        "; kết quả các quý: quý I KHTNV, quý III KHTNV; theo quy định của tỉnh: có quý 1, 3 "
+        "xếp loại Không hoàn thành nhiệm vụ nên cả năm không được "
         "Hoàn thành xuất sắc nhiệm vụ → Hoàn thành tốt nhiệm vụ"
     )
 

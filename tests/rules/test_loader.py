@@ -61,10 +61,20 @@ def test_qd366_values():
         "tasks_not_completed",
         "led_unit_tasks",
         "led_units_kht",
+        "low_confidence",
+        "locality_targets",
+        "remit_corruption",
     ]
     assert rules.annual_from_quarters == "none"
     assert rules.organizations.founded_within_months == 6
-    assert set(rules.sources) == {"QĐ 366-QĐ/TW", "HD 43-HD/BTCTW", "HD 2019"}
+    assert set(rules.sources) == {
+        "QĐ 366-QĐ/TW",
+        "QĐ 366-QĐ/TW Điều 5",
+        "QĐ 366-QĐ/TW Điều 11",
+        "QĐ 366-QĐ/TW Điều 15",
+        "HD 43-HD/BTCTW",
+        "HD 2019",
+    }
 
 
 def _leaf_paths(spec, prefix: str = "") -> list[tuple[str, object]]:

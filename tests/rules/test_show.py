@@ -15,8 +15,9 @@ def rows_by_item(rows):
 def test_values_and_sources_2025():
     rows = rows_by_item(describe(load_rules(2025)))
     level = "Đảng viên – mức Hoàn thành xuất sắc nhiệm vụ (HTXSNV)"
-    assert rows[(level, "Điểm tối thiểu")] == ("90", "HD 43-HD/BTCTW")
-    assert rows[(level, "Nhiệm vụ vượt yêu cầu")] == ("≥ 30%", "HD 43-HD/BTCTW")
+    # QĐ 366 Điều 11 holds the members' bands (the old file cited HD 43 for them)
+    assert rows[(level, "Điểm tối thiểu")] == ("90", "QĐ 366-QĐ/TW Điều 11")
+    assert rows[(level, "Nhiệm vụ vượt yêu cầu")] == ("≥ 30%", "QĐ 366-QĐ/TW Điều 11")
     cap = "Đảng viên – tỷ lệ Hoàn thành xuất sắc nhiệm vụ"
     assert rows[(cap, "Tối đa so với số Hoàn thành tốt nhiệm vụ")] == ("20%", "QĐ 366-QĐ/TW")
     assert rows[(cap, "Phạm vi tính tỷ lệ")] == ("tổ chức cơ sở đảng", DEFAULT_MARK)
@@ -27,7 +28,7 @@ def test_values_and_sources_2025():
         "Tổ chức đảng – không xếp loại",
         "Thành lập chưa đủ thời gian tính đến ngày xếp loại",
     )
-    assert rows[founded] == ("6 tháng", f"HD 2019 {DEFAULT_MARK}")
+    assert rows[founded] == ("6 tháng", DEFAULT_MARK)
     late = [r for r in describe(load_rules(2025)) if r[1].startswith("Nếu chỉ không đạt")]
     assert late and all(r[3] == DEFAULT_MARK for r in late)
     assert rows[("Bộ quy định", "Mã")] == ("qd366-2025", "")

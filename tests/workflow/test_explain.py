@@ -168,3 +168,23 @@ def test_figure_refusals(world, row, unit, message):
     with pytest.raises(UserInputError) as raised:
         figure(world, Period.parse("q1", 2025), row, unit)
     assert raised.value.message == message
+
+
+def test_a_result_that_needs_a_decision_is_shown_pending_with_its_proposal(world):
+    """spec rules.md: "needs a decision" is not a level; explain shows it as pending, with the
+    level the rules propose beside it."""
+    an = member(world, card="1234567")
+    with world.engine.begin() as conn:
+        conn.execute(
+            insert(MemberRating.__table__).values(
+                member_id=an.member_id, year=2025, quarter=0, status="needs_decision",
+                level="HTTNV", computed_level="HTTNV",
+                reason="Căn cứ xếp loại Không hoàn thành nhiệm vụ: kỷ luật trong kỳ: Khiển "
+                "trách; vi phạm xảy ra năm 2024, trước kỳ xếp loại → Cấp có thẩm quyền xem xét, "
+                "quyết định (đề xuất: Hoàn thành tốt nhiệm vụ)",
+                rule_set="qd366-2025", rule_version=1,
+            )
+        )  # fmt: skip
+    [rating] = explain(world, an.member_id, date(2025, 6, 30)).ratings
+    assert rating.pending
+    assert rating.result_text() == "Chờ cấp có thẩm quyền xem xét, quyết định (đề xuất: HTTNV)"

@@ -165,10 +165,14 @@ def check_schema(engine: Engine) -> None:
         )
 
 
-# Tables each schema version added. An older database is brought up to date in place when it is
-# opened: the steps only create new, empty tables, so nothing already stored is touched.
+# Tables each schema version added, and tables that gained nullable columns. An older database
+# is brought up to date in place when it is opened: the steps create new, empty tables and add
+# empty columns (ALTER TABLE ADD COLUMN), so nothing already stored is touched.
 NEW_TABLES: dict[int, tuple[str, ...]] = {2: ("period_lock",)}
-UPGRADABLE = {str(version - 1) for version in NEW_TABLES}
+NEW_COLUMNS: dict[int, tuple[str, ...]] = {
+    3: ("member_evaluation", "organization_evaluation", "member_rating", "organization_rating"),
+}
+UPGRADABLE = {str(version - 1) for version in (*NEW_TABLES, *NEW_COLUMNS)}
 
 
 def upgrade_schema(engine: Engine) -> None:
@@ -185,9 +189,27 @@ def upgrade_schema(engine: Engine) -> None:
             SQLModel.metadata.create_all(
                 conn, tables=[SQLModel.metadata.tables[name] for name in names]
             )
+            for name in NEW_COLUMNS.get(version, ()):
+                _add_missing_columns(conn, SQLModel.metadata.tables[name])
         conn.execute(
             text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
             {"v": str(models.SCHEMA_VERSION)},
+        )
+
+
+def _add_missing_columns(conn, table) -> None:
+    """Add the model's columns the stored table lacks, empty (they are all nullable)."""
+    present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+    preparer = conn.dialect.identifier_preparer
+    for column in table.columns:
+        if column.name in present:
+            continue
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(
+            text(
+                f"ALTER TABLE {preparer.quote(table.name)} "
+                f"ADD COLUMN {preparer.quote(column.name)} {kind}"
+            )
         )
 
 

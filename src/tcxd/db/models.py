@@ -7,7 +7,7 @@ Raw facts (what files said) and derived facts (spells, notes, ratings) are kept 
 
 Bump SCHEMA_VERSION whenever a table changes; opening a database of another version is refused,
 except an older one that `tcxd.db.engine.upgrade_schema` knows how to bring up to date in place
-(only new tables so far: nothing stored is touched).
+(new tables, and new nullable columns added in place: nothing stored is touched).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: period_lock
+SCHEMA_VERSION = 3  # 2: period_lock; 3: evaluation inputs of QĐ 366 (leaders, violations…)
 
 
 def _now() -> datetime:
@@ -215,6 +215,20 @@ CONDITION_COLUMNS = (
     "example_duty_violation",
     "tasks_not_completed_pct",
     "self_reported_remedied",
+    # schema 3 (QĐ 366 Điều 11, HD 43): leaders, violations of an earlier year or another unit
+    *(
+        "led_unit",
+        "led_unit_tasks_completed_pct",
+        "led_unit_tasks_on_time",
+        "led_unit_tasks_exceeding_pct",
+        "led_unit_tasks_late_pct",
+        "led_units_kht_share",
+        "low_confidence_votes_pct",
+        "locality_targets_met",
+        "remit_corruption_disciplined",
+        "violation_year",
+        "violation_unit",
+    ),
 )
 ORG_CONDITION_COLUMNS = (
     "tasks_completed_pct",
@@ -225,6 +239,14 @@ ORG_CONDITION_COLUMNS = (
     "leadership_member_disciplined",
     "subordinate_unit_disciplined",
     "personnel_wrongdoing_concluded",
+    # schema 3: the HTXSNV block apart from the KHTNV trigger, the missing triggers, mitigation
+    *(
+        "leadership_member_any_discipline",
+        "degradation_members_concluded",
+        "locality_targets_met",
+        "self_reported_remedied",
+        "force_majeure",
+    ),
 )
 
 # What an evaluation gives beside the identity of whom it rates: what classify reads, and what
@@ -286,6 +308,18 @@ class MemberEvaluation(_TaskInputs, table=True):
     example_duty_violation: bool | None = None
     tasks_not_completed_pct: float | None = None
     self_reported_remedied: bool | None = None
+    # schema 3
+    led_unit: str | None = None  # the unit the leader leads, as the file names it
+    led_unit_tasks_completed_pct: float | None = None
+    led_unit_tasks_on_time: bool | None = None
+    led_unit_tasks_exceeding_pct: float | None = None
+    led_unit_tasks_late_pct: float | None = None
+    led_units_kht_share: float | None = None
+    low_confidence_votes_pct: float | None = None
+    locality_targets_met: bool | None = None
+    remit_corruption_disciplined: bool | None = None
+    violation_year: int | None = None
+    violation_unit: str | None = None
 
 
 class OrganizationEvaluation(_TaskInputs, table=True):
@@ -296,6 +330,12 @@ class OrganizationEvaluation(_TaskInputs, table=True):
     leadership_member_disciplined: bool | None = None
     subordinate_unit_disciplined: bool | None = None
     personnel_wrongdoing_concluded: bool | None = None
+    # schema 3
+    leadership_member_any_discipline: bool | None = None
+    degradation_members_concluded: bool | None = None
+    locality_targets_met: bool | None = None
+    self_reported_remedied: bool | None = None
+    force_majeure: bool | None = None
 
 
 class _Result(SQLModel):
@@ -318,6 +358,9 @@ class _Result(SQLModel):
     cap_tie: bool = False
     cap_excess: bool = False  # cap in flag mode: would have been lowered
     assumed_conditions: int = 0
+    # schema 3: a decided level the rules would not allow ("below_band", "over_cap" or both,
+    # comma-separated); listed by check 8 and counted by the XL sheets
+    decided_not_allowed: str | None = None
     pool_id: int | None = None
     reason: str = ""
     inputs: dict = Field(default_factory=dict, sa_type=JSON)

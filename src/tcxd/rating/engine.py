@@ -21,6 +21,7 @@ from tcxd.rating import reasons as R
 from tcxd.rating.cap import apply_cap
 from tcxd.rules.conditions import evaluate, texts
 from tcxd.rules.loader import Condition, MemberRules, OrganizationRules, RuleSet
+from tcxd.rules.show import percent
 
 MISSING_NOTES = {
     "assume_met": "coi như đạt",
@@ -47,6 +48,7 @@ DECISION_COLUMNS = [
     "not_reviewed_cause",
     "needs_decision_cause",
     "assumed_conditions",
+    "decided_not_allowed",
 ]
 TRAIL_COLUMNS = [
     "reason",
@@ -74,6 +76,13 @@ class Frame:
     not_reviewed_text: np.ndarray  # object, "" where reviewed
     discipline_on: np.ndarray | None = None  # datetime64, for the reason of the discipline trigger
     who: np.ndarray | None = None  # link subject per row ("đảng viên" / "tổ chức đảng trực thuộc")
+    # mitigation of a trigger (self-reported and remedied; force majeure), and how the reason
+    # says it; None: the self-report text
+    mitigation_text: np.ndarray | None = None
+    # the discipline is for a violation of an earlier year or at a previous unit (HD 43), and
+    # how the reason says it
+    earlier_violation: np.ndarray | None = None
+    earlier_violation_text: np.ndarray | None = None
     inputs: list[tuple[str, np.ndarray, str]] = field(default_factory=list)  # for the inputs JSON
 
     def field(self, name: str) -> np.ndarray:
@@ -101,6 +110,9 @@ class Frame:
             not_reviewed_text=self.not_reviewed_text[rows],
             discipline_on=cut(self.discipline_on),
             who=cut(self.who),
+            mitigation_text=cut(self.mitigation_text),
+            earlier_violation=cut(self.earlier_violation),
+            earlier_violation_text=cut(self.earlier_violation_text),
             inputs=[(key, values[rows], kind) for key, values, kind in self.inputs],
         )
 
@@ -125,13 +137,28 @@ def run(
     # ── step 2: triggers ────────────────────────────────────────────────────────────────────────
     fired_any = np.zeros(n, dtype=bool)
     discipline_fired = np.zeros(n, dtype=bool)
+    other_fired = np.zeros(n, dtype=bool)
     for cond in rules.triggers:
         fired = _fired(frame, cond) & active
         fired_any |= fired
         if cond.kht_cause == "discipline":
             discipline_fired |= fired
-    self_reported_rule = getattr(rules, "self_reported_remedied", "ignore")
-    trigger_nd = fired_any & frame.self_reported & (self_reported_rule == "needs_decision")
+        else:
+            other_fired |= fired
+    mitigation_rule = (
+        rules.self_reported_remedied if isinstance(rules, MemberRules) else rules.mitigation
+    )
+    mitigated_nd = fired_any & frame.self_reported & (mitigation_rule == "needs_decision")
+    # a discipline alone, for a violation of an earlier year or at a previous unit (HD 43)
+    earlier_nd = np.zeros(n, dtype=bool)
+    if frame.earlier_violation is not None and isinstance(rules, MemberRules):
+        earlier_nd = (
+            discipline_fired
+            & ~other_fired
+            & frame.earlier_violation
+            & (rules.earlier_or_elsewhere_violation == "needs_decision")
+        )
+    trigger_nd = mitigated_nd | earlier_nd
     trigger_kht = fired_any & ~trigger_nd
 
     # ── step 3: bands or decided / proposed ─────────────────────────────────────────────────────
@@ -160,7 +187,8 @@ def run(
     computed[trigger_kht] = 4
     computed[trigger_nd] = proposal[trigger_nd]
     status[trigger_nd] = STATUS_NEEDS_DECISION
-    nd_cause[trigger_nd] = "self_reported"
+    nd_cause[mitigated_nd] = "self_reported"
+    nd_cause[earlier_nd & ~mitigated_nd] = "earlier_violation"
     band_nd = plain & (band_nd_cause != None)  # noqa: E711 (object array)
     status[band_nd] = STATUS_NEEDS_DECISION
     nd_cause[band_nd] = band_nd_cause[band_nd]
@@ -168,6 +196,7 @@ def run(
     status[frame.not_reviewed] = STATUS_NOT_REVIEWED
     computed[frame.not_reviewed] = 0
     assumed[~active] = 0
+    assumed[trigger_kht] = 0  # a KHTNV by a trigger does not rest on the band's conditions
 
     # ── step 4: the cap ─────────────────────────────────────────────────────────────────────────
     cap = rules.cap
@@ -202,6 +231,14 @@ def run(
     differs = (decided > 0) & (decided != computed)
     nd_now = status == STATUS_NEEDS_DECISION
     status[nd_now & (decided > 0)] = STATUS_RATED
+    # the bands and the cap bind the final result: a decided level is checked too
+    below_band, over_cap, final_cap_text = _decided_checks(
+        frame, rules, subject, level, status, decided
+    )
+    not_allowed = np.full(n, None, dtype=object)
+    not_allowed[below_band] = "below_band"
+    not_allowed[over_cap] = "over_cap"
+    not_allowed[below_band & over_cap] = "below_band,over_cap"
     proposed_differs = (frame.proposed > 0) & (computed > 0) & (frame.proposed != computed)
 
     kht_cause = np.full(n, None, dtype=object)
@@ -221,6 +258,10 @@ def run(
         "cap_text": result.text,
         "differs": differs,
         "proposed_differs": proposed_differs,
+        "below_band": below_band,
+        "over_cap": over_cap,
+        "final_cap_text": final_cap_text,
+        "earlier_nd": earlier_nd,
     }
     groups, reps = _distinct(_reason_columns(frame, outcome), n)
     reason = _reasons(frame.take(reps), {k: v[reps] for k, v in outcome.items()}, rules, subject)
@@ -245,11 +286,85 @@ def run(
         "kht_cause": kht_cause,
         "needs_decision_cause": nd_cause,
         "assumed_conditions": assumed,
+        "decided_not_allowed": not_allowed,
         "reason": reason[groups],
         "inputs": inputs[input_groups],
         "rule_set": np.full(n, ruleset.id, dtype=object),
         "rule_version": np.full(n, ruleset.version, dtype=object),
     }
+
+
+def _min_scores(rules: MemberRules | OrganizationRules) -> np.ndarray:
+    """Minimum score by level rank (0 none, 1 HTXSNV … 4 KHTNV); NaN where there is none."""
+    mins = np.full(5, np.nan)
+    for rank, level in enumerate(rules.levels, start=1):
+        mins[rank] = level.min_score
+    return mins
+
+
+def _decided_checks(
+    frame: Frame,
+    rules: MemberRules | OrganizationRules,
+    subject: Subject,
+    level: np.ndarray,
+    status: np.ndarray,
+    decided: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decided levels the rules would not allow: below the band's minimum score, and HTXSNV
+    that takes its pool over the cap once the final levels (decided where given) are counted.
+    Returns (below_band, over_cap, the cap's reason text for the flagged rows)."""
+    n = frame.n
+    below = np.zeros(n, dtype=bool)
+    over = np.zeros(n, dtype=bool)
+    text = R.empty(n)
+    has_decided = decided > 0
+    if not has_decided.any():
+        return below, over, text
+    if rules.method == "score_bands":
+        with np.errstate(invalid="ignore"):
+            below = has_decided & (frame.score < _min_scores(rules)[decided])
+    cap = rules.cap
+    final = apply_cap(
+        frame.pool,
+        level,
+        status == STATUS_RATED,
+        frame.score,
+        frame.tie_keys,
+        cap.ratio,
+        cap.ratio_outstanding,
+        frame.outstanding,
+        pool_label=subject.pool_label,
+        mode="flag",
+        unit_word=subject.unit_word,
+    )
+    over = (decided == 1) & (final.pool_d > 0) & (status == STATUS_RATED)
+    ratio = np.where(frame.outstanding, cap.ratio_outstanding or cap.ratio, cap.ratio)
+    R.put(
+        text,
+        over,
+        "theo mức cấp ủy quyết định, ",
+        subject.pool_label,
+        " có ",
+        R.numbers(final.pool_x.astype(float)),
+        " HTXSNV và ",
+        R.numbers(final.pool_t.astype(float)),
+        " HTTNV: vượt tỷ lệ ",
+        np.array([percent(r) for r in ratio], dtype=object),
+        " (tối đa ",
+        R.numbers((final.pool_x - final.pool_d).astype(float)),
+        ")",
+    )
+    return below, over, text
+
+
+def _condition(frame: Frame, cond: Condition) -> tuple[np.ndarray, np.ndarray]:
+    """(given, passed) of a band condition. A leaders_only condition (the unit a leader leads)
+    does not apply to other members: met, and not counted as assumed."""
+    given, passed = evaluate(cond.op, frame.field(cond.field), cond.value)
+    if cond.leaders_only:
+        others = ~frame.leader
+        given, passed = given | others, passed | others
+    return given, passed
 
 
 def _fired(frame: Frame, cond: Condition) -> np.ndarray:
@@ -274,7 +389,13 @@ def _reason_columns(frame: Frame, outcome: dict[str, np.ndarray]) -> list[np.nda
     columns = [frame.score, frame.leader, frame.self_reported, frame.decided, frame.proposed]
     columns += list(frame.fields.values())
     columns += [frame.not_reviewed, frame.not_reviewed_text]
-    for optional in (frame.discipline_on, frame.who):
+    for optional in (
+        frame.discipline_on,
+        frame.who,
+        frame.mitigation_text,
+        frame.earlier_violation,
+        frame.earlier_violation_text,
+    ):
         if optional is not None:
             columns.append(optional)
     return columns + list(outcome.values())
@@ -322,9 +443,19 @@ def _reasons(
         "Căn cứ xếp loại Không hoàn thành nhiệm vụ: ",
         trigger_part,
     )
-    R.put(
-        trigger_part, trigger_nd, trigger_part, "; đã tự giác nhận khuyết điểm và khắc phục hậu quả"
-    )
+    earlier = out["earlier_nd"]
+    mitigated = trigger_nd & ~earlier
+    if frame.mitigation_text is None:
+        R.put(
+            trigger_part,
+            mitigated,
+            trigger_part,
+            "; đã tự giác nhận khuyết điểm và khắc phục hậu quả",
+        )
+    else:
+        R.put(trigger_part, mitigated, trigger_part, "; ", frame.mitigation_text)
+    if frame.earlier_violation_text is not None:
+        R.put(trigger_part, earlier, trigger_part, "; ", frame.earlier_violation_text)
 
     shown = active & (~out["fired_any"] | trigger_nd)
     if rules.method == "score_bands":
@@ -358,6 +489,18 @@ def _reasons(
     R.put(after, decided > 0, "cấp ủy quyết định: ", labels[decided])
     R.put(after, differs & (computed > 0), after, " (khác kết quả tính: ", labels[computed], ")")
     R.put(after, differs & frame.not_reviewed, after, " (không dùng: không thuộc diện xếp loại)")
+    mins = _min_scores(rules)
+    R.put(
+        after,
+        out["below_band"],
+        after,
+        " — cần xem lại: điểm ",
+        R.numbers(frame.score),
+        " dưới mức tối thiểu ",
+        R.numbers(mins[decided]),
+        " của mức này",
+    )
+    R.put(after, out["over_cap"], after, " — cần xem lại: ", out["final_cap_text"])
     if rules.method == "score_bands":
         R.put(
             after,
@@ -393,9 +536,9 @@ def _bands(frame: Frame, rules: MemberRules | OrganizationRules) -> Bands:
     state: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def check(cond: Condition) -> tuple[np.ndarray, np.ndarray]:
-        key = (cond.field, cond.op, cond.value)
+        key = (cond.field, cond.op, cond.value, cond.leaders_only)
         if key not in state:
-            state[key] = evaluate(cond.op, frame.field(cond.field), cond.value)
+            state[key] = _condition(frame, cond)
         return state[key]
 
     with np.errstate(invalid="ignore"):
@@ -465,7 +608,7 @@ def _band_texts(
         score_ok = np.array([score >= level.min_score for level in levels]).reshape(k, n)
 
     def check(cond: Condition) -> tuple[np.ndarray, np.ndarray]:
-        return evaluate(cond.op, frame.field(cond.field), cond.value)
+        return _condition(frame, cond)
 
     def first(mask: np.ndarray) -> np.ndarray:
         out = np.full(n, k + 1, dtype=np.int64)
@@ -517,13 +660,14 @@ def _band_texts(
             continue
         for cond in lv.conditions:
             given, passed = check(cond)
+            applies = at & frame.leader if cond.leaders_only else at
             parts.append(
                 R.condition_texts(
                     cond,
                     frame.field(cond.field),
                     given,
                     passed,
-                    at,
+                    applies,
                     missing_note=note,
                     who=who,
                 )

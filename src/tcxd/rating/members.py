@@ -53,6 +53,9 @@ _INPUT_KEYS = [
     ("proposed_level", "text"),
     ("decided_level", "text"),
     ("outstanding_pool", "bool"),
+    ("violation_year", "number"),
+    ("violation_unit", "text"),
+    ("led_unit", "text"),
 ]
 
 
@@ -114,6 +117,8 @@ def rate_members(
     duty_related = np.where(np.isnan(duty), rules.discipline_duty_related_default, duty == 1.0)
     fields["discipline_in_period"] = np.where(in_period & duty_related, discipline, np.nan)
 
+    earlier, earlier_text = _earlier_violation(df, n, start)
+
     pool_column = POOL_COLUMNS[rules.cap.pool]
     pool_series = P.column(df, pool_column)
     if pool_series is None:
@@ -146,6 +151,8 @@ def rate_members(
         not_reviewed=not_reviewed,
         not_reviewed_text=nr_text,
         discipline_on=discipline_on,
+        earlier_violation=earlier,
+        earlier_violation_text=earlier_text,
         inputs=_inputs(df, n, cause),
     )
     subject = Subject(
@@ -159,6 +166,32 @@ def rate_members(
     out["pool_id"] = pool
     out["not_reviewed_cause"] = cause
     return pd.DataFrame({name: out[name] for name in OUTPUT_COLUMNS})
+
+
+def _earlier_violation(
+    df: pd.DataFrame, n: int, start: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray]:
+    """Disciplined now for a violation of an earlier year (`violation_year` before the period's
+    year) or at a previous unit (`violation_elsewhere`, decided by the caller from
+    `violation_unit`): HD 43 leaves such a result to the competent level. Returns the flag and
+    the reason's words."""
+    year = P.numeric(P.column(df, "violation_year"), n)
+    with np.errstate(invalid="ignore"):
+        earlier_year = year < start.year
+    elsewhere = P.flag(P.column(df, "violation_elsewhere"), n)
+    unit = P.column(df, "violation_unit")
+    units = (
+        unit.fillna("").astype(str).to_numpy(dtype=object)
+        if unit is not None
+        else np.full(n, "", dtype=object)
+    )
+    text = R.empty(n)
+    R.put(text, earlier_year, "vi phạm xảy ra năm ", R.numbers(year), ", trước kỳ xếp loại")
+    place = R.empty(n)
+    R.put(place, elsewhere, "vi phạm xảy ra tại đơn vị cũ")
+    R.put(place, elsewhere & (units != ""), place, " (", units, ")")
+    text = R.join([text, place], ", ")
+    return earlier_year | elsewhere, text
 
 
 def _inputs(df: pd.DataFrame, n: int, cause: np.ndarray) -> list[tuple[str, np.ndarray, str]]:

@@ -172,7 +172,19 @@ def rate_organizations(
     decided = P.level_ranks(P.column(df, "decided_level"), n)
     proposed = P.level_ranks(P.column(df, "proposed_level"), n)
     score = P.score(df)
-    self_reported = fields.get("self_reported_remedied", np.full(n, np.nan)) == 1.0
+    # mitigation (HD 43): found and fixed by the collective itself, or force majeure
+    nan = np.full(n, np.nan)
+    self_fixed = fields.get("self_reported_remedied", nan) == 1.0
+    force = fields.get("force_majeure", nan) == 1.0
+    self_reported = self_fixed | force
+    mitigation_text = R.empty(n)
+    R.put(mitigation_text, self_fixed, "tập thể đã tự phát hiện và khắc phục")
+    R.put(mitigation_text, force, "do nguyên nhân bất khả kháng")
+    R.put(
+        mitigation_text,
+        self_fixed & force,
+        "tập thể đã tự phát hiện và khắc phục; do nguyên nhân bất khả kháng",
+    )
     via_members = np.isin(org_type, rules.member_link_types)
     subjects = texts()["link_subjects"]
     who = np.where(via_members, subjects["members"], subjects["organizations"]).astype(object)
@@ -184,9 +196,11 @@ def rate_organizations(
     member_link = link_counts(
         m_levels, m_rated, mr["chi_bo_id"].to_numpy(dtype=object), pd.Index(ids)
     )
+    parent_index = pd.Index(ids).get_indexer(parents)
+    # a đảng bộ's share of KHTNV members covers all of its members, in every chi bộ below it
+    all_members = _subtree_member_link(mr, m_levels, m_rated, ids, parent_index)
 
     inputs = _inputs(df, n)
-    parent_index = pd.Index(ids).get_indexer(parents)
     depth = _depths(parent_index)
     level_out = np.full(n, None, dtype=object)
     status_out = np.full(n, None, dtype=object)
@@ -213,6 +227,9 @@ def rate_organizations(
         )
         for key in link:
             link[key][rows] = np.where(via_members[rows], member_link[key][rows], sub_link[key])
+        link["link_kht_pct"][rows] = np.where(
+            via_members[rows], member_link["link_kht_pct"][rows], all_members["link_kht_pct"][rows]
+        )
         layer_fields = {name: values[rows] for name, values in fields.items()}
         for key in ("link_ge_htnv_pct", "link_ge_httnv_pct", "link_kht_pct"):
             layer_fields[key] = link[key][rows]
@@ -230,6 +247,7 @@ def rate_organizations(
             not_reviewed=not_reviewed[rows],
             not_reviewed_text=nr_text[rows],
             who=who[rows],
+            mitigation_text=mitigation_text[rows],
             inputs=[(key, values[rows], kind) for key, values, kind in inputs],
         )
         result = run(frame, rules, ruleset, subject)
@@ -254,6 +272,32 @@ def rate_organizations(
     if n == 0:
         return pd.DataFrame({name: [] for name in OUTPUT_COLUMNS})
     return pd.DataFrame({name: out[name] for name in OUTPUT_COLUMNS})
+
+
+def _subtree_member_link(
+    mr: pd.DataFrame,
+    levels: np.ndarray,
+    rated: np.ndarray,
+    ids: np.ndarray,
+    parent_index: np.ndarray,
+) -> dict:
+    """The member link of every organisation over all of its members: each member counts for
+    its chi bộ and for every organisation above it (one pass per generation, set-based)."""
+    position = pd.Index(ids).get_indexer(mr["chi_bo_id"].to_numpy(dtype=object))
+    rows = np.arange(len(mr))
+    member_rows, groups = [], []
+    for _ in range(MAX_DEPTH):
+        inside = position >= 0
+        if not inside.any():
+            break
+        member_rows.append(rows[inside])
+        groups.append(position[inside])
+        rows, position = rows[inside], parent_index[position[inside]]
+    if not member_rows:
+        return link_counts(levels[:0], rated[:0], ids[:0], pd.Index(ids))
+    every = np.concatenate(member_rows)
+    group = ids[np.concatenate(groups)]
+    return link_counts(levels[every], rated[every], group, pd.Index(ids))
 
 
 def _inputs(df: pd.DataFrame, n: int) -> list[tuple[str, np.ndarray, str]]:

@@ -5,7 +5,9 @@ means "not given" for every row; NaN / None / "" means "not given" for that row.
 Derived inputs (so that a file giving one column of a pair still feeds both rules):
 - `score` = `general_score` + `task_score` when `score` is not given and both parts are;
 - `tasks_not_completed_pct` = 100 − `tasks_completed_pct` when not given;
-- `tasks_on_time` = no when not given and `tasks_late_pct` > 0 (a late task is not on time).
+- `tasks_on_time` = no when not given and `tasks_late_pct` > 0 (a late task is not on time);
+- `leadership_member_any_discipline` = yes when not given and `leadership_member_disciplined`
+  (the KHTNV trigger: khiển trách or above for a duty-related violation) is yes.
 """
 
 from __future__ import annotations
@@ -14,11 +16,8 @@ import numpy as np
 import pandas as pd
 
 from tcxd import vocab
+from tcxd.reading.values import none_named_fields, yes_no_word
 from tcxd.rules.conditions import fields, form_rank
-from tcxd.text import fold
-
-_YES = {"x", "có", "co", "yes", "y", "true", "1", "đúng", "đạt", "dat", "none", "không có"}
-_NO = {"không", "khong", "no", "n", "false", "0", "chưa", "chua", "không đạt", "khong dat"}
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series | None:
@@ -36,22 +35,21 @@ def _per_unique(series: pd.Series, convert) -> np.ndarray:
     return out
 
 
-def _tristate_value(value) -> float:
+def _tristate_value(value, none_named_met: bool = False) -> float:
     if isinstance(value, (bool, np.bool_)):
         return float(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
         return np.nan if np.isnan(value) else float(value != 0)
-    text = str(value).strip().casefold()
+    text = str(value).strip()
     if not text:
         return np.nan
-    if text in _YES or fold(text) in _YES:
-        return 1.0
-    if text in _NO or fold(text) in _NO:
-        return 0.0
-    return np.nan
+    # the importer's reading of yes/no words (reading/values.py), so a file rated directly and
+    # one imported first give the same result
+    answer = yes_no_word(text, none_named_met=none_named_met)
+    return np.nan if answer is None else float(answer)
 
 
-def tristate(series: pd.Series | None, n: int) -> np.ndarray:
+def tristate(series: pd.Series | None, n: int, *, none_named_met: bool = False) -> np.ndarray:
     """1.0 yes, 0.0 no, NaN not given."""
     if series is None:
         return np.full(n, np.nan)
@@ -60,7 +58,7 @@ def tristate(series: pd.Series | None, n: int) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float)
         return np.where(np.isnan(values), np.nan, (values != 0).astype(float))
-    return _per_unique(series, _tristate_value)
+    return _per_unique(series, lambda value: _tristate_value(value, none_named_met))
 
 
 def flag(series: pd.Series | None, n: int) -> np.ndarray:
@@ -139,7 +137,7 @@ def field_values(df: pd.DataFrame, subject: str) -> dict[str, np.ndarray]:
             continue
         kind = info["kind"]
         if kind == "bool":
-            out[name] = tristate(df[name], n)
+            out[name] = tristate(df[name], n, none_named_met=name in none_named_fields())
         elif kind == "form":
             out[name] = form_ranks(df[name], n)
         else:
@@ -154,6 +152,10 @@ def field_values(df: pd.DataFrame, subject: str) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore"):
             late = out["tasks_late_pct"] > 0
         out["tasks_on_time"] = np.where(np.isnan(on_time) & late, 0.0, on_time)
+    if "leadership_member_disciplined" in out:
+        trigger = out["leadership_member_disciplined"] == 1.0
+        block = out.get("leadership_member_any_discipline", nan)
+        out["leadership_member_any_discipline"] = np.where(np.isnan(block) & trigger, 1.0, block)
     return out
 
 

@@ -526,7 +526,11 @@ class _Builder:
         if kind == "percent":
             return values.to_numbers(cells, percent=True)
         if kind == "bool":
-            return values.to_bools(cells, empty=False if name in EMPTY_IS_FALSE else None)
+            return values.to_bools(
+                cells,
+                empty=False if name in EMPTY_IS_FALSE else None,
+                none_named_met=name in values.none_named_fields(),
+            )
         if kind == "mark":
             return values.to_marks(cells)
         if kind == "exempt":

@@ -485,8 +485,36 @@ def _bool_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return truthy, falsy, nothing
 
 
-def to_bools(cells: Sequence[Any], *, empty: bool | None = None) -> Column:
+@cache
+def none_named_fields() -> frozenset[str]:
+    """Yes/no fields in which "không có" means nothing was named, so the condition is met (a
+    "shortcomings fixed" column: no shortcomings were pointed out, none left to fix)."""
+    return frozenset(split_list(catalog().values["none_named_fields"]))
+
+
+@cache
+def _none_named_words() -> frozenset[str]:
+    return frozenset(fold(word) for word in split_list(catalog().values["none_named"]))
+
+
+def yes_no_word(text: str, *, none_named_met: bool = False) -> bool | None:
+    """The one reading of a yes/no word, for the importer and the rating engine alike: True,
+    False, or None when the text is not a yes/no word. With `none_named_met` (a field of
+    `none_named_fields`), "không có" (nothing was named) reads as yes."""
+    word = fold(text)
     truthy, falsy, _ = _bool_words()
+    if none_named_met and word in _none_named_words():
+        return True
+    if word in truthy:
+        return True
+    if word in falsy:
+        return False
+    return None
+
+
+def to_bools(
+    cells: Sequence[Any], *, empty: bool | None = None, none_named_met: bool = False
+) -> Column:
     values: list[bool | None] = []
     errors: list[tuple[int, str, str]] = []
     for position, value in enumerate(cells):
@@ -494,13 +522,11 @@ def to_bools(cells: Sequence[Any], *, empty: bool | None = None) -> Column:
         if kind is bool:
             values.append(value)
         elif kind is str:
-            word = fold(value) if value.strip() else ""
-            if not word:
+            answer = yes_no_word(value, none_named_met=none_named_met) if value.strip() else None
+            if not value.strip():
                 values.append(empty)
-            elif word in truthy:
-                values.append(True)
-            elif word in falsy:
-                values.append(False)
+            elif answer is not None:
+                values.append(answer)
             else:
                 values.append(empty)
                 errors.append(

@@ -27,6 +27,7 @@ DESCRIPTIONS = {
     5: "Chuyển sinh hoạt trong tỉnh chỉ thấy một phía",
     6: "Quy mô chi bộ",
     7: "Xếp loại bị hạ do tỷ lệ, hoặc khác đề xuất / quyết định",
+    8: "Mức quyết định trái quy định, hoặc xếp loại dựa trên điều kiện coi như đạt",
     9: "Thông tin đảng viên cần xem lại",
     10: "Kết quả xếp loại cũ hơn tệp đã nhập sau đó",
 }
@@ -62,6 +63,7 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
     if figures.ratings_available():
         rows += _evaluation_mismatch(figures, scope, names, files)
         rows += _rating_differences(figures, scope, names, files)
+        rows += _rating_soundness(figures, scope, names, files)
     rows += _unit_sizes(figures, scope, names)
     rows += _member_details(figures, scope, names, files)
     rows += stale_ratings(figures, scope)
@@ -350,6 +352,92 @@ def _rating_reasons(r, names, files) -> list[dict]:
             )
         )
     return rows
+
+
+NOT_ALLOWED_TEXTS = {
+    "below_band": "điểm {score} dưới mức tối thiểu của mức này",
+    "over_cap": "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ khi tính theo mức quyết định",
+}
+
+
+def _rating_soundness(figures, scope, names, files) -> list[dict]:
+    """Check 8: decided levels the rules would not allow (below the band's score, over the cap
+    of their pool once decided levels are counted), one row per member; and ratings resting on
+    conditions taken as met for want of data, one row per unit and file with their count."""
+    quarter = figures.rating_quarter()
+    return _scoped_rows(
+        figures, scope, ("rating_soundness_rows",),
+        lambda: _all_rating_soundness(figures, quarter, names, files),
+    )  # fmt: skip
+
+
+def _key(value) -> int | None:
+    """An id read from a column that may hold missing values (then float)."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _all_rating_soundness(figures, quarter, names, files):
+    ratings = read_frame(
+        figures.conn,
+        "SELECT r.member_id, r.level, r.decided_level, r.decided_not_allowed, "
+        "r.assumed_conditions, m.full_name, e.score, e.batch_id, e.source_row, e.org_id "
+        "FROM member_rating r JOIN member m ON m.id = r.member_id "
+        "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
+        "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q "
+        "AND (r.decided_not_allowed IS NOT NULL OR r.assumed_conditions > 0) "
+        "AND r.status = 'rated'",
+        {"y": figures.period.year, "q": quarter},
+    )
+    if ratings.empty:
+        return
+    pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
+    districts: dict[int, tuple[int, ...]] = {}
+    for position, district in zip(pairs["index"].to_numpy(), pairs["district_id"], strict=True):
+        districts[int(position)] = (*districts.get(int(position), ()), int(district))
+    decided = ratings[ratings["decided_not_allowed"].notna()]
+    for position, r in zip(decided.index, decided.itertuples(), strict=True):
+        score = "" if pd.isna(r.score) else f"{r.score:g}".replace(".", ",")
+        why = "; ".join(
+            NOT_ALLOWED_TEXTS[cause].format(score=score)
+            for cause in str(r.decided_not_allowed).split(",")
+        )
+        yield (
+            districts.get(int(position), ()),
+            _row(
+                8,
+                names.get(_key(r.org_id)),
+                files.get(_key(r.batch_id)),
+                r.source_row,
+                f"{r.full_name}: cấp ủy quyết định {r.decided_level} nhưng {why}",
+            ),
+        )
+    assumed = ratings[ratings["assumed_conditions"] > 0].copy()
+    if assumed.empty:
+        return
+    assumed["district"] = [districts.get(int(p), ()) for p in assumed.index]
+    assumed["org_key"] = assumed["org_id"].fillna(-1)
+    assumed["batch_key"] = assumed["batch_id"].fillna(-1)
+    for (_org, _batch, where), group in assumed.groupby(
+        ["org_key", "batch_key", "district"], sort=False
+    ):
+        counts = group["level"].value_counts()
+        by_level = ", ".join(
+            f"{level}: {int(counts[level])}"
+            for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+            if level in counts
+        )
+        first = group.iloc[0]
+        yield (
+            where,
+            _row(
+                8,
+                names.get(_key(first["org_id"])),
+                files.get(_key(first["batch_id"])),
+                None,
+                f"{len(group)} đảng viên được xếp loại dựa trên điều kiện coi như đạt vì tệp "
+                f"không có số liệu ({by_level})",
+            ),
+        )
 
 
 def _member_details(figures, scope, names, files) -> list[dict]:

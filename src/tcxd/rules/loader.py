@@ -31,6 +31,11 @@ LEVEL_CODES = vocab.ranked("levels")[:-1]  # the last level is what is left: no 
 METHODS = ("score_bands", "decided_or_proposed")
 MISSING_POLICIES = ("assume_met", "flag", "fail")
 RATED_ORG_TYPES = vocab.rated_org_types()
+ANNUAL_FROM_QUARTERS = (
+    "none",
+    "any_kht_quarter_blocks_htxs",
+    "any_kht_quarter_needs_decision",
+)
 TEXTS_FILE = "texts.yaml"
 
 
@@ -111,6 +116,7 @@ class MemberRules:
     levels: tuple[LevelRule, ...]
     missing_condition: str
     cap: CapRule
+    earlier_or_elsewhere_violation: str = "needs_decision"
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,7 @@ class OrganizationRules:
     missing_condition: str
     member_link_types: tuple[str, ...]
     cap: CapRule
+    mitigation: str = "needs_decision"
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class RuleSet:
     files: tuple[str, ...]
     provenance: Mapping[str, Provenance] = field(repr=False)
     notes: tuple[str, ...] = ()
+    show_quarters: bool = True
 
     def applies_to(self, year: int) -> bool:
         first, last = self.applies_to_years
@@ -210,6 +218,7 @@ SCHEMA = Section(
                 "triggers_khtnv": Conditions("members", triggers=True),
                 "discipline_duty_related_default": Leaf("bool"),
                 "self_reported_remedied": Leaf("enum", choices=("needs_decision", "ignore")),
+                "earlier_or_elsewhere_violation": Leaf("enum", choices=("needs_decision", "khtnv")),
                 "levels": _levels("members"),
                 "missing_condition": Leaf("enum", choices=MISSING_POLICIES, bands_only=True),
                 "cap": _cap(("tccsd", "chi_bo", "district"), outstanding=True),
@@ -226,6 +235,7 @@ SCHEMA = Section(
                     }
                 ),
                 "triggers_khtnv": Conditions("organizations", triggers=True),
+                "mitigation": Leaf("enum", choices=("needs_decision", "ignore")),
                 "levels": _levels("organizations"),
                 "missing_condition": Leaf("enum", choices=MISSING_POLICIES, bands_only=True),
                 "member_link_types": Leaf("enum_list", choices=RATED_ORG_TYPES),
@@ -234,9 +244,8 @@ SCHEMA = Section(
         ),
         "quarterly": Section(
             {
-                "annual_from_quarters": Leaf(
-                    "enum", choices=("none", "any_kht_quarter_blocks_htxs")
-                ),
+                "show_quarters": Leaf("bool"),
+                "annual_from_quarters": Leaf("enum", choices=ANNUAL_FROM_QUARTERS),
             }
         ),
     }
@@ -244,7 +253,7 @@ SCHEMA = Section(
 REGIME_META = ("id", "version", "title", "applies_to_years", "sources")
 OVERRIDE_META = ("name", "version", "rule_set", "sources")
 WRAPPER_KEYS = ("value", "source", "default", "note")
-CONDITION_KEYS = ("field", "op", "value", "on_fail", "source", "default", "note")
+CONDITION_KEYS = ("field", "op", "value", "on_fail", "leaders_only", "source", "default", "note")
 TRIGGER_KEYS = (
     "id",
     "field",
@@ -793,6 +802,7 @@ def _build(base: _FileTree, override: _FileTree | None, override_bytes: bytes = 
         members=_member_rules(values),
         organizations=_organization_rules(values),
         annual_from_quarters=values["quarterly.annual_from_quarters"],
+        show_quarters=values.get("quarterly.show_quarters", True),
         files=tuple(files),
         provenance=provenance,
         notes=tuple(notes),
@@ -823,6 +833,7 @@ def _member_rules(v: dict[str, Any]) -> MemberRules:
         self_reported_remedied=v["members.self_reported_remedied"],
         levels=_level_rules(v, "members"),
         missing_condition=v.get("members.missing_condition", "assume_met"),
+        earlier_or_elsewhere_violation=v["members.earlier_or_elsewhere_violation"],
         cap=CapRule(
             ratio=v["members.cap.ratio"],
             ratio_outstanding=v["members.cap.ratio_outstanding"],
@@ -843,6 +854,7 @@ def _organization_rules(v: dict[str, Any]) -> OrganizationRules:
         levels=_level_rules(v, "organizations"),
         missing_condition=v.get("organizations.missing_condition", "assume_met"),
         member_link_types=v["organizations.member_link_types"],
+        mitigation=v["organizations.mitigation"],
         cap=CapRule(
             ratio=v["organizations.cap.ratio"],
             ratio_outstanding=None,

@@ -129,6 +129,12 @@ def describe(ruleset: RuleSet) -> list[Row]:
         _value("self_reported_remedied", m.self_reported_remedied),
         "members.self_reported_remedied",
     )
+    add(
+        sec,
+        "Vi phạm từ năm trước hoặc ở đơn vị cũ, nay mới bị kỷ luật",
+        _value("earlier_or_elsewhere_violation", m.earlier_or_elsewhere_violation),
+        "members.earlier_or_elsewhere_violation",
+    )
     _levels(rows, "Đảng viên", m.levels, prov, "members")
     if m.levels:
         add(
@@ -182,6 +188,12 @@ def describe(ruleset: RuleSet) -> list[Row]:
         _triggers(rows, sec, o.triggers, prov, leaders_note=False)
     else:
         add(sec, "Căn cứ", "(không có)", "organizations.triggers_khtnv")
+    add(
+        sec,
+        "Tập thể tự phát hiện, khắc phục, hoặc do nguyên nhân bất khả kháng",
+        _value("mitigation", o.mitigation),
+        "organizations.mitigation",
+    )
     _levels(rows, "Tổ chức đảng", o.levels, prov, "organizations")
     if o.levels:
         add(
@@ -192,7 +204,8 @@ def describe(ruleset: RuleSet) -> list[Row]:
         )
     add(
         "Tổ chức đảng – liên hệ với kết quả xếp loại",
-        "Loại tổ chức tính theo đảng viên (các loại khác tính theo tổ chức đảng trực thuộc)",
+        "Loại tổ chức tính theo đảng viên (các loại khác tính theo tổ chức đảng trực thuộc; "
+        "tỷ lệ đảng viên Không hoàn thành nhiệm vụ tính trên mọi đảng viên của tổ chức)",
         ", ".join(vocab.label("org_types", t) for t in o.member_link_types),
         "organizations.member_link_types",
     )
@@ -204,15 +217,43 @@ def describe(ruleset: RuleSet) -> list[Row]:
         "organizations.cap.ratio",
     )
     add(sec, "Phạm vi tính tỷ lệ", texts()["pools"][o.cap.pool], "organizations.cap.pool")
-    add(sec, "Cách áp dụng", _value("cap_mode", o.cap.mode), "organizations.cap.mode")
+    add(
+        sec,
+        "Cách áp dụng",
+        _value("cap_mode_organizations", o.cap.mode),
+        "organizations.cap.mode",
+    )
 
+    add(
+        "Xếp loại theo quý",
+        "Lý do xếp loại năm nêu kết quả các quý",
+        "có" if ruleset.show_quarters else "không",
+        "quarterly.show_quarters",
+    )
     add(
         "Xếp loại theo quý",
         "Liên hệ kết quả các quý với kết quả năm",
         _value("annual_from_quarters", ruleset.annual_from_quarters),
         "quarterly.annual_from_quarters",
     )
+    rows.extend(_tally(rows))
     return rows
+
+
+def _tally(rows: list[Row]) -> list[Row]:
+    """How many values are the texts', how many tcxd's defaults and how many the province's."""
+    sources = [source for _s, _i, _v, source in rows if source]
+    province = sum(1 for source in sources if source.startswith("Tệp của tỉnh") or "(Tệp" in source)
+    ours = sum(1 for source in sources if DEFAULT_MARK in source)
+    texts_ = len(sources) - province - ours
+    return [
+        (
+            "Nguồn các giá trị",
+            "Theo văn bản / mặc định của tcxd / do tỉnh quy định",
+            f"{texts_} / {ours} / {province}",
+            "",
+        )
+    ]
 
 
 def _triggers(
@@ -247,11 +288,14 @@ def _levels(
         )
         for cond in level.conditions:
             subject = "đảng viên" if section_key == "members" else None
+            value = test_text(cond)
+            if cond.leaders_only:
+                value += " (đối với đảng viên giữ chức vụ lãnh đạo, quản lý)"
             rows.append(
                 (
                     sec,
                     _capital(field_text(cond.field, subject)),
-                    test_text(cond),
+                    value,
                     source_text(prov.get(cond.path)),
                 )
             )

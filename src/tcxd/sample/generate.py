@@ -388,6 +388,51 @@ def changes_sheet(
 DISC_LABELS = {"khien_trach": "Khiển trách", "canh_cao": "Cảnh cáo", "cach_chuc": "Cách chức"}
 
 
+def _leader_cols(ctx: Ctx, c: F.Cells, rows: pd.DataFrame, want: set) -> list[F.Col]:
+    """Leaders (QĐ 366 Điều 11): the mark, the unit they lead (their chi bộ) and its figures,
+    and the share of low-confidence votes; empty for members who lead nothing."""
+    if "leader" not in want:
+        return []
+    lead = rows["leader"].to_numpy(dtype=bool)
+
+    def only(values):
+        return [v if is_leader else None for v, is_leader in zip(values, lead, strict=True)]
+
+    cols = [
+        F.Col("leader", [c.mark(bool(v)) for v in lead], width=8),
+        F.Col("led_unit", only([c.text(ctx.org_name[o]) for o in rows["org"]]), width=22),
+        F.Col(
+            "led_unit_tasks_completed_pct",
+            only([c.number(int(v)) for v in rows["led_unit_tasks_completed_pct"]]),
+            width=10,
+        ),
+        F.Col(
+            "led_unit_tasks_on_time",
+            only([c.yes_no(bool(v)) for v in rows["led_unit_tasks_on_time"]]),
+            width=10,
+        ),
+        F.Col(
+            "led_unit_tasks_exceeding_pct",
+            only([c.number(int(v)) for v in rows["led_unit_tasks_exceeding_pct"]]),
+            width=10,
+        ),
+        F.Col(
+            "led_unit_tasks_late_pct",
+            only([c.number(int(v)) for v in rows["led_unit_tasks_late_pct"]]),
+            width=10,
+        ),
+    ]
+    if "low_confidence_votes_pct" in want:
+        cols.append(
+            F.Col(
+                "low_confidence_votes_pct",
+                [c.number(int(v)) if v else None for v in rows["low_confidence_votes_pct"]],
+                width=10,
+            )
+        )
+    return cols
+
+
 def member_eval_sheet(
     ctx: Ctx, tccsd: int, district: int, rows: pd.DataFrame, style: F.Style, rng: Rng
 ) -> Sheet:
@@ -460,6 +505,15 @@ def member_eval_sheet(
                 "self_reported_remedied",
                 [c.mark(bool(v)) for v in rows["self_reported_remedied"]],
                 width=10,
+            )
+        )
+    cols += _leader_cols(ctx, c, rows, want)
+    if "violation_year" in want:
+        cols.append(
+            F.Col(
+                "violation_year",
+                [int(v) if v else None for v in rows["violation_year"]],
+                width=8,
             )
         )
     grp = "Xếp loại" if style.two_row else None
@@ -917,6 +971,10 @@ def truth_document(
             e["capped"] = True
         if row.kht_reason:
             e["kht"] = row.kht_reason
+        if row.decided_not_allowed:
+            e["decided_not_allowed"] = True
+        if row.assumed:
+            e["assumed"] = int(row.assumed)
         members_out.setdefault(names[int(row.tccsd)], {})[str(keys[i])] = e
     ors = world.org_ratings
     orgs_out = {}

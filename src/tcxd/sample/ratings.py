@@ -28,6 +28,18 @@ OUTCOMES = {
     "KHT_other": KHT,  # degradation / forbidden acts / example duty / > 50 % not done
     "ND_remedied": -1,  # a trigger, self-reported and remedied: needs a decision
     "ND_late": -1,  # 100 % done, > 20 % late, no trigger: needs a decision
+    # leaders (QĐ 366 Điều 11) and a violation of an earlier year (HD 43)
+    "HT_led": HT,  # a leader with score >= 90 whose unit did 75–99 % of its tasks
+    "KHT_led": KHT,  # a leader with more than 50 % low-confidence votes
+    "ND_earlier": -1,  # disciplined in 2025 for a violation of 2024: needs a decision
+}
+LEADER_COLUMNS = {
+    "leader",
+    "led_unit",
+    "led_unit_tasks_completed_pct",
+    "led_unit_tasks_on_time",
+    "led_unit_tasks_exceeding_pct",
+    "led_unit_tasks_late_pct",
 }
 
 MEMBER_COLUMNS = {
@@ -144,6 +156,17 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
             cands = np.flatnonzero((outcome == "HTT_a") & full)
             if len(cands):
                 outcome[cands[int(rng.integers(0, len(cands)))]] = kind_
+    # leaders, in pools whose files give the task figures: a few whose unit missed its targets
+    # or who lost the votes of confidence, and leaders whose unit met every condition
+    leader = np.zeros(n, dtype=bool)
+    for kind_, share in (("HT_led", 0.02), ("KHT_led", 0.004), ("ND_earlier", 0.003)):
+        cands = np.flatnonzero((outcome == "HTT_a") & full)
+        count = min(len(cands), max(1, round(len(cands) * share)))
+        for j in rng.pick(np.ones(len(cands)), count) if len(cands) else []:
+            outcome[cands[int(j)]] = kind_
+    leader[np.isin(outcome, ["HT_led", "KHT_led"])] = True
+    met_leaders = np.flatnonzero(np.isin(outcome, ["HTXS", "HTT_a"]) & full)
+    leader[met_leaders[rng.random(len(met_leaders)) < 0.08]] = True
     step3 = np.array([OUTCOMES[o] if o else -2 for o in outcome])
 
     # cap per pool: most pools keep HTXS within 20 % of HTT; a few pools exceed it on purpose
@@ -198,6 +221,10 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
     discipline_on = np.full(n, NONE, dtype=np.int64)
     trigger = np.full(n, "", dtype=object)  # degradation_concluded / forbidden_acts_violation / ...
     self_rep = np.zeros(n, dtype=bool)
+    led_completed = np.full(n, 100, dtype=np.int64)
+    led_exceeding = np.zeros(n, dtype=np.int64)
+    low_confidence = np.zeros(n, dtype=np.int64)
+    violation_year = np.zeros(n, dtype=np.int64)  # 0: not given
 
     def band(lo, hi):  # tenths in [lo, hi)
         return int(rng.integers(lo, hi))
@@ -268,6 +295,21 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
             score[i] = band(500, 950)
             on_time[i] = False
             late[i] = int(rng.integers(25, 51))
+        elif o == "HT_led":
+            score[i] = band(900, 1001)
+            exceeding[i] = int(rng.integers(30, 61))
+            shortcomings[i] = "Có"
+            led_completed[i] = int(rng.integers(75, 100))
+        elif o == "KHT_led":
+            score[i] = band(700, 950)
+            low_confidence[i] = int(rng.integers(51, 81))
+        elif o == "ND_earlier":
+            score[i] = band(700, 900)
+            discipline[i] = "khien_trach"
+            discipline_on[i] = int(rng.integers(Y_START, Y_END + 1))
+            violation_year[i] = 2024
+        if leader[i]:
+            led_exceeding[i] = int(rng.integers(30, 61))
         # general/task split: general a whole number of points
         general[i] = _general(score[i], int(rng.integers(-2, 3)))
     # boundaries: a few scores exactly on 90, 70 and 50
@@ -304,8 +346,14 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
             cols.add("self_reported_remedied")
         if "tasks_not_completed_pct" in trig:
             cols.add("tasks_completed_pct")
-        if "KHT_disc" in outs or "ND_remedied" in outs:
+        if "KHT_disc" in outs or "ND_remedied" in outs or "ND_earlier" in outs:
             cols.add("discipline")
+        if leader[mem].any():
+            cols |= LEADER_COLUMNS
+        if "KHT_led" in outs:
+            cols.add("low_confidence_votes_pct")
+        if "ND_earlier" in outs:
+            cols.add("violation_year")
         if pool_cfg[p]["discipline_on"]:
             cols.add("discipline_on")
 
@@ -340,9 +388,11 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
     is_kht = ev & (final == KHT) & (status == "rated")
     for i in np.flatnonzero(is_kht):
         if computed[i] == KHT:
-            kht_reason[i] = {"KHT_disc": "kht_discipline", "KHT_other": "kht_other"}.get(
-                outcome[i], "kht_score"
-            )
+            kht_reason[i] = {
+                "KHT_disc": "kht_discipline",
+                "KHT_other": "kht_other",
+                "KHT_led": "kht_other",
+            }.get(outcome[i], "kht_score")
         else:
             kht_reason[i] = "kht_other"
     # proposed (Tự xếp loại): the level before the cap, sometimes one better
@@ -375,7 +425,85 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
     df["discipline_on"] = discipline_on
     df["trigger"] = trigger
     df["self_reported_remedied"] = self_rep
+    df["leader"] = leader
+    df["led_unit_tasks_completed_pct"] = led_completed
+    df["led_unit_tasks_on_time"] = True
+    df["led_unit_tasks_exceeding_pct"] = led_exceeding
+    df["led_unit_tasks_late_pct"] = 0
+    df["low_confidence_votes_pct"] = low_confidence
+    df["violation_year"] = violation_year
+    df["decided_not_allowed"] = _decided_not_allowed(df)
+    df["assumed"] = _assumed(df, pool_cfg)
     return df, pool_cfg
+
+
+MIN_SCORE = {HTXS: 900, HTT: 700, HT: 500}  # tenths of a point
+
+
+def _decided_not_allowed(df: pd.DataFrame) -> np.ndarray:
+    """Decided levels the rules would not allow (check 8): below the band's minimum score, or
+    HTXSNV in a TCCSĐ whose final levels exceed 20 % of its HTTNV."""
+    decided = df["decided"].to_numpy()
+    score = df["score"].to_numpy()
+    rated = (df["status"] == "rated").to_numpy()
+    minimum = np.array([MIN_SCORE.get(int(d), -1) for d in decided])
+    below = rated & (decided >= 0) & (score < minimum)
+    final = df["final"].to_numpy()
+    counts = (
+        pd.DataFrame(
+            {
+                "pool": df["tccsd"].to_numpy(),
+                "x": rated & (final == HTXS),
+                "t": rated & (final == HTT),
+            }
+        )
+        .groupby("pool")[["x", "t"]]
+        .transform("sum")
+    )
+    over = rated & (decided == HTXS) & (5 * counts["x"].to_numpy() > counts["t"].to_numpy())
+    return below | over
+
+
+def _assumed(df: pd.DataFrame, pool_cfg: dict) -> np.ndarray:
+    """Conditions taken as met for want of data, per member (the engine's `assumed_conditions`):
+    the conditions of the level the bands give whose input the file leaves empty."""
+    out = np.zeros(len(df), dtype=np.int64)
+    band = {
+        "HTXS": HTXS, "HTT_a": HTT, "HTT_b": HTT, "HT_a": HT, "HT_b": HT, "HT_led": HT,
+        "ND_late": HT, "ND_earlier": HTT,
+    }  # fmt: skip
+    for pos, (o, pool, score, late, fixed) in enumerate(
+        zip(
+            df["outcome"],
+            df["tccsd"],
+            df["score"],
+            df["tasks_late_pct"],
+            df["prior_shortcomings_fixed"],
+            strict=True,
+        )
+    ):
+        level = HTT if o == "ND_remedied" and score >= 700 else band.get(o)
+        if o == "ND_remedied" and level is None:
+            level = HT
+        if level is None:
+            continue
+        cols = pool_cfg[int(pool)]["columns"]
+        on_time_given = "tasks_on_time" in cols or ("tasks_late_pct" in cols and late > 0)
+        given = {
+            "tasks_completed_pct": "tasks_completed_pct" in cols,
+            "tasks_on_time": on_time_given,
+            "tasks_exceeding_pct": "tasks_exceeding_pct" in cols,
+            "prior_shortcomings_fixed": "prior_shortcomings_fixed" in cols and fixed != "",
+            "tasks_late_pct": "tasks_late_pct" in cols,
+        }
+        needed = {
+            HTXS: ["tasks_completed_pct", "tasks_on_time", "tasks_exceeding_pct",
+                   "prior_shortcomings_fixed"],
+            HTT: ["tasks_completed_pct", "tasks_on_time"],
+            HT: ["tasks_completed_pct", "tasks_late_pct"],
+        }[level]  # fmt: skip
+        out[pos] = sum(not given[name] for name in needed)  # a leader's unit: all given
+    return out
 
 
 # ------------------------------------------------------------------------------------------

@@ -103,6 +103,19 @@ class RatingFact:
     reason: str
     rule_set: str
 
+    @property
+    def pending(self) -> bool:
+        """Waiting for the competent level: no level yet, only a proposal."""
+        return self.status == "needs_decision"
+
+    def result_text(self) -> str | None:
+        """The result as a clerk reads it: a pending one says so, with the proposal beside it
+        (the stored `level` of a pending result is only the proposal)."""
+        if self.pending:
+            proposal = f" (đề xuất: {self.computed_level})" if self.computed_level else ""
+            return f"Chờ cấp có thẩm quyền xem xét, quyết định{proposal}"
+        return self.level
+
 
 @dataclass
 class MemberExplanation:
