@@ -9,6 +9,7 @@ the unit and counts: no query per unit, no loop per member.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from tcxd import vocab
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
 from tcxd.db.coverage import batches_covering
@@ -57,6 +59,7 @@ PEOPLE_COLUMNS = [
 # A district-level committee that is a xã, phường or đặc khu: its offices' staff are commune
 # staff in the occupation block (forms/occupations.yaml, `commune`).
 COMMUNE_KINDS = ("xa", "phuong", "dac_khu")
+COMMITTEE_WORDS = re.compile(r"^(dang bo|dang uy)\s+")
 FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 
 
@@ -231,7 +234,9 @@ class PeriodFigures:
         """The tree on a date; dates between two changes of the tree share one load."""
         anchor = self._tree_anchor(on)
         if anchor not in self._trees:
-            self._trees[anchor] = history.tree_on(self.conn, on).set_index("org_id")
+            tree = history.tree_on(self.conn, on).set_index("org_id")
+            tree["commune"] = _communes(tree)
+            self._trees[anchor] = tree
         return self._trees[anchor]
 
     def _place(self, frame: pd.DataFrame, org_column: str, on_column: str, prefix: str = ""):
@@ -252,10 +257,7 @@ class PeriodFigures:
                     orgs.map(tree["tccsd_id"]).map(tree["kind_of_place"]).to_numpy()
                 )
                 commune.loc[group.index] = (
-                    orgs.map(tree["district_id"])
-                    .map(tree["kind_of_place"])
-                    .isin(COMMUNE_KINDS)
-                    .to_numpy()
+                    orgs.map(tree["district_id"]).map(tree["commune"]).eq(True).to_numpy()
                 )
         frame[f"{prefix}tccsd_id"] = tccsd
         frame[f"{prefix}district_id"] = district
@@ -626,7 +628,7 @@ class PeriodFigures:
                 zip(
                     a["occupation"].where(a["occupation"].notna(), None),
                     rows["kind_of_place"].where(rows["kind_of_place"].notna(), None).to_numpy(),
-                    rows["commune"].fillna(False).astype(bool).to_numpy(),
+                    rows["commune"].eq(True).to_numpy(),
                     strict=True,
                 )
             ),
@@ -1020,6 +1022,19 @@ class PeriodFigures:
 
 PAIR_BASE = 1 << 32  # organisation ids stay below it
 NO_KIND = ""  # a TCCSĐ whose loại hình no file gives (Biểu 5 row "unknown")
+
+
+def _communes(tree: pd.DataFrame) -> pd.Series:
+    """Which organisations are a xã, phường or đặc khu committee: by their loại hình, or when
+    none is given, by what their name says after "Đảng bộ" ("Đảng bộ xã Phú An")."""
+    given = tree["kind_of_place"].isin(COMMUNE_KINDS)
+    named = _map_distinct(tree["name"].fillna(""), _named_commune)
+    return given | (tree["kind_of_place"].isna() & (tree["org_type"] == "district") & named)
+
+
+def _named_commune(name: str) -> bool:
+    words = COMMITTEE_WORDS.sub("", fold(name)).strip()
+    return vocab.code_of("kinds_of_place", words) in COMMUNE_KINDS if words else False
 
 
 def _kinds(values: pd.Series) -> np.ndarray:
