@@ -99,6 +99,7 @@ class Row:
     parts: tuple[str, ...] = ()
     xl: bool = False  # a Biểu 5 row that XL tổ chức shows as a loại hình row
     no_data: bool = False  # a figure tcxd cannot know: "không có số liệu", null in the twin
+    optional: bool = False  # a figure the stored results may not hold yet: a number or null
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ _ROW_KEYS = {
     "parts",
     "xl",
     "no_data",
+    "optional",
     "numbering",
 }
 _COLUMN_KEYS = {
@@ -346,6 +348,7 @@ def _rows(name: str, entries: list[dict]) -> list[Row]:
                 parts=tuple(entry.get("parts") or ()),
                 xl=bool(entry.get("xl", False)),
                 no_data=bool(entry.get("no_data", False)),
+                optional=bool(entry.get("optional", False)),
                 **common,
             )
         )
@@ -442,12 +445,19 @@ def check_forms(forms: dict[str, Any], *, ratings: bool = True) -> list[str]:
         given = forms.get(name)
         if name in RATING_FORMS and not ratings:
             continue
-        expected = load_form(name).empty_figures()
-        problems.extend(_diff(name, expected, given))
+        form = load_form(name)
+        nullable = {
+            ".".join((name, *form.path(row, column)))
+            for row in form.rows
+            if row.optional
+            for column in form.columns
+            if column.kind == "value" and column.source == "current"
+        }
+        problems.extend(_diff(name, form.empty_figures(), given, nullable))
     return problems
 
 
-def _diff(where: str, expected: Any, given: Any) -> list[str]:
+def _diff(where: str, expected: Any, given: Any, nullable: set[str] = frozenset()) -> list[str]:
     if isinstance(expected, dict):
         if not isinstance(given, dict):
             return [f"{where}: expected a dict, got {type(given).__name__}"]
@@ -460,10 +470,12 @@ def _diff(where: str, expected: Any, given: Any) -> list[str]:
             problems.append(f"{where}: unexpected {extra}")
         for k in expected:
             if k in given:
-                problems.extend(_diff(f"{where}.{k}", expected[k], given[k]))
+                problems.extend(_diff(f"{where}.{k}", expected[k], given[k], nullable))
         return problems
     if expected is None:  # a figure tcxd cannot know: always null
         return [] if given is None else [f"{where}: expected null, got {given!r}"]
+    if given is None and where in nullable:
+        return []
     if isinstance(given, bool) or not isinstance(given, int | float):
         return [f"{where}: expected a number, got {given!r}"]
     return []
@@ -517,8 +529,25 @@ def school_code(text: str | None) -> str | None:
 
 @cache
 def degree_code(text: str | None) -> str | None:
-    """Degree row of a Chuyên môn text ("Đại học", "Thạc sĩ"), or None."""
-    return _word_code("degree", str(text)) if text and str(text).strip() else None
+    """Degree row of a Chuyên môn text ("Đại học", "Thạc sĩ", "PGS.TS"), or None. A học hàm
+    written in front ("PGS.TS", "Giáo sư, Tiến sĩ") is set aside before the degree is read."""
+    if not text or not str(text).strip():
+        return None
+    found = _word_code("degree", str(text))
+    if found is None and title_code(text) is not None:
+        found = _word_code("degree", _without_titles(str(text)))
+    return found
+
+
+def _without_titles(text: str) -> str:
+    words = attribute_mappings()["academic_title"]["words"]
+    titles = sorted(
+        (_phrase_words(p) for spellings in words.values() for p in spellings), key=len, reverse=True
+    )
+    rest = f" {_phrase_words(text.replace('.', ' '))} "
+    for title in titles:
+        rest = rest.replace(f" {title} ", " ")
+    return rest.strip()
 
 
 @cache

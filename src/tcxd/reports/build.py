@@ -59,7 +59,7 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         },
         "period": period.as_dict(),
         "forms": figures.forms(scope),
-        "previous_year": {"forms": previous.forms(scope)} if previous else None,
+        "previous_year": {"forms": previous.comparable_forms(scope)} if previous else None,
         "by_unit": figures.by_unit(scope),
         "checks": run_checks(figures, scope),
         "ratings_available": figures.ratings_available(),

@@ -463,6 +463,35 @@ class PeriodFigures:
             forms["xl_to_chuc"] = self.xl_to_chuc(scope)
         return forms
 
+    def comparable_forms(self, scope: Scope) -> dict:
+        """`forms(scope)` as the "Cùng kỳ năm trước" of a later report: a form whose figures
+        the records cannot give is None ("không có số liệu"). The flows of the period (Biểu 1,
+        Biểu 2) need the records to begin before the period; the stock at its end (Biểu 3,
+        Biểu 5) needs them to begin by its end. Before the first roster, members listed later
+        would only be carried back in time (spec reports.md, Layout)."""
+        forms = self.forms(scope)
+        begin = self.records_begin()
+        if begin is None or begin >= self.start:
+            forms["bieu1"] = forms["bieu2"] = None
+        if begin is None or begin > self.end:
+            forms["bieu3"] = forms["bieu5"] = None
+        return forms
+
+    def records_begin(self) -> date | None:
+        """The first day the database knows the members of: the earliest roster's as-of date
+        (else the earliest membership event); None when it holds neither."""
+
+        def first() -> date | None:
+            row = self.conn.execute(
+                text(
+                    "SELECT MIN(d) FROM (SELECT MIN(as_of) AS d FROM roster_entry "
+                    "UNION ALL SELECT MIN(event_on) FROM membership_event) AS dates"
+                )
+            ).first()
+            return history._as_date(row[0]) if row and row[0] is not None else None
+
+        return self.once(("records_begin",), first)
+
     def scope_flows(self, scope: Scope) -> pd.DataFrame:
         return self._cached(("flows", scope), lambda: self._scope_flows(scope)).copy()
 
@@ -806,9 +835,13 @@ class PeriodFigures:
         result["exemplary"] = int((ratings["exemplary"].eq(True) & (level == "HTXSNV")).sum())
         good = level.isin(["HTXSNV", "HTTNV"])
         result["assumed"] = int((good & ratings["assumed_conditions"].fillna(0).gt(0)).sum())
-        # written by classify's checks of decided levels (rules15); older results lack it
-        if "decided_not_allowed" in ratings:
-            result["decided_not_allowed"] = int(ratings["decided_not_allowed"].eq(True).sum())
+        # written by classify's checks of decided levels (rules15); results of a version that
+        # did not check them have no such column: "không có số liệu", not 0
+        result["decided_not_allowed"] = (
+            int(ratings["decided_not_allowed"].eq(True).sum())
+            if "decided_not_allowed" in ratings
+            else None
+        )
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:

@@ -393,7 +393,8 @@ def cell_value(form: Form, body: BodyRow, column: Column) -> Any:
         source = body.data if column.source == "current" else body.previous
         if source is None:
             return NO_DATA if column.source == "previous_year" else None
-        if row.no_data and lookup(source, form.path(row, column)) is None:
+        missing = lookup(source, form.path(row, column)) is None
+        if missing and (row.no_data or row.optional or column.source == "previous_year"):
             return NO_DATA
         value = as_number(lookup(source, form.path(row, column)))
         if value is not None and row.minus:
