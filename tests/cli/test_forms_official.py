@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 from python_calamine import CalamineWorkbook
-
 from tests.sheets import write_xlsx
 
 NO_DATA = "không có số liệu"
@@ -70,26 +69,10 @@ def _roster(path, as_of: date, members) -> None:
         [f"Tính đến ngày {as_of.day}/{as_of.month}/{as_of.year}"],
         header,
     ]
-    for number, (name, born, gender, card, admitted, official, branch, job, school, degree,
-                 exempt) in enumerate(members, start=1):  # fmt: skip
-        rows.append(
-            [
-                number,
-                name,
-                born,
-                gender,
-                "Kinh",
-                "Không",
-                card,
-                admitted,
-                official,
-                branch,
-                job,
-                school,
-                degree,
-                exempt,
-            ]  # fmt: skip
-        )
+    for number, member in enumerate(members, start=1):
+        name, born, gender, card, admitted, official, branch, job, school, degree, exempt = member
+        row = [number, name, born, gender, "Kinh", "Không", card, admitted, official, branch]
+        rows.append([*row, job, school, degree, exempt])
     write_xlsx(path, rows)
 
 
