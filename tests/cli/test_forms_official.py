@@ -257,3 +257,56 @@ def test_occupation_words_are_data_matched_on_folded_words():
     assert occupation_code("CONG NHAN QUOC PHONG", "quan_doi") == "occ_armed_forces"
     assert occupation_code("cán bộ hưu trí", "xa") == "retired"
     assert occupation_code("Công chức", "co_quan_nha_nuoc", True) == "occ_commune_staff"
+
+
+def _evaluations(files) -> None:
+    """Member and organisation results of 2025: scores, a decided level, tiêu biểu marks, and
+    the district-level committee's own result decided by the province."""
+    members = [["KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM 2025"],
+               ["STT", "Họ và tên", "Số thẻ đảng viên", "Chi bộ", "Tổng điểm",
+                "Cấp ủy xếp loại", "Tiêu biểu"]]  # fmt: skip
+    for number, member in enumerate(MEMBERS, start=1):
+        top = member[3] in ("00000001", "00000003")
+        members.append(
+            [number, member[0], member[3], member[6], 95 if top else 80,
+             "Hoàn thành xuất sắc nhiệm vụ" if top else "", "x" if member[3] == "00000001" else ""]
+        )  # fmt: skip
+    write_xlsx(files / "xep-loai-dang-vien-2025.xlsx", members)
+    orgs = [["KẾT QUẢ XẾP LOẠI TỔ CHỨC ĐẢNG NĂM 2025"],
+            ["STT", "Tên tổ chức đảng", "Trực thuộc", "Tổng điểm", "Cấp ủy xếp loại",
+             "Tiêu biểu"]]  # fmt: skip
+    for number, (name, _type, parent, _kind) in enumerate(ORGANISATIONS, start=1):
+        top = name == "Chi bộ thôn Đông"
+        orgs.append([number, name, parent, 95 if top else 80,
+                     "Hoàn thành xuất sắc nhiệm vụ" if top else "", "x" if top else ""])  # fmt: skip
+    orgs.append([len(orgs), COMMUNE, "Tỉnh ủy Thử Nghiệm", 92, "Hoàn thành tốt nhiệm vụ", ""])
+    write_xlsx(files / "xep-loai-to-chuc-2025.xlsx", orgs)
+
+
+def test_xl_sheets_count_exemplary_assumed_and_the_committees_own_ratings(tcxd, province, tmp_path):
+    """XL đảng viên: tiêu biểu counted among HTXSNV, ratings resting on conditions taken as met
+    counted, "decided levels the rules would not allow" said "không có số liệu" while the stored
+    results do not hold them; XL tổ chức: tiêu biểu, and the district-level committee's own
+    rating (block IV)."""
+    _evaluations(tmp_path / "eval")
+    assert tcxd("import", tmp_path / "eval", "--db", province).exit_code == 0
+    classified = tcxd("classify", "--year", "2025", "--db", province)
+    assert classified.exit_code == 0, classified.output
+    forms, workbook = _report(tcxd, province, tmp_path / "bc")
+    xl = forms["xl_dang_vien"]
+    assert xl["htxs"] >= 1 and xl["exemplary"] == 1
+    assert xl["decided_not_allowed"] is None
+    assert 0 <= xl["assumed"] <= xl["htxs"] + xl["htt"]
+    rows = _rows(workbook, "XL đảng viên")
+    assert (
+        _row(rows, "Mức do cấp có thẩm quyền quyết định mà quy định không cho phép")[2] == NO_DATA
+    )
+    exemplary = _row(rows, "Trong đó: tiêu biểu (cấp có thẩm quyền quyết định)")
+    assert exemplary[2] == 1
+    tc = forms["xl_to_chuc"]
+    assert tc["tccsd_exemplary"]["total"] == 1 and tc["tccsd_exemplary"]["xa"] == 1
+    assert tc["district_total"] == {"total": 2}
+    assert tc["district_htt"] == {"total": 1}  # Đảng bộ xã An Phú, decided by the province
+    assert tc["district_not_rated"] == {"total": 1}  # no result for the bloc committee
+    block = _row(_rows(workbook, "XL tổ chức"), "Đảng bộ trực thuộc Tỉnh ủy (do Tỉnh ủy xếp loại)")
+    assert block[0] == "IV" and block[2] == 2
