@@ -120,6 +120,7 @@ class Form:
     rows_from: str | None = None  # "by_unit" / "checks": rows built by the writer
     signatures: bool = True
     repeat_header: bool = True
+    pages_tall: int = 0  # print on this many pages tall (0: as many as it takes)
     total_row: dict[str, str] | None = None
     checks: dict[int, str] = field(default_factory=dict)
 
@@ -421,6 +422,7 @@ def load_form(name: str) -> Form:
         rows_from=data.get("rows_from"),
         signatures=bool(data.get("signatures", True)),
         repeat_header=bool(data.get("repeat_header", True)),
+        pages_tall=int(data.get("pages_tall", 0)),
         total_row=data.get("total_row"),
         checks={int(k): str(v) for k, v in (data.get("checks") or {}).items()},
     )

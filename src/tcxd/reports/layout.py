@@ -733,14 +733,14 @@ def write_form(
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, form.pages_tall)  # 0: as many pages tall as it takes
     ws.center_horizontally()
     ws.set_margins(**MARGINS_IN)
     ws.set_footer('&C&"Times New Roman,Regular"&11Trang &P/&N', {"margin": 0.2})
     if form.repeat_header:
         ws.repeat_rows(header_top, number_row)
     ws.freeze_panes(first_body, 0)
-    if form.signatures and last_body >= first_body:
+    if form.signatures and last_body >= first_body and not form.pages_tall:
         starts = page_starts(
             row_heights,
             bottom_row,
