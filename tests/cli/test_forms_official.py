@@ -277,8 +277,8 @@ def _evaluations(files) -> None:
              "Tiêu biểu"]]  # fmt: skip
     for number, (name, _type, parent, _kind) in enumerate(ORGANISATIONS, start=1):
         top = name == "Chi bộ thôn Đông"
-        orgs.append([number, name, parent, 95 if top else 80,
-                     "Hoàn thành xuất sắc nhiệm vụ" if top else "", "x" if top else ""])  # fmt: skip
+        level = "Hoàn thành xuất sắc nhiệm vụ" if top else ""
+        orgs.append([number, name, parent, 95 if top else 80, level, "x" if top else ""])
     orgs.append([len(orgs), COMMUNE, "Tỉnh ủy Thử Nghiệm", 92, "Hoàn thành tốt nhiệm vụ", ""])
     write_xlsx(files / "xep-loai-to-chuc-2025.xlsx", orgs)
 
