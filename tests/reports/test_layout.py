@@ -118,8 +118,8 @@ def test_matrix_form_bieu5(tmp_path, report):
     assert phuong[2] == phuong[3] + phuong[4]
     xml = sheet_xml(path)["Biểu 5"]
     # one table read whole, as the printed form: one portrait A4 page
-    assert 'orientation="portrait"' in xml and 'fitToWidth="1"' in xml
-    assert 'fitToHeight="1"' in xml or "fitToHeight" not in xml  # 1 is the default
+    assert 'orientation="portrait"' in xml and '<pageSetUpPr fitToPage="1"/>' in xml
+    assert "fitToHeight" not in xml  # 1 page wide and 1 tall: the default of fitToPage
     assert f'<mergeCell ref="C{placed.header_top + 1}:E{placed.header_top + 1}"/>' in xml
 
 
