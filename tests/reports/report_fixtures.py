@@ -10,9 +10,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tcxd.forms import attribute_mappings, load_form
+from tcxd.forms import attribute_mappings, load_form, place_groups_of, unknown_code
 from tcxd.periods import Period
-from tcxd.vocab import codes
 
 HOSTILE_NAMES = [
     '=HYPERLINK("http://x.invalid","bấm")',
@@ -84,25 +83,27 @@ def _people(rng: random.Random, total: int, form: str, mean_age: float) -> dict[
     for code, share in (("women", 0.45), ("ethnic_minority", 0.1), ("religious", 0.06)):
         result[code] = _some(rng, total, share)
     result["youth_union"] = _some(rng, total, 0.3 if form == "bieu2" else 0.12)
+    result["private_business_owner"] = _some(rng, total, 0.01)
     bands = [b["code"] for b in attribute_mappings()["age_bands"]]
-    result.update(_split(rng, total, bands))
+    result.update(_split(rng, total, [*bands, unknown_code("age")]))
     result["age_mean"] = round(mean_age + rng.uniform(-3, 3), 1) if total else 0
     school = list(attribute_mappings()["school_level"]["labels"])
-    result.update(_split(rng, total, school))
+    result.update(_split(rng, total, [*school, unknown_code("school_level")]))
     degrees = list(attribute_mappings()["degree"]["labels"])
-    result.update(_split(rng, _some(rng, total, 0.7), degrees))
+    result.update(_split(rng, total, [*degrees, unknown_code("degree")]))
+    occupations = attribute_mappings()["occupations"]
+    groups = [g["code"] for g in occupations["groups"]] + [occupations["unknown"]["code"]]
     if form == "bieu2":
         result["readmitted"] = rng.choice([0, 0, 0, 1]) if total else 0
-        occupations = attribute_mappings()["occupations"]
-        groups = [g["code"] for g in occupations["groups"]] + [occupations["other"]["code"]]
         result.update(_split(rng, total, groups))
     else:
         result["probationary"] = _some(rng, total, 0.04)
-        result["exempt"] = _some(rng, total, 0.05)
+        result.update(_split(rng, total, [*groups, "retired"]))
+        result["exempt"] = _some(rng, result["retired"], 0.3)
         joined = [b["code"] for b in attribute_mappings()["joined_bands"]]
-        result.update(_split(rng, total, joined[1:]) | {joined[0]: 0})
+        result.update(_split(rng, total, [*joined[1:], unknown_code("joined")]) | {joined[0]: 0})
         theory = list(attribute_mappings()["theory_level"]["labels"])
-        result.update(_split(rng, _some(rng, total, 0.5), theory))
+        result.update(_split(rng, total, [*theory, unknown_code("theory_level")]))
     return result
 
 
@@ -123,6 +124,9 @@ def unit_xl_dang_vien(rng: random.Random, total: int) -> dict[str, int]:
     r["kht_score"] = r["kht"] - r["kht_discipline"]
     r["kht_other"] = 0
     r["capped"] = rng.choice([0, 0, 1])
+    r["exemplary"] = min(r["htxs"], rng.choice([0, 1]))
+    r["assumed"] = _some(rng, r["htxs"] + r["htt"], 0.3)
+    r["decided_not_allowed"] = rng.choice([0, 0, 1])
     return {code: r[code] for code in load_form("xl_dang_vien").empty_figures()}
 
 
@@ -130,6 +134,8 @@ def _add(total: dict, part: dict) -> None:
     for key, value in part.items():
         if isinstance(value, dict):
             _add(total.setdefault(key, {}), value)
+        elif value is None:  # a figure tcxd cannot know
+            total[key] = None
         else:
             total[key] = total.get(key, 0) + value
 
@@ -137,6 +143,7 @@ def _add(total: dict, part: dict) -> None:
 def _xl_to_chuc(rng: random.Random, kinds: dict[str, int]) -> dict[str, dict[str, int]]:
     """kinds: loại hình -> number of TCCSĐ."""
     result = load_form("xl_to_chuc").empty_figures()
+    columns = set(result["tccsd_total"])
     for prefix, factor in (("tccsd", 1), ("dbbp", 0), ("cbtt", 3)):
         for kind, count in kinds.items():
             n = count * factor + (rng.randint(0, 2) if prefix == "dbbp" and count else 0)
@@ -155,10 +162,11 @@ def _xl_to_chuc(rng: random.Random, kinds: dict[str, int]) -> dict[str, dict[str
                 "htt": htt,
                 "ht": ht,
                 "kht": kht,
+                "exemplary": min(htxs, 1),
             }
             for measure, value in values.items():
-                result[f"{prefix}_{measure}"][kind] += value
-                result[f"{prefix}_{measure}"]["total"] += value
+                for row in {*place_groups_of(kind), "total"} & columns:
+                    result[f"{prefix}_{measure}"][row] += value
     return result
 
 
@@ -185,10 +193,9 @@ def make_report(
         names = [f"Đảng bộ xã Phú {chr(65 + i % 26)}{i // 26 or ''}" for i in range(units)]
     if hostile:
         names[: len(HOSTILE_NAMES)] = HOSTILE_NAMES[:units]
-    kinds_all = codes("kinds_of_place")
     by_unit = []
     totals: dict[str, Any] = {}
-    kind_count: dict[str, int] = dict.fromkeys(kinds_all, 0)
+    kind_count: dict[str, int] = {}
     bieu5 = load_form("bieu5").empty_figures()
     for index, name in enumerate(names):
         size = rng.randint(15, 180) if level == "district" else rng.randint(300, 4000)
@@ -199,21 +206,23 @@ def make_report(
                 "su_nghiep_cong_lap",
                 "cong_an",
                 "quan_doi",
-                "dn_ngoai_nha_nuoc",
+                "dn_tnhh",
                 "hop_tac_xa",
                 "co_quan_nha_nuoc",
             ]
         )
         tccsd = 1 if level == "district" else rng.randint(8, 40)
         dbcs = tccsd // 4 if level == "province" else int(size >= 30)
-        kind_count[kind] += tccsd
-        row5 = bieu5[kind]
-        row5["dang_bo_co_so"] += dbcs
-        row5["chi_bo_co_so"] += tccsd - dbcs
-        row5["tccsd"] += tccsd
-        row5["chi_bo_truc_thuoc"] += dbcs * 3
-        row5["dang_bo_bo_phan"] += rng.choice([0, 0, 1]) if dbcs else 0
-        row5["members"] += b1["D"]
+        kind_count[kind] = kind_count.get(kind, 0) + tccsd
+        dbbp = rng.choice([0, 0, 1]) if dbcs else 0
+        for row in place_groups_of(kind):  # the row of the loại hình, its groups and Cộng
+            row5 = bieu5[row]
+            row5["dang_bo_co_so"] += dbcs
+            row5["chi_bo_co_so"] += tccsd - dbcs
+            row5["tccsd"] += tccsd
+            row5["chi_bo_truc_thuoc"] += dbcs * 3
+            row5["dang_bo_bo_phan"] += dbbp
+            row5["members"] += b1["D"]
         xl = unit_xl_dang_vien(rng, b1["D"])
         unit = {
             "id": 100 + index,
@@ -235,8 +244,6 @@ def make_report(
                 "xl_dang_vien": xl,
             },
         )
-    for column in bieu5["total"]:
-        bieu5["total"][column] = sum(bieu5[k][column] for k in kinds_all)
     for form, mean in (("bieu2", 29), ("bieu3", 47)):
         people = totals[form]["total"]
         totals[form]["age_mean"] = round(mean + rng.uniform(-2, 2), 1) if people else 0

@@ -78,22 +78,24 @@ def test_bieu1_cells_land_where_the_form_says(tmp_path, report):
     assert d == a + b - c
 
 
-def test_without_previous_year_the_comparison_cells_are_blank(tmp_path, report):
+def test_without_previous_year_the_comparison_cells_say_no_data(tmp_path, report):
+    """Spec reports.md, Layout: no figures for the same period of the year before: the
+    comparison columns say "không có số liệu", never "-" or 0."""
     path, placed = write_one(tmp_path, "bieu1", report, previous=False)
     body = read_sheets(path)["Biểu 1"][placed.first_body : placed.last_body + 1]
-    assert all(row[3] == "" and row[4] == "" for row in body)
+    assert all(row[3] == "không có số liệu" and row[4] == "không có số liệu" for row in body)
     assert all(isinstance(row[2], float | int) for row in body)
 
 
 def test_headings_show_their_label_and_no_numbers(tmp_path, report):
     path, _ = write_one(tmp_path, "bieu2", report)
     rows = read_sheets(path)["Biểu 2"]
-    heading = find_row(rows, 1, "Chia theo độ tuổi khi kết nạp")
-    assert heading[0] == "B" and heading[2:5] == ["", "", ""]
+    heading = find_row(rows, 1, "Tuổi đời khi kết nạp")
+    assert heading[0] == "2" and heading[2:5] == ["", "", ""]
     mean = find_row(rows, 1, "Tuổi bình quân")
     assert mean[2] == report["forms"]["bieu2"]["age_mean"] and mean[4] == ""  # no ratio of ages
     occupation = find_row(rows, 1, "Nghề nghiệp khác")
-    assert occupation[2] == report["forms"]["bieu2"]["occupation_other"]
+    assert occupation[2] == report["forms"]["bieu2"]["occ_other"]
 
 
 def test_matrix_form_bieu5(tmp_path, report):
@@ -115,7 +117,9 @@ def test_matrix_form_bieu5(tmp_path, report):
     assert phuong[2:8] == [figures[k] for k in keys]
     assert phuong[2] == phuong[3] + phuong[4]
     xml = sheet_xml(path)["Biểu 5"]
-    assert 'orientation="landscape"' in xml
+    # one table read whole, as the printed form: one portrait A4 page
+    assert 'orientation="portrait"' in xml and '<pageSetUpPr fitToPage="1"/>' in xml
+    assert "fitToHeight" not in xml  # 1 page wide and 1 tall: the default of fitToPage
     assert f'<mergeCell ref="C{placed.header_top + 1}:E{placed.header_top + 1}"/>' in xml
 
 
@@ -123,18 +127,20 @@ def test_turned_form_xl_to_chuc_reads_code_then_kind(tmp_path, report):
     path, placed = write_one(tmp_path, "xl_to_chuc", report)
     rows = read_sheets(path)["XL tổ chức"]
     figures = report["forms"]["xl_to_chuc"]
-    sections = [r for r in rows if r and r[0] in ("I", "II", "III")]
+    sections = [r for r in rows if r and r[0] in ("I", "II", "III", "IV")]
     assert [r[1] for r in sections] == [
         "Tổ chức cơ sở đảng",
         "Đảng bộ bộ phận",
         "Chi bộ trực thuộc đảng ủy cơ sở",
+        "Đảng bộ trực thuộc Tỉnh ủy (do Tỉnh ủy xếp loại)",
     ]
     tccsd = sections[0]
     assert tccsd[2] == figures["tccsd_total"]["total"]
     assert tccsd[3] == figures["tccsd_rated"]["total"]
     rated = figures["tccsd_rated"]["total"]
-    assert tccsd[6] == figures["tccsd_htt"]["total"]
-    assert tccsd[7] == (round_share(figures["tccsd_htt"]["total"] * 100 / rated) if rated else "")
+    assert tccsd[6] == figures["tccsd_exemplary"]["total"]  # "trong đó: tiêu biểu"
+    assert tccsd[7] == figures["tccsd_htt"]["total"]
+    assert tccsd[8] == (round_share(figures["tccsd_htt"]["total"] * 100 / rated) if rated else "")
     assert rows[placed.number_row][5] == "(4) = (3)×100/(2)"
 
 

@@ -23,6 +23,7 @@ from tcxd.reports.workbook import ReportError, twin, write_json_twin
 from tcxd.vocab import codes
 
 # The row codes as spec reports.md writes them (typed here, not read from the form files).
+# Every block of attributes ends in its "Chưa rõ" row (`*_unknown`).
 AGES = [
     "age_18_30",
     "age_31_35",
@@ -32,9 +33,16 @@ AGES = [
     "age_51_55",
     "age_56_60",
     "age_over_60",
+    "age_unknown",
     "age_mean",
 ]
-SCHOOL = ["school_primary", "school_lower_secondary", "school_upper_secondary"]
+SCHOOL = [
+    "school_literate",
+    "school_primary",
+    "school_lower_secondary",
+    "school_upper_secondary",
+    "school_unknown",
+]
 DEGREE = [
     "degree_vocational",
     "degree_intermediate",
@@ -42,16 +50,25 @@ DEGREE = [
     "degree_university",
     "degree_master",
     "degree_doctor",
+    "degree_unknown",
 ]
+TITLES = ["title_assoc_professor", "title_professor"]
 OCCUPATIONS = [
-    "occupation_worker",
-    "occupation_farmer",
-    "occupation_civil_servant",
-    "occupation_armed_forces",
-    "occupation_business",
-    "occupation_student",
-    "occupation_retired",
-    "occupation_other",
+    "occ_state_district_up",
+    "occ_party_mass_district_up",
+    "occ_commune_staff",
+    "occ_village_staff",
+    "occ_public_service",
+    "occ_non_public_service",
+    "occ_enterprise_manager",
+    "occ_enterprise_staff",
+    "occ_enterprise_worker",
+    "occ_farming",
+    "occ_armed_forces",
+    "occ_university_student",
+    "occ_pupil",
+    "occ_other",
+    "occ_unknown",
 ]
 SPEC = {
     "bieu1": [
@@ -79,11 +96,19 @@ SPEC = {
         "ethnic_minority",
         "religious",
         "youth_union",
+        "private_business_owner",
+        "family_planning_violation",
+        "married_to_foreigner",
         "readmitted",
+        *OCCUPATIONS,
         *AGES,
         *SCHOOL,
         *DEGREE,
-        *OCCUPATIONS,
+        *TITLES,
+        "dang_bo_co_so",
+        "dang_bo_co_so_admitting",
+        "chi_bo_co_so",
+        "chi_bo_co_so_admitting",
     ],
     "bieu3": [
         "total",
@@ -92,17 +117,24 @@ SPEC = {
         "ethnic_minority",
         "religious",
         "youth_union",
+        "private_business_owner",
+        "married_to_foreigner",
+        *OCCUPATIONS,
+        "retired",
         "exempt",
         *AGES,
-        *SCHOOL,
-        *DEGREE,
         "joined_before_1945_08_19",
         "joined_1945_1954",
         "joined_1954_1975",
         "joined_from_1975_05_01",
+        "joined_unknown",
+        *SCHOOL,
+        *DEGREE,
+        *TITLES,
         "theory_basic",
         "theory_intermediate",
         "theory_advanced",
+        "theory_unknown",
     ],
     "xl_dang_vien": [
         "total",
@@ -113,6 +145,7 @@ SPEC = {
         "suspended",
         "other",
         "htxs",
+        "exemplary",
         "htt",
         "ht",
         "kht",
@@ -120,23 +153,48 @@ SPEC = {
         "kht_score",
         "kht_other",
         "capped",
+        "assumed",
+        "decided_not_allowed",
     ],
 }
+# Figures tcxd cannot know from the files it reads: null in the twin, "không có số liệu" on paper.
+NO_DATA = {
+    "bieu2": {"family_planning_violation", "married_to_foreigner"},
+    "bieu3": {"married_to_foreigner"},
+}
+# Biểu 5: the official rows and sub-rows (spec reports.md), and "Chưa rõ" sub-rows for a unit
+# known only to its group, and for a TCCSĐ whose loại hình no file gives.
 BIEU5_ROWS = [
     "xa",
     "phuong",
     "dac_khu",
     "co_quan_dang",
     "co_quan_nha_nuoc",
+    "su_nghiep",
     "su_nghiep_cong_lap",
     "su_nghiep_ngoai_cong_lap",
+    "su_nghiep_unknown",
     "quan_doi",
     "cong_an",
-    "dn_nha_nuoc",
+    "doanh_nghiep_htx",
+    "dn_von_nha_nuoc",
+    "dn_nn_100",
+    "dn_nn_tu_50",
+    "dn_nn_duoi_50",
+    "dn_von_nha_nuoc_unknown",
     "dn_ngoai_nha_nuoc",
+    "dn_co_phan",
+    "dn_tu_nhan",
+    "dn_tnhh",
+    "dn_hop_danh",
+    "dn_fdi",
+    "dn_fdi_100",
+    "dn_ngoai_nha_nuoc_unknown",
     "hop_tac_xa",
+    "doanh_nghiep_htx_unknown",
     "ngoai_nuoc",
     "khac",
+    "unknown",
     "total",
 ]
 BIEU5_COLUMNS = [
@@ -147,10 +205,32 @@ BIEU5_COLUMNS = [
     "chi_bo_truc_thuoc",
     "members",
 ]
+# XL tổ chức's loại hình columns: the Biểu 5 rows down to the a/b/c sub-rows
+XL_KINDS = [
+    "xa",
+    "phuong",
+    "dac_khu",
+    "co_quan_dang",
+    "co_quan_nha_nuoc",
+    "su_nghiep",
+    "su_nghiep_cong_lap",
+    "su_nghiep_ngoai_cong_lap",
+    "su_nghiep_unknown",
+    "quan_doi",
+    "cong_an",
+    "doanh_nghiep_htx",
+    "dn_von_nha_nuoc",
+    "dn_ngoai_nha_nuoc",
+    "hop_tac_xa",
+    "doanh_nghiep_htx_unknown",
+    "ngoai_nuoc",
+    "khac",
+    "unknown",
+]
 XL_TO_CHUC = [
     f"{p}_{m}"
-    for p in ("tccsd", "cbtt", "dbbp")
-    for m in ("total", "rated", "not_rated", "new", "htxs", "htt", "ht", "kht")
+    for p in ("tccsd", "cbtt", "dbbp", "district")
+    for m in ("total", "rated", "not_rated", "new", "htxs", "exemplary", "htt", "ht", "kht")
 ]
 
 
@@ -163,9 +243,21 @@ def test_empty_forms_have_exactly_the_spec_keys():
     assert sorted(forms["bieu5"]) == sorted(BIEU5_ROWS)
     assert all(sorted(row) == sorted(BIEU5_COLUMNS) for row in forms["bieu5"].values())
     assert sorted(forms["xl_to_chuc"]) == sorted(XL_TO_CHUC)
-    columns = ["total", *codes("kinds_of_place")]
-    assert all(sorted(row) == sorted(columns) for row in forms["xl_to_chuc"].values())
+    columns = ["total", *XL_KINDS]
+    for code, row in forms["xl_to_chuc"].items():
+        expected = ["total"] if code.startswith("district_") else columns
+        assert sorted(row) == sorted(expected), code
+    for name, keys in NO_DATA.items():
+        assert {k for k, v in forms[name].items() if v is None} == keys
     assert check_forms(forms) == []
+
+
+def test_every_kind_of_place_has_one_row_of_bieu5():
+    """Each loại hình code of vocab.yaml is counted by exactly one row of its own (its groups
+    add it up through their parts), so Cộng counts every TCCSĐ once."""
+    rows = load_form("bieu5").rows
+    own = [kind for row in rows for kind in row.kinds]
+    assert sorted(own, key=str) == sorted([*codes("kinds_of_place"), None], key=str)
 
 
 def test_twin_keys_exactly(tmp_path):
@@ -315,23 +407,35 @@ def test_theory_levels():
 
 
 @pytest.mark.parametrize(
-    ("text", "code"),
+    ("text", "kind", "commune", "code"),
     [
-        ("Công nhân may", "occupation_worker"),
-        ("Làm nông", "occupation_farmer"),
-        ("Giáo viên", "occupation_civil_servant"),
-        ("Cán bộ hưu trí", "occupation_civil_servant"),
-        ("Sĩ quan quân đội", "occupation_armed_forces"),
-        ("Kinh doanh tự do", "occupation_business"),
-        ("Sinh viên", "occupation_student"),
-        ("Nghỉ hưu", "occupation_retired"),
-        ("Thợ mộc", "occupation_other"),
-        ("", "occupation_other"),
-        (None, "occupation_other"),
+        ("Công nhân may", "dn_tnhh", False, "occ_enterprise_worker"),
+        ("Công nhân quốc phòng", "quan_doi", False, "occ_armed_forces"),
+        ("Làm nông", "xa", False, "occ_farming"),
+        ("Giáo viên", "su_nghiep_cong_lap", False, "occ_public_service"),
+        ("Giáo viên", "su_nghiep_ngoai_cong_lap", False, "occ_non_public_service"),
+        ("Giáo viên", "xa", False, None),  # a teacher living in a village: unit unknown
+        ("Cán bộ hưu trí", "xa", False, "retired"),
+        ("Công chức", "co_quan_nha_nuoc", False, "occ_state_district_up"),
+        ("Công chức", "co_quan_nha_nuoc", True, "occ_commune_staff"),
+        ("Cán bộ", "co_quan_dang", False, "occ_party_mass_district_up"),
+        ("Trưởng thôn", "xa", False, "occ_village_staff"),
+        ("Nhân viên kinh doanh", "dn_co_phan", False, "occ_enterprise_staff"),
+        ("Giám đốc", "dn_nn_100", False, "occ_enterprise_manager"),
+        ("Sĩ quan quân đội", "quan_doi", False, "occ_armed_forces"),
+        ("Kinh doanh tự do", "phuong", False, "occ_other"),
+        ("Sinh viên", "xa", False, "occ_university_student"),
+        ("HỌC SINH", "xa", False, "occ_pupil"),
+        ("Nghỉ hưu", "phuong", False, "retired"),
+        ("Thợ mộc", "xa", False, "occ_other"),
+        ("Phi công vũ trụ", "xa", False, None),
+        ("", "xa", False, None),
+        (None, "xa", False, None),
     ],
 )
-def test_occupations_first_match_wins(text, code):
-    assert occupation_code(text) == code
+def test_occupations_longest_phrase_and_the_unit_decide(text, kind, commune, code):
+    """Unknown or unrecognised occupations are "Chưa rõ" (occ_unknown), never "khác"."""
+    assert occupation_code(text, kind, commune) == (code or "occ_unknown")
 
 
 def test_age_and_joined_bands():

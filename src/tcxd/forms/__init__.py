@@ -94,6 +94,12 @@ class Row:
     ratio: bool = True  # ratio columns apply to this row
     params: dict[str, str] = field(default_factory=dict)
     requires: str | None = None
+    # Biểu 5: the loại hình codes the row counts (None: not given) and the rows added into it
+    kinds: tuple[str | None, ...] = ()
+    parts: tuple[str, ...] = ()
+    xl: bool = False  # a Biểu 5 row that XL tổ chức shows as a loại hình row
+    no_data: bool = False  # a figure tcxd cannot know: "không có số liệu", null in the twin
+    optional: bool = False  # a figure the stored results may not hold yet: a number or null
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Form:
     rows_from: str | None = None  # "by_unit" / "checks": rows built by the writer
     signatures: bool = True
     repeat_header: bool = True
+    pages_tall: int = 0  # print on this many pages tall (0: as many as it takes)
     total_row: dict[str, str] | None = None
     checks: dict[int, str] = field(default_factory=dict)
 
@@ -148,25 +155,27 @@ class Form:
 
     def figure_paths(self) -> list[tuple[str, ...]]:
         """Every path of this period's figures that the form shows (the twin's keys)."""
-        paths: list[tuple[str, ...]] = []
+        return list(self._figure_rows())
+
+    def _figure_rows(self) -> dict[tuple[str, ...], Row]:
+        paths: dict[tuple[str, ...], Row] = {}
         for row in self.rows:
             if row.heading or row.code is None:
                 continue
             for column in self.columns:
                 if column.kind == "value" and column.source == "current":
-                    path = self.path(row, column)
-                    if path not in paths:
-                        paths.append(path)
+                    paths.setdefault(self.path(row, column), row)
         return paths
 
     def empty_figures(self) -> dict[str, Any]:
-        """Zero-filled figures of this form, shaped like the JSON twin's entry."""
+        """Zero-filled figures of this form, shaped like the JSON twin's entry; a figure tcxd
+        cannot know (`no_data`) is None."""
         result: dict[str, Any] = {}
-        for path in self.figure_paths():
+        for path, row in self._figure_rows().items():
             target = result
             for part in path[:-1]:
                 target = target.setdefault(part, {})
-            target[path[-1]] = 0
+            target[path[-1]] = None if row.no_data else 0
         return result
 
 
@@ -183,22 +192,62 @@ def form_names() -> tuple[str, ...]:
     return SHEET_ORDER
 
 
-def _expand(source: str) -> list[tuple[str, str]]:
-    """(code, label) pairs of an `expand` list."""
-    if source == "kinds_of_place":
-        return [
-            (code, vocab.label("kinds_of_place", code)) for code in vocab.codes("kinds_of_place")
-        ]
+def _expand(source: str) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """(code, label) pairs of an `expand` list, and its "Chưa rõ" row (or None)."""
     if source == "occupations":
         data = _yaml("occupations.yaml")
         pairs = [(group["code"], group["label"]) for group in data["groups"]]
-        return [*pairs, (data["other"]["code"], data["other"]["label"])]
+        return pairs, (data["unknown"]["code"], data["unknown"]["label"])
     attributes = _yaml("attributes.yaml")
     if source in ("age_bands", "joined_bands"):
-        return [(entry["code"], entry["label"]) for entry in attributes[source]]
-    if source in ("school_level", "degree", "theory_level"):
-        return list(attributes[source]["labels"].items())
+        unknown = attributes[source.replace("bands", "unknown")]
+        pairs = [(entry["code"], entry["label"]) for entry in attributes[source]]
+        return pairs, (unknown["code"], unknown["label"])
+    if source in ("school_level", "degree", "theory_level", "academic_title"):
+        unknown = attributes[source].get("unknown")
+        pairs = list(attributes[source]["labels"].items())
+        return pairs, (unknown["code"], unknown["label"]) if unknown else None
     raise ValueError(f"unknown expand list {source!r}")
+
+
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese order of sub-row letters
+
+
+def _number(numbering: str, index: int) -> str:
+    if numbering == "letters":
+        return _LETTERS[index]
+    if numbering == "dashes":
+        return "-"
+    return str(index + 1)
+
+
+def place_rows() -> tuple[Row, ...]:
+    """The rows of Biểu 5 (the official loại hình rows, their sub-rows and Cộng)."""
+    return load_form("bieu5").rows
+
+
+@cache
+def place_row_kinds() -> dict[str, frozenset[str | None]]:
+    """Each Biểu 5 row code → the loại hình codes it counts (its own `kinds` and those of the
+    rows in its `parts`, all the way down)."""
+    rows = {row.code: row for row in place_rows() if row.code}
+
+    def kinds(code: str) -> frozenset[str | None]:
+        row = rows[code]
+        found: set[str | None] = set(row.kinds)
+        for part in row.parts:
+            found |= kinds(part)
+        return frozenset(found)
+
+    return {code: kinds(code) for code in rows}
+
+
+@cache
+def place_groups_of(kind: str | None) -> tuple[str, ...]:
+    """The Biểu 5 row codes a loại hình code counts in, innermost first ("dn_tnhh" →
+    dn_tnhh, dn_ngoai_nha_nuoc, doanh_nghiep_htx, total)."""
+    found = [code for code, kinds in place_row_kinds().items() if kind in kinds]
+    return tuple(sorted(found, key=lambda code: len(place_row_kinds()[code])))
 
 
 _ROW_KEYS = {
@@ -217,6 +266,12 @@ _ROW_KEYS = {
     "requires",
     "expand",
     "vocab",
+    "kinds",
+    "parts",
+    "xl",
+    "no_data",
+    "optional",
+    "numbering",
 }
 _COLUMN_KEYS = {
     "key",
@@ -248,9 +303,23 @@ def _rows(name: str, entries: list[dict]) -> list[Row]:
             "requires": entry.get("requires"),
             "format": entry.get("format"),
         }
+        if entry.get("expand") == "place_rows":
+            # XL tổ chức: the loại hình rows of Biểu 5 marked `xl`, with their numbering
+            for row in place_rows():
+                if row.xl:
+                    rows.append(
+                        replace(row, indent=row.indent + common["indent"], params=common["params"])
+                    )
+            continue
         if "expand" in entry:
-            for number, (code, label) in enumerate(_expand(entry["expand"]), start=1):
-                rows.append(Row(code=code, short=str(number), label=label, **common))
+            pairs, unknown = _expand(entry["expand"])
+            numbering = entry.get("numbering", "numbers")
+            for index, (code, label) in enumerate(pairs):
+                rows.append(Row(code=code, short=_number(numbering, index), label=label, **common))
+            if unknown is not None:
+                rows.append(
+                    Row(code=unknown[0], short="", label=unknown[1], **{**common, "italic": True})
+                )
             continue
         if "heading" in entry:
             rows.append(
@@ -276,6 +345,11 @@ def _rows(name: str, entries: list[dict]) -> list[Row]:
                 share_base=entry.get("share_base"),
                 minus=entry.get("minus"),
                 ratio=bool(entry.get("ratio", True)),
+                kinds=tuple(entry.get("kinds") or ()),
+                parts=tuple(entry.get("parts") or ()),
+                xl=bool(entry.get("xl", False)),
+                no_data=bool(entry.get("no_data", False)),
+                optional=bool(entry.get("optional", False)),
                 **common,
             )
         )
@@ -348,6 +422,7 @@ def load_form(name: str) -> Form:
         rows_from=data.get("rows_from"),
         signatures=bool(data.get("signatures", True)),
         repeat_header=bool(data.get("repeat_header", True)),
+        pages_tall=int(data.get("pages_tall", 0)),
         total_row=data.get("total_row"),
         checks={int(k): str(v) for k, v in (data.get("checks") or {}).items()},
     )
@@ -372,12 +447,19 @@ def check_forms(forms: dict[str, Any], *, ratings: bool = True) -> list[str]:
         given = forms.get(name)
         if name in RATING_FORMS and not ratings:
             continue
-        expected = load_form(name).empty_figures()
-        problems.extend(_diff(name, expected, given))
+        form = load_form(name)
+        nullable = {
+            ".".join((name, *form.path(row, column)))
+            for row in form.rows
+            if row.optional
+            for column in form.columns
+            if column.kind == "value" and column.source == "current"
+        }
+        problems.extend(_diff(name, form.empty_figures(), given, nullable))
     return problems
 
 
-def _diff(where: str, expected: Any, given: Any) -> list[str]:
+def _diff(where: str, expected: Any, given: Any, nullable: set[str] = frozenset()) -> list[str]:
     if isinstance(expected, dict):
         if not isinstance(given, dict):
             return [f"{where}: expected a dict, got {type(given).__name__}"]
@@ -390,8 +472,12 @@ def _diff(where: str, expected: Any, given: Any) -> list[str]:
             problems.append(f"{where}: unexpected {extra}")
         for k in expected:
             if k in given:
-                problems.extend(_diff(f"{where}.{k}", expected[k], given[k]))
+                problems.extend(_diff(f"{where}.{k}", expected[k], given[k], nullable))
         return problems
+    if expected is None:  # a figure tcxd cannot know: always null
+        return [] if given is None else [f"{where}: expected null, got {given!r}"]
+    if given is None and where in nullable:
+        return []
     if isinstance(given, bool) or not isinstance(given, int | float):
         return [f"{where}: expected a number, got {given!r}"]
     return []
@@ -445,8 +531,25 @@ def school_code(text: str | None) -> str | None:
 
 @cache
 def degree_code(text: str | None) -> str | None:
-    """Degree row of a Chuyên môn text ("Đại học", "Thạc sĩ"), or None."""
-    return _word_code("degree", str(text)) if text and str(text).strip() else None
+    """Degree row of a Chuyên môn text ("Đại học", "Thạc sĩ", "PGS.TS"), or None. A học hàm
+    written in front ("PGS.TS", "Giáo sư, Tiến sĩ") is set aside before the degree is read."""
+    if not text or not str(text).strip():
+        return None
+    found = _word_code("degree", str(text))
+    if found is None and title_code(text) is not None:
+        found = _word_code("degree", _without_titles(str(text)))
+    return found
+
+
+def _without_titles(text: str) -> str:
+    words = attribute_mappings()["academic_title"]["words"]
+    titles = sorted(
+        (_phrase_words(p) for spellings in words.values() for p in spellings), key=len, reverse=True
+    )
+    rest = f" {_phrase_words(text.replace('.', ' '))} "
+    for title in titles:
+        rest = rest.replace(f" {title} ", " ")
+    return rest.strip()
 
 
 @cache
@@ -455,21 +558,97 @@ def theory_code(text: str | None) -> str | None:
     return _word_code("theory_level", str(text)) if text and str(text).strip() else None
 
 
-@cache
-def _occupation_words() -> list[tuple[str, str]]:
-    groups = attribute_mappings()["occupations"]["groups"]
-    return [(group["code"], fold(word)) for group in groups for word in group["words"]]
+def _phrase_words(text: str) -> str:
+    """Folded words separated by one space, punctuation dropped (as the reader's vocabularies
+    match values: tcxd.vocab)."""
+    return " ".join(re.sub(r"[^\w/%]+", " ", fold(text)).split())
 
 
 @cache
-def occupation_code(text: str | None) -> str:
-    """Occupation group of Biểu 2: first group with a word contained in the folded text."""
-    folded = fold(str(text)) if text else ""
-    if folded:
-        for code, word in _occupation_words():
-            if word in folded:
-                return code
-    return attribute_mappings()["occupations"]["other"]["code"]
+def _occupation_phrases() -> tuple[tuple[str, str], ...]:
+    """(folded phrase, what it names), longest first: a group, `retired` or a class."""
+    words = attribute_mappings()["occupations"]["words"]
+    pairs = {(_phrase_words(p), target) for target, phrases in words.items() for p in phrases}
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
+
+
+def _best_phrase(text: str, phrases: tuple[tuple[str, str], ...]) -> str | None:
+    """What the longest phrase standing as whole words in `text` names (the leftmost among
+    phrases of equal length), or None."""
+    padded = f" {_phrase_words(text)} "
+    best: tuple[int, int, str] | None = None
+    for phrase, target in phrases:
+        if best is not None and len(phrase) < best[0]:
+            break
+        at = padded.find(f" {phrase} ")
+        if at >= 0 and (best is None or at < best[1]):
+            best = (len(phrase), at, target)
+    return best[2] if best else None
+
+
+@cache
+def occupation_target(text: str | None) -> str | None:
+    """What an occupation text names: a group code, `retired`, a class of `places`, or None
+    (no text, or nothing recognised)."""
+    if not text or not str(text).strip():
+        return None
+    return _best_phrase(str(text), _occupation_phrases())
+
+
+@cache
+def occupation_code(text: str | None, kind: str | None = None, commune: bool = False) -> str:
+    """Occupation row of a member (occupations.yaml): `retired`, a group of Biểu 2 / 3, or
+    `occ_unknown`. `kind`: the loại hình of the member's TCCSĐ; `commune`: its district-level
+    committee is a xã, phường or đặc khu."""
+    data = attribute_mappings()["occupations"]
+    unknown = data["unknown"]["code"]
+    target = occupation_target(text)
+    if target is None:
+        return unknown
+    places = data.get("places") or {}
+    if target not in places:
+        return target
+    for row in place_groups_of(kind):
+        found = places[target].get(row)
+        if isinstance(found, dict):
+            return found["commune" if commune else "other"]
+        if found:
+            return found
+    return unknown
+
+
+@cache
+def private_business_owner(text: str | None) -> bool:
+    """The occupation text names a chủ doanh nghiệp tư nhân (occupations.yaml)."""
+    if not text or not str(text).strip():
+        return False
+    phrases = tuple(
+        (_phrase_words(p), "yes")
+        for p in attribute_mappings()["occupations"]["private_business_owner"]
+    )
+    return _best_phrase(str(text), tuple(sorted(phrases, key=lambda p: -len(p[0])))) is not None
+
+
+@cache
+def title_code(text: str | None) -> str | None:
+    """Học hàm named in a degree text ("PGS.TS" → title_assoc_professor), or None."""
+    if not text or not str(text).strip():
+        return None
+    words = attribute_mappings()["academic_title"]["words"]
+    phrases = {(_phrase_words(p), code) for code, spellings in words.items() for p in spellings}
+    ordered = tuple(sorted(phrases, key=lambda pair: (-len(pair[0]), pair[0])))
+    return _best_phrase(str(text).replace(".", " "), ordered)
+
+
+def unknown_code(kind: str) -> str:
+    """The "Chưa rõ" row of an attribute block (school_level, degree, theory_level, age,
+    joined, occupations)."""
+    data = attribute_mappings()
+    if kind == "occupations":
+        return data["occupations"]["unknown"]["code"]
+    if kind in ("age", "joined"):
+        return data[f"{kind}_unknown"]["code"]
+    return data[kind]["unknown"]["code"]
 
 
 def age_band(age: int) -> str:

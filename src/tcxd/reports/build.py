@@ -59,7 +59,7 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         },
         "period": period.as_dict(),
         "forms": figures.forms(scope),
-        "previous_year": {"forms": previous.forms(scope)} if previous else None,
+        "previous_year": {"forms": previous.comparable_forms(scope)} if previous else None,
         "by_unit": figures.by_unit(scope),
         "checks": run_checks(figures, scope),
         "ratings_available": figures.ratings_available(),
@@ -72,6 +72,14 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         if forms is not None and not figures_.ratings_available():
             forms["xl_dang_vien"] = forms["xl_to_chuc"] = None
     return report
+
+
+def _previous_year(conn, period: Period, figures: PeriodFigures) -> PeriodFigures | None:
+    """The same period of the year before, when the database holds data of it; else None:
+    the comparison columns say "không có số liệu" rather than a figure carried back from
+    later files (spec reports.md, Layout)."""
+    previous = PeriodFigures(conn, period.same_period_last_year(), figures.shared)
+    return previous if previous.has_data() else None
 
 
 def completeness_line(units: list[dict]) -> str | None:
@@ -139,7 +147,7 @@ def build_reports(
     with _snapshot(engine) as conn:
         figures = PeriodFigures(conn, period)
         refuse_without_data(figures)
-        previous = PeriodFigures(conn, period.same_period_last_year(), figures.shared)
+        previous = _previous_year(conn, period, figures)
         run.ratings_available = figures.ratings_available()
         districts = _districts(figures)
         if unit is not None:
@@ -260,7 +268,7 @@ def report_workers() -> int:
 @dataclass
 class _Job:
     figures: PeriodFigures
-    previous: PeriodFigures
+    previous: PeriodFigures | None
     province: dict
     folder: Path
     fmt: str
@@ -309,7 +317,9 @@ def _child_start(engine: Engine, job: _Job) -> None:
     """In a forked process: its own database connection (never the parent's)."""
     engine.dispose(close=False)
     conn = engine.connect()
-    job.figures.conn = job.previous.conn = conn
+    job.figures.conn = conn
+    if job.previous is not None:
+        job.previous.conn = conn
     _CHILD["job"] = job
 
 

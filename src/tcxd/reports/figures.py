@@ -9,6 +9,7 @@ the unit and counts: no query per unit, no loop per member.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,11 +23,16 @@ from tcxd.db.bulk import read_frame
 from tcxd.db.coverage import batches_covering
 from tcxd.forms import (
     age_band,
+    attribute_mappings,
     degree_code,
     joined_band,
     occupation_code,
+    place_row_kinds,
+    private_business_owner,
     school_code,
     theory_code,
+    title_code,
+    unknown_code,
 )
 from tcxd.forms import (
     empty_forms as _build_empty_forms,
@@ -50,8 +56,12 @@ ORG_PREFIXES = {
 # the member attributes the rows shared by Biểu 2 and 3 read
 PEOPLE_COLUMNS = [
     "gender", "ethnicity", "religion", "youth_union", "birth_date", "birth_year",
-    "school_level", "degree",
+    "school_level", "degree", "occupation",
 ]  # fmt: skip
+# A district-level committee that is a xã, phường or đặc khu: its offices' staff are commune
+# staff in the occupation block (forms/occupations.yaml, `commune`).
+COMMUNE_KINDS = ("xa", "phuong", "dac_khu")
+COMMITTEE_WORDS = re.compile(r"^(dang bo|dang uy)\s+")
 FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 
 
@@ -226,7 +236,9 @@ class PeriodFigures:
         """The tree on a date; dates between two changes of the tree share one load."""
         anchor = self._tree_anchor(on)
         if anchor not in self._trees:
-            self._trees[anchor] = history.tree_on(self.conn, on).set_index("org_id")
+            tree = history.tree_on(self.conn, on).set_index("org_id")
+            tree["commune"] = _communes(tree)
+            self._trees[anchor] = tree
         return self._trees[anchor]
 
     def _place(self, frame: pd.DataFrame, org_column: str, on_column: str, prefix: str = ""):
@@ -234,6 +246,7 @@ class PeriodFigures:
         tccsd = pd.Series(pd.NA, index=frame.index, dtype="Int64")
         district = pd.Series(pd.NA, index=frame.index, dtype="Int64")
         kind = pd.Series(None, index=frame.index, dtype=object)
+        commune = pd.Series(False, index=frame.index, dtype=bool)
         if not frame.empty:
             # one pass per shape of the tree (rows are dated; the tree changes a few times)
             anchors = _map_distinct(frame[on_column], self._tree_anchor)
@@ -245,10 +258,14 @@ class PeriodFigures:
                 kind.loc[group.index] = (
                     orgs.map(tree["tccsd_id"]).map(tree["kind_of_place"]).to_numpy()
                 )
+                commune.loc[group.index] = (
+                    orgs.map(tree["district_id"]).map(tree["commune"]).eq(True).to_numpy()
+                )
         frame[f"{prefix}tccsd_id"] = tccsd
         frame[f"{prefix}district_id"] = district
         if not prefix:
             frame["kind_of_place"] = kind
+            frame["commune"] = commune
         return frame
 
     # ----------------------------------------------------------------- stock on a date
@@ -407,10 +424,18 @@ class PeriodFigures:
         quarter = self.rating_quarter()
         if quarter is None:
             return pd.DataFrame()
+        optional = (
+            ", r.decided_not_allowed"
+            if _has_column(self.conn, "member_rating", "decided_not_allowed")
+            else ""
+        )
         return read_frame(
             self.conn,
-            "SELECT member_id, status, level, computed_level, decided_level, capped, "
-            "kht_cause, not_reviewed_cause FROM member_rating WHERE year = :y AND quarter = :q",
+            "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
+            "r.capped, r.kht_cause, r.not_reviewed_cause, r.assumed_conditions, "
+            f"e.exemplary{optional} FROM member_rating r "
+            "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
+            "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
             {"y": self.period.year, "q": quarter},
         ).set_index("member_id")
 
@@ -420,8 +445,11 @@ class PeriodFigures:
             return pd.DataFrame()
         return read_frame(
             self.conn,
-            "SELECT org_id, status, level, not_reviewed_cause FROM organization_rating "
-            "WHERE year = :y AND quarter = :q",
+            "SELECT r.org_id, r.status, r.level, r.not_reviewed_cause, "
+            "r.exemplary OR COALESCE(e.exemplary, FALSE) AS exemplary "
+            "FROM organization_rating r LEFT JOIN organization_evaluation e "
+            "ON e.org_id = r.org_id AND e.year = r.year AND e.quarter = r.quarter "
+            "WHERE r.year = :y AND r.quarter = :q",
             {"y": self.period.year, "q": quarter},
         ).set_index("org_id")
 
@@ -436,6 +464,35 @@ class PeriodFigures:
             forms["xl_dang_vien"] = self.xl_dang_vien(scope)
             forms["xl_to_chuc"] = self.xl_to_chuc(scope)
         return forms
+
+    def comparable_forms(self, scope: Scope) -> dict:
+        """`forms(scope)` as the "Cùng kỳ năm trước" of a later report: a form whose figures
+        the records cannot give is None ("không có số liệu"). The flows of the period (Biểu 1,
+        Biểu 2) need the records to begin before the period; the stock at its end (Biểu 3,
+        Biểu 5) needs them to begin by its end. Before the first roster, members listed later
+        would only be carried back in time (spec reports.md, Layout)."""
+        forms = self.forms(scope)
+        begin = self.records_begin()
+        if begin is None or begin >= self.start:
+            forms["bieu1"] = forms["bieu2"] = None
+        if begin is None or begin > self.end:
+            forms["bieu3"] = forms["bieu5"] = None
+        return forms
+
+    def records_begin(self) -> date | None:
+        """The first day the database knows the members of: the earliest roster's as-of date
+        (else the earliest membership event); None when it holds neither."""
+
+        def first() -> date | None:
+            row = self.conn.execute(
+                text(
+                    "SELECT MIN(d) FROM (SELECT MIN(as_of) AS d FROM roster_entry "
+                    "UNION ALL SELECT MIN(event_on) FROM membership_event) AS dates"
+                )
+            ).first()
+            return history._as_date(row[0]) if row and row[0] is not None else None
+
+        return self.once(("records_begin",), first)
 
     def scope_flows(self, scope: Scope) -> pd.DataFrame:
         return self._cached(("flows", scope), lambda: self._scope_flows(scope)).copy()
@@ -546,6 +603,8 @@ class PeriodFigures:
         """The attribute rows shared by Biểu 2 and Biểu 3, for every unit: `members` (with a
         default index) holds one row per person counted, `units` the unit of each row.
         `columns`: the attributes to read, PEOPLE_COLUMNS and those the caller uses after.
+        Every block has its "Chưa rõ" row: a member whose attribute is not given (or not
+        recognised) counts there, so each block adds up to the total.
         Returns the table, the sum and number of known ages per unit, and the attributes."""
         a = self.attributes[columns].reindex(members["member_id"]).reset_index(drop=True)
         ethnic = _map_distinct(a["ethnicity"].dropna(), fold)
@@ -559,11 +618,19 @@ class PeriodFigures:
                 a.index, fill_value=False
             ),
             "youth_union": a["youth_union"],
+            "private_business_owner": _map_distinct(a["occupation"], private_business_owner),
         }
-        ages = _ages(a["birth_date"], a["birth_year"], on).dropna().astype(int)
-        codes = [_map_distinct(ages, age_band)]
-        for column, mapper in (("school_level", school_code), ("degree", degree_code)):
-            codes.append(_map_distinct(a[column].dropna(), mapper))
+        all_ages = _ages(a["birth_date"], a["birth_year"], on)
+        ages = all_ages.dropna().astype(int)
+        bands = _map_distinct(ages, age_band).reindex(a.index).fillna(unknown_code("age"))
+        codes = [bands]
+        for column, mapper, block in (
+            ("school_level", school_code, "school_level"),
+            ("degree", degree_code, "degree"),
+        ):
+            found = _map_distinct(a[column], mapper)
+            codes.append(found.where(found.notna(), unknown_code(block)))
+        codes.append(_map_distinct(a["degree"].dropna(), title_code).dropna())
         totals = _counts(units, None)
         tallies = {name: _tally(units, flag) for name, flag in flags.items()}
         counted = _counts(units, pd.concat(codes))
@@ -573,7 +640,7 @@ class PeriodFigures:
         }
         table = {}
         for unit, total in totals.items():
-            result = dict.fromkeys(template, 0)
+            result = {code: (None if value is None else 0) for code, value in template.items()}
             result["total"] = total[None]
             for name, tally in tallies.items():
                 result[name] = tally.get(unit, 0)
@@ -584,10 +651,31 @@ class PeriodFigures:
             table[unit] = result
         return table, age_totals, a
 
+    def _occupations(self, rows: pd.DataFrame, a: pd.DataFrame) -> pd.Series:
+        """The occupation row of each person (occupations.yaml): the text, read with the loại
+        hình of the TCCSĐ they are counted in and whether its district is a commune."""
+        keys = pd.Series(
+            list(
+                zip(
+                    a["occupation"].where(a["occupation"].notna(), None),
+                    rows["kind_of_place"].where(rows["kind_of_place"].notna(), None).to_numpy(),
+                    rows["commune"].eq(True).to_numpy(),
+                    strict=True,
+                )
+            ),
+            index=a.index,
+        )
+        return _map_distinct(keys, lambda key: occupation_code(*key))
+
     def bieu2(self, scope: Scope) -> dict:
         return self._per_unit("bieu2", scope)
 
     def _bieu2_table(self, level: str) -> tuple[dict[int, dict], dict]:
+        table, ages = self._bieu2_people(level)
+        self._add_tccsd_block(table, level)
+        return table, ages
+
+    def _bieu2_people(self, level: str) -> tuple[dict[int, dict], dict]:
         flows, units = self._level_rows("flows", level)
         if flows.empty:
             return {}, {}
@@ -597,16 +685,42 @@ class PeriodFigures:
             units[admitted].reset_index(drop=True),
         )
         on = pd.to_datetime(flows["on"])
-        table, ages, a = self._people_table(
-            flows, units, on, empty_form("bieu2"), [*PEOPLE_COLUMNS, "occupation"]
-        )
+        table, ages, a = self._people_table(flows, units, on, empty_form("bieu2"), PEOPLE_COLUMNS)
         readmitted = flows["start_kind"] == "readmitted"
-        occupations = _map_distinct(a["occupation"], occupation_code)
+        occupations = self._occupations(flows, a)
+        # the form has no retired row for the admitted (occupations.yaml, retired_in_bieu2)
+        retired = attribute_mappings()["occupations"]["retired"]["code"]
+        in_bieu2 = attribute_mappings()["occupations"]["retired_in_bieu2"]
+        occupations = occupations.replace(retired, in_bieu2)
         for unit, count in _tally(units, readmitted).items():
             table[unit]["readmitted"] = count
         for unit, counts in _counts(units, occupations).items():
             table[unit].update(counts)
         return table, ages
+
+    def _add_tccsd_block(self, table: dict[int, dict], level: str) -> None:
+        """Biểu 2 III: the TCCSĐ of each unit at the end of the period, by type, and those of
+        them where someone was admitted in the period."""
+        orgs, units = self._unit_rows(self._orgs(self.end), level)
+        tccsd = orgs["org_type"].isin(TCCSD_TYPES).to_numpy()
+        orgs, units = orgs[tccsd], units[tccsd]
+        flows = self.flows
+        admitting: set = set()
+        if not flows.empty:
+            admitted = flows[(flows["code"] == "B1") & (flows["side"] == "in")]
+            admitting = set(admitted["tccsd_id"].dropna().astype(int))
+        frame = pd.DataFrame(
+            {
+                "unit": units.to_numpy(),
+                "type": orgs["org_type"].to_numpy(),
+                "admitting": orgs["org_id"].isin(admitting).to_numpy(),
+            }
+        )
+        counts = frame.groupby(["unit", "type"])["admitting"].agg(["size", "sum"])
+        for (unit, org_type), row in counts.iterrows():
+            result = table.setdefault(int(unit), empty_form("bieu2"))
+            result[org_type] = int(row["size"])
+            result[f"{org_type}_admitting"] = int(row["sum"])
 
     def bieu3(self, scope: Scope) -> dict:
         return self._per_unit("bieu3", scope)
@@ -623,11 +737,17 @@ class PeriodFigures:
             [*PEOPLE_COLUMNS, "admitted_on", "theory_level"],
         )
         joined = _map_distinct(a["admitted_on"].dropna(), lambda d: joined_band(d.date()))
-        theory = _map_distinct(a["theory_level"].dropna(), theory_code)
+        joined = joined.reindex(a.index).fillna(unknown_code("joined"))
+        theory = _map_distinct(a["theory_level"], theory_code)
+        theory = theory.where(theory.notna(), unknown_code("theory_level"))
+        # an exempt member is not working: retired, whatever the roster's occupation says
+        retired = attribute_mappings()["occupations"]["retired"]["code"]
+        occupations = self._occupations(stock, a)
+        occupations = occupations.where(~stock["exempt"].astype(bool).to_numpy(), retired)
         for name in ("probationary", "exempt"):
             for unit, count in _tally(units, stock[name]).items():
                 table[unit][name] = count
-        for unit, counts in _counts(units, pd.concat([joined, theory])).items():
+        for unit, counts in _counts(units, pd.concat([joined, theory, occupations])).items():
             result = table[unit]
             result.update({code: n for code, n in counts.items() if code in result})
         return table, ages
@@ -657,22 +777,35 @@ class PeriodFigures:
     def _bieu5_table(self, level: str) -> tuple[dict[int, dict], dict]:
         orgs, units = self._unit_rows(self._orgs(self.end), level)
         stock, members_units = self._unit_rows(self.stock_end, level)
-        types = orgs.groupby([units, orgs["tccsd_kind"], orgs["org_type"]]).size()
-        members = stock.groupby([members_units, stock["kind_of_place"]]).size()
+        columns = vocab.org_types_in_tiers(3, 4)
+        # the counts of each (unit, loại hình code), then each row as the sum of its codes
+        by_unit: dict[int, dict[str, dict[str, int]]] = {}
+        orgs_frame = pd.DataFrame(
+            {
+                "unit": units.to_numpy(),
+                "kind": _kinds(orgs["tccsd_kind"]),
+                "type": orgs["org_type"].to_numpy(),
+            }
+        )
+        for (unit, kind, org_type), n in (
+            orgs_frame.groupby(["unit", "kind", "type"]).size().items()
+        ):
+            if org_type in columns:
+                by_unit.setdefault(int(unit), {}).setdefault(kind, {})[org_type] = int(n)
+        members_frame = pd.DataFrame(
+            {"unit": members_units.to_numpy(), "kind": _kinds(stock["kind_of_place"])}
+        )
+        for (unit, kind), n in members_frame.groupby(["unit", "kind"]).size().items():
+            by_unit.setdefault(int(unit), {}).setdefault(kind, {})["members"] = int(n)
         table = {}
-        for unit in {*types.index.get_level_values(0), *members.index.get_level_values(0)}:
+        for unit, kinds in by_unit.items():
             result = empty_form("bieu5")
-            for kind, row in result.items():
-                if kind == "total":
-                    continue
-                for column in vocab.org_types_in_tiers(3, 4):
-                    row[column] = int(types.get((unit, kind, column), 0))
+            for code, row in result.items():
+                for kind in _row_kinds(code):
+                    for column, n in kinds.get(kind, {}).items():
+                        row[column] += n
                 row["tccsd"] = row["dang_bo_co_so"] + row["chi_bo_co_so"]
-                row["members"] = int(members.get((unit, kind), 0))
-            total = result["total"]
-            for column in total:
-                total[column] = sum(row[column] for kind, row in result.items() if kind != "total")
-            table[int(unit)] = result
+            table[unit] = result
         return table, {}
 
     def xl_dang_vien(self, scope: Scope) -> dict:
@@ -700,6 +833,17 @@ class PeriodFigures:
         result["kht_score"] = int((kht_cause == "score").sum())
         result["kht_other"] = result["kht"] - result["kht_discipline"] - result["kht_score"]
         result["capped"] = int(ratings["capped"].eq(True).sum())
+        # tiêu biểu: a decided mark of the evaluation, on a member whose final level is HTXSNV
+        result["exemplary"] = int((ratings["exemplary"].eq(True) & (level == "HTXSNV")).sum())
+        good = level.isin(["HTXSNV", "HTTNV"])
+        result["assumed"] = int((good & ratings["assumed_conditions"].fillna(0).gt(0)).sum())
+        # written by classify's checks of decided levels (rules15); results of a version that
+        # did not check them have no such column: "không có số liệu", not 0
+        result["decided_not_allowed"] = (
+            int(ratings["decided_not_allowed"].eq(True).sum())
+            if "decided_not_allowed" in ratings
+            else None
+        )
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:
@@ -709,44 +853,65 @@ class PeriodFigures:
         orgs = self._orgs(self.end)
         orgs = orgs.join(self.org_ratings, on="org_id") if not self.org_ratings.empty else orgs
         orgs, units = self._unit_rows(orgs, level)
+        counts = self._org_rating_counts(orgs, units, orgs["org_type"].map(ORG_PREFIXES))
+        counts["kind"] = _kinds(orgs["tccsd_kind"])
+        # the district-level committees' own ratings (decided by the province): block IV
+        tree = self.tree(self.end).reset_index()
+        districts = tree[tree["org_type"] == "district"]
+        if not self.org_ratings.empty:
+            districts = districts.join(self.org_ratings, on="org_id")
+        own = self._org_rating_counts(
+            districts, districts["org_id"].astype("int64"), pd.Series("district", districts.index)
+        )
+        own["kind"] = NO_KIND
+        if level == "tccsd":  # a TCCSĐ's workbook has no district-level committee in it
+            own = own.iloc[0:0]
+        counts = pd.concat([counts, own], ignore_index=True)
+        values = ["total", "rated", "new", "exemplary", *LEVEL_CODES.values()]
+        sums = counts.groupby(["unit", "prefix", "kind"])[values].sum()
+        found: dict[int, dict[str, dict[str, dict[str, int]]]] = {}
+        for (unit, prefix, kind), row in zip(sums.index, sums.to_dict("records"), strict=True):
+            found.setdefault(int(unit), {}).setdefault(prefix, {})[kind] = row
+        zero = dict.fromkeys(values, 0)
+        table = {}
+        for unit, prefixes in found.items():
+            result = empty_form("xl_to_chuc")
+            for prefix in (*dict.fromkeys(ORG_PREFIXES.values()), "district"):
+                kinds = prefixes.get(prefix, {})
+                for column in result[f"{prefix}_total"]:
+                    wanted = _row_kinds(column)
+                    n = {k: sum(int(kinds.get(kind, zero)[k]) for kind in wanted) for k in values}
+                    result[f"{prefix}_total"][column] = n["total"]
+                    result[f"{prefix}_rated"][column] = n["rated"]
+                    result[f"{prefix}_not_rated"][column] = n["total"] - n["rated"]
+                    result[f"{prefix}_new"][column] = n["new"]
+                    result[f"{prefix}_exemplary"][column] = n["exemplary"]
+                    for short in LEVEL_CODES.values():
+                        result[f"{prefix}_{short}"][column] = n[short]
+            table[unit] = result
+        return table, {}
+
+    @staticmethod
+    def _org_rating_counts(orgs: pd.DataFrame, units: pd.Series, prefixes: pd.Series):
+        """One row per organisation: its unit, block (prefix) and what its rating counts in."""
         level = (
             orgs["level"].where(orgs["status"] == "rated")
             if "level" in orgs
             else pd.Series(None, index=orgs.index, dtype=object)
         )
         cause = orgs.get("not_reviewed_cause", level)
-        counts = pd.DataFrame(
+        exemplary = orgs["exemplary"] if "exemplary" in orgs else pd.Series(False, orgs.index)
+        return pd.DataFrame(
             {
-                "unit": units,
-                "prefix": orgs["org_type"].map(ORG_PREFIXES),
-                "kind": orgs["tccsd_kind"],
+                "unit": units.to_numpy(),
+                "prefix": prefixes.to_numpy(),
                 "total": True,
-                "rated": level.notna(),
-                "new": (cause == "new") & level.isna(),
-                **{short: level == full for full, short in LEVEL_CODES.items()},
+                "rated": level.notna().to_numpy(),
+                "new": ((cause == "new") & level.isna()).to_numpy(),
+                "exemplary": (exemplary.eq(True) & (level == "HTXSNV")).to_numpy(),
+                **{short: (level == full).to_numpy() for full, short in LEVEL_CODES.items()},
             }
         )
-        values = ["total", "rated", "new", *LEVEL_CODES.values()]
-        found = {}
-        for keys in (["unit", "prefix"], ["unit", "prefix", "kind"]):
-            sums = counts.groupby(keys)[values].sum()
-            found.update(zip(sums.index, sums.to_dict("records"), strict=True))
-        zero = dict.fromkeys(values, 0)
-        table = {}
-        for unit in {key[0] for key in found}:
-            result = empty_form("xl_to_chuc")
-            for prefix in dict.fromkeys(ORG_PREFIXES.values()):
-                for column in result[f"{prefix}_total"]:
-                    where = (unit, prefix) if column == "total" else (unit, prefix, column)
-                    n = {k: int(v) for k, v in found.get(where, zero).items()}
-                    result[f"{prefix}_total"][column] = n["total"]
-                    result[f"{prefix}_rated"][column] = n["rated"]
-                    result[f"{prefix}_not_rated"][column] = n["total"] - n["rated"]
-                    result[f"{prefix}_new"][column] = n["new"]
-                    for short in LEVEL_CODES.values():
-                        result[f"{prefix}_{short}"][column] = n[short]
-            table[int(unit)] = result
-        return table, {}
 
     # ----------------------------------------------------------------- per subordinate unit
     def by_unit(self, scope: Scope) -> list[dict]:
@@ -891,6 +1056,38 @@ class PeriodFigures:
 
 
 PAIR_BASE = 1 << 32  # organisation ids stay below it
+NO_KIND = ""  # a TCCSĐ whose loại hình no file gives (Biểu 5 row "unknown")
+
+
+def _communes(tree: pd.DataFrame) -> pd.Series:
+    """Which organisations are a xã, phường or đặc khu committee: by their loại hình, or when
+    none is given, by what their name says after "Đảng bộ" ("Đảng bộ xã Phú An")."""
+    given = tree["kind_of_place"].isin(COMMUNE_KINDS)
+    named = _map_distinct(tree["name"].fillna(""), _named_commune)
+    return given | (tree["kind_of_place"].isna() & (tree["org_type"] == "district") & named)
+
+
+def _named_commune(name: str) -> bool:
+    words = COMMITTEE_WORDS.sub("", fold(name)).strip()
+    return vocab.code_of("kinds_of_place", words) in COMMUNE_KINDS if words else False
+
+
+def _kinds(values: pd.Series) -> np.ndarray:
+    """Loại hình codes with NO_KIND for "not given" (so that they can be grouped on)."""
+    return values.where(values.notna(), NO_KIND).astype(object).to_numpy()
+
+
+def _row_kinds(code: str) -> frozenset[str]:
+    """The loại hình codes a Biểu 5 row counts, NO_KIND standing for "not given"."""
+    return frozenset(NO_KIND if kind is None else kind for kind in place_row_kinds()[code])
+
+
+def _has_column(conn: Connection, table: str, column: str) -> bool:
+    """The database's `table` has `column` (a result column a later version of classify
+    writes; an older database does not have it yet)."""
+    from sqlalchemy import inspect
+
+    return any(c["name"] == column for c in inspect(conn).get_columns(table))
 
 
 def _pair(district: pd.Series, tccsd: pd.Series) -> pd.Series:
@@ -965,6 +1162,8 @@ def _add_into(total: dict, part: dict) -> None:
     for key, value in part.items():
         if isinstance(value, dict):
             _add_into(total.setdefault(key, {}), value)
+        elif value is None:  # a figure tcxd cannot know stays unknown in the sum
+            total[key] = None
         else:
             total[key] = total.get(key, 0) + value
 

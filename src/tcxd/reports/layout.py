@@ -370,8 +370,13 @@ class Placed:
     widths: list[float] = field(default_factory=list)
 
 
+# What a cell says where tcxd has no figure: a figure no file gives (`no_data` rows), or the
+# same period of the year before when the database holds nothing for it (spec reports.md).
+NO_DATA = "không có số liệu"
+
+
 def cell_value(form: Form, body: BodyRow, column: Column) -> Any:
-    """The content of a body cell: a number, a string, or None (blank)."""
+    """The content of a body cell: a number, a string, NO_DATA, or None (blank)."""
     row = body.row
     if column.kind == "code":
         return row.short
@@ -387,7 +392,10 @@ def cell_value(form: Form, body: BodyRow, column: Column) -> Any:
     if column.kind == "value":
         source = body.data if column.source == "current" else body.previous
         if source is None:
-            return None
+            return NO_DATA if column.source == "previous_year" else None
+        missing = lookup(source, form.path(row, column)) is None
+        if missing and (row.no_data or row.optional or column.source == "previous_year"):
+            return NO_DATA
         value = as_number(lookup(source, form.path(row, column)))
         if value is not None and row.minus:
             other = as_number(lookup(source, form.path(row, column, code=row.minus)))
@@ -398,7 +406,7 @@ def cell_value(form: Form, body: BodyRow, column: Column) -> Any:
             return None
         num = cell_value(form, body, form.column(column.num))
         den = cell_value(form, body, form.column(column.den))
-        return _share(num, den)
+        return NO_DATA if NO_DATA in (num, den) else _share(num, den)
     if column.kind == "share":
         if not row.share_base:
             return None
@@ -406,7 +414,7 @@ def cell_value(form: Form, body: BodyRow, column: Column) -> Any:
         base_row = Row(code=row.share_base, params=row.params)
         num = cell_value(form, body, of)
         den = cell_value(form, BodyRow(base_row, body.data, body.previous), of)
-        return _share(num, den)
+        return NO_DATA if NO_DATA in (num, den) else _share(num, den)
     raise ValueError(column.kind)
 
 
@@ -725,14 +733,14 @@ def write_form(
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, form.pages_tall)  # 0: as many pages tall as it takes
     ws.center_horizontally()
     ws.set_margins(**MARGINS_IN)
     ws.set_footer('&C&"Times New Roman,Regular"&11Trang &P/&N', {"margin": 0.2})
     if form.repeat_header:
         ws.repeat_rows(header_top, number_row)
     ws.freeze_panes(first_body, 0)
-    if form.signatures and last_body >= first_body:
+    if form.signatures and last_body >= first_body and not form.pages_tall:
         starts = page_starts(
             row_heights,
             bottom_row,
@@ -816,7 +824,11 @@ def _write_body_row(
                 text_lines(safe_text(value), column_px(widths[index]) - indent_px, bold=bold),
             )
         indent = form_row.indent if column.kind == "label" else 0
-        key = (column.kind, _number_format(form_row, column), bool(bold), bool(italic), indent)
+        kind = column.kind
+        if value == NO_DATA and column.is_number:  # a few words in a number column: wrapped
+            kind = "no_data"
+            lines = max(lines, text_lines(NO_DATA, column_px(widths[index]), bold=bold))
+        key = (kind, _number_format(form_row, column), bool(bold), bool(italic), indent)
         _write(ws, row, index, value, styles.cell(key, _cell_props))
     return max(line_height() + 1, line_height() * lines + 3)
 
@@ -830,6 +842,8 @@ def _cell_props(kind: str, number_format: str, bold: bool, italic: bool, indent:
         props["italic"] = True
     if kind == "code":
         props.update(align="center")
+    elif kind == "no_data":
+        props.update(align="center", valign="vcenter", text_wrap=True, italic=True, font_size=11)
     elif kind in ("label", "text"):
         props.update(align="left", text_wrap=True)
         if kind == "label" and indent:

@@ -561,6 +561,7 @@ TYPE_ABBR = {
     "dang_bo_bo_phan": "ĐBBP",
     "chi_bo_truc_thuoc": "CBTT",
 }
+TERRITORIAL = ("xa", "phuong", "dac_khu")
 KIND_ABBR = {
     "dn_ngoai_nha_nuoc": "DN ngoài NN",
     "su_nghiep_cong_lap": "ĐVSN công lập",
@@ -1137,7 +1138,17 @@ def generate(
     else:
         infos = [run_job(ctx, out, j) for j in jobs]
     cfg = data("world.yaml")
-    dist_names = [truth.unit_names[d] for d in world.orgs.index[world.orgs["type"] == "district"]]
+    # a xã, phường or đặc khu committee says so (its offices' staff are commune staff in Biểu 2, 3)
+    dist_names = [
+        {"name": truth.unit_names[d], "kind_of_place": vocab.label("kinds_of_place", profile)}
+        if profile in TERRITORIAL
+        else truth.unit_names[d]
+        for d, profile in zip(
+            world.orgs.index[world.orgs["type"] == "district"],
+            world.orgs.loc[world.orgs["type"] == "district", "profile"],
+            strict=True,
+        )
+    ]
     names = data("names.yaml")["signers"]
     tinh = {
         "province": cfg["province"],

@@ -43,8 +43,15 @@ AGE_ROWS = [
     "age_51_55",
     "age_56_60",
     "age_over_60",
+    "age_unknown",
 ]
-SCHOOL_ROWS = ["school_primary", "school_lower_secondary", "school_upper_secondary"]
+SCHOOL_ROWS = [
+    "school_literate",
+    "school_primary",
+    "school_lower_secondary",
+    "school_upper_secondary",
+    "school_unknown",
+]
 DEGREE_ROWS = [
     "degree_vocational",
     "degree_intermediate",
@@ -52,37 +59,58 @@ DEGREE_ROWS = [
     "degree_university",
     "degree_master",
     "degree_doctor",
+    "degree_unknown",
 ]
+TITLE_ROWS = ["title_assoc_professor", "title_professor"]
 OCC_ROWS = [
-    "occupation_worker",
-    "occupation_farmer",
-    "occupation_civil_servant",
-    "occupation_armed_forces",
-    "occupation_business",
-    "occupation_student",
-    "occupation_retired",
-    "occupation_other",
+    "occ_state_district_up",
+    "occ_party_mass_district_up",
+    "occ_commune_staff",
+    "occ_village_staff",
+    "occ_public_service",
+    "occ_non_public_service",
+    "occ_enterprise_manager",
+    "occ_enterprise_staff",
+    "occ_enterprise_worker",
+    "occ_farming",
+    "occ_armed_forces",
+    "occ_university_student",
+    "occ_pupil",
+    "occ_other",
+    "occ_unknown",
 ]
+TCCSD_BLOCK = [
+    "dang_bo_co_so",
+    "dang_bo_co_so_admitting",
+    "chi_bo_co_so",
+    "chi_bo_co_so_admitting",
+]
+# figures no file of the sample gives: null in the twin ("không có số liệu")
+NO_DATA = {"family_planning_violation", "married_to_foreigner"}
 BIEU2 = [
     "total",
     "women",
     "ethnic_minority",
     "religious",
     "youth_union",
+    "private_business_owner",
     "readmitted",
     *AGE_ROWS,
     "age_mean",
     *SCHOOL_ROWS,
     *DEGREE_ROWS,
+    *TITLE_ROWS,
     *OCC_ROWS,
+    *TCCSD_BLOCK,
 ]
 JOIN_ROWS = [
     "joined_before_1945_08_19",
     "joined_1945_1954",
     "joined_1954_1975",
     "joined_from_1975_05_01",
+    "joined_unknown",
 ]
-THEORY_ROWS = ["theory_basic", "theory_intermediate", "theory_advanced"]
+THEORY_ROWS = ["theory_basic", "theory_intermediate", "theory_advanced", "theory_unknown"]
 BIEU3 = [
     "total",
     "women",
@@ -90,15 +118,61 @@ BIEU3 = [
     "ethnic_minority",
     "religious",
     "youth_union",
+    "private_business_owner",
+    *OCC_ROWS,
+    "retired",
     "exempt",
     *AGE_ROWS,
     "age_mean",
     *SCHOOL_ROWS,
     *DEGREE_ROWS,
+    *TITLE_ROWS,
     *JOIN_ROWS,
     *THEORY_ROWS,
 ]
 KINDS = vocab.codes("kinds_of_place")
+# Biểu số 5-BTCTW: each loại hình code → the rows it counts in (its row, the groups above, Cộng);
+# a unit known only to its group counts in the group's "chưa rõ" row (typed here from the form,
+# not read from forms/bieu5.yaml).
+_SN, _DN = ["su_nghiep"], ["doanh_nghiep_htx"]
+_NN, _NGOAI = [*_DN, "dn_von_nha_nuoc"], [*_DN, "dn_ngoai_nha_nuoc"]
+PLACE_ROWS = {
+    "xa": ["xa"],
+    "phuong": ["phuong"],
+    "dac_khu": ["dac_khu"],
+    "co_quan_dang": ["co_quan_dang"],
+    "co_quan_nha_nuoc": ["co_quan_nha_nuoc"],
+    "su_nghiep": [*_SN, "su_nghiep_unknown"],
+    "su_nghiep_cong_lap": [*_SN, "su_nghiep_cong_lap"],
+    "su_nghiep_ngoai_cong_lap": [*_SN, "su_nghiep_ngoai_cong_lap"],
+    "quan_doi": ["quan_doi"],
+    "cong_an": ["cong_an"],
+    "doanh_nghiep": [*_DN, "doanh_nghiep_htx_unknown"],
+    "dn_nha_nuoc": [*_NN, "dn_von_nha_nuoc_unknown"],
+    "dn_nn_100": [*_NN, "dn_nn_100"],
+    "dn_nn_tu_50": [*_NN, "dn_nn_tu_50"],
+    "dn_nn_duoi_50": [*_NN, "dn_nn_duoi_50"],
+    "dn_ngoai_nha_nuoc": [*_NGOAI, "dn_ngoai_nha_nuoc_unknown"],
+    "dn_co_phan": [*_NGOAI, "dn_co_phan"],
+    "dn_tu_nhan": [*_NGOAI, "dn_tu_nhan"],
+    "dn_tnhh": [*_NGOAI, "dn_tnhh"],
+    "dn_hop_danh": [*_NGOAI, "dn_hop_danh"],
+    "dn_fdi": [*_NGOAI, "dn_fdi"],
+    "dn_fdi_100": [*_NGOAI, "dn_fdi", "dn_fdi_100"],
+    "hop_tac_xa": [*_DN, "hop_tac_xa"],
+    "ngoai_nuoc": ["ngoai_nuoc"],
+    "khac": ["khac"],
+    "": ["unknown"],
+}
+BIEU5_ROWS = list(dict.fromkeys(r for rows in PLACE_ROWS.values() for r in rows))
+# XL tổ chức's loại hình columns: the rows down to the form's a, b, c
+XL_COLUMNS = [
+    r
+    for r in BIEU5_ROWS
+    if r.startswith(("su_nghiep", "doanh_nghiep"))
+    or r in ("dn_von_nha_nuoc", "dn_ngoai_nha_nuoc", "hop_tac_xa")
+    or r in {rows[0] for rows in PLACE_ROWS.values() if len(rows) == 1}
+]
 BIEU5_COLS = [
     "tccsd",
     "dang_bo_co_so",
@@ -127,19 +201,97 @@ XL_DV = [
 XL_TC = [
     f"{p}_{r}"
     for p in ("tccsd", "cbtt", "dbbp")
-    for r in ("total", "rated", "not_rated", "new", "htxs", "htt", "ht", "kht")
+    for r in ("total", "rated", "not_rated", "new", "htxs", "exemplary", "htt", "ht", "kht")
+]
+XL_DISTRICT = [
+    f"district_{r}"
+    for r in ("total", "rated", "not_rated", "new", "htxs", "exemplary", "htt", "ht", "kht")
 ]
 
-# docs/figures.md, occupation groups: first match on the folded text wins
-OCCUPATION_PATTERNS = [
-    ("occupation_worker", ["công nhân"]),
-    ("occupation_farmer", ["nông dân", "làm nông", "nông nghiệp"]),
-    ("occupation_civil_servant", ["cán bộ", "công chức", "viên chức", "giáo viên", "bác sĩ"]),
-    ("occupation_armed_forces", ["quân đội", "công an", "sĩ quan", "chiến sĩ"]),
-    ("occupation_business", ["doanh nhân", "chủ doanh nghiệp", "kinh doanh"]),
-    ("occupation_student", ["học sinh", "sinh viên"]),
-    ("occupation_retired", ["hưu trí", "nghỉ hưu"]),
-]
+# Occupation texts of the world (world.yaml) → a group, "retired", or a class whose group the
+# loại hình of the member's TCCSĐ decides (docs/forms-official.md); anything else: unknown.
+OCCUPATION_TEXTS = {
+    "Nông dân": "occ_farming",
+    "Làm nông nghiệp": "occ_farming",
+    "Ngư dân": "occ_farming",
+    "Xã viên hợp tác xã": "occ_farming",
+    "Công nhân": "occ_enterprise_worker",
+    "Lao động tự do": "occ_other",
+    "Tiểu thương": "occ_other",
+    "Nội trợ": "occ_other",
+    "Kinh doanh": "occ_other",
+    "Doanh nhân": "occ_enterprise_manager",
+    "Chủ doanh nghiệp": "occ_enterprise_manager",
+    "Viên chức": "occ_public_service",
+    "Sinh viên": "occ_university_student",
+    "Học sinh": "occ_pupil",
+    "Hưu trí": "retired",
+    "Nghỉ hưu": "retired",
+    "Cán bộ hưu trí": "retired",
+    "Sĩ quan quân đội": "occ_armed_forces",
+    "Quân nhân chuyên nghiệp": "occ_armed_forces",
+    "Chiến sĩ": "occ_armed_forces",
+    "Công nhân quốc phòng": "occ_armed_forces",
+    "Sĩ quan công an": "occ_armed_forces",
+    "Chiến sĩ công an": "occ_armed_forces",
+    "Công nhân công an": "occ_armed_forces",
+    "Hạ sĩ quan công an": "occ_armed_forces",
+    "Cán bộ": "civil_servant",
+    "Công chức": "civil_servant",
+    "Giáo viên": "staff",
+    "Bác sĩ": "staff",
+    "Nhân viên văn phòng": "staff",
+    "Nhân viên kinh doanh": "staff",
+    "Kỹ thuật viên": "staff",
+    "Cán bộ quản lý": "manager",
+}
+_OFFICE = {"commune": "occ_commune_staff"}
+CLASS_GROUPS = {
+    "civil_servant": {
+        "xa": "occ_commune_staff",
+        "phuong": "occ_commune_staff",
+        "dac_khu": "occ_commune_staff",
+        "co_quan_dang": {**_OFFICE, "other": "occ_party_mass_district_up"},
+        "co_quan_nha_nuoc": {**_OFFICE, "other": "occ_state_district_up"},
+        "su_nghiep_cong_lap": "occ_public_service",
+        "su_nghiep_ngoai_cong_lap": "occ_non_public_service",
+        "quan_doi": "occ_armed_forces",
+        "cong_an": "occ_armed_forces",
+        "doanh_nghiep_htx": "occ_enterprise_staff",
+    },
+    "staff": {
+        "co_quan_dang": {**_OFFICE, "other": "occ_party_mass_district_up"},
+        "co_quan_nha_nuoc": {**_OFFICE, "other": "occ_state_district_up"},
+        "su_nghiep_cong_lap": "occ_public_service",
+        "su_nghiep_ngoai_cong_lap": "occ_non_public_service",
+        "doanh_nghiep_htx": "occ_enterprise_staff",
+    },
+    "manager": {
+        "doanh_nghiep_htx": "occ_enterprise_manager",
+        "su_nghiep_cong_lap": "occ_public_service",
+        "su_nghiep_ngoai_cong_lap": "occ_non_public_service",
+        "co_quan_dang": {**_OFFICE, "other": "occ_party_mass_district_up"},
+        "co_quan_nha_nuoc": {**_OFFICE, "other": "occ_state_district_up"},
+    },
+}
+TERRITORIAL = ("xa", "phuong", "dac_khu")
+
+
+def occupation_row(text: str, kind: str, commune: bool) -> str:
+    """The occupation row of a member whose roster says `text`, counted in a TCCSĐ of loại
+    hình `kind` under a committee that is (or not) a xã, phường or đặc khu."""
+    target = OCCUPATION_TEXTS.get(text or "", "occ_unknown")
+    if target not in CLASS_GROUPS:
+        return target
+    for row in [kind, *reversed(PLACE_ROWS.get(kind, []))]:
+        found = CLASS_GROUPS[target].get(row)
+        if isinstance(found, dict):
+            return found["commune" if commune else "other"]
+        if found:
+            return found
+    return "occ_unknown"
+
+
 DEGREES = {
     "so cap": "degree_vocational",
     "cong nhan ky thuat": "degree_vocational",
@@ -160,29 +312,23 @@ THEORY = {
 }
 
 
-def occupation_group(text: str) -> str:
-    f = fold(text or "")
-    for code, pats in OCCUPATION_PATTERNS:
-        if any(fold(p) in f for p in pats):
-            return code
-    return "occupation_other"
-
-
 def school_group(text: str) -> str:
     f = fold(text or "")
     if not f:
-        return ""
-    words = {"tieu hoc": SCHOOL_ROWS[0], "thcs": SCHOOL_ROWS[1], "thpt": SCHOOL_ROWS[2]}
+        return "school_unknown"
+    words = {"tieu hoc": "school_primary", "thcs": "school_lower_secondary"}
+    words["thpt"] = "school_upper_secondary"
     if f in words:
         return words[f]
     if "/" in f:
         n, _, of = f.partition("/")
         n_, of_ = int(n), int(of)
+        primary, lower, upper = SCHOOL_ROWS[1:4]
         if of_ == 12:
-            return SCHOOL_ROWS[0] if n_ <= 5 else SCHOOL_ROWS[1] if n_ <= 9 else SCHOOL_ROWS[2]
+            return primary if n_ <= 5 else lower if n_ <= 9 else upper
         if of_ == 10:
-            return SCHOOL_ROWS[0] if n_ <= 4 else SCHOOL_ROWS[1] if n_ <= 7 else SCHOOL_ROWS[2]
-    return ""
+            return primary if n_ <= 4 else lower if n_ <= 7 else upper
+    return "school_unknown"
 
 
 def _map(values: pd.Series, fn) -> np.ndarray:
@@ -221,12 +367,22 @@ class Truth:
         self.minority = known & _map(m["ethnicity"], lambda e: e != "" and fold(e) != "kinh")
         self.religious = known & _map(m["religion"], lambda r: r not in ("", "Không"))
         self.youth = known & m["youth"].to_numpy().astype(bool)
-        self.school = np.where(known, _map(m["school"], school_group), "")
-        self.degree = np.where(known, _map(m["degree"], lambda d: DEGREES.get(fold(d), "")), "")
-        self.theory = np.where(known, _map(m["theory"], lambda t: THEORY.get(fold(t), "")), "")
-        self.occupation = np.where(
-            known, _map(m["occupation"], occupation_group), "occupation_other"
+        self.school = np.where(known, _map(m["school"], school_group), "school_unknown")
+        self.degree = np.where(
+            known,
+            _map(m["degree"], lambda d: DEGREES.get(fold(d), "degree_unknown")),
+            "degree_unknown",
         )
+        self.theory = np.where(
+            known,
+            _map(m["theory"], lambda t: THEORY.get(fold(t), "theory_unknown")),
+            "theory_unknown",
+        )
+        self.occupation_text = np.where(known, m["occupation"].to_numpy(), "")
+        self.owner = known & (m["occupation"].to_numpy() == "Chủ doanh nghiệp")
+        # the district-level committees that are a xã, phường or đặc khu (tinh.yaml says so)
+        profile = orgs["profile"].to_numpy() if "profile" in orgs else np.full(len(orgs), "")
+        self.commune_district = np.isin(profile, TERRITORIAL)
         self.birth = m["birth"].to_numpy()
         self.admitted = m["admitted"].to_numpy()
         self.official = m["official"].to_numpy()
@@ -355,15 +511,32 @@ class Truth:
             "ethnic_minority": self.minority[mem],
             "religious": self.religious[mem],
             "youth_union": self.youth[mem],
+            "private_business_owner": self.owner[mem],
         }
-        for i, r in enumerate(AGE_ROWS):
+        for i, r in enumerate(AGE_ROWS[:-1]):
             data[r] = band == i
+        data["age_unknown"] = np.zeros(len(mem), dtype=bool)  # every person has a birth date
         data["_age"] = age
         for r in SCHOOL_ROWS:
             data[r] = self.school[mem] == r
         for r in DEGREE_ROWS:
             data[r] = self.degree[mem] == r
+        for r in TITLE_ROWS:  # no degree text of the world names a học hàm
+            data[r] = np.zeros(len(mem), dtype=bool)
         return pd.DataFrame(data)
+
+    def _occupations(self, mem: np.ndarray, org: np.ndarray, on) -> np.ndarray:
+        """The occupation row of each member counted at chi bộ `org` on `on`."""
+        tcc = self.tccsd_of[org]
+        commune = self.commune_district[self.district_at(org, on)]
+        kinds = self.kind_of[tcc]
+        return np.array(
+            [
+                occupation_row(t, k, bool(c))
+                for t, k, c in zip(self.occupation_text[mem], kinds, commune, strict=True)
+            ],
+            dtype=object,
+        )
 
     def _finish_mean(self, g: pd.DataFrame) -> pd.DataFrame:
         g = g.copy()
@@ -383,22 +556,46 @@ class Truth:
         d = ss["start"].to_numpy()
         df = self._attrs(mem, ages_on(self.birth[mem], d))
         df["readmitted"] = ss["start_kind"].to_numpy() == "readmitted"
+        occupation = self._occupations(mem, ss["org"].to_numpy(), d)
+        occupation[occupation == "retired"] = "occ_other"  # Biểu 2 has no retired row
         for r in OCC_ROWS:
-            df[r] = self.occupation[mem] == r
+            df[r] = occupation == r
         df["_unit"] = self.unit_at(level, ss["org"].to_numpy(), d)
         g = df.groupby("_unit").sum(numeric_only=False).astype(np.int64)
-        return self._finish_mean(g).reindex(columns=BIEU2)
+        g = self._finish_mean(g)
+        # III: the TCCSĐ of the unit at the end, and those that admitted someone
+        t = self.tccsd_on(e)
+        admitting = np.isin(t, self.tccsd_of[ss["org"].to_numpy()])
+        block = pd.DataFrame(
+            {
+                "_unit": self.unit_at(level, t, e),
+                "dang_bo_co_so": self.type_of[t] == "dang_bo_co_so",
+                "dang_bo_co_so_admitting": (self.type_of[t] == "dang_bo_co_so") & admitting,
+                "chi_bo_co_so": self.type_of[t] == "chi_bo_co_so",
+                "chi_bo_co_so_admitting": (self.type_of[t] == "chi_bo_co_so") & admitting,
+            }
+        )
+        block = block.groupby("_unit").sum().astype(np.int64)
+        g = g.reindex(g.index.union(block.index)).fillna(0)
+        g[TCCSD_BLOCK] = block.reindex(g.index).fillna(0)
+        return g.reindex(columns=BIEU2).fillna(0)
 
     def bieu3(self, level: str, e: int) -> pd.DataFrame:
         mem, org = self.on(e)
         df = self._attrs(mem, ages_on(self.birth[mem], np.full(len(mem), e)))
         df["probationary"] = (self.official[mem] == NONE) | (self.official[mem] > e)
         df["exempt"] = self.exempt_from[mem] <= e
+        # an exempt member is not working: retired, whatever the roster says
+        occupation = self._occupations(mem, org, e)
+        occupation[df["exempt"].to_numpy()] = "retired"
+        for r in [*OCC_ROWS, "retired"]:
+            df[r] = occupation == r
         adm = self.admitted[mem]
         df["joined_before_1945_08_19"] = (adm != NONE) & (adm < day(1945, 8, 19))
         df["joined_1945_1954"] = (adm >= day(1945, 8, 19)) & (adm <= day(1954, 7, 20))
         df["joined_1954_1975"] = (adm >= day(1954, 7, 21)) & (adm <= day(1975, 4, 30))
         df["joined_from_1975_05_01"] = adm >= day(1975, 5, 1)
+        df["joined_unknown"] = adm == NONE
         for r in THEORY_ROWS:
             df[r] = self.theory[mem] == r
         df["_unit"] = self.unit_at(level, org, e)
@@ -448,11 +645,11 @@ class Truth:
                 ]
             ].sum()
             for (u, k), row in g.iterrows():
-                table = out[level].setdefault(int(u), _empty_b5())
+                table = out[level].setdefault(int(u), _empty_b5(total=True))
                 vals = dict(zip(BIEU5_COLS, (int(v) for v in row.to_numpy()), strict=True))
-                table[k] = vals
-            for table in out[level].values():
-                table["total"] = {c: sum(table[k][c] for k in KINDS) for c in BIEU5_COLS}
+                for r in [*PLACE_ROWS[k], "total"]:
+                    for c, v in vals.items():
+                        table[r][c] += v
         return out
 
     def xl_dang_vien(self, level: str) -> pd.DataFrame:
@@ -492,6 +689,7 @@ class Truth:
         typ = ors["type"].to_numpy()
         st = ors["status"].to_numpy()
         fin = ors["final"].to_numpy()
+        exemplary = ors["exemplary"].to_numpy().astype(bool)
         prefix = np.select(
             [
                 np.isin(typ, ["dang_bo_co_so", "chi_bo_co_so"]),
@@ -504,21 +702,38 @@ class Truth:
         units = self.unit_at(level, tcc, Y_END)
         out: dict[int, dict] = {}
         for u in sorted(set(units.tolist())):
-            table = {r: {"total": 0, **dict.fromkeys(KINDS, 0)} for r in XL_TC}
+            table = {r: {"total": 0, **dict.fromkeys(XL_COLUMNS, 0)} for r in XL_TC}
+            for r in XL_DISTRICT:
+                table[r] = {"total": 0}
             sel = np.flatnonzero(units == u)
             for i in sel:
                 p = prefix[i]
                 rows = [f"{p}_total"]
                 if st[i] == "rated":
                     rows += [f"{p}_rated", f"{p}_{['htxs', 'htt', 'ht', 'kht'][fin[i]]}"]
+                    if fin[i] == HTXS and exemplary[i]:
+                        rows.append(f"{p}_exemplary")
                 else:
                     rows.append(f"{p}_not_rated")
                     if st[i] == "new":
                         rows.append(f"{p}_new")
+                columns = ["total", *(c for c in PLACE_ROWS[kind[i]] if c in XL_COLUMNS)]
                 for r in rows:
-                    table[r]["total"] += 1
-                    table[r][kind[i]] += 1
+                    for c in columns:
+                        table[r][c] += 1
             out[int(u)] = table
+        # block IV: the district-level committees themselves, which the sample does not rate
+        if level == "district":
+            for d in np.flatnonzero(self.type_of == "district"):
+                table = out.setdefault(
+                    int(d),
+                    {
+                        **{r: {"total": 0, **dict.fromkeys(XL_COLUMNS, 0)} for r in XL_TC},
+                        **{r: {"total": 0} for r in XL_DISTRICT},
+                    },
+                )
+                table["district_total"]["total"] += 1
+                table["district_not_rated"]["total"] += 1
         return out
 
     # ---------------------------------------------------------------- everything
@@ -550,8 +765,8 @@ class Truth:
                         continue
                     forms = {
                         "bieu1": _row(b1, u, BIEU1),
-                        "bieu2": _row(b2, u, BIEU2),
-                        "bieu3": _row(b3, u, BIEU3),
+                        "bieu2": _row(b2, u, BIEU2) | dict.fromkeys(sorted(NO_DATA)),
+                        "bieu3": _row(b3, u, BIEU3) | {"married_to_foreigner": None},
                         "bieu5": _sparse(b5[level].get(u, _empty_b5(total=True)), keep="total"),
                     }
                     if code == "year":
@@ -577,12 +792,16 @@ def _drop_zeros(forms: dict) -> dict:
     out = {}
     for form, table in forms.items():
         keep = ALWAYS.get(form)
-        out[form] = table if keep is None else {c: v for c, v in table.items() if v or c in keep}
+        out[form] = (
+            table
+            if keep is None
+            else {c: v for c, v in table.items() if v is None or v or c in keep}
+        )
     return out
 
 
 def _empty_b5(total: bool = False) -> dict:
-    t = {k: dict.fromkeys(BIEU5_COLS, 0) for k in KINDS}
+    t = {r: dict.fromkeys(BIEU5_COLS, 0) for r in BIEU5_ROWS}
     if total:
         t["total"] = dict.fromkeys(BIEU5_COLS, 0)
     return t
@@ -610,7 +829,14 @@ def _sum_units(units: list[dict]) -> dict:
             out[form] = _sparse(table, keep="total")
         else:
             out[form] = {
-                c: (0.0 if c == "age_mean" else sum(u[form][c] for u in units)) for c in first
+                c: (
+                    0.0
+                    if c == "age_mean"
+                    else None
+                    if first[c] is None
+                    else sum(u[form][c] for u in units)
+                )
+                for c in first
             }
     return out
 
@@ -626,12 +852,12 @@ def _sparse(table: dict[str, dict[str, int]], keep: str) -> dict:
     ):
         return {
             r: dict(sorted(v.items(), key=lambda kv: BIEU5_COLS.index(kv[0])))
-            for r, v in _order(table, [*KINDS, "total"]).items()
+            for r, v in _order(table, [*BIEU5_ROWS, "total"]).items()
             if r == "total" or any(v.values())
         }
     return {
-        r: {c: n for c, n in _order(v, ["total", *KINDS]).items() if c == "total" or n}
-        for r, v in _order(table, XL_TC).items()
+        r: {c: n for c, n in _order(v, ["total", *XL_COLUMNS]).items() if c == "total" or n}
+        for r, v in _order(table, [*XL_TC, *XL_DISTRICT]).items()
     }
 
 
