@@ -256,7 +256,7 @@ def test_a_database_of_schema_version_1_is_upgraded_in_place(tcxd, db_url, provi
 
     result = lock(tcxd, db_url)
     assert result.exit_code == 0, result.output
-    assert query(db_url, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2"
+    assert query(db_url, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "3"
     assert query(db_url, "SELECT id, full_name FROM member ORDER BY id") == members
     assert query(db_url, "SELECT COUNT(*) FROM period_lock")[0][0] == 2
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import SQLModel
 
-from tcxd.db import models
+from tcxd.db import models, rating_texts
 from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
 from tcxd.settings import sqlite_path
 
@@ -129,9 +129,14 @@ def check_schema(engine: Engine) -> None:
         )
 
 
-# Tables each schema version added. An older database is brought up to date in place when it is
-# opened: the steps only create new, empty tables, so nothing already stored is touched.
-NEW_TABLES: dict[int, tuple[str, ...]] = {2: ("period_lock",)}
+# Tables each schema version added, and the steps that then move stored data into them. An older
+# database is brought up to date in place when it is opened: new tables are created, and a step
+# moves what it changes without losing any of it (each one's docstring says how).
+NEW_TABLES: dict[int, tuple[str, ...]] = {
+    2: ("period_lock",),
+    3: ("rating_reason", "rating_inputs"),
+}
+DATA_STEPS: dict[int, tuple] = {3: (rating_texts.move_texts_out_of_ratings,)}
 UPGRADABLE = {str(version - 1) for version in NEW_TABLES}
 
 
@@ -149,6 +154,8 @@ def upgrade_schema(engine: Engine) -> None:
             SQLModel.metadata.create_all(
                 conn, tables=[SQLModel.metadata.tables[name] for name in names]
             )
+            for step in DATA_STEPS.get(version, ()):
+                step(conn)
         conn.execute(
             text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
             {"v": str(models.SCHEMA_VERSION)},
