@@ -284,8 +284,9 @@ def test_classify_twice_gives_the_same_results(province):
         with engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT member_id, status, level, computed_level, reason, capped "
-                    "FROM member_rating ORDER BY member_id"
+                    "SELECT r.member_id, r.status, r.level, r.computed_level, t.text, r.capped "
+                    "FROM member_rating r JOIN rating_reason t ON t.id = r.reason_id "
+                    "ORDER BY r.member_id"
                 )
             ).fetchall()
         engine.dispose()

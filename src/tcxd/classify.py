@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
 from tcxd import vocab
-from tcxd.db import history
+from tcxd.db import history, rating_texts
 from tcxd.db.bulk import chunks, insert_columns, read_frame
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import (
@@ -273,32 +273,48 @@ def _store(
 ) -> None:
     """Replace the period's results, all or nothing: every result of the period when the whole
     province was rated (a member rated before and not now keeps no stale result), else those of
-    the rated members and organisations."""
+    the rated members and organisations. Reasons and inputs go in once per distinct text
+    (`tcxd.db.rating_texts`), the rows in bulk."""
     constants = {"year": year, "quarter": quarter, "computed_at": datetime.now(UTC)}
+    # an organisation's cap pool is "parent|type", not an id: not stored
+    outcomes = (
+        (MemberRating.__table__, "member_id", members.sort_values("member_id")),
+        (
+            OrganizationRating.__table__,
+            "org_id",
+            orgs.drop(columns="pool_id").sort_values("org_id"),
+        ),
+    )
     with write_transaction(engine) as conn:
-        for table, id_column, results in (
-            (MemberRating.__table__, "member_id", members.sort_values("member_id")),
-            # an organisation's cap pool is "parent|type", not an id: not stored
-            (
-                OrganizationRating.__table__,
-                "org_id",
-                orgs.drop(columns="pool_id").sort_values("org_id"),
-            ),
-        ):
+        for table, id_column, results in outcomes:
             period = (table.c.year == year) & (table.c.quarter == quarter)
             if whole:
                 conn.execute(table.delete().where(period))
             else:
                 for chunk in chunks(results[id_column].tolist()):
                     conn.execute(table.delete().where(period, table.c[id_column].in_(chunk)))
+        if whole:
+            rating_texts.drop_period_texts(conn, year, quarter)
+        ids = _text_ids(conn, year, quarter, [results for _t, _i, results in outcomes])
+        for (table, _id_column, results), text_ids in zip(outcomes, ids, strict=True):
             stored = [c.key for c in table.columns if c.key in results.columns]
-            insert_columns(
-                conn,
-                table,
-                {key: results[key].to_numpy() for key in stored},
-                constants=constants,
-                json_text=("inputs",),
-            )
+            columns = {key: results[key].to_numpy() for key in stored}
+            insert_columns(conn, table, {**columns, **text_ids}, constants=constants)
+        if not whole:
+            rating_texts.drop_unused_texts(conn, year, quarter)
+
+
+def _text_ids(conn, year: int, quarter: int, frames: list[pd.DataFrame]) -> list[dict]:
+    """For each frame, the reason_id and inputs_id of its rows: the reasons and inputs of all
+    frames (members and organisations) stored once per distinct text."""
+    ends = np.cumsum([len(frame) for frame in frames])[:-1]
+    ids: list[dict] = [{} for _ in frames]
+    for column, shown in (("reason_id", "reason"), ("inputs_id", "inputs")):
+        values = np.concatenate([frame[shown].to_numpy(dtype=object) for frame in frames])
+        found = rating_texts.store_texts(conn, year, quarter, column, values)
+        for frame_ids, part in zip(ids, np.split(found, ends), strict=True):
+            frame_ids[column] = part
+    return ids
 
 
 def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:

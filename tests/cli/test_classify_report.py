@@ -45,7 +45,14 @@ def test_classify_stores_a_result_with_a_reason_for_every_rated_member(tcxd, imp
     ) in result.stdout
     folder = tmp_path / "kq" / "xep-loai-2025"
     assert f"Đã ghi 4 tệp danh sách kết quả vào thư mục {folder}." in result.stdout
-    assert _count(imported, "SELECT COUNT(*) FROM member_rating WHERE reason = ''") == 0
+    assert (
+        _count(
+            imported,
+            "SELECT COUNT(*) FROM member_rating r "
+            "LEFT JOIN rating_reason t ON t.id = r.reason_id WHERE COALESCE(t.text, '') = ''",
+        )
+        == 0
+    )
     assert _count(imported, "SELECT COUNT(*) FROM member_rating") > 200
     cells = []
     for path in folder.iterdir():  # a workbook per district and the province's (more in

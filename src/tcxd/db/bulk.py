@@ -93,6 +93,9 @@ def _sqlite_writer(conn: Connection, table, keys: list[str], constants: dict, js
         return _core_writer(conn, table, keys, constants, json_text)
     sql, columns, missing = plan
     raw = frozenset(json_text) | {c.key for c in columns if isinstance(c.type, Boolean)}
+    # a constant (the computation time of 500,000 results…) goes through its processor once
+    constants = {key: _bound_value(conn.dialect, table.c[key], v) for key, v in constants.items()}
+    raw |= set(constants)
 
     def send(chunk: dict[str, list]) -> None:
         size = len(next(iter(chunk.values())))
@@ -101,6 +104,12 @@ def _sqlite_writer(conn: Connection, table, keys: list[str], constants: dict, js
         conn.exec_driver_sql(sql, _bound_rows(conn.dialect, columns, values, raw))
 
     return send
+
+
+def _bound_value(dialect, column, value):
+    """`value` as the bind processor of `column` gives it to the driver."""
+    processor = column.type._cached_bind_processor(dialect)
+    return value if processor is None else processor(value)
 
 
 def _python_values(column, values: Sequence) -> list:

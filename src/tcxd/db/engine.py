@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
-from tcxd.db import models, waiting
+from tcxd.db import models, rating_texts, waiting
 from tcxd.db.waiting import LOCK_NOTICE_AFTER_MS
 from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
 from tcxd.settings import sqlite_path
@@ -165,13 +165,18 @@ def check_schema(engine: Engine) -> None:
         )
 
 
-# Tables each schema version added, and tables that gained nullable columns. An older database
-# is brought up to date in place when it is opened: the steps create new, empty tables and add
-# empty columns (ALTER TABLE ADD COLUMN), so nothing already stored is touched.
-NEW_TABLES: dict[int, tuple[str, ...]] = {2: ("period_lock",)}
+# Tables each schema version added, tables that gained nullable columns, and the steps that then
+# move stored data. An older database is brought up to date in place when it is opened: new
+# tables are created, empty columns added (ALTER TABLE ADD COLUMN), and a step moves what it
+# changes without losing any of it (each one's docstring says how).
+NEW_TABLES: dict[int, tuple[str, ...]] = {
+    2: ("period_lock",),
+    3: ("rating_reason", "rating_inputs"),
+}
 NEW_COLUMNS: dict[int, tuple[str, ...]] = {
     3: ("member_evaluation", "organization_evaluation", "member_rating", "organization_rating"),
 }
+DATA_STEPS: dict[int, tuple] = {3: (rating_texts.move_texts_out_of_ratings,)}
 UPGRADABLE = {str(version - 1) for version in (*NEW_TABLES, *NEW_COLUMNS)}
 
 
@@ -191,6 +196,8 @@ def upgrade_schema(engine: Engine) -> None:
             )
             for name in NEW_COLUMNS.get(version, ()):
                 _add_missing_columns(conn, SQLModel.metadata.tables[name])
+            for step in DATA_STEPS.get(version, ()):
+                step(conn)
         conn.execute(
             text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
             {"v": str(models.SCHEMA_VERSION)},

@@ -7,7 +7,8 @@ Raw facts (what files said) and derived facts (spells, notes, ratings) are kept 
 
 Bump SCHEMA_VERSION whenever a table changes; opening a database of another version is refused,
 except an older one that `tcxd.db.engine.upgrade_schema` knows how to bring up to date in place
-(new tables, and new nullable columns added in place: nothing stored is touched).
+(new tables, new nullable columns added in place; in version 3 the reasons and inputs of the
+ratings moved, unchanged, into tables of their own: nothing stored is lost).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3  # 2: period_lock; 3: evaluation inputs of QĐ 366 (leaders, violations…)
+SCHEMA_VERSION = 3  # 2: period_lock; 3: evaluation inputs of QĐ 366 (leaders, violations…),
+# rating reasons and inputs stored once per period
 
 
 def _now() -> datetime:
@@ -338,6 +340,30 @@ class OrganizationEvaluation(_TaskInputs, table=True):
     force_majeure: bool | None = None
 
 
+class RatingReason(SQLModel, table=True):
+    """A rating's reason as shown, stored once per period (year, quarter): the members and
+    organisations rated for the same reason share one row (a province of 500,000 members has
+    about 48,000 distinct reasons). Written and read by `tcxd.db.rating_texts`."""
+
+    __tablename__ = "rating_reason"
+    __table_args__ = (Index("ix_rating_reason_period", "year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    quarter: int = 0
+    text: str
+
+
+class RatingInputs(SQLModel, table=True):
+    """The inputs a rating read (one JSON object), stored once per period as `RatingReason`."""
+
+    __tablename__ = "rating_inputs"
+    __table_args__ = (Index("ix_rating_inputs_period", "year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    quarter: int = 0
+    inputs: dict = Field(default_factory=dict, sa_type=JSON)
+
+
 class _Result(SQLModel):
     """What classify stores for a member or an organisation (rules.md, docs/rules.md)."""
 
@@ -362,8 +388,9 @@ class _Result(SQLModel):
     # comma-separated); listed by check 8 and counted by the XL sheets
     decided_not_allowed: str | None = None
     pool_id: int | None = None
-    reason: str = ""
-    inputs: dict = Field(default_factory=dict, sa_type=JSON)
+    # the reason as shown and the inputs read, each stored once per period (schema 3)
+    reason_id: int | None = Field(default=None, foreign_key="rating_reason.id")
+    inputs_id: int | None = Field(default=None, foreign_key="rating_inputs.id")
     rule_set: str
     rule_version: str
     computed_at: datetime = Field(default_factory=_now)

@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam, text
 
 from tcxd.db.history import members_on, tree_on
+from tcxd.db.rating_texts import reason_join
 from tcxd.errors import UnknownUnitError, UserInputError
 from tcxd.formatting import source_vi
 from tcxd.forms import load_form
@@ -309,9 +310,10 @@ def explain_member(conn: Connection, member_id: int, on: date) -> MemberExplanat
         )  # fmt: skip
     for row in conn.execute(
         text(
-            "SELECT year, quarter, status, level, computed_level, decided_level, proposed_level, "
-            "capped, reason, rule_set, rule_version FROM member_rating WHERE member_id = :m "
-            "ORDER BY year, quarter"
+            "SELECT r.year, r.quarter, r.status, r.level, r.computed_level, r.decided_level, "
+            "r.proposed_level, r.capped, r_reason.text AS reason, r.rule_set, r.rule_version "
+            f"FROM member_rating r {reason_join('r')} WHERE r.member_id = :m "
+            "ORDER BY r.year, r.quarter"
         ),
         params,
     ).mappings():
