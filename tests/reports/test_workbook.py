@@ -174,9 +174,7 @@ def test_every_sheet_prints_on_a4_one_page_wide(district):
         assert 'paperSize="9"' in xml, name
         assert '<pageSetUpPr fitToPage="1"/>' in xml, name
         expected = (
-            "landscape"
-            if name in ("XL tổ chức", "Theo đơn vị", "Kiểm tra")
-            else ("portrait")
+            "landscape" if name in ("XL tổ chức", "Theo đơn vị", "Kiểm tra") else ("portrait")
         )
         assert f'orientation="{expected}"' in xml, name
         assert 'state="frozen"' in xml, name
