@@ -424,16 +424,11 @@ class PeriodFigures:
         quarter = self.rating_quarter()
         if quarter is None:
             return pd.DataFrame()
-        optional = (
-            ", r.decided_not_allowed"
-            if _has_column(self.conn, "member_rating", "decided_not_allowed")
-            else ""
-        )
         return read_frame(
             self.conn,
             "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
             "r.capped, r.kht_cause, r.not_reviewed_cause, r.assumed_conditions, "
-            f"e.exemplary{optional} FROM member_rating r "
+            "r.decided_not_allowed, e.exemplary FROM member_rating r "
             "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
             "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
             {"y": self.period.year, "q": quarter},
@@ -837,13 +832,8 @@ class PeriodFigures:
         result["exemplary"] = int((ratings["exemplary"].eq(True) & (level == "HTXSNV")).sum())
         good = level.isin(["HTXSNV", "HTTNV"])
         result["assumed"] = int((good & ratings["assumed_conditions"].fillna(0).gt(0)).sum())
-        # written by classify's checks of decided levels (rules15); results of a version that
-        # did not check them have no such column: "không có số liệu", not 0
-        result["decided_not_allowed"] = (
-            int(ratings["decided_not_allowed"].eq(True).sum())
-            if "decided_not_allowed" in ratings
-            else None
-        )
+        # classify's check of decided levels: "below_band", "over_cap" or both, NULL when allowed
+        result["decided_not_allowed"] = int(ratings["decided_not_allowed"].notna().sum())
         return result
 
     def xl_to_chuc(self, scope: Scope) -> dict:
@@ -1080,14 +1070,6 @@ def _kinds(values: pd.Series) -> np.ndarray:
 def _row_kinds(code: str) -> frozenset[str]:
     """The loại hình codes a Biểu 5 row counts, NO_KIND standing for "not given"."""
     return frozenset(NO_KIND if kind is None else kind for kind in place_row_kinds()[code])
-
-
-def _has_column(conn: Connection, table: str, column: str) -> bool:
-    """The database's `table` has `column` (a result column a later version of classify
-    writes; an older database does not have it yet)."""
-    from sqlalchemy import inspect
-
-    return any(c["name"] == column for c in inspect(conn).get_columns(table))
 
 
 def _pair(district: pd.Series, tccsd: pd.Series) -> pd.Series:
