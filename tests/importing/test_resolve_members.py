@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tcxd.importing.resolve.members import check_duplicates, check_identities, resolve_members
+from tcxd.importing.resolve.members import (
+    check_duplicates,
+    check_identities,
+    member_keys,
+    resolve_members,
+)
 from tcxd.importing.writers.roster import write_members
 from tests.importing.conftest import AN, BINH, org_id, sheet, with_batch
 
@@ -31,9 +36,10 @@ def test_a_card_held_by_someone_else_is_refused_naming_the_member(context):
     file, unit, an = stored_an(context)
     other = {**BINH, "card_number": AN["card_number"]}
     table = sheet("members", [other])
-    ids = resolve_members(file, table.rows, [unit])
+    keys = member_keys(file, table.rows)
+    ids = resolve_members(file, table.rows, [unit], keys)
     assert ids == [an]
-    check_identities(file, table, ids)
+    check_identities(file, table, ids, keys)
     assert file.problems == [
         'Tệp "tep.xlsx", trang "DS", dòng 5, cột "card_number": giá trị "01234567" đã là số '
         'thẻ đảng viên của "Nguyễn Văn An" (sinh 05/03/1980), người khác với "Trần Thị Bình" '

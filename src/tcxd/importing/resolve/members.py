@@ -8,20 +8,27 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import bindparam, select, text
 
-from tcxd.db.bulk import chunks, plain
+from tcxd.db.bulk import plain
 from tcxd.db.models import (
     Member,
 )
-from tcxd.identities import stored_birth_key
+from tcxd.identities import MemberKeys, stored_birth_key
 from tcxd.importing.context import MAX_PROBLEMS
 from tcxd.importing.values import column_values, is_missing, to_date
 from tcxd.text import clean, key
 
 
-def resolve_members(file, rows: pd.DataFrame, orgs: list) -> list[int | None]:
+def member_keys(file, rows: pd.DataFrame) -> MemberKeys:
+    """The identity keys a table's rows are matched against (`run._IndexCache.members`)."""
+    return file.cache.members(file.conn, lambda: wanted_keys(rows))
+
+
+def resolve_members(
+    file, rows: pd.DataFrame, orgs: list, keys: MemberKeys | None = None
+) -> list[int | None]:
     """Member id per row position (None = new): card number, then CCCD, then name + birth
     date (+ chi bộ when namesakes share a birth date), from the run's identity keys."""
-    keys = file.cache.members(file.conn, lambda: wanted_keys(rows))
+    keys = keys if keys is not None else member_keys(file, rows)
     ids: list[int | None] = [None] * len(rows)
     for column, lookup in (("card_number", keys.by_card), ("citizen_id", keys.by_citizen_id)):
         if column not in rows.columns:
@@ -55,6 +62,13 @@ def resolve_members(file, rows: pd.DataFrame, orgs: list) -> list[int | None]:
     return ids
 
 
+_MEMBER = Member.__table__
+# The member a clash names, for the message.
+_NAMED = select(_MEMBER.c.full_name, _MEMBER.c.birth_date, _MEMBER.c.birth_year).where(
+    _MEMBER.c.id == bindparam("id")
+)
+
+
 def members_in_org(file, member_ids: list[int], org_id) -> list[int]:
     if org_id is None:
         return []
@@ -67,34 +81,14 @@ def members_in_org(file, member_ids: list[int], org_id) -> list[int]:
     return [r[0] for r in rows]
 
 
-def check_identities(file, table, ids: list) -> None:
+def check_identities(file, table, ids: list, keys: MemberKeys) -> None:
     """A card number or CCCD the database holds for another person is a conflict naming
     the row and the member it clashes with: matched by card or CCCD, a row whose name and
     birth date both differ from the member's is someone else, and a CCCD held by another
-    member than the row's is not the row's to take. Nothing is overwritten."""
+    member than the row's is not the row's to take. Nothing is overwritten. Decided on the
+    run's identity keys (`keys`, as `resolve_members` used them): the database is read only
+    for the member a clash names."""
     rows = table.rows
-    known = sorted({int(i) for i in ids if i is not None})
-    given_cccds = sorted({str(v) for v in column_values(rows, "citizen_id") if not is_missing(v)})
-    if not known and not given_cccds:
-        return
-    member = Member.__table__
-    columns = (
-        member.c.id,
-        member.c.full_name,
-        member.c.name_key,
-        member.c.birth_date,
-        member.c.birth_year,
-        member.c.card_number,
-        member.c.citizen_id,
-    )
-    stored: dict[int, dict] = {}
-    holders: dict[str, dict] = {}
-    for chunk in chunks(known):
-        for row in file.conn.execute(select(*columns).where(member.c.id.in_(chunk))):
-            stored[row.id] = row._asdict()
-    for chunk in chunks(given_cccds):
-        for row in file.conn.execute(select(*columns).where(member.c.citizen_id.in_(chunk))):
-            holders.setdefault(row.citizen_id, row._asdict())
     cards = column_values(rows, "card_number")
     cccds = column_values(rows, "citizen_id")
     names = rows["full_name"].tolist()
@@ -102,24 +96,31 @@ def check_identities(file, table, ids: list) -> None:
     years = column_values(rows, "birth_year")
     source_rows = rows["source_row"].tolist()
     for position, member_id in enumerate(ids):
-        card = None if is_missing(cards[position]) else str(cards[position])
         cccd = None if is_missing(cccds[position]) else str(cccds[position])
-        person = (clean(str(names[position])), row_birth_key(births[position], years[position]))
+        if member_id is None and not cccd:
+            continue  # a new member without a CCCD: nothing to clash with
+        card = None if is_missing(cards[position]) else str(cards[position])
+        person = None
         clash = None
-        held = stored.get(int(member_id)) if member_id is not None else None
-        if held is None or same_person(held, person):
-            pass
-        elif card and card == held["card_number"]:
-            clash = ("card_number", card, "số thẻ đảng viên", held)
-        elif cccd and cccd == held["citizen_id"]:
-            clash = ("citizen_id", cccd, "số CCCD", held)
-        if clash is None and cccd and cccd in holders:
-            holder = holders[cccd]
-            if member_id is None or holder["id"] != int(member_id):
+        held = keys.person(int(member_id)) if member_id is not None else None
+        if held is not None:
+            person = (clean(str(names[position])), row_birth_key(births[position], years[position]))
+            if same_person(held, person):
+                pass
+            elif card and card == held[0]:
+                clash = ("card_number", card, "số thẻ đảng viên", int(member_id))
+            elif cccd and cccd == held[1]:
+                clash = ("citizen_id", cccd, "số CCCD", int(member_id))
+        if clash is None and cccd:
+            holder = keys.citizen_id_holder(cccd)
+            if holder is not None and (member_id is None or holder != int(member_id)):
                 clash = ("citizen_id", cccd, "số CCCD", holder)
         if clash is None:
             continue
-        column, value, what, other = clash
+        column, value, what, other_id = clash
+        if person is None:
+            person = (clean(str(names[position])), row_birth_key(births[position], years[position]))
+        other = file.conn.execute(_NAMED, {"id": other_id}).mappings().one()
         file.problem(
             table.sheet,
             source_rows[position],
@@ -239,11 +240,12 @@ def row_birth_key(birth_date, birth_year) -> str:
     return str(int(birth_year)) if birth_year else ""
 
 
-def same_person(stored: dict, person: tuple[str, str]) -> bool:
-    """A member and a row's (name, birth key) are one person unless both differ: a corrected
-    spelling keeps the birth date, a corrected birth date keeps the name."""
-    same_name = key(person[0]) == stored["name_key"]
-    birth = stored_birth_key(stored["birth_date"], stored["birth_year"])
+def same_person(stored: tuple, person: tuple[str, str]) -> bool:
+    """A member (card, CCCD, name key, birth key: `MemberKeys.person`) and a row's (name, birth
+    key) are one person unless both differ: a corrected spelling keeps the birth date, a
+    corrected birth date keeps the name."""
+    same_name = key(person[0]) == stored[2]
+    birth = stored[3]
     same_birth = bool(birth and person[1]) and (
         birth == person[1] or (min(len(birth), len(person[1])) == 4 and birth[:4] == person[1][:4])
     )

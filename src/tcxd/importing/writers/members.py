@@ -13,7 +13,7 @@ from tcxd.db.models import (
     Member,
 )
 from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS
-from tcxd.importing.resolve.members import check_identities, resolve_members
+from tcxd.importing.resolve.members import check_identities, member_keys, resolve_members
 from tcxd.importing.values import differs, group_by_columns, is_missing, shown_date, to_date
 from tcxd.text import clean, key
 
@@ -58,8 +58,9 @@ def upsert_members(
     `touches_history`: the file's rows bear on the members' spells (rosters, changes);
     `count`: the summary counts these members (else the caller counts what it writes)."""
     rows = table.rows
-    ids = resolve_members(file, rows, orgs)
-    check_identities(file, table, ids)
+    keys = member_keys(file, rows)
+    ids = resolve_members(file, rows, orgs, keys)
+    check_identities(file, table, ids, keys)
     if file.problems:
         return ids  # (the file is refused: nothing of it is written)
     new_positions = [position for position, found in enumerate(ids) if found is None]
