@@ -27,6 +27,7 @@ from tcxd.importing.files import (
     once_each,
     sha256_of,
 )
+from tcxd.importing.resolve.members import add_identity_columns
 from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult
 from tcxd.importing.writers import _BATCH, write_file
 from tcxd.outputs import SKIP_REASON, is_output
@@ -159,9 +160,11 @@ def _read(path: Path, options: dict):
     from tcxd.reading.problems import ReadingError
 
     try:
-        return "ok", read_file(path, **options)
+        reading = read_file(path, **options)
     except ReadingError as error:
         return "refused", error.message
+    add_identity_columns(reading)  # (in the reading worker: off the writer)
+    return "ok", reading
 
 
 def _pool_read(path: Path, options: dict):

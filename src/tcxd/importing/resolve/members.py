@@ -15,7 +15,38 @@ from tcxd.db.models import (
 from tcxd.identities import MemberKeys, stored_birth_key
 from tcxd.importing.context import MAX_PROBLEMS
 from tcxd.importing.values import column_values, is_missing, to_date
-from tcxd.text import clean, key
+from tcxd.text import clean
+
+# Columns the reading worker adds to every table with names (`add_identity_columns`): each
+# row's name cleaned, its name key and its birth key, computed once and off the writer.
+NAME, NAME_KEY, BIRTH_KEY = "_name", "_name_key", "_birth_key"
+
+
+def add_identity_columns(reading) -> None:
+    """Add NAME, NAME_KEY and BIRTH_KEY to the tables of a reading that name people."""
+    for table in reading.sheets:
+        rows = table.rows
+        if "full_name" in rows.columns and BIRTH_KEY not in rows.columns:
+            names, name_keys, birth_keys = _identity_values(rows)
+            table.rows = rows.assign(**{NAME: names, NAME_KEY: name_keys, BIRTH_KEY: birth_keys})
+
+
+def identity_columns(rows: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """(names cleaned, name keys, birth keys) of a table's rows: the columns the reading worker
+    added, or (a table made otherwise) computed here."""
+    if BIRTH_KEY in rows.columns:
+        return rows[NAME].tolist(), rows[NAME_KEY].tolist(), rows[BIRTH_KEY].tolist()
+    return _identity_values(rows)
+
+
+def _identity_values(rows: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    names = [clean(str(name)) for name in rows["full_name"].tolist()]
+    births, years = column_values(rows, "birth_date"), column_values(rows, "birth_year")
+    return (
+        names,
+        [name.casefold() for name in names],  # (`text.key` of a cleaned name)
+        [row_birth_key(birth, year) for birth, year in zip(births, years, strict=True)],
+    )
 
 
 def member_keys(file, rows: pd.DataFrame) -> MemberKeys:
@@ -39,18 +70,14 @@ def resolve_members(
     missing = [position for position, found in enumerate(ids) if found is None]
     if not missing:
         return ids
-    names = rows["full_name"].tolist()
-    births = column_values(rows, "birth_date")
-    years = column_values(rows, "birth_year")
+    _names, name_keys, birth_keys = identity_columns(rows)
     cards = column_values(rows, "card_number")
     cccds = column_values(rows, "citizen_id")
     for position in missing:
         # A namesake born the same day whose card or CCCD differs is another person.
         candidates = [
             member_id
-            for member_id, card, cccd in keys.namesakes(
-                key(str(names[position])), row_birth_key(births[position], years[position])
-            )
+            for member_id, card, cccd in keys.namesakes(name_keys[position], birth_keys[position])
             if not conflicts(card, cards[position]) and not conflicts(cccd, cccds[position])
         ]
         if len(candidates) == 1:
@@ -91,20 +118,17 @@ def check_identities(file, table, ids: list, keys: MemberKeys) -> None:
     rows = table.rows
     cards = column_values(rows, "card_number")
     cccds = column_values(rows, "citizen_id")
-    names = rows["full_name"].tolist()
-    births = column_values(rows, "birth_date")
-    years = column_values(rows, "birth_year")
+    names, _name_keys, birth_keys = identity_columns(rows)
     source_rows = rows["source_row"].tolist()
     for position, member_id in enumerate(ids):
         cccd = None if is_missing(cccds[position]) else str(cccds[position])
         if member_id is None and not cccd:
             continue  # a new member without a CCCD: nothing to clash with
         card = None if is_missing(cards[position]) else str(cards[position])
-        person = None
+        person = (names[position], birth_keys[position])
         clash = None
         held = keys.person(int(member_id)) if member_id is not None else None
         if held is not None:
-            person = (clean(str(names[position])), row_birth_key(births[position], years[position]))
             if same_person(held, person):
                 pass
             elif card and card == held[0]:
@@ -118,8 +142,6 @@ def check_identities(file, table, ids: list, keys: MemberKeys) -> None:
         if clash is None:
             continue
         column, value, what, other_id = clash
-        if person is None:
-            person = (clean(str(names[position])), row_birth_key(births[position], years[position]))
         other = file.conn.execute(_NAMED, {"id": other_id}).mappings().one()
         file.problem(
             table.sheet,
@@ -192,7 +214,7 @@ def check_namesakes(file, table, orgs) -> None:
     """Two rows with no card and no CCCD, of one name and one birth date in one chi bộ,
     are one person written twice (identity by name + birth date, spec README "Identity")."""
     rows = table.rows
-    source_rows, names = rows["source_row"].tolist(), rows["full_name"].tolist()
+    source_rows, (names, _keys, _births) = rows["source_row"].tolist(), identity_columns(rows)
     first: dict[tuple, int] = {}
     for position, (card, cccd, name, birth) in enumerate(wanted_keys(rows)):
         if card or cccd or not birth:
@@ -205,7 +227,7 @@ def check_namesakes(file, table, orgs) -> None:
             table.sheet,
             source_rows[position],
             file.column_label(table, "full_name"),
-            clean(str(names[position])),
+            names[position],
             f"trùng họ tên và ngày sinh với dòng {first[person]}, không có số thẻ hay CCCD "
             "để phân biệt (một người chỉ được ghi một lần).",
         )
@@ -217,12 +239,8 @@ def wanted_keys(rows: pd.DataFrame) -> list[tuple]:
         ["" if is_missing(v) else str(v) for v in column_values(rows, c)]
         for c in ("card_number", "citizen_id")
     )
-    births, years = column_values(rows, "birth_date"), column_values(rows, "birth_year")
-    names = [key(str(name)) for name in rows["full_name"].tolist()]
-    return [
-        (card, cccd, name, row_birth_key(birth, year))
-        for card, cccd, name, birth, year in zip(cards, cccds, names, births, years, strict=True)
-    ]
+    _names, name_keys, birth_keys = identity_columns(rows)
+    return list(zip(cards, cccds, name_keys, birth_keys, strict=True))
 
 
 def conflicts(stored, given) -> bool:
@@ -241,10 +259,10 @@ def row_birth_key(birth_date, birth_year) -> str:
 
 
 def same_person(stored: tuple, person: tuple[str, str]) -> bool:
-    """A member (card, CCCD, name key, birth key: `MemberKeys.person`) and a row's (name, birth
-    key) are one person unless both differ: a corrected spelling keeps the birth date, a
+    """A member (card, CCCD, name key, birth key: `MemberKeys.person`) and a row's (cleaned
+    name, birth key) are one person unless both differ: a corrected spelling keeps the birth date, a
     corrected birth date keeps the name."""
-    same_name = key(person[0]) == stored[2]
+    same_name = person[0].casefold() == stored[2]  # (`text.key` of the cleaned name)
     birth = stored[3]
     same_birth = bool(birth and person[1]) and (
         birth == person[1] or (min(len(birth), len(person[1])) == 4 and birth[:4] == person[1][:4])

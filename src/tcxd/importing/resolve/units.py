@@ -99,13 +99,16 @@ def row_units(file, table, unit: int | None, holding_only: bool) -> list[int | N
     has_branch = "branch" in rows.columns
     if has_branch:
         cache: dict[str, int | None] = {}
+        cleaned: dict[object, str] = {}  # value as read → cleaned (a chi bộ on many rows)
         branches = rows["branch"].tolist()
         has_branch = any(not is_missing(value) for value in branches)
         unknown: dict[str, list[int]] = {}  # name as written → its Excel rows
         for position, value in enumerate(branches):
             if is_missing(value) or not str(value).strip():
                 continue
-            name = clean(str(value))
+            name = cleaned.get(value)
+            if name is None:
+                name = cleaned[value] = clean(str(value))
             if name not in cache:
                 cache[name] = find_branch(file, name, unit)
             found = cache[name]

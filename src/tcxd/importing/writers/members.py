@@ -13,9 +13,13 @@ from tcxd.db.models import (
     Member,
 )
 from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS
-from tcxd.importing.resolve.members import check_identities, member_keys, resolve_members
+from tcxd.importing.resolve.members import (
+    check_identities,
+    identity_columns,
+    member_keys,
+    resolve_members,
+)
 from tcxd.importing.values import differs, group_by_columns, is_missing, shown_date, to_date
-from tcxd.text import clean, key
 
 MEMBER_ATTRIBUTES = (
     "full_name",
@@ -103,6 +107,7 @@ def member_records(
         columns = [c for c in columns if MARK_COLUMNS.get(c, c) in headers or c not in MARK_COLUMNS]
     data = [(c, file.cells(rows, c)) for c in columns]
     extras = rows["extra"].tolist() if "extra" in rows.columns else None
+    names, name_keys, _births = identity_columns(rows)
     records = []
     for position in positions:
         values = {c: cells[position] for c, cells in data if cells[position] is not None}
@@ -111,9 +116,9 @@ def member_records(
             values.setdefault("birth_year", birth_date.year)
         if birth_date is None and values.get("birth_year") is None:
             values.pop("birth_year_only", None)  # (a mark of the birth date not given)
-        name = clean(str(values.get("full_name", "")))
-        values["full_name"] = name
-        values["name_key"] = key(name)
+        given = "full_name" in values
+        values["full_name"] = names[position] if given else ""
+        values["name_key"] = name_keys[position] if given else ""
         if extras is not None:
             extra = extras[position]
             if isinstance(extra, dict) and extra:
