@@ -23,9 +23,9 @@ VIETNAMESE = re.compile(
 )
 # Exceptions that never leave the module that raises them: signals of the import's control flow.
 INTERNAL_SIGNALS = {
-    "tcxd.importing.FileRefused",
-    "tcxd.importing._Rollback",
-    "tcxd.importing._Deferred",
+    "tcxd.importing.context.FileRefused",
+    "tcxd.importing.context.Deferred",
+    "tcxd.importing.run._Rollback",
 }
 # Classes whose constructor builds the message from parts (the rest take the message itself).
 SAMPLES = {

@@ -106,6 +106,20 @@ class MemberKeys:
         found = self._cccds.get(cccd)
         return max(found) if isinstance(found, tuple) else found
 
+    def person(self, member_id: int) -> tuple[str | None, str | None, str, str] | None:
+        """(card, CCCD, name key, birth key) of a member, as the database holds them."""
+        known = self._keys.get(member_id)
+        if known is None:
+            return None
+        card, cccd, (name_key, birth_key) = known
+        return card, cccd, name_key, birth_key
+
+    def citizen_id_holder(self, cccd: str) -> int | None:
+        """The member the database finds first for this CCCD (of several, the oldest: the
+        lookup by the CCCD index in id order), as the identity check names it."""
+        found = self._cccds.get(cccd) if cccd else None
+        return min(found) if isinstance(found, tuple) else found
+
     def namesakes(self, name_key: str, birth_key: str) -> Iterator[tuple]:
         """(member, card, CCCD) of the members with this name key and birth key."""
         found = self._names.get((name_key, birth_key))

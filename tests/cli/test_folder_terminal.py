@@ -96,19 +96,19 @@ def test_a_reader_that_fails_unexpectedly_refuses_its_file_only(
 def test_a_file_whose_writing_fails_unexpectedly_is_refused_and_leaves_nothing(
     tcxd, db_url, province, monkeypatch
 ):
-    from tcxd import importing
+    from tcxd.importing import run
 
     folder = province / "01. Chi bo thon 1"
     roster(folder / "a.xlsx", [AN])
     broken = roster(folder / "b.xlsx", [BINH])
-    write = importing._FileWriter.write
+    write = run.write_file
 
-    def failing(self, last_try):
-        write(self, last_try)  # every row of the file written, then a failure
-        if Path(self.path).name == broken.name:
+    def failing(file, last_try):
+        write(file, last_try)  # every row of the file written, then a failure
+        if Path(file.path).name == broken.name:
             raise KeyError("Trần Thị Bình")
 
-    monkeypatch.setattr(importing._FileWriter, "write", failing)
+    monkeypatch.setattr(run, "write_file", failing)
     result = tcxd("import", province, "--db", db_url)
     assert result.exit_code == 3, result.output
     assert f"Tệp không nhập được: {broken}" in result.stderr

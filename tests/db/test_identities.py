@@ -68,3 +68,20 @@ def test_keys_of_rows_answer_as_the_run_wide_keys(db_url):
         assert keys.by_card("007") == a and keys.by_citizen_id("0456") == c
         assert sorted(m for m, _, _ in keys.namesakes("le van b", "1970-05-06")) == [a, b]
     assert len(some._keys) == 3  # the 1999 namesake was not read
+
+
+def test_a_members_keys_and_the_first_holder_of_a_cccd(db_url):
+    """What the identity check decides on: a member's (card, CCCD, name key, birth key), and
+    of several holders of one CCCD the oldest, as the lookup by the CCCD index finds it."""
+    engine = make_engine(db_url, create=True)
+    create_schema(engine)
+    with engine.begin() as conn:
+        a = _add(conn, "nguyen van a", card_number="001", birth_date=date(1980, 1, 2))
+        b = _add(conn, "tran thi b", citizen_id="0123", birth_year=1975)
+        c = _add(conn, "le van c", citizen_id="0123")
+        keys = MemberKeys.load(conn)
+        assert keys.person(a) == ("001", None, "nguyen van a", "1980-01-02")
+        assert keys.person(b) == (None, "0123", "tran thi b", "1975")
+        assert keys.person(10_000) is None
+        assert keys.citizen_id_holder("0123") == b < c
+        assert keys.citizen_id_holder("") is None and keys.citizen_id_holder("999") is None

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-import tcxd.importing as importing
+import tcxd.importing.run as importing_run
 from tcxd.db.engine import open_database
 from tcxd.importing import import_paths
 from tcxd.province import initialize
@@ -62,18 +62,18 @@ def province(tmp_path_factory):
     shutil.copyfile(template, reference)
     engine = open_database(sqlite_url(reference))
     states = [_state(reference)]
-    original = importing._import_one_file
+    original = importing_run._import_one_file
 
     def recording(*args, **kwargs):
         outcome = original(*args, **kwargs)
         states.append(_state(reference))
         return outcome
 
-    importing._import_one_file = recording
+    importing_run._import_one_file = recording
     try:
         result = import_paths(engine, [files])
     finally:
-        importing._import_one_file = original
+        importing_run._import_one_file = original
         engine.dispose()
     assert not result.refused, [f.problems for f in result.refused]
     return {"files": files, "template": template, "states": states, "final": states[-1]}

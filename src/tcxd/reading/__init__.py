@@ -70,6 +70,7 @@ def read_file(
     quarter: int | None = None,
     sheet: str | None = None,
     aliases: dict | None = None,
+    sha256: str | None = None,
 ) -> FileReading:
     """Read one spreadsheet into clean tables; raise a `ReadingError` for a file refused outright.
 
@@ -77,13 +78,15 @@ def read_file(
     member_evaluations, organization_evaluations). `as_of`, `year` and `quarter` are used only when
     neither the title rows nor the file name give them (spec inputs.md). `unit` is passed through.
     `sheet` reads that sheet only (its name, case and diacritics aside). `aliases` are the
-    vocabulary spellings of the province config (vocab.set_extra_aliases).
+    vocabulary spellings of the province config (vocab.set_extra_aliases). `sha256`: the file's
+    hash when the caller has computed it already (the importer hashes every file once).
     """
     vocab.set_extra_aliases(aliases)
     path = Path(path)
     forced = normalise_kind(kind)
     fmt = guards.check_file(path)
-    reading = FileReading(path=str(path), sha256=_sha256(path), format=fmt, unit=unit)
+    digest = sha256 or _sha256(path)
+    reading = FileReading(path=str(path), sha256=digest, format=fmt, unit=unit)
     grids = workbook.read_grids(path, fmt)
     if sheet is not None:
         grids = _chosen_sheet(path, grids, sheet)

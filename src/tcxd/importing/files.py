@@ -1,0 +1,204 @@
+"""Which files a run imports, in which order; a file's content hash."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from tcxd.importing.results import FileOutcome
+
+SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
+
+SUPPORTED = set(SUPPORTED_ORDER)
+# Spreadsheet formats met in units' folders that tcxd cannot read, and what the clerk does.
+UNSUPPORTED_SPREADSHEETS = {
+    ".xlsb": (
+        "định dạng Excel nhị phân (.xlsb) chưa được hỗ trợ. Mở tệp bằng Excel, chọn Tệp → Lưu "
+        "thành → kiểu “Sổ làm việc Excel (*.xlsx)”, rồi nhập tệp .xlsx."
+    ),
+}
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Spreadsheets under the given paths, shallowest folder first, then by name; a file named
+    on the command line whatever it is (reading says what it is if it is not a spreadsheet)."""
+    return [path for path, named in _found(paths) if _to_read(path, named)]
+
+
+def find_other_files(paths: Iterable[Path]) -> list[Path]:
+    """Everything else met in the given folders, in the same order: files tcxd does not read
+    (Word, PDF, .xlsb…), links to nothing, pipes and devices, folders it cannot open. The
+    summary lists each with why it was not imported: nothing met is passed over in silence."""
+    return [path for path, named in _found(paths) if not _to_read(path, named)]
+
+
+def _found(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Every entry under the given paths, with whether it was named itself (a path named but
+    missing too, to be reported), shallowest folder first, then by name. Lock files of Excel
+    and LibreOffice and hidden files in folders are no one's input and never listed."""
+    found: list[tuple[int, str, Path, bool]] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for item in _walk(path):
+                if not item.name.startswith(("~$", ".~lock", ".")) or item == path:
+                    rel = item.relative_to(path)
+                    found.append((len(rel.parts), str(rel).casefold(), item, False))
+        else:
+            found.append((0, path.name.casefold(), path, True))
+    return [(item, named) for _, _, item, named in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The entries under `folder` that are not folders (files, links to nothing, pipes…), and
+    the folders that cannot be opened (listed, never skipped in silence). Linked folders are
+    followed once each (a link back up would loop)."""
+    entries: list[Path] = []
+    unopened: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+
+    def note(error: OSError) -> None:
+        unopened.append(Path(error.filename) if error.filename else folder)
+
+    for top, folders, names in os.walk(folder, onerror=note, followlinks=True):
+        try:
+            here = os.stat(top)
+            identity = (here.st_dev, here.st_ino)
+        except OSError:
+            identity = None
+        if identity in visited:
+            folders[:] = []
+            continue
+        visited.add(identity)
+        entries.extend(Path(top) / name for name in names)
+    return entries + unopened
+
+
+def _entry_kind(path: Path) -> str:
+    """file | folder | missing | dangling (a link to nothing) | pipe | device | unreadable;
+    found without opening it (opening a pipe blocks until someone writes to it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "dangling" if os.path.islink(path) else "missing"
+    except OSError:
+        return "unreadable"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "pipe" if stat.S_ISFIFO(mode) else "device"
+
+
+def _to_read(path: Path, named: bool) -> bool:
+    """Whether the path is a file to read (a path named but missing too: reading reports it)."""
+    kind = _entry_kind(path)
+    if path.suffix.lower() in UNSUPPORTED_SPREADSHEETS and kind == "file":
+        return False
+    if kind == "missing":
+        return named
+    return kind == "file" and (named or _is_spreadsheet(path))
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED
+
+
+def once_each(files: list[Path]) -> list[Path]:
+    """A file named twice (a folder and a file in it) is one file of the run."""
+    seen: set[Path] = set()
+    kept = []
+    for path in files:
+        try:
+            same = path.resolve()
+        except OSError:
+            same = path
+        if same not in seen:
+            seen.add(same)
+            kept.append(path)
+    return kept
+
+
+def inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    return Path(folder).resolve() in Path(path).resolve().parents
+
+
+def not_a_spreadsheet(path: Path) -> FileOutcome:
+    """What a path met in a folder (or named) and not read is, and why it was not imported:
+    skipped when it is no one's list, refused when it is a list tcxd cannot open."""
+    kind = _entry_kind(path)
+    suffix = path.suffix.lower()
+    if kind == "folder" or (kind == "unreadable" and path.is_dir()):
+        return refused_path(
+            path,
+            f'Không mở được thư mục "{path}" (không có quyền đọc): các tệp trong đó chưa được '
+            "nhập. Cấp quyền đọc cho thư mục, hoặc chép các tệp ra thư mục khác, rồi nhập lại.",
+        )
+    if kind == "unreadable":
+        return refused_path(path, unreadable_reason(path, PermissionError()))
+    if kind == "file" and suffix in UNSUPPORTED_SPREADSHEETS:
+        return refused_path(path, f'Tệp "{path.name}": {UNSUPPORTED_SPREADSHEETS[suffix]}')
+    why = {
+        "dangling": "là lối tắt (liên kết) trỏ tới một tệp không còn ở đó",
+        "missing": "không còn ở đó khi nhập",
+        "pipe": "là một đường ống (FIFO) của hệ thống, không phải tệp; tcxd không mở nó",
+        "device": "là một thiết bị hoặc ổ cắm của hệ thống, không phải tệp",
+    }.get(kind)
+    if why is None:
+        why = f"không phải bảng tính ({suffix or 'không có đuôi'}); tcxd chỉ nhập " + ", ".join(
+            SUPPORTED_ORDER
+        )
+    return FileOutcome(path=str(path), status="skipped", warnings=[f'Bỏ qua "{path.name}": {why}.'])
+
+
+def refused_path(path: Path, problem: str) -> FileOutcome:
+    return FileOutcome(path=str(path), status="refused", problems=[problem])
+
+
+def unreadable_reason(path: Path, error: BaseException) -> str:
+    """Why one file could not be read, in words, whatever failed (the run goes on)."""
+    name = f'Không đọc được tệp "{path.name}"'
+    if isinstance(error, PermissionError):
+        return (
+            f"{name}: không có quyền đọc tệp. Cấp quyền đọc cho tệp (hoặc chép tệp ra thư mục "
+            "khác) rồi nhập lại."
+        )
+    if isinstance(error, MemoryError):
+        return f"{name}: không đủ bộ nhớ để đọc tệp này."
+    if isinstance(error, OSError):
+        code = errno.errorcode.get(error.errno or 0, "không rõ")
+        return (
+            f"{name}: hệ điều hành báo lỗi khi đọc (mã {code}). Kiểm tra ổ đĩa hoặc chép tệp "
+            "sang chỗ khác rồi nhập lại."
+        )
+    return (
+        f"{name}: tcxd gặp lỗi không lường trước khi đọc tệp này ({type(error).__name__}). "
+        "Các tệp khác vẫn được nhập; hãy gửi tệp này cho người quản trị."
+    )
+
+
+def unwritable_reason(path: Path, error: BaseException) -> str:
+    """Why one file read well could not be written (nothing of it was; the run goes on)."""
+    return (
+        f'Không ghi được tệp "{path.name}": tcxd gặp lỗi không lường trước khi ghi tệp này '
+        f"({type(error).__name__}); không có gì của tệp được ghi. Các tệp khác vẫn được nhập; "
+        "hãy gửi tệp này cho người quản trị."
+    )
+
+
+def unreadable(path: Path, error: BaseException) -> FileOutcome:
+    return refused_path(path, unreadable_reason(path, error))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

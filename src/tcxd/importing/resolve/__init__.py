@@ -1,0 +1,1 @@
+"""Resolving a file's names to the database's units and members."""

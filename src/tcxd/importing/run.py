@@ -1,0 +1,580 @@
+"""A run of `tcxd import`: the files in an order that does not matter (organisation lists
+first, files whose unit is not known yet deferred), one transaction per file, the reading
+workers reading ahead of the writer, and the caches kept for the whole run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, bindparam, select, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from tcxd import pause_hook
+from tcxd.db.engine import write_transaction
+from tcxd.db.models import (
+    ImportBatch,
+)
+from tcxd.identities import MemberKeys
+from tcxd.importing.bad_rows import leave_out_bad_rows
+from tcxd.importing.context import MAX_PROBLEMS, Deferred, FileContext, FileRefused
+from tcxd.importing.files import (
+    find_files,
+    find_other_files,
+    inside,
+    not_a_spreadsheet,
+    once_each,
+    refused_path,
+    sha256_of,
+    unreadable,
+    unwritable_reason,
+)
+from tcxd.importing.resolve.members import add_identity_columns
+from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult
+from tcxd.importing.writers import _BATCH, write_file
+from tcxd.outputs import SKIP_REASON, is_output
+from tcxd.units import OrgIndex
+
+
+def import_paths(
+    engine: Engine,
+    paths: list[Path],
+    options: ImportOptions | None = None,
+    on_file: Callable[[Path, int, int], None] | None = None,
+) -> ImportResult:
+    """Import files and folders; `on_file(path, index, total)` reports progress."""
+    options = options or ImportOptions()
+    # (the error workbooks of earlier runs are no one's input, wherever they were written)
+    files = [path for path in find_files(paths) if not inside(path, options.errors_out)]
+    files = once_each(files)
+    result = ImportResult(dry_run=options.dry_run)
+    result.files.extend(
+        not_a_spreadsheet(path)
+        for path in find_other_files(paths)
+        if not inside(path, options.errors_out)
+    )
+    single_transaction = options.dry_run or options.all_or_nothing
+    if single_transaction:
+        try:
+            with write_transaction(engine) as conn:
+                _import_all(conn, files, options, result, on_file, savepoints=True)
+                if options.dry_run or result.refused:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        if options.all_or_nothing and result.refused and not options.dry_run:
+            for outcome in result.files:
+                if outcome.status == "imported":
+                    outcome.status = "rolled_back"
+        if options.dry_run:
+            for outcome in result.files:
+                if outcome.status == "imported":
+                    outcome.status = "dry_run"
+    else:
+        _import_all(None, files, options, result, on_file, savepoints=False, engine=engine)
+    return result
+
+
+class _Rollback(Exception):
+    """Raised to undo a dry run or an all-or-nothing run that had a refused file."""
+
+
+def _import_all(conn, files, options, result, on_file, savepoints, engine=None) -> None:
+    """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
+    holding organisation lists first, as soon as they are read; the others once every file has
+    been read; then, round after round while a round imports something, the files whose unit or
+    chi bộ was not known yet. The summary keeps the files' own order."""
+    index = _IndexCache()
+    outcomes: dict[Path, FileOutcome] = {}
+    prepared_files: dict[Path, _Prepared] = {}
+    held: list[_Prepared] = []
+
+    def write(prepared: _Prepared, last_try: bool) -> None:
+        try:
+            outcomes[prepared.path] = _import_one_file(
+                conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
+            )
+        except SQLAlchemyError:
+            raise  # the database's failure is the run's, not this file's
+        except Exception as error:  # the file's transaction was rolled back: the run goes on
+            outcomes[prepared.path] = refused_path(
+                prepared.path, unwritable_reason(prepared.path, error)
+            )
+        if reader is not None and outcomes[prepared.path].status == "imported":
+            reader.done(prepared.digest)
+
+    with _Reader(files, options, conn, engine) as reader:
+        for number, path in enumerate(files, start=1):
+            if on_file:
+                on_file(path, number, len(files))
+            try:
+                prepared = _prepare_file(conn, engine, path, options, reader)
+            except SQLAlchemyError:
+                raise  # the database's failure is the run's, not this file's
+            except Exception as error:  # anything else is this file's refusal, never the run's
+                prepared = unreadable(path, error)
+            if isinstance(prepared, FileOutcome):
+                outcomes[path] = prepared
+                continue
+            prepared_files[path] = prepared
+            if any(table.kind == "organizations" for table in prepared.reading.sheets):
+                write(prepared, last_try=False)
+            else:
+                held.append(prepared)  # (a run's tables: a few MB per thousand files)
+    for prepared in held:
+        write(prepared, last_try=False)
+    deferred = [prepared_files[p] for p in files if outcomes[p].status == "deferred"]
+    while deferred:
+        for prepared in deferred:
+            write(prepared, last_try=False)
+        waiting = [p for p in deferred if outcomes[p.path].status == "deferred"]
+        if len(waiting) == len(deferred):  # nothing more came in: each file says why
+            for prepared in waiting:
+                write(prepared, last_try=True)
+            break
+        deferred = waiting
+    result.files.extend(outcomes[path] for path in files)
+
+
+READ_WORKERS_VARIABLE = "TCXD_READ_WORKERS"
+
+POOL_MIN_FILES = 8  # fewer files to read than this: read them in this process
+
+READ_AHEAD_PER_WORKER = 3
+
+
+def read_workers() -> int:
+    """Processes that read files while this one writes: `TCXD_READ_WORKERS` (0 = none), else
+    one per CPU beyond the one writing, at least one, at most three."""
+    configured = os.environ.get(READ_WORKERS_VARIABLE, "").strip()
+    if configured.isdigit():
+        return int(configured)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus - 1, 3))
+
+
+def _read_options(options: ImportOptions) -> dict:
+    return {
+        "kind": options.kind,
+        "unit": options.unit,
+        "as_of": options.as_of,
+        "year": options.year,
+        "quarter": options.quarter,
+        "sheet": options.sheet,
+        "aliases": options.aliases,
+    }
+
+
+def _read(path: Path, options: dict):
+    """read_file, with a refusal as a value: ("ok", reading) | ("refused", message)."""
+    from tcxd.reading import read_file
+    from tcxd.reading.problems import ReadingError
+
+    try:
+        reading = read_file(path, **options)
+    except ReadingError as error:
+        return "refused", error.message
+    add_identity_columns(reading)  # (in the reading worker: off the writer)
+    return "ok", reading
+
+
+def _pool_read(path: Path, options: dict):
+    """`_read` in a worker process; any other failure is re-run (and raised) by the importer."""
+    try:
+        return _read(path, options)
+    except Exception:
+        return "failed", None
+
+
+def _worker_start() -> None:
+    """A reading worker dies with the importer (a killed import leaves no process behind)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+class _Reader:
+    """Reads the files of a run in worker processes, ahead of the file being written.
+
+    Reading is pure (file → tables; it never touches the database), so the workers read the next
+    files while this process writes the current one; the files are still written one at a time,
+    in order, each in its own transaction, exactly as when read here. Files whose content was
+    already imported are not read at all (a re-import reads nothing). With few files, or
+    `TCXD_READ_WORKERS=0`, or when a worker fails, files are read in this process."""
+
+    def __init__(self, files: list[Path], options: ImportOptions, conn, engine) -> None:
+        self.files = files
+        self.options = _read_options(options)
+        self.conn = conn
+        self.engine = engine
+        self.workers = read_workers()
+        self.pool = None
+        self.digests: dict[Path, str] = {}
+        self.pending: dict[Path, object] = {}  # path → Future
+        self.positions = {path: number for number, path in enumerate(files)}
+        self.position = 0  # next file to consider for reading ahead
+        self.broken = False
+        self.imported: set[str] | None = None  # contents imported before or during this run
+
+    def seen(self, digest: str) -> bool:
+        """Whether this content was imported already: one query for the whole run instead of
+        one per file (the write transaction checks again, against other processes)."""
+        if self.imported is None:
+            batch = ImportBatch.__table__
+            query = select(batch.c.sha256).where(batch.c.status == "imported")
+            if self.conn is not None:
+                self.imported = set(self.conn.execute(query).scalars())
+            else:
+                with self.engine.connect() as own:
+                    self.imported = set(own.execute(query).scalars())
+        return digest in self.imported
+
+    def done(self, digest: str) -> None:
+        if self.imported is not None:
+            self.imported.add(digest)
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.pool is not None:
+            for future in self.pending.values():
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        return False
+
+    def digest(self, path: Path) -> str:
+        if path not in self.digests:
+            self.digests[path] = sha256_of(path)
+        return self.digests[path]
+
+    def _options_of(self, path: Path) -> dict:
+        """The reading options of a file, with its hash: the file is hashed once, here."""
+        return {**self.options, "sha256": self.digest(path)}
+
+    def _start_pool(self) -> bool:
+        if self.pool is not None:
+            return True
+        if self.broken or self.workers < 1:
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        import tcxd.reading  # noqa: F401  (imported once, here: the forked workers share it)
+
+        try:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_worker_start
+            )
+        except (OSError, ValueError):
+            self.broken = True
+            return False
+        return True
+
+    def _ahead(self, current: int) -> None:
+        """Keep the next files being read (those not imported before)."""
+        window = self.workers * READ_AHEAD_PER_WORKER
+        self.position = max(self.position, current)
+        while self.position < len(self.files) and self.position < current + window:
+            path = self.files[self.position]
+            self.position += 1
+            if path in self.pending or not path.exists():
+                continue
+            try:
+                if self.seen(self.digest(path)):
+                    continue
+            except OSError:
+                continue  # unreadable: read (and refused) in this process, with its reason
+            if self.pool is None and (
+                len(self.files) - current < POOL_MIN_FILES or not self._start_pool()
+            ):
+                return
+            try:
+                self.pending[path] = self.pool.submit(_pool_read, path, self._options_of(path))
+            except Exception:
+                self._give_up()
+                return
+
+    def _give_up(self) -> None:
+        self.broken = True
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+        self.pending.clear()
+
+    def read(self, path: Path):
+        """("ok", reading) | ("refused", message) for a file about to be written."""
+        current = self.positions.get(path)
+        if current is not None and not self.broken:
+            self._ahead(current + 1)
+        future = self.pending.pop(path, None)
+        if future is not None:
+            try:
+                status, value = future.result()
+            except Exception:  # a worker died: read the rest here
+                self._give_up()
+                status, value = "failed", None
+            if status != "failed":
+                return status, value
+        return _read(path, self._options_of(path))  # here: an unexpected failure is raised
+
+
+# Reading every member's identity keys costs about what this many tables' own lookups cost (a
+# few µs a member against one or two ms a table): below it, a run looks its rows up per table.
+FULL_KEYS_TABLES = 400
+
+# Another process wrote organisations or members when one of these changed: ids only grow,
+# every import writes an import_batch row, and the tree changes only by new rows (renames aside,
+# which only tcxd's own import makes).
+RUN_SIGNATURE_QUERY = text(
+    "SELECT (SELECT MAX(id) FROM organization), (SELECT MAX(id) FROM organization_parent), "
+    "(SELECT MAX(id) FROM member), (SELECT MAX(id) FROM import_batch)"
+)
+
+
+class _IndexCache:
+    """What the files of a run look names up in, loaded once per run instead of once per file:
+    the `OrgIndex` and the members' identity keys (`MemberKeys`, loaded when a file first needs
+    them). Files update both in place as they write. Both are dropped (and loaded again when
+    next needed) when a file that changed them is not imported (its transaction rolled back),
+    and when the tables changed under them (another process imported meanwhile)."""
+
+    def __init__(self) -> None:
+        self.index: OrgIndex | None = None
+        self.member_keys: MemberKeys | None = None
+        self.tables = 0  # tables matched against the database's members so far
+        self.signature: tuple | None = None
+        self.marks: list[tuple[object, int]] = []  # (index, its version) when the file began
+
+    def begin(self, conn: Connection) -> None:
+        """A file's transaction starts: forget what another process may have made stale."""
+        signature = tuple(conn.execute(RUN_SIGNATURE_QUERY).one())
+        if signature != self.signature:
+            self.drop()
+            self.signature = signature
+        self.marks = []
+
+    def get(self, conn: Connection) -> OrgIndex:
+        if self.index is None:
+            self.index = OrgIndex.load(conn)
+        self._mark(self.index)
+        return self.index
+
+    def members(self, conn: Connection, wanted: Callable[[], list]) -> MemberKeys:
+        """The keys to match a table's rows against: every member's, read once for the run, or
+        (a few files into a large database) only those `wanted()` names, read for this table.
+        Every member's keys cost about what FULL_KEYS_TABLES tables' own lookups cost."""
+        if self.member_keys is None:
+            self.tables += 1
+            members = self.signature[2] if self.signature else None
+            if self.tables * FULL_KEYS_TABLES < (members or 0):
+                return MemberKeys.of_rows(conn, wanted())
+            self.member_keys = MemberKeys.load(conn)
+        self._mark(self.member_keys)
+        return self.member_keys
+
+    def learn(self, written) -> None:
+        """New members' keys as written (rows of identities.KEY_COLUMNS)."""
+        if self.member_keys is not None:
+            self.member_keys.learn(written)
+
+    def refresh(self, conn: Connection, member_ids: list[int]) -> None:
+        """Members whose keys an update changed."""
+        if self.member_keys is not None:
+            self.member_keys.refresh(conn, member_ids)
+
+    def _mark(self, held) -> None:
+        if all(known is not held for known, _ in self.marks):
+            self.marks.append((held, held.version))
+
+    def written(self, conn: Connection) -> None:
+        """The file's changes are in `conn`'s transaction: remember the tables as they are."""
+        self.signature = tuple(conn.execute(RUN_SIGNATURE_QUERY).one())
+
+    def failed(self) -> None:
+        """The file was not imported: what it changed in the indexes never reached the tables."""
+        if any(held.version != version for held, version in self.marks):
+            self.drop()
+
+    def drop(self) -> None:
+        self.index = None
+        self.member_keys = None
+        self.signature = None
+
+
+@dataclass
+class _Prepared:
+    """A file read and ready to be written (or tried again)."""
+
+    path: Path
+    digest: str
+    reading: object  # reading.FileReading
+    outcome: FileOutcome  # what reading found: kinds, warnings, unknown columns
+
+
+def _prepare_file(
+    conn, engine, path: Path, options: ImportOptions, reader: _Reader
+) -> FileOutcome | _Prepared:
+    """Read a file; a `FileOutcome` when there is nothing to write (missing, imported before,
+    an output of tcxd, refused by reading)."""
+    outcome = FileOutcome(path=str(path))
+    if not path.exists():
+        outcome.status = "refused"
+        outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
+        return outcome
+    digest = reader.digest(path)
+    if reader.seen(digest):
+        outcome.status = "unchanged"  # the same content was imported before: nothing to do
+        return outcome
+    # (after the hash: an output is never imported, and a re-import opens no workbook)
+    if is_output(path):
+        outcome.status = "skipped"
+        outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
+        return outcome
+    status, reading = reader.read(path)
+    if status == "refused":
+        outcome.status = "refused"
+        outcome.problems = [reading]
+        return outcome
+    outcome.kinds = [table.kind for table in reading.sheets]
+    outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
+    outcome.columns = [(t.sheet, t.understood) for t in reading.sheets if t.understood]
+    outcome.warnings = list(reading.warnings) + [
+        f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
+    ]
+    outcome.warnings += [f'Bỏ qua trang "{sheet}": {reason}' for sheet, reason in reading.skipped]
+    if reading.problems and options.skip_bad_rows:
+        outcome.left_out_rows = leave_out_bad_rows(reading)
+    if reading.problems:
+        outcome.status = "refused"
+        outcome.problems = reading.messages()
+        outcome.issues = list(reading.problems)
+        return outcome
+    if not reading.sheets:
+        outcome.status = "refused"
+        outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
+        return outcome
+    return _Prepared(path, digest, reading, outcome)
+
+
+def _import_one_file(
+    conn,
+    engine,
+    path,
+    options,
+    savepoints,
+    cache,
+    last_try=False,
+    reader: _Reader | None = None,
+    prepared: _Prepared | None = None,
+):
+    """Read (unless `prepared`) and write one file in its own transaction (or savepoint)."""
+    if prepared is None:
+        if reader is None:
+            reader = _Reader([path], options, conn, engine)
+        prepared = _prepare_file(conn, engine, path, options, reader)
+        if isinstance(prepared, FileOutcome):
+            return prepared
+    digest, reading = prepared.digest, prepared.reading
+    outcome = replace(prepared.outcome, warnings=list(prepared.outcome.warnings))
+    cache = cache if cache is not None else _IndexCache()
+    done = False
+
+    def write(connection: Connection) -> None:
+        _tune_sqlite(connection)
+        if _already_imported(connection, digest):
+            outcome.status = "unchanged"
+            return
+        cache.begin(connection)
+        file = FileContext(
+            connection,
+            cache,
+            path,
+            digest,
+            reading,
+            options,
+            outcome,
+        )
+        write_file(file, last_try)
+        pause_hook.file_written()  # (tests only: TCXD_TEST_PAUSE)
+        cache.written(connection)
+
+    try:
+        if conn is not None:
+            with conn.begin_nested() if savepoints else _null():
+                write(conn)
+        else:
+            with write_transaction(engine) as own:
+                write(own)
+        done = True
+    except Deferred:
+        outcome.status = "deferred"
+    except FileRefused as refused:
+        outcome.status = "refused"
+        outcome.problems = refused.problems[:MAX_PROBLEMS]
+        outcome.issues = refused.issues[:MAX_PROBLEMS]
+    except IntegrityError:
+        # A conflict the checks above did not foresee: refuse this file, keep the run going.
+        outcome.status = "refused"
+        outcome.problems = [
+            f'Tệp "{path.name}": có dữ liệu trùng với dữ liệu đã có hoặc trùng trong tệp, '
+            "không ghi được. Chạy lại với --debug để xem chi tiết."
+        ]
+    finally:
+        # A file that changed the indexes and was rolled back (or failed) leaves them stale.
+        if not done or outcome.status not in ("imported", "unchanged"):
+            cache.failed()
+    return outcome
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+# A province's database outgrows SQLite's default 2 MB page cache: lookups by name, card and
+# member then read pages through the OS on every file. A bigger cache and memory-mapped reads
+# (per connection; nothing about the file changes) keep them in memory.
+SQLITE_CACHE_KB = 64 * 1024
+
+SQLITE_MMAP_BYTES = 512 * 1024 * 1024
+
+SQLITE_CHECKPOINT_PAGES = 10_000  # checkpoint (and sync) the WAL every ~40 MB, not every 4 MB
+
+
+def _tune_sqlite(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    info = conn.connection.info
+    if info.get("tcxd_import_tuned"):
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+    conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+    info["tcxd_import_tuned"] = True
+
+
+# The statements every file runs, built once (see _INSERT_ORGANIZATION).
+_IMPORTED_WITH = select(_BATCH.c.id).where(
+    _BATCH.c.sha256 == bindparam("digest"), _BATCH.c.status == "imported"
+)
+
+
+def _already_imported(conn: Connection, digest: str) -> bool:
+    return conn.execute(_IMPORTED_WITH, {"digest": digest}).first() is not None

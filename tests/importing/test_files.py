@@ -1,0 +1,41 @@
+"""`tcxd.importing.files`: which files a run takes, in which order, and their hash."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tcxd.importing.files import find_files, find_other_files, once_each, sha256_of
+
+
+def touch(path, content=b"x"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_files_come_shallowest_folder_first_then_by_name(tmp_path):
+    deep = touch(tmp_path / "b" / "c" / "a.xlsx")
+    middle = touch(tmp_path / "b" / "z.ods")
+    top = touch(tmp_path / "y.csv")
+    touch(tmp_path / "b" / "~$z.xlsx")  # Excel's lock file: no one's input
+    touch(tmp_path / ".hidden.xlsx")
+    assert find_files([tmp_path]) == [top, middle, deep]
+
+
+def test_other_files_are_listed_apart_and_a_named_file_is_always_tried(tmp_path):
+    letter = touch(tmp_path / "thu.docx")
+    sheet = touch(tmp_path / "ds.xlsx")
+    assert find_other_files([tmp_path]) == [letter]
+    assert find_files([tmp_path]) == [sheet]
+    assert find_files([letter]) == [letter]  # (reading then says what it is)
+
+
+def test_a_file_named_twice_is_one_file(tmp_path):
+    sheet = touch(tmp_path / "ds.xlsx")
+    assert once_each([*find_files([tmp_path]), sheet]) == [sheet]
+
+
+def test_the_hash_is_the_sha256_of_the_content(tmp_path):
+    content = bytes(range(256)) * 10_000  # (more than one read block)
+    path = touch(tmp_path / "ds.xlsx", content)
+    assert sha256_of(path) == hashlib.sha256(content).hexdigest()
