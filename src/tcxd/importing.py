@@ -146,6 +146,7 @@ class ImportOptions:
     create_units: bool = False  # chi bộ named on rows but unknown are created under the unit
     skip_bad_rows: bool = False  # the good rows of a file are imported, the others listed
     errors_out: Path | None = None  # where error workbooks go (None: none are written)
+    read_workers: int | None = None  # processes reading ahead (None: one per spare CPU)
 
 
 class FileRefused(Exception):
@@ -382,17 +383,16 @@ def _reason(problem) -> str:
 
 # --------------------------------------------------------------------------- reading ahead
 
-READ_WORKERS_VARIABLE = "TCXD_READ_WORKERS"
 POOL_MIN_FILES = 8  # fewer files to read than this: read them in this process
 READ_AHEAD_PER_WORKER = 3
 
 
-def read_workers() -> int:
-    """Processes that read files while this one writes: `TCXD_READ_WORKERS` (0 = none), else
-    one per CPU beyond the one writing, at least one, at most three."""
-    configured = os.environ.get(READ_WORKERS_VARIABLE, "").strip()
-    if configured.isdigit():
-        return int(configured)
+def read_workers(configured: int | None = None) -> int:
+    """Processes that read files while this one writes: `configured` (0 = none; the CLI takes it
+    from TCXD_READ_WORKERS), else one per CPU beyond the one writing, at least one, at most
+    three."""
+    if configured is not None:
+        return configured
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -458,7 +458,7 @@ class _Reader:
         self.options = _read_options(options)
         self.conn = conn
         self.engine = engine
-        self.workers = read_workers()
+        self.workers = read_workers(options.read_workers)
         self.pool = None
         self.digests: dict[Path, str] = {}
         self.pending: dict[Path, object] = {}  # path → Future

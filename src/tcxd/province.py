@@ -23,9 +23,11 @@ class InitResult:
     districts_existing: list[str]
 
 
-def initialize(url: str, config: ProvinceConfig) -> InitResult:
+def initialize(
+    url: str, config: ProvinceConfig, *, busy_timeout_ms: int | None = None
+) -> InitResult:
     """Create the database (if needed) with the province and its districts; idempotent."""
-    engine = make_engine(url, create=True)
+    engine = make_engine(url, create=True, busy_timeout_ms=busy_timeout_ms)
     create_schema(engine)
     with write_transaction(engine) as conn:
         province = conn.execute(select(Province.__table__)).first()

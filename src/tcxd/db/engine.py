@@ -17,12 +17,7 @@ from tcxd.db import models
 from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
 from tcxd.settings import sqlite_path
 
-BUSY_TIMEOUT_MS = 30_000  # TCXD_BUSY_TIMEOUT_MS overrides it (tests, slow shared disks)
-
-
-def _busy_timeout_ms() -> int:
-    value = os.environ.get("TCXD_BUSY_TIMEOUT_MS", "")
-    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
+BUSY_TIMEOUT_MS = 30_000  # the CLI's Environment may set another (TCXD_BUSY_TIMEOUT_MS)
 
 
 def _create_private_file(path: Path) -> None:
@@ -32,9 +27,16 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def on_connect(dbapi_connection, _record) -> None:
+        _set_pragmas(dbapi_connection, busy_timeout_ms)
+
+    return on_connect
+
+
+def _set_pragmas(dbapi_connection, busy_timeout_ms: int) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -50,8 +52,10 @@ def _begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, *, create: bool = False) -> Engine:
-    """An engine for `url`; a missing SQLite file is created (0600) only when `create`."""
+def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int | None = None) -> Engine:
+    """An engine for `url`; a missing SQLite file is created (0600) only when `create`. A
+    writer waits `busy_timeout_ms` (default BUSY_TIMEOUT_MS) for another one to finish."""
+    timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     path = sqlite_path(url)
     if path is not None:
         if not path.exists():
@@ -61,8 +65,8 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
                     "(hoặc chỉ đúng tệp bằng --db / TCXD_DB)."
                 )
             _create_private_file(path)
-        engine = create_engine(url, connect_args={"timeout": _busy_timeout_ms() / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": timeout / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas(timeout))
         event.listen(engine, "begin", _begin)
         return engine
     try:
@@ -155,8 +159,8 @@ def upgrade_schema(engine: Engine) -> None:
         )
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
     """Open an existing tcxd database, checking its schema version."""
-    engine = make_engine(url)
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
     check_schema(engine)
     return engine

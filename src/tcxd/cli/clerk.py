@@ -1,7 +1,7 @@
-"""The clerk's commands: `status`, `template`, `diff`, `explain` (registered on `tcxd.cli.app`).
+"""The clerk's commands: `status`, `template`, `diff`, `explain` (registered on `tcxd.cli.app.app`).
 
 Library code is in `tcxd.workflow`; this module parses options and prints with Rich, like
-`tcxd.cli`. Decisions: docs/workflow.md.
+the rest of `tcxd.cli`. Decisions: docs/workflow.md.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
+from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out, period_option, year_option
+from tcxd.cli.app import titled_table as _table
 from tcxd.formatting import number_vi, source_vi
 from tcxd.settings import database_url
 
@@ -23,7 +24,7 @@ YEAR_HELP = "Năm của kỳ (mặc định: năm của kỳ vừa kết thúc g
 
 def _period(code: str | None, year: int | None, default_code: str | None = None):
     """A Period from --period / --year; None when neither is given and there is no default."""
-    from tcxd.cli import _period as parse
+    from tcxd.cli.app import parse_period as parse
 
     if code is None and year is None:
         return parse(default_code, None) if default_code else None
@@ -31,13 +32,13 @@ def _period(code: str | None, year: int | None, default_code: str | None = None)
 
 
 def _date(value: str | None, option: str) -> date | None:
-    from tcxd.cli import _date_option
+    from tcxd.cli.app import parse_date_option as _date_option
 
     return _date_option(value, option)
 
 
 def _open(db: str | None):
-    from tcxd.db.engine import open_database
+    from tcxd.cli.app import open_database
 
     return open_database(database_url(db))
 

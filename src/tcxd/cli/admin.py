@@ -1,7 +1,7 @@
-"""Administration commands (registered on `tcxd.cli.app`): `tcxd migrate`.
+"""Administration commands (registered on `tcxd.cli.app.app`): `tcxd migrate`.
 
 Library code is in `tcxd.migrate`; this module parses options and prints with Rich, like
-`tcxd.cli`. How a province moves from its SQLite file to PostgreSQL: docs/postgresql.md.
+the rest of `tcxd.cli`. How a province moves from its SQLite file to PostgreSQL: docs/postgresql.md.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tcxd.cli import HELP_OPTION, DbOption, app, err, out
+from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out
 from tcxd.formatting import number_vi
 from tcxd.settings import database_url
 

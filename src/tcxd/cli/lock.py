@@ -1,4 +1,4 @@
-"""Closing periods: `tcxd lock`, `tcxd unlock` (registered on `tcxd.cli.app`), and the lines the
+"""Closing periods: `tcxd lock`, `tcxd unlock` (registered on `tcxd.cli.app.app`), and the lines the
 import summary and `tcxd check` print about locked periods whose figures changed.
 
 Library code is in `tcxd.workflow.lock`; decisions in docs/lock.md.
@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
+from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out, period_option, year_option
+from tcxd.cli.app import titled_table as _table
 from tcxd.errors import UserInputError
 from tcxd.settings import database_url
 
@@ -22,7 +23,7 @@ CHANGES_SHOWN = 30
 
 
 def _chosen(period: str | None, year: int | None, command: str):
-    from tcxd.cli import _period
+    from tcxd.cli.app import parse_period as _period
 
     if period is None or year is None:
         raise UserInputError(
@@ -32,7 +33,7 @@ def _chosen(period: str | None, year: int | None, command: str):
 
 
 def _open(db: str | None):
-    from tcxd.db.engine import open_database
+    from tcxd.cli.app import open_database
 
     return open_database(database_url(db))
 
