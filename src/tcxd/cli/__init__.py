@@ -6,6 +6,7 @@ registers its commands on `app`, in the order the help lists them. The entry poi
 # isort: off
 from tcxd.cli import province, imports, classify, report  # noqa: F401
 from tcxd.cli import admin, clerk, lock  # noqa: F401
+
 # isort: on
 from tcxd.cli.app import app, environment, err, main, out
 
