@@ -23,10 +23,20 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.encodings import decode
+from tcxd.core.outputs import SKIP_REASON, is_output
+from tcxd.core.text import clean, fold, key
+from tcxd.core.vocab import is_branch_name, org_type_in_tree, org_type_under
 from tcxd.db import history
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks, insert_one, plain
 from tcxd.db.engine import write_transaction
+from tcxd.db.identities import (
+    IDENTITY_COLUMNS,
+    KEY_COLUMNS,
+    MemberKeys,
+    stored_birth_key,
+)
 from tcxd.db.models import (
     MEMBER_EVALUATION_COLUMNS,
     ORGANIZATION_EVALUATION_COLUMNS,
@@ -39,18 +49,8 @@ from tcxd.db.models import (
     OrganizationParent,
     RosterEntry,
 )
-from tcxd.encodings import decode
-from tcxd.identities import (
-    IDENTITY_COLUMNS,
-    KEY_COLUMNS,
-    MemberKeys,
-    stored_birth_key,
-)
-from tcxd.outputs import SKIP_REASON, is_output
+from tcxd.db.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
 from tcxd.reading.problems import Problem
-from tcxd.text import clean, fold, key
-from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex, accented_words, folded_words
-from tcxd.vocab import is_branch_name, org_type_in_tree, org_type_under
 
 SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 SUPPORTED = set(SUPPORTED_ORDER)

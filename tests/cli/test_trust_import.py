@@ -12,7 +12,7 @@ from tests.cli.test_clerk import AN, BINH, DISTRICT, PROVINCE, fill, make_templa
 from tests.sheets import write_xlsx
 
 import tcxd.cli.clerk  # noqa: F401
-from tcxd.encodings import encode
+from tcxd.core.encodings import encode
 
 EVALUATION_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Tổng điểm",
                      "Tự xếp loại", "Cấp ủy quyết định"]  # fmt: skip

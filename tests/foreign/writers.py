@@ -1,6 +1,6 @@
 """The foreign corpus's own file writers (xlsx, xls, ods, csv, a Word file) and legacy encoders.
 
-Written for this corpus alone: nothing here comes from `tcxd.sample` or `tcxd.encodings`, so that
+Written for this corpus alone: nothing here comes from `tcxd.sample` or `tcxd.core.encodings`, so that
 the corpus says what other software writes, not what tcxd expects.
 """
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tcxd.core.text import fold
 from tcxd.reading import headers
-from tcxd.text import fold
 
 SPEC = Path("/work/shared/spec/inputs.md")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tcxd import vocab
+from tcxd.core import vocab
 from tcxd.reading.values import to_codes
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tcxd.errors import INTERRUPTED_MESSAGE, LOCKED_MESSAGE
-from tcxd.province import initialize
+from tcxd.core.errors import INTERRUPTED_MESSAGE, LOCKED_MESSAGE
+from tcxd.core.settings import load_province_config
+from tcxd.db.province import initialize
 from tcxd.sample import generate
-from tcxd.settings import load_province_config
 from tests.reliability.helpers import (
     TRACEBACK,
     Child,
@@ -151,9 +151,9 @@ def _balanced(folder: Path) -> int:
 def test_a_report_during_an_import_sees_a_consistent_state(sample, tmp_path):
     """Reports made again and again (in process, and one through the CLI) while the import runs:
     each balances on every workbook, whatever moment it read the database at."""
+    from tcxd.core.errors import UserInputError
+    from tcxd.core.periods import Period
     from tcxd.db.engine import open_database
-    from tcxd.errors import UserInputError
-    from tcxd.periods import Period
     from tcxd.reports.build import build_reports
 
     db = _fresh(sample, tmp_path)

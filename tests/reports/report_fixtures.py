@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tcxd.forms import attribute_mappings, load_form
-from tcxd.periods import Period
-from tcxd.vocab import codes
+from tcxd.core.periods import Period
+from tcxd.core.vocab import codes
+from tcxd.reports.forms import attribute_mappings, load_form
 
 HOSTILE_NAMES = [
     '=HYPERLINK("http://x.invalid","bấm")',

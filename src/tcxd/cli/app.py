@@ -1,6 +1,6 @@
 """The command line's core: the Typer app, the options and parsers its commands share, and
 `main`, the one place where every error becomes a Vietnamese message and an exit code (asked of
-`tcxd.errors.describe`); a traceback is shown only with `--debug` (anywhere on the command line)
+`tcxd.core.errors.describe`); a traceback is shown only with `--debug` (anywhere on the command line)
 or TCXD_DEBUG=1.
 
 The commands live beside this module, one module per group; `tcxd.cli` imports them all so that
@@ -19,7 +19,7 @@ from rich.table import Table
 from tcxd import __version__
 from tcxd.cli.i18n import vietnamese_usage
 from tcxd.core.environment import Environment
-from tcxd.errors import ExitCode, describe
+from tcxd.core.errors import ExitCode, describe
 
 HELP_OPTION = {"help_option_names": ["-h", "--help"]}
 
@@ -77,7 +77,7 @@ DbOption = Annotated[
 
 
 def _option_parser(parse):
-    """A Typer parser from a `tcxd.periods.parse_*` function: its ValueError (a Vietnamese text)
+    """A Typer parser from a `tcxd.core.periods.parse_*` function: its ValueError (a Vietnamese text)
     becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
 
     def convert(value):
@@ -93,19 +93,19 @@ def _option_parser(parse):
 
 
 def _year_parser(value):
-    from tcxd.periods import parse_year
+    from tcxd.core.periods import parse_year
 
     return _option_parser(parse_year)(value)
 
 
 def _quarter_parser(value):
-    from tcxd.periods import parse_quarter
+    from tcxd.core.periods import parse_quarter
 
     return _option_parser(parse_quarter)(value)
 
 
 def _period_parser(value):
-    from tcxd.periods import parse_code
+    from tcxd.core.periods import parse_code
 
     return _option_parser(parse_code)(value)
 
@@ -154,8 +154,8 @@ YEAR_HELP = "Năm của kỳ báo cáo (mặc định: năm của kỳ vừa k�
 
 
 def parse_period(code: str, year: int | None):
-    from tcxd.errors import UserInputError
-    from tcxd.periods import Period, default_period
+    from tcxd.core.errors import UserInputError
+    from tcxd.core.periods import Period, default_period
 
     codes = ("q1", "q2", "q3", "q4", "h1", "9m", "year")
     code = code.lower()
@@ -165,7 +165,7 @@ def parse_period(code: str, year: int | None):
 
 
 def parse_kind_option(kind: str | None) -> str | None:
-    from tcxd.errors import UserInputError
+    from tcxd.core.errors import UserInputError
 
     kinds = {
         "members": "members",
@@ -183,7 +183,7 @@ def parse_kind_option(kind: str | None) -> str | None:
 def parse_date_option(value: str | None, option: str):
     from datetime import datetime
 
-    from tcxd.errors import UserInputError
+    from tcxd.core.errors import UserInputError
 
     if value is None:
         return None

@@ -17,9 +17,9 @@ from tcxd.cli.app import (
     titled_table,
     year_option,
 )
-from tcxd.formatting import number_vi
-from tcxd.rules.titles import ruleset_title
-from tcxd.settings import database_url
+from tcxd.core.formatting import number_vi
+from tcxd.core.settings import database_url
+from tcxd.rating.rules.titles import ruleset_title
 
 # --------------------------------------------------------------------------- classify, rules
 
@@ -47,9 +47,9 @@ def classify_command(
     """Xếp loại chất lượng đảng viên và tổ chức đảng theo quy định đang có hiệu lực, kèm lý do."""
     from rich.markup import escape
 
-    from tcxd.classify import classify, summary
     from tcxd.cli.app import open_database
-    from tcxd.periods import short_date
+    from tcxd.core.periods import short_date
+    from tcxd.rating.classify import classify, summary
 
     if out_dir is not None:
         _refuse_file_as_folder(out_dir)
@@ -92,7 +92,7 @@ def classify_command(
             number_vi(row["capped"]),
         )
     out.print(table)
-    from tcxd.classify import rule_basis
+    from tcxd.rating.classify import rule_basis
 
     on_date, rated = sum(result.on_date.values()), len(result.members)
     out.print(
@@ -120,7 +120,7 @@ def classify_command(
 
 def _refuse_file_as_folder(path: Path) -> None:
     """`--out` of classify is a folder: a spreadsheet name there is the old usage."""
-    from tcxd.errors import UserInputError
+    from tcxd.core.errors import UserInputError
 
     if path.is_file() or path.suffix.lower() in (".xlsx", ".xls", ".ods", ".csv"):
         raise UserInputError(
@@ -167,20 +167,20 @@ def rules_show_command(
 
     from rich.markup import escape
 
-    from tcxd.errors import ConfigError
-    from tcxd.rules.loader import RuleError, load_rules
-    from tcxd.rules.show import describe
+    from tcxd.core.errors import ConfigError
+    from tcxd.rating.rules.loader import RuleError, load_rules
+    from tcxd.rating.rules.show import describe
 
     year = date.today().year if year is None else year
     override = rules
     if override is None:
-        from tcxd.settings import sqlite_path
+        from tcxd.core.settings import sqlite_path
 
         url = database_url(db)
         path = sqlite_path(url)
         if path is None or path.exists():
             from tcxd.cli.app import open_database
-            from tcxd.province import load_province
+            from tcxd.db.province import load_province
 
             override = load_province(open_database(url)).get("rules_file")
     try:

@@ -15,8 +15,8 @@ from rich.markup import escape
 
 from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out, period_option, year_option
 from tcxd.cli.app import titled_table as _table
-from tcxd.formatting import number_vi, source_vi
-from tcxd.settings import database_url
+from tcxd.core.formatting import number_vi, source_vi
+from tcxd.core.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
 YEAR_HELP = "Năm của kỳ (mặc định: năm của kỳ vừa kết thúc gần nhất)."
@@ -44,7 +44,7 @@ def _open(db: str | None):
 
 
 def _short(day: date | None) -> str:
-    from tcxd.periods import short_date
+    from tcxd.core.periods import short_date
 
     return short_date(day) if day else ""
 
@@ -89,7 +89,7 @@ def status_command(
     db: DbOption = None,
 ) -> None:
     """Đơn vị nào đã gửi tệp gì cho kỳ (danh sách, biến động, xếp loại) và đơn vị nào chưa gửi."""
-    from tcxd.province import load_province
+    from tcxd.db.province import load_province
     from tcxd.workflow.status import CATEGORIES, CATEGORY_LABELS, period_status
     from tcxd.workflow.status import write_status_workbook as write
 
@@ -205,8 +205,8 @@ def template_command(
     db: DbOption = None,
 ) -> None:
     """Lập mẫu bảng tính (danh sách chọn, kiểm tra ngày, số thẻ) để đơn vị điền và gửi lại."""
-    from tcxd.errors import UserInputError
-    from tcxd.province import load_province
+    from tcxd.core.errors import UserInputError
+    from tcxd.db.province import load_province
     from tcxd.workflow.templates import KIND_LABELS, KINDS, build_template, write_template
 
     if kind not in KINDS:
@@ -359,7 +359,7 @@ def explain_command(
     db: DbOption = None,
 ) -> None:
     """Giải thích: quá trình của một đảng viên, hoặc những đảng viên làm nên một số của Biểu 1."""
-    from tcxd.errors import UserInputError
+    from tcxd.core.errors import UserInputError
 
     card = card or member
     engine = _open(db)

@@ -20,9 +20,9 @@ from tcxd.cli.app import (
     titled_table,
     year_option,
 )
-from tcxd.errors import ExitCode
-from tcxd.formatting import number_vi, shown_path
-from tcxd.settings import database_url
+from tcxd.core.errors import ExitCode
+from tcxd.core.formatting import number_vi, shown_path
+from tcxd.core.settings import database_url
 
 # --------------------------------------------------------------------------- import
 
@@ -94,8 +94,8 @@ def import_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from tcxd.cli.app import open_database
+    from tcxd.db.province import load_province, province_aliases
     from tcxd.importing import ImportOptions, import_paths
-    from tcxd.province import load_province, province_aliases
     from tcxd.workflow.error_workbook import write_error_workbooks
 
     engine = open_database(database_url(db))

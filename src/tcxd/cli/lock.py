@@ -13,8 +13,8 @@ from rich.markup import escape
 
 from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out, period_option, year_option
 from tcxd.cli.app import titled_table as _table
-from tcxd.errors import UserInputError
-from tcxd.settings import database_url
+from tcxd.core.errors import UserInputError
+from tcxd.core.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
 CONFIRM_WORDS = {"c", "có", "co", "y", "yes"}

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tcxd.cli.app import HELP_OPTION, DbOption, app, environment, out
-from tcxd.settings import ProvinceConfig, database_url, load_province_config
+from tcxd.core.settings import ProvinceConfig, database_url, load_province_config
 
 # --------------------------------------------------------------------------- init
 
@@ -35,9 +35,9 @@ def init_command(
     db: DbOption = None,
 ) -> None:
     """Tạo cơ sở dữ liệu với tỉnh và các đảng bộ cấp trên cơ sở. Chạy lại không sao."""
-    from tcxd.errors import UserInputError
-    from tcxd.province import initialize
-    from tcxd.settings import DistrictConfig
+    from tcxd.core.errors import UserInputError
+    from tcxd.core.settings import DistrictConfig
+    from tcxd.db.province import initialize
 
     if config is not None:
         settings = load_province_config(config)
@@ -60,7 +60,7 @@ def init_command(
 
 
 def _where(url: str) -> str:
-    from tcxd.settings import sqlite_path
+    from tcxd.core.settings import sqlite_path
 
     path = sqlite_path(url)
     return str(path) if path else url.split("@")[-1]

@@ -21,9 +21,9 @@ from tcxd.cli.app import (
     titled_table,
     year_option,
 )
-from tcxd.errors import ExitCode
-from tcxd.formatting import number_vi
-from tcxd.settings import database_url
+from tcxd.core.errors import ExitCode
+from tcxd.core.formatting import number_vi
+from tcxd.core.settings import database_url
 
 # --------------------------------------------------------------------------- report, check
 
@@ -49,7 +49,7 @@ def report_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from tcxd.cli.app import open_database
-    from tcxd.errors import UserInputError
+    from tcxd.core.errors import UserInputError
     from tcxd.reports.build import FORMATS, build_reports
 
     if fmt not in FORMATS:

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import SQLModel
 
+from tcxd.core.errors import DatabaseError, NotInitializedError, SchemaVersionError
+from tcxd.core.settings import sqlite_path
 from tcxd.db import models
-from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
-from tcxd.settings import sqlite_path
 
 BUSY_TIMEOUT_MS = 30_000  # the CLI's Environment may set another (TCXD_BUSY_TIMEOUT_MS)
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from tcxd.rating import reasons as R
 from tcxd.rating.cap import apply_cap
-from tcxd.rules.conditions import evaluate, texts
-from tcxd.rules.loader import Condition, MemberRules, OrganizationRules, RuleSet
+from tcxd.rating.rules.conditions import evaluate, texts
+from tcxd.rating.rules.loader import Condition, MemberRules, OrganizationRules, RuleSet
 
 MISSING_NOTES = {
     "assume_met": "coi như đạt",

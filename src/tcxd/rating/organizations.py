@@ -37,9 +37,9 @@ from tcxd.rating.engine import (
     run,
 )
 from tcxd.rating.members import rating_threshold
-from tcxd.rules.conditions import fields as field_info
-from tcxd.rules.conditions import texts
-from tcxd.rules.loader import RuleSet
+from tcxd.rating.rules.conditions import fields as field_info
+from tcxd.rating.rules.conditions import texts
+from tcxd.rating.rules.loader import RuleSet
 
 TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
 OUTPUT_COLUMNS = [

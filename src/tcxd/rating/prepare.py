@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tcxd import vocab
-from tcxd.rules.conditions import fields, form_rank
-from tcxd.text import fold
+from tcxd.core import vocab
+from tcxd.core.text import fold
+from tcxd.rating.rules.conditions import fields, form_rank
 
 _YES = {"x", "có", "co", "yes", "y", "true", "1", "đúng", "đạt", "dat", "none", "không có"}
 _NO = {"không", "khong", "no", "n", "false", "0", "chưa", "chua", "không đạt", "khong dat"}

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcxd import vocab
-from tcxd.plausibility import implausible
+from tcxd.core import vocab
+from tcxd.core.plausibility import implausible
+from tcxd.core.text import clean, fold
 from tcxd.reading import guards, workbook
 from tcxd.reading.headers import normalise_kind
 from tcxd.reading.layout import PeriodInfo, period_from_filename
@@ -36,7 +37,6 @@ from tcxd.reading.problems import (
 from tcxd.reading.result import Collector, FileReading, SheetTable
 from tcxd.reading.tables import Context, read_sheet
 from tcxd.reading.values import is_empty
-from tcxd.text import clean, fold
 
 __all__ = [
     "CorruptFile",

@@ -17,7 +17,7 @@ from importlib import resources
 
 import yaml
 
-from tcxd.text import clean, fold, strip_accents
+from tcxd.core.text import clean, fold, strip_accents
 
 KINDS = ("members", "organizations", "changes", "member_evaluations", "organization_evaluations")
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tcxd.errors import OutputError, UnknownUnitError, UserInputError
-from tcxd.periods import Period, short_date
-from tcxd.province import load_province
+from tcxd.core.errors import OutputError, UnknownUnitError, UserInputError
+from tcxd.core.periods import Period, short_date
+from tcxd.core.text import slug
+from tcxd.db.province import load_province
+from tcxd.db.units import OrgIndex
 from tcxd.reports.checks import run_checks, stale_ratings
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.reports.locked import as_sent, load_locks
-from tcxd.text import slug
-from tcxd.units import OrgIndex
 
 PROVINCE_FILE = "tinh"
 FORMATS = {"xlsx": ("xlsx",), "json": ("json",), "all": ("xlsx", "json")}

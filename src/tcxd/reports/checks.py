@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
+from tcxd.core.formatting import date_vi, distinct_names
 from tcxd.db.bulk import read_frame
-from tcxd.formatting import date_vi, distinct_names
-from tcxd.identities import implausible
+from tcxd.db.identities import implausible
 from tcxd.reports.figures import PeriodFigures, Scope
 
 DESCRIPTIONS = {

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from tcxd.errors import UnknownUnitError
-from tcxd.text import fold
-from tcxd.units import OrgIndex, folded_words
-from tcxd.vocab import label
+from tcxd.core.errors import UnknownUnitError
+from tcxd.core.text import fold
+from tcxd.core.vocab import label
+from tcxd.db.units import OrgIndex, folded_words
 
 TCCSD_TYPES = ("dang_bo_co_so", "chi_bo_co_so")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -18,15 +18,15 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, bindparam, text
 
+from tcxd.core.errors import UnknownUnitError, UserInputError
+from tcxd.core.formatting import source_vi
+from tcxd.core.periods import Period, short_date
+from tcxd.core.text import fold, key
+from tcxd.core.vocab import codes, label
 from tcxd.db.history import members_on, tree_on
-from tcxd.errors import UnknownUnitError, UserInputError
-from tcxd.formatting import source_vi
-from tcxd.forms import load_form
-from tcxd.periods import Period, short_date
+from tcxd.rating.rules.titles import ruleset_title
 from tcxd.reports.figures import PeriodFigures, Scope
-from tcxd.rules.titles import ruleset_title
-from tcxd.text import fold, key
-from tcxd.vocab import codes, label
+from tcxd.reports.forms import load_form
 from tcxd.workflow.common import TCCSD_TYPES, as_date, find_unit, vn_date
 
 # Composite rows of Biểu 1 and the flow codes they add up.

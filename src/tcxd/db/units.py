@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, text
 
-from tcxd.text import fold, key
+from tcxd.core.text import fold, key
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
 MEMBER_HOLDING_TYPES = {"chi_bo_co_so", "chi_bo_truc_thuoc"}

@@ -16,7 +16,7 @@ from importlib import resources
 
 import yaml
 
-from tcxd.text import fold, key
+from tcxd.core.text import fold, key
 
 MIN_LEADING = 2  # characters a spelling needs to be taken as the leading words of a value
 _EXTRA: dict[str, dict[str, list[str]]] = {}  # vocabulary → code → spellings (province config)
@@ -24,7 +24,7 @@ _EXTRA: dict[str, dict[str, list[str]]] = {}  # vocabulary → code → spelling
 
 @cache
 def vocabularies() -> dict[str, dict[str, dict]]:
-    return yaml.safe_load(resources.files("tcxd").joinpath("vocab.yaml").read_text("utf-8"))
+    return yaml.safe_load(resources.files("tcxd.core").joinpath("vocab.yaml").read_text("utf-8"))
 
 
 def label(vocabulary: str, code: str) -> str:

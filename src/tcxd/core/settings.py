@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tcxd.errors import ConfigError
-from tcxd.vocab import parse_aliases
+from tcxd.core.errors import ConfigError
+from tcxd.core.vocab import parse_aliases
 
 DEFAULT_DB = "tcxd.db"
 DB_ENV = "TCXD_DB"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tcxd.periods import CODES, Period, default_period, default_year, short_date
+from tcxd.core.periods import CODES, Period, default_period, default_year, short_date
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ its file), or SQLite → SQLite (a clean copy), `tcxd migrate --to URL`.
 - Before the commit, the target is checked against the source: the row count and a checksum of the
   content of every table. Any difference rolls everything back.
 
-Nothing here prints; `tcxd.cli_admin` renders the result.
+Nothing here prints; `tcxd.cli.admin` renders the result.
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel
 
+from tcxd.core.errors import DatabaseError, TcxdError
+from tcxd.core.settings import sqlite_path
 from tcxd.db import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from tcxd.db.bulk import chunks
 from tcxd.db.engine import _redact, check_schema, is_sqlite, make_engine, write_transaction
-from tcxd.errors import DatabaseError, TcxdError
-from tcxd.settings import sqlite_path
 
 CHUNK = 5_000
 
