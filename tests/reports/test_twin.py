@@ -257,7 +257,7 @@ def test_atomic_replace_of_the_twin(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tinh.json"]
 
 
-# --- the attribute mappings of docs/figures.md (data in tcxd/reports/forms) -----------------------------
+# --- the attribute mappings of docs/figures.md (data in tcxd/reports/forms) ---------------------
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The command line's core: the Typer app, the options and parsers its commands share, and
 `main`, the one place where every error becomes a Vietnamese message and an exit code (asked of
-`tcxd.core.errors.describe`); a traceback is shown only with `--debug` (anywhere on the command line)
-or TCXD_DEBUG=1.
+`tcxd.core.errors.describe`); a traceback is shown only with `--debug` (anywhere on the command
+line) or TCXD_DEBUG=1.
 
 The commands live beside this module, one module per group; `tcxd.cli` imports them all so that
 they register on `app`. The cli package is the only code that prints: to `out` and `err`, the
@@ -77,8 +77,8 @@ DbOption = Annotated[
 
 
 def _option_parser(parse):
-    """A Typer parser from a `tcxd.core.periods.parse_*` function: its ValueError (a Vietnamese text)
-    becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
+    """A Typer parser from a `tcxd.core.periods.parse_*` function: its ValueError (a Vietnamese
+    text) becomes a usage error, "Lệnh không đúng: Giá trị không hợp lệ cho '--year': …", exit 2."""
 
     def convert(value):
         if not isinstance(value, str):

@@ -21,7 +21,8 @@ and warnings for the sheet. Decisions (recorded in docs/design.md):
 - Booleans: "x", "có", "✓", "1", … (aliases.yaml `values.truthy`) are true; "không", "0", "-" …
   false; empty is None for rule conditions, False for marks (youth union, exempt, exemplary).
 - Text: NFC, non-breaking and repeated spaces cleaned, legacy TCVN3/VNI text repaired per column by
-  `tcxd.core.encodings.repair`. A cell beginning with "=", "+", "-" or "@" is kept exactly as written.
+  `tcxd.core.encodings.repair`. A cell beginning with "=", "+", "-" or "@" is kept exactly as
+  written.
 """
 
 from __future__ import annotations

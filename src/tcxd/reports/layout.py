@@ -1,4 +1,5 @@
-"""The generic party-form writer: one worksheet from a form definition (tcxd.reports.forms) + figures.
+"""The generic party-form writer: one worksheet from a form definition (tcxd.reports.forms) and
+figures.
 
 Every sheet has the same frame (spec reports.md, "Layout"):
 

@@ -176,8 +176,8 @@ def write_unit_workbook(
     """Write the unit's workbook atomically at `path` and return the path.
 
     `report` is the dict of docs/reports.md; `settings` the province settings (a dict or a
-    `tcxd.core.settings.ProvinceConfig`; see `layout.make_page` for the keys used). Raises ReportError
-    when the report does not have the documented shape.
+    `tcxd.core.settings.ProvinceConfig`; see `layout.make_page` for the keys used). Raises
+    ReportError when the report does not have the documented shape.
     """
     problems = validate_report(report)
     if problems:
