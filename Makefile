@@ -48,9 +48,14 @@ bench-small: $(STAMP)
 stress: $(STAMP)
 	TCXD_STRESS=1 $(BIN)/python -m pytest -m stress
 
+# ruff; the layers of docs/design.md and no import cycles (import-linter, contracts in
+# pyproject.toml); types (mypy); no reference left to a module's old place (tools/relayout.py).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python tools/relayout.py --check
 
 format: $(STAMP)
 	$(BIN)/ruff format .

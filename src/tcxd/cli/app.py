@@ -11,9 +11,10 @@ consoles of the Environment `main` runs with.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from tcxd import __version__
@@ -62,8 +63,9 @@ class _Console:
         setattr(self._console(), name, value)
 
 
-out = _Console("out")
-err = _Console("err")
+# Typed as the Console they stand for: every attribute is the console's.
+out = cast(Console, _Console("out"))
+err = cast(Console, _Console("err"))
 
 DbOption = Annotated[
     str | None,

@@ -225,7 +225,7 @@ def template_command(
     write_template(path, template, committee)
     when = (
         f"tính đến ngày {_short(template.as_of)}"
-        if template.as_of
+        if template.as_of or template.period is None
         else _lower(template.period.label)
     )
     filled = ""
@@ -382,8 +382,8 @@ def explain_command(
     with engine.connect() as conn:
         from tcxd.workflow.explain import explain_member, find_member
 
-        member = find_member(conn, card, name, _date(birth, "--birth"))
-        _render_member(explain_member(conn, member.member_id, on), chosen)
+        found = find_member(conn, card, name, _date(birth, "--birth"))
+        _render_member(explain_member(conn, found.member_id, on), chosen)
 
 
 STATUS_LABELS = {

@@ -35,8 +35,9 @@ def _vietnamese_help_words() -> None:
             option.help = "In hướng dẫn này rồi thoát."
         return option
 
-    formatting.HelpFormatter.write_usage = write_usage_vi
-    core.Command.get_help_option = get_help_option_vi
+    # Typer offers no hook for these: its methods are replaced, deliberately.
+    formatting.HelpFormatter.write_usage = write_usage_vi  # type: ignore[method-assign]
+    core.Command.get_help_option = get_help_option_vi  # type: ignore[method-assign]
 
 
 _vietnamese_help_words()
@@ -51,7 +52,9 @@ _VALUE_LABELS = {
     "year": "NĂM", "quarter": "QUÝ", "fmt": "DẠNG", "card": "SỐ THẺ", "member": "SỐ THẺ",
     "name": "HỌ TÊN", "row": "DÒNG", "members": "SỐ", "seed": "SỐ", "districts": "SỐ",
 }  # fmt: skip
-_VALUE_LABELS_OF_COMMAND = {("report", "out_dir"): "THƯ MỤC"}
+_VALUE_LABELS_OF_COMMAND: dict[tuple[str | None, str | None], str] = {
+    ("report", "out_dir"): "THƯ MỤC"
+}
 
 
 def _vietnamese_value_labels() -> None:
@@ -106,12 +109,13 @@ def _vietnamese_value_labels() -> None:
     argument_init_of_typer = core.TyperArgument.__init__
     collect_usage_pieces = click_core.Command.collect_usage_pieces
     collect_group_usage_pieces = core.TyperGroup.collect_usage_pieces
-    core._TyperParameter.display_type = display_type
-    core.TyperArgument.__init__ = argument_init
-    core.TyperArgument._usage_display_name = usage_display_name
+    # Typer offers no setting for these: its methods are replaced, deliberately.
+    core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
+    core.TyperArgument.__init__ = argument_init  # type: ignore[method-assign]
+    core.TyperArgument._usage_display_name = usage_display_name  # type: ignore[method-assign]
     core.describe_number_range = describe_range
-    click_core.Command.collect_usage_pieces = usage_pieces
-    core.TyperGroup.collect_usage_pieces = group_usage_pieces
+    click_core.Command.collect_usage_pieces = usage_pieces  # type: ignore[method-assign]
+    core.TyperGroup.collect_usage_pieces = group_usage_pieces  # type: ignore[method-assign]
 
 
 _vietnamese_value_labels()

@@ -137,11 +137,11 @@ def migrate(
         if not succeeded and new_file is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{new_file}{suffix}").unlink(missing_ok=True)
-    copied = make_engine(target_url)
+    written = make_engine(target_url)
     try:
-        check_schema(copied)
+        check_schema(written)
     finally:
-        copied.dispose()
+        written.dispose()
     return result
 
 
@@ -194,10 +194,9 @@ class _snapshot:
         self.transaction = conn.begin()
         return conn
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         self.transaction.rollback()  # read only: nothing to keep
-        self.conn.close()
-        return False
+        self.conn.close()  # None: an error inside goes on up
 
 
 def _ordered(table: Table):

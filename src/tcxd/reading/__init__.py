@@ -168,7 +168,7 @@ def _loud_skips(reading: FileReading, grids: list) -> None:
 def _identities(table: SheetTable) -> set:
     """The members of a roster sheet: card number, else CCCD, else folded name + birth date."""
     frame = table.rows
-    out = set()
+    out: set[tuple] = set()
     columns = [frame[name].tolist() for name in ("card_number", "citizen_id", "full_name")]
     births = frame["birth_date"].tolist()
     for card, citizen, name, birth in zip(*columns, births, strict=True):

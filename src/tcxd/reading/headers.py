@@ -31,7 +31,7 @@ KIND_LABELS = {
 
 _TONES_OLD_NEW = {}
 for _pair, _marks in (("oa", "àáảãạ"), ("oe", "èéẻẽẹ"), ("uy", "ỳýỷỹỵ")):
-    _first, _second = _pair
+    _first, _second = _pair[0], _pair[1]
     _plain = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}[_second]
     _marked_first = {"o": "òóỏõọ", "u": "ùúủũụ"}[_first]
     for _i in range(5):

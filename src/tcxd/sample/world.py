@@ -1125,11 +1125,7 @@ def _build(members: int, seed: int, k: int) -> World:
         contradictions=contradictions,
         one_sided=one_sided_out,
     )
-    from tcxd.sample.ratings import rate_members, rate_orgs
-
-    world.member_ratings, world.member_files = rate_members(world, Rng(seed, 2))
-    world.org_ratings, world.org_files = rate_orgs(world, Rng(seed, 3))
-    return world
+    return world  # without ratings yet: sample.ratings.rate_world adds them
 
 
 _OTHER_PROVINCES = [

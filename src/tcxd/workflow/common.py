@@ -74,7 +74,7 @@ def find_unit(conn: Connection, name: str, index: OrgIndex | None = None) -> Uni
 
 
 def _path(index: OrgIndex, org_id: int) -> tuple[str, ...]:
-    names = []
+    names: list[str] = []
     node: int | None = org_id
     while node is not None and len(names) < 10:
         if index.types.get(node) == "province":
