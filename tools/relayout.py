@@ -4,6 +4,8 @@
     python tools/relayout.py --rewrite-only   # only rewrite references (after merging a branch
                                               # written against the old layout)
     python tools/relayout.py --check          # list references to old places; exit 1 if any
+    python tools/relayout.py --resolve        # in a merge with the relayout: settle the
+                                              # conflicts that are only old names against new
 
 The table below is the whole layout change; everything else is derived from it. Running the
 script twice does nothing the second time: a module already in its new place is not moved, and
@@ -315,11 +317,67 @@ def tidy(paths: list[Path]) -> None:
     subprocess.run([str(ruff), "format", "-q", *python], cwd=ROOT)
 
 
+# --------------------------------------------------------------------------- merge conflicts
+
+
+def stage(number: int, path: str) -> str | None:
+    """The text of a conflicted file at one stage of the index: 1 base, 2 ours, 3 theirs."""
+    done = subprocess.run(
+        ["git", "show", f":{number}:{path}"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout if done.returncode == 0 else None
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text as a multiset: the same whatever the order of imports (ruff sorts the
+    rewritten ones), line wrapping, or the re-wrapping of a comment that grew."""
+    return sorted(re.findall(r"[^\s#(),]+", text))
+
+
+def resolve_conflicts() -> tuple[list[Path], list[str]]:
+    """After `git merge structure18` (or any merge of the relayout into work on the old places):
+    a conflicted file whose only change on the relayout side is the rewrite of the old names is
+    resolved as the other side's file, rewritten. Any other conflict is left for a person."""
+    conflicted = git("diff", "--name-only", "--diff-filter=U").split()
+    resolved, left = [], []
+    for name in conflicted:
+        base, ours, theirs = stage(1, name), stage(2, name), stage(3, name)
+        if base is None or ours is None or theirs is None:
+            left.append(name)
+            continue
+        relayout_side, other_side = (
+            (theirs, ours)
+            if _words(rewrite(base)) == _words(theirs)
+            else ((ours, theirs) if _words(rewrite(base)) == _words(ours) else (None, None))
+        )
+        if relayout_side is None or other_side is None:
+            left.append(name)
+            continue
+        (ROOT / name).write_text(rewrite(other_side), "utf-8")
+        resolved.append(ROOT / name)
+    tidy(resolved)
+    for path in resolved:
+        _git("add", str(path))
+    return resolved, left
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rewrite-only", action="store_true", help="rewrite, move nothing")
     parser.add_argument("--check", action="store_true", help="list old references, change nothing")
+    parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="in a merge: resolve the conflicts that are only old names against new ones",
+    )
     args = parser.parse_args()
+    if args.resolve:
+        resolved, left = resolve_conflicts()
+        for path in resolved:
+            print(f"resolved: {path.relative_to(ROOT)}")
+        for name in left:
+            print(f"left for you: {name}")
+        return 1 if left else 0
     if args.check:
         stale = [
             path for path in files() if rewrite(path.read_text("utf-8")) != path.read_text("utf-8")
