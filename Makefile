@@ -36,8 +36,10 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# The edit-test loop: everything but the slow tier (tests/conftest.py, SLOW: whole sample
+# provinces, subprocesses, the foreign corpus, PostgreSQL). `make test` runs it all.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -x -q
+	$(BIN)/python -m pytest -x -q -n 2 -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --size all
