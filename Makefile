@@ -36,8 +36,10 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# The edit-test loop: everything but the slow tier (tests/conftest.py, SLOW: whole sample
+# provinces, subprocesses, the foreign corpus, PostgreSQL). `make test` runs it all.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -x -q
+	$(BIN)/python -m pytest -x -q -n 2 -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --size all
@@ -48,9 +50,14 @@ bench-small: $(STAMP)
 stress: $(STAMP)
 	TCXD_STRESS=1 $(BIN)/python -m pytest -m stress
 
+# ruff; the layers of docs/design.md and no import cycles (import-linter, contracts in
+# pyproject.toml); types (mypy); no reference left to a module's old place (tools/relayout.py).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python tools/relayout.py --check
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -18,7 +18,7 @@ from pathlib import Path
 import xlsxwriter
 import xlwt
 
-from tcxd.encodings import encode
+from tcxd.core.encodings import encode
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tcxd.coerce import as_date, is_missing
+from tcxd.core.coerce import as_date, is_missing
 
 
 @pytest.mark.parametrize("value", [None, float("nan"), np.float64("nan"), pd.NA, pd.NaT])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import tcxd
-from tcxd.errors import ExitCode, TcxdError, describe
+from tcxd.core.errors import ExitCode, TcxdError, describe
 
 SRC = Path(tcxd.__file__).parent
 VIETNAMESE = re.compile(
@@ -91,10 +91,10 @@ def test_every_tcxd_error_maps_to_a_vietnamese_message_and_an_exit_code(cls):
     [
         ("tcxd.reading.problems.ReadingError", ExitCode.BAD_FILE),
         ("tcxd.reading.problems.ZipBomb", ExitCode.BAD_FILE),
-        ("tcxd.rules.loader.RuleError", ExitCode.USAGE),
-        ("tcxd.rules.loader.RuleFileError", ExitCode.USAGE),
+        ("tcxd.rating.rules.loader.RuleError", ExitCode.USAGE),
+        ("tcxd.rating.rules.loader.RuleFileError", ExitCode.USAGE),
         ("tcxd.reports.workbook.ReportError", ExitCode.INTERNAL),
-        ("tcxd.migrate.MigrationError", ExitCode.DATABASE),
+        ("tcxd.db.migrate.MigrationError", ExitCode.DATABASE),
     ],
 )
 def test_the_former_roots_are_branches_of_the_one_tree(dotted, code):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import tcxd
-from tcxd.filestatus import FileStatus
+from tcxd.core.filestatus import FileStatus
 from tcxd.importing import FileOutcome
 
 SRC = Path(tcxd.__file__).parent

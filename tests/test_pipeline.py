@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tcxd.classify import classify
+from tcxd.core.periods import Period
+from tcxd.core.settings import load_province_config
 from tcxd.db.engine import open_database
+from tcxd.db.province import initialize
 from tcxd.importing import ImportOptions, import_paths
-from tcxd.periods import Period
-from tcxd.province import initialize
+from tcxd.rating.classify import classify
 from tcxd.reports.build import build_reports
 from tcxd.sample import generate
-from tcxd.settings import load_province_config
 
 from .conftest import ENGINES, fresh_database
 

@@ -3,7 +3,7 @@ command that has no docs, this fails when code in src/:
 - writes a code literal that is not in vocab.yaml (a comparison with an org type, level, change
   kind…, or a `vocab.label("…", "…")` call): a misspelt or retired code;
 - restates a set that vocab.yaml keeps (the TCCSĐ types, the committee types, the levels in order,
-  all the codes of a vocabulary…) instead of asking `tcxd.vocab` for it;
+  all the codes of a vocabulary…) instead of asking `tcxd.core.vocab` for it;
 - restates the Vietnamese label of a code (vocab.yaml) or of a row of Biểu 1 (bieu1.yaml).
 
 The sample generator (src/tcxd/sample/) is left out of the last two: it writes what clerks write and
@@ -17,8 +17,8 @@ import unicodedata
 from pathlib import Path
 
 import tcxd
-from tcxd import vocab
-from tcxd.forms import load_form
+from tcxd.core import vocab
+from tcxd.reports.forms import load_form
 
 SRC = Path(tcxd.__file__).parent
 INDEPENDENT = ("sample/",)
@@ -37,7 +37,7 @@ FIELD_VOCABULARIES = {
     "end_scope": "transfer_scopes",
     "gender": "genders",
 }
-# `tcxd.vocab` functions whose first argument names a vocabulary and second (if any) a code.
+# `tcxd.core.vocab` functions whose first argument names a vocabulary and second (if any) a code.
 VOCAB_CALLS = {"label", "label_in_sentence", "codes", "code_of", "nearest", "ranked", "rank"}
 CODE_CALLS = {"label", "label_in_sentence", "rank", "at_least"}
 

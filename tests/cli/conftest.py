@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tcxd.cli import main
+from tcxd.core.environment import Environment
 
 
 class Result:
@@ -18,18 +19,15 @@ class Result:
 def tcxd(capsys, monkeypatch, tmp_path):
     """Run the real entry point in-process: exit code, stdout and stderr as a clerk sees them.
     The working folder is the test's own (`tcxd import` writes ./tep-loi/ there)."""
-    from tcxd import cli
-
-    # Tables as wide as their content, whatever terminal or CI log the suite runs in.
-    monkeypatch.setattr(cli.out, "width", 400)
-    monkeypatch.setattr(cli.err, "width", 400)
     monkeypatch.delenv("TCXD_DB", raising=False)
+    # Tables as wide as their content, whatever terminal or CI log the suite runs in.
+    env = Environment.from_os(width=400)
     monkeypatch.chdir(tmp_path)
 
     def run(*args):
         capsys.readouterr()
         try:
-            main([str(a) for a in args])
+            main([str(a) for a in args], env)
             code = 0
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)

@@ -12,8 +12,8 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, text
 
 from tcxd.cli import main
+from tcxd.core.text import slug
 from tcxd.sample import generate
-from tcxd.text import slug
 
 MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Nghề nghiệp, chức vụ", "Điểm", "Mức xếp loại"]
 MEMBER_HEADER += ["Lý do", "Ghi chú"]

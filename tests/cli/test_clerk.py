@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, text
 from tests.sheets import write_xlsx
 
-import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
+import tcxd.cli.clerk  # noqa: F401
 
 PROVINCE = "Tỉnh ủy Bình Minh"
 DISTRICT = "Đảng bộ xã Phú An"

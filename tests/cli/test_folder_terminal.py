@@ -277,7 +277,7 @@ def test_stored_text_is_printed_safely_by_every_command(tcxd, db_url, province):
 
 
 def test_terminal_text_shows_controls_and_drops_bidi_overrides():
-    from tcxd.formatting import terminal_text
+    from tcxd.core.formatting import terminal_text
 
     assert terminal_text("An\x1b[2J\x07\r\x00\x7f\x9b\u202eB\u2066C\tD\nE") == (
         "An␛[2J␇␍␀␡\ufffdBC\tD\nE"
@@ -329,7 +329,7 @@ def sqlite_only(db_url):
 def test_a_wait_for_the_lock_is_said_then_gives_up_with_a_message(
     tcxd, sqlite_only, province, monkeypatch
 ):
-    from tcxd.errors import LOCKED_MESSAGE
+    from tcxd.core.errors import LOCKED_MESSAGE
 
     path = roster(province / "01. Chi bo thon 1" / "a.xlsx", [AN])
     monkeypatch.setenv("TCXD_BUSY_TIMEOUT_MS", "2500")

@@ -252,7 +252,7 @@ def test_the_same_period_of_a_year_without_data_says_so(tcxd, province, tmp_path
 def test_occupation_words_are_data_matched_on_folded_words():
     """The mapping is forms/occupations.yaml: what a text says is matched on folded words
     (no diacritics, any case), the longest phrase first."""
-    from tcxd.forms import occupation_code
+    from tcxd.reports.forms import occupation_code
 
     assert occupation_code("CONG NHAN QUOC PHONG", "quan_doi") == "occ_armed_forces"
     assert occupation_code("cán bộ hưu trí", "xa") == "retired"

@@ -3,7 +3,7 @@ import stat
 
 from sqlalchemy import create_engine, text
 
-from tcxd.settings import sqlite_path
+from tcxd.core.settings import sqlite_path
 
 PROVINCE = "Tỉnh ủy Bình Minh"
 
@@ -86,7 +86,7 @@ def test_init_without_province_says_what_is_needed(tcxd, tmp_path):
 
 
 def test_debug_shows_a_traceback_only_when_asked(tcxd, tmp_path, monkeypatch):
-    from tcxd import province as province_module
+    from tcxd.db import province as province_module
 
     def boom(*_args, **_kwargs):
         raise ValueError("secret row data")

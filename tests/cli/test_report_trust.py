@@ -9,8 +9,8 @@ import shutil
 import pytest
 from sqlalchemy import create_engine, text
 
+from tcxd.core.text import slug
 from tcxd.sample import generate
-from tcxd.text import slug
 
 USAGE = 2
 YEAR_HINT = "cần ghi đủ 4 chữ số, từ 1930 đến 2100."

@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 from tests.cli.test_clerk import AN, BINH, DISTRICT, PROVINCE, fill, make_template, query, roster
 from tests.sheets import write_xlsx
 
-import tcxd.cli_clerk  # noqa: F401  (registers the commands until cli.py imports it)
-from tcxd.encodings import encode
+import tcxd.cli.clerk  # noqa: F401
+from tcxd.core.encodings import encode
 
 EVALUATION_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Tổng điểm",
                      "Tự xếp loại", "Cấp ủy quyết định"]  # fmt: skip

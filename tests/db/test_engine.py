@@ -4,9 +4,9 @@ import stat
 import pytest
 from sqlalchemy import text
 
+from tcxd.core.errors import NotInitializedError, SchemaVersionError
+from tcxd.core.settings import database_url, sqlite_path
 from tcxd.db.engine import create_schema, make_engine, open_database
-from tcxd.errors import NotInitializedError, SchemaVersionError
-from tcxd.settings import database_url, sqlite_path
 
 
 def test_sqlite_file_is_private_and_in_wal_mode(tmp_path):

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select, text
 
+from tcxd.core.text import fold, key
 from tcxd.db import history
 from tcxd.db.engine import create_schema, make_engine, write_transaction
 from tcxd.db.models import (
@@ -18,7 +19,6 @@ from tcxd.db.models import (
     OrganizationParent,
     RosterEntry,
 )
-from tcxd.text import fold, key
 
 D = date
 

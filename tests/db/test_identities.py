@@ -1,4 +1,4 @@
-"""The run-wide identity keys of members (`tcxd.identities.MemberKeys`)."""
+"""The run-wide identity keys of members (`tcxd.db.identities.MemberKeys`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import insert, update
 
 from tcxd.db.engine import create_schema, make_engine
+from tcxd.db.identities import MemberKeys
 from tcxd.db.models import Member
-from tcxd.identities import MemberKeys
 
 MEMBER = Member.__table__
 

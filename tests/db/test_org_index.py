@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tcxd.units import OrgIndex
+from tcxd.db.units import OrgIndex
 
 
 def test_update_moves_the_code_and_keeps_a_shared_one():

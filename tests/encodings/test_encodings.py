@@ -1,4 +1,4 @@
-"""TCVN3 / VNI detection and conversion (tcxd.encodings)."""
+"""TCVN3 / VNI detection and conversion (tcxd.core.encodings)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tcxd.encodings import decode, detect, encode, repair, repair_text
+from tcxd.core.encodings import decode, detect, encode, repair, repair_text
 
 ENCODINGS = ["tcvn3", "vni"]
 
@@ -374,7 +374,7 @@ def test_round_trip_column(column: list[str | None], encoding: str, case: str) -
 
 
 def test_repair_codes_reads_the_letters_of_identifiers_as_capitals():
-    from tcxd.encodings import repair_codes
+    from tcxd.core.encodings import repair_codes
 
     vni = [encode(code, "vni") for code in ("482274ĐV", "12345BĐ", "000001HN")]
     tcvn3 = [encode(code, "tcvn3") for code in ("482274ĐV", "12345BĐ")]

@@ -1,7 +1,7 @@
 """The foreign corpus's own file writers (xlsx, xls, ods, csv, a Word file) and legacy encoders.
 
-Written for this corpus alone: nothing here comes from `tcxd.sample` or `tcxd.encodings`, so that
-the corpus says what other software writes, not what tcxd expects.
+Written for this corpus alone: nothing here comes from `tcxd.sample` or
+`tcxd.core.encodings`, so that the corpus says what other software writes, not what tcxd expects.
 """
 
 from __future__ import annotations

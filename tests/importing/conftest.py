@@ -8,14 +8,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from tcxd.core.settings import DistrictConfig, ProvinceConfig
 from tcxd.db.engine import open_database
+from tcxd.db.province import initialize
 from tcxd.importing import import_paths
 from tcxd.importing.context import FileContext
 from tcxd.importing.results import FileOutcome, ImportOptions
 from tcxd.importing.run import _IndexCache
-from tcxd.province import initialize
 from tcxd.reading.result import FileReading, SheetTable
-from tcxd.settings import DistrictConfig, ProvinceConfig
 from tests.sheets import write_xlsx
 
 PROVINCE = "Tỉnh ủy Bình Minh"

@@ -67,8 +67,7 @@ def test_the_run_cache_is_dropped_only_when_a_failed_file_changed_it(engine):
         assert cache.index is None
 
 
-def test_read_workers_follow_the_variable(monkeypatch):
-    monkeypatch.setenv(run.READ_WORKERS_VARIABLE, "0")
-    assert run.read_workers() == 0
-    monkeypatch.setenv(run.READ_WORKERS_VARIABLE, "2")
-    assert run.read_workers() == 2
+def test_read_workers_follow_the_configured_count():
+    assert run.read_workers(0) == 0
+    assert run.read_workers(2) == 2
+    assert 1 <= run.read_workers() <= 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rating_helpers import ruleset_with
 
-from tcxd.rules import RuleSet, load_rules
+from tcxd.rating.rules import RuleSet, load_rules
 
 
 @pytest.fixture(scope="session")

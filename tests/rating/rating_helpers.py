@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcxd.rating import rate_members
-from tcxd.rules import RuleSet, load_rules
+from tcxd.rating.rules import RuleSet, load_rules
 
 YEAR_END = date(2025, 12, 31)
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from rating_helpers import ruleset_with
 
-from tcxd.errors import TreeLoopError
+from tcxd.core.errors import TreeLoopError
 from tcxd.rating import rate_organizations
 from tcxd.rating.organizations import OUTPUT_COLUMNS
 

@@ -12,7 +12,7 @@ from rating_helpers import YEAR_END
 from rating_synthetic import members
 
 from tcxd.rating import rate_members
-from tcxd.rules import load_rules
+from tcxd.rating.rules import load_rules
 
 RANK = {"HTXSNV": 1, "HTTNV": 2, "HTNV": 3, "KHTNV": 4}
 R366 = load_rules(2025)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tcxd.errors import UserInputError
+from tcxd.core.errors import UserInputError
+from tcxd.core.text import fold
 from tcxd.reading import headers
-from tcxd.text import fold
 
 SPEC = Path("/work/shared/spec/inputs.md")
 

@@ -191,7 +191,7 @@ def test_text_in_nfd_with_nbsp_and_double_spaces(tmp_path: Path) -> None:
 
 
 def test_legacy_tcvn3_text_is_converted(tmp_path: Path) -> None:
-    pytest.importorskip("tcxd.encodings")
+    pytest.importorskip("tcxd.core.encodings")
     rows = [
         ["§¶NG Bé X· PHó AN"],
         ["Hä vµ tªn", "Ngµy sinh", "Ngµy vµo §¶ng", "D©n téc"],

@@ -273,14 +273,14 @@ def test_legacy_text_is_repaired_per_column(monkeypatch: pytest.MonkeyPatch) -> 
         calls.append(list(column))
         return [None if value is None else value.replace("NguyÔn", "Nguyễn") for value in column]
 
-    monkeypatch.setitem(sys.modules, "tcxd.encodings", types.SimpleNamespace(repair=repair))
+    monkeypatch.setitem(sys.modules, "tcxd.core.encodings", types.SimpleNamespace(repair=repair))
     column = values.to_text(["NguyÔn V¨n A", None, "NguyÔn V¨n A"])
     assert calls == [["NguyÔn V¨n A"]]  # one call per column, over its distinct values
     assert column.values[0].startswith("Nguyễn") and column.values[1] is None
 
 
 def test_real_legacy_decoder_when_present() -> None:
-    pytest.importorskip("tcxd.encodings")
+    pytest.importorskip("tcxd.core.encodings")
     assert values.to_text(["NguyÔn V¨n An", "Lª ThÞ B×nh"]).values == [
         "Nguyễn Văn An",
         "Lê Thị Bình",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tcxd import vocab
-from tcxd.errors import ConfigError
+from tcxd.core import vocab
+from tcxd.core.errors import ConfigError
 from tcxd.reading.values import to_codes
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tcxd.core.settings import DistrictConfig, ProvinceConfig
+from tcxd.db.province import initialize
 from tcxd.importing import import_paths
-from tcxd.province import initialize
-from tcxd.settings import DistrictConfig, ProvinceConfig
 from tests.sheets import write_xlsx
 
 STRESS = os.environ.get("TCXD_STRESS") == "1"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tcxd.errors import INTERRUPTED_MESSAGE, LOCKED_MESSAGE, WAITING_MESSAGE
-from tcxd.province import initialize
+from tcxd.core.errors import INTERRUPTED_MESSAGE, LOCKED_MESSAGE, WAITING_MESSAGE
+from tcxd.core.settings import load_province_config
+from tcxd.db.province import initialize
 from tcxd.sample import generate
-from tcxd.settings import load_province_config
 from tests.reliability.helpers import (
     TRACEBACK,
     Child,
@@ -153,8 +153,8 @@ def test_a_report_during_an_import_sees_a_consistent_state(sample, tmp_path):
     """Reports made while the import is held inside a file's transaction (half of the files
     in), in process and through the CLI, then again and again while it goes on: each balances
     on every workbook, whatever moment it read the database at; the import then completes."""
+    from tcxd.core.periods import Period
     from tcxd.db.engine import open_database
-    from tcxd.periods import Period
     from tcxd.reports.build import build_reports
 
     db = _fresh(sample, tmp_path)

@@ -26,11 +26,11 @@ from pathlib import Path
 import pytest
 
 import tcxd.importing.run as importing_run
+from tcxd.core.settings import load_province_config
 from tcxd.db.engine import open_database
+from tcxd.db.province import initialize
 from tcxd.importing import import_paths
-from tcxd.province import initialize
 from tcxd.sample import generate
-from tcxd.settings import load_province_config
 from tests.reliability.helpers import (
     Child,
     checkpoint,

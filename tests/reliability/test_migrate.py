@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tcxd.migrate import table_fingerprints
+from tcxd.db.migrate import table_fingerprints
 from tests.conftest import ENGINES, fresh_database
 from tests.reliability.conftest import AN, roster_rows
 from tests.reliability.helpers import TRACEBACK, checkpoint, run_tcxd, sqlite_url, table_checksums

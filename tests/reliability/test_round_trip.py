@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tcxd.core.encodings import _is_syllable, encode
+from tcxd.core.settings import DistrictConfig, ProvinceConfig
 from tcxd.db.engine import open_database
-from tcxd.encodings import _is_syllable, encode
+from tcxd.db.province import initialize
 from tcxd.importing import import_paths
-from tcxd.province import initialize
-from tcxd.settings import DistrictConfig, ProvinceConfig
 from tests.reading.builders import cp1258_bytes, write
 from tests.reliability.conftest import CHI_BO, DISTRICT, PROVINCE, organizations_file
 from tests.reliability.helpers import checkpoint, rows, sqlite_url

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tcxd.forms import attribute_mappings, load_form, place_groups_of, unknown_code
-from tcxd.periods import Period
+from tcxd.core.periods import Period
+from tcxd.reports.forms import attribute_mappings, load_form, place_groups_of, unknown_code
 
 HOSTILE_NAMES = [
     '=HYPERLINK("http://x.invalid","bấm")',

@@ -10,8 +10,8 @@ import pytest
 import xlsxwriter
 from report_fixtures import SETTINGS, find_row, make_report, read_sheets, sheet_xml
 
-from tcxd.forms import load_form
-from tcxd.periods import Period
+from tcxd.core.periods import Period
+from tcxd.reports.forms import load_form
 from tcxd.reports.layout import (
     NUMBER_FORMATS,
     WORKBOOK_OPTIONS,

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from report_fixtures import make_report
 
-from tcxd.forms import (
+from tcxd.core.vocab import codes
+from tcxd.reports.forms import (
     age_band,
     check_forms,
     degree_code,
@@ -20,7 +21,6 @@ from tcxd.forms import (
     theory_code,
 )
 from tcxd.reports.workbook import ReportError, twin, write_json_twin
-from tcxd.vocab import codes
 
 # The row codes as spec reports.md writes them (typed here, not read from the form files).
 # Every block of attributes ends in its "Chưa rõ" row (`*_unknown`).
@@ -349,7 +349,7 @@ def test_atomic_replace_of_the_twin(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tinh.json"]
 
 
-# --- the attribute mappings of docs/figures.md (data in tcxd/forms) -----------------------------
+# --- the attribute mappings of docs/figures.md (data in tcxd/reports/forms) ---------------------
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from report_fixtures import (
     sheet_xml,
 )
 
-from tcxd.forms import load_form
+from tcxd.reports.forms import load_form
 from tcxd.reports.workbook import NOT_SUBMITTED, ReportError, write_unit_workbook
 
 ALL_SHEETS = [
@@ -218,7 +218,7 @@ def test_creates_missing_folders(tmp_path):
 
 
 def test_a_unit_without_subordinate_units(tmp_path):
-    from tcxd.periods import Period
+    from tcxd.core.periods import Period
 
     report = make_report(previous=False)
     report["by_unit"] = []
@@ -231,7 +231,7 @@ def test_a_unit_without_subordinate_units(tmp_path):
 
 
 def test_ratings_flag_wins_over_zero_filled_rating_forms(tmp_path):
-    from tcxd.forms import empty_forms
+    from tcxd.reports.forms import empty_forms
 
     report = make_report(previous=False, ratings=False, period=("q2", 2026))
     report["forms"]["xl_to_chuc"] = empty_forms()["xl_to_chuc"]

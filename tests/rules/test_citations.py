@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tcxd.cli import main
-from tcxd.rules import load_rules
-from tcxd.rules.show import DEFAULT_MARK, describe
+from tcxd.rating.rules import load_rules
+from tcxd.rating.rules.show import DEFAULT_MARK, describe
 
 
 @pytest.fixture

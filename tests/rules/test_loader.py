@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tcxd.rules import RuleFileError, RuleSetNotFoundError, load_rules, regimes
-from tcxd.rules.loader import SCHEMA, Conditions, Leaf, Section
+from tcxd.rating.rules import RuleFileError, RuleSetNotFoundError, load_rules, regimes
+from tcxd.rating.rules.loader import SCHEMA, Conditions, Leaf, Section
 
 
 @pytest.mark.parametrize(
@@ -361,7 +361,7 @@ def test_empty_override_changes_nothing_but_the_version(tmp_path):
 
 
 def regime_text() -> str:
-    return resources.files("tcxd.rules").joinpath("qd366-2025.yaml").read_text("utf-8")
+    return resources.files("tcxd.rating.rules").joinpath("qd366-2025.yaml").read_text("utf-8")
 
 
 def test_regime_file_needs_a_source_for_every_value(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tcxd.rules import load_rules
-from tcxd.rules.show import DEFAULT_MARK, describe, number, percent
+from tcxd.rating.rules import load_rules
+from tcxd.rating.rules.show import DEFAULT_MARK, describe, number, percent
 
 
 def rows_by_item(rows):

@@ -230,7 +230,7 @@ def test_every_file_is_readable_and_listed(messy):
     assert listed == on_disk
     formats = {f["format"] for f in truth["files"]}
     assert {"xlsx", "xls", "ods", "csv:utf-8-sig", "csv:utf-16", "csv:cp1258"} <= formats
-    if legacy_encoder() is not None:  # tcxd.encodings is there: some units write TCVN3 and VNI
+    if legacy_encoder() is not None:  # tcxd.core.encodings is there: some units write TCVN3 and VNI
         assert {f.get("legacy") for f in truth["files"]} >= {"tcvn3", "vni"}
     features = {x for f in truth["files"] for x in f.get("features", [])}
     for feat in (

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from workflow_world import AN, CUONG, DUNG, SCHOOL
 
-from tcxd.errors import UserInputError
+from tcxd.core.errors import UserInputError
 from tcxd.workflow.diff import roster_diff
 
 

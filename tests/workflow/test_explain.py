@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import insert, text
 from workflow_world import AN, CUONG, DUNG, SCHOOL
 
+from tcxd.core.errors import UserInputError
+from tcxd.core.periods import Period
 from tcxd.db.models import MemberRating
-from tcxd.errors import UserInputError
-from tcxd.periods import Period
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.workflow.explain import bieu1_rows, explain_figure, explain_member, find_member
 

@@ -8,8 +8,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import text
 
+from tcxd.core.periods import Period
 from tcxd.db.coverage import batches_covering, quarters_within
-from tcxd.periods import Period
 from tcxd.reports.figures import PeriodFigures
 from tcxd.workflow.status import period_status, write_status_workbook
 
@@ -90,7 +90,7 @@ def test_same_answer_as_the_reports_not_submitted_check(world, period):
 
 
 def test_unknown_district_is_refused(world):
-    from tcxd.errors import UnknownUnitError
+    from tcxd.core.errors import UnknownUnitError
 
     with world.engine.connect() as conn, pytest.raises(UnknownUnitError) as raised:
         period_status(conn, Q1, district="Chi bộ thôn 1")

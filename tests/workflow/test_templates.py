@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from workflow_world import AN, BINH, DUNG, SCHOOL
 
-from tcxd.errors import UserInputError
-from tcxd.periods import Period
+from tcxd.core.errors import UserInputError
+from tcxd.core.periods import Period
 from tcxd.reading import read_file
 from tcxd.reading.headers import field_of
 from tcxd.workflow.templates import GUIDE_SHEET, KINDS, build_template, write_template
@@ -151,13 +151,13 @@ def test_refusals(world, kind, unit, options, message):
 
 
 def test_an_ambiguous_unit_name_asks_for_the_parent(world):
-    from tcxd.errors import UnknownUnitError
+    from tcxd.core.errors import UnknownUnitError
 
     with world.engine.connect() as conn:
         from sqlalchemy import insert
 
+        from tcxd.core.text import fold, key
         from tcxd.db.models import Organization, OrganizationParent
-        from tcxd.text import fold, key
 
         # a second "Chi bộ 1", under another đảng bộ
         school2 = conn.execute(
@@ -201,7 +201,7 @@ def test_an_ambiguous_unit_name_asks_for_the_parent(world):
 def test_every_choice_of_a_template_list_is_counted_by_the_forms():
     """A value picked from a drop-down lands in a row of Biểu 2/3: template_lists.yaml and
     forms/attributes.yaml cannot drift apart."""
-    from tcxd.forms import degree_code, school_code, theory_code
+    from tcxd.reports.forms import degree_code, school_code, theory_code
     from tcxd.workflow.templates import template_lists
 
     lists = template_lists()

@@ -18,10 +18,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from tests.sheets import write_xlsx
 
+from tcxd.core.settings import DistrictConfig, ProvinceConfig
 from tcxd.db.engine import open_database
+from tcxd.db.province import initialize
 from tcxd.importing import import_paths
-from tcxd.province import initialize
-from tcxd.settings import DistrictConfig, ProvinceConfig
 
 PROVINCE = "Tỉnh ủy Bình Minh"
 DISTRICT = "Đảng bộ xã Phú An"

@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import Connection, bindparam, text
 
-from tcxd.periods import Period
+from tcxd.core.periods import Period
 
 _WITH_ROWS = """
     SELECT batch_id FROM roster_entry

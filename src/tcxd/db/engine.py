@@ -14,17 +14,12 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
+from tcxd.core.errors import DatabaseError, NotInitializedError, SchemaVersionError
+from tcxd.core.settings import sqlite_path
 from tcxd.db import models, rating_texts, waiting
 from tcxd.db.waiting import LOCK_NOTICE_AFTER_MS
-from tcxd.errors import DatabaseError, NotInitializedError, SchemaVersionError
-from tcxd.settings import sqlite_path
 
-BUSY_TIMEOUT_MS = 30_000  # TCXD_BUSY_TIMEOUT_MS overrides it (tests, slow shared disks)
-
-
-def _busy_timeout_ms() -> int:
-    value = os.environ.get("TCXD_BUSY_TIMEOUT_MS", "")
-    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
+BUSY_TIMEOUT_MS = 30_000  # the CLI's Environment may set another (TCXD_BUSY_TIMEOUT_MS)
 
 
 def _create_private_file(path: Path) -> None:
@@ -34,9 +29,16 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def on_connect(dbapi_connection, _record) -> None:
+        _set_pragmas(dbapi_connection, busy_timeout_ms)
+
+    return on_connect
+
+
+def _set_pragmas(dbapi_connection, busy_timeout_ms: int) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -58,7 +60,7 @@ def _begin(conn) -> None:
 def _begin_writing(conn) -> None:
     """BEGIN IMMEDIATE; after LOCK_NOTICE_AFTER_MS of waiting for another writer, the listeners
     hear that it waits (and for how long at most), then it waits the rest of the timeout."""
-    total = _busy_timeout_ms()
+    total = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar())
     if not waiting.listening() or total <= LOCK_NOTICE_AFTER_MS:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         return
@@ -86,8 +88,10 @@ def is_lock_error(error: BaseException) -> bool:
     return "locked" in str(original).lower() or "busy" in str(original).lower()
 
 
-def make_engine(url: str, *, create: bool = False) -> Engine:
-    """An engine for `url`; a missing SQLite file is created (0600) only when `create`."""
+def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int | None = None) -> Engine:
+    """An engine for `url`; a missing SQLite file is created (0600) only when `create`. A
+    writer waits `busy_timeout_ms` (default BUSY_TIMEOUT_MS) for another one to finish."""
+    timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     path = sqlite_path(url)
     if path is not None:
         if not path.exists():
@@ -97,8 +101,8 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
                     "(hoặc chỉ đúng tệp bằng --db / TCXD_DB)."
                 )
             _create_private_file(path)
-        engine = create_engine(url, connect_args={"timeout": _busy_timeout_ms() / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": timeout / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas(timeout))
         event.listen(engine, "begin", _begin)
         return engine
     try:
@@ -220,8 +224,8 @@ def _add_missing_columns(conn, table) -> None:
         )
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
     """Open an existing tcxd database, checking its schema version."""
-    engine = make_engine(url)
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
     check_schema(engine)
     return engine

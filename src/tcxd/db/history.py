@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, select, text
 
-from tcxd.coerce import as_date
+from tcxd.core.coerce import as_date
+from tcxd.core.vocab import tccsd_types, vocabularies
 from tcxd.db.bulk import bulk_insert, chunks, read_frame
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
-from tcxd.vocab import tccsd_types, vocabularies
 
 TRANSFER_MATCH_DAYS = 60
 # Members or organisations per IN list when rebuilding spells (SQLite takes 32,766 parameters).
@@ -445,7 +445,7 @@ def _refuse_loops(orgs: pd.DataFrame, still_climbing: pd.Series) -> None:
             on_loop.update(loop)
     if not loops:
         return
-    from tcxd.errors import TreeLoopError
+    from tcxd.core.errors import TreeLoopError
 
     links = [
         f'"{names[org]}" trực thuộc "{names[int(parents[org])]}"' for loop in loops for org in loop

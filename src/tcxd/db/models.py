@@ -2,7 +2,7 @@
 
 Raw facts (what files said) and derived facts (spells, notes, ratings) are kept apart:
 `membership` and `history_note` are rebuilt from `membership_event` + `roster_entry` by
-`tcxd.db.history`, and ratings by `tcxd.classify`. Every imported row keeps its source
+`tcxd.db.history`, and ratings by `tcxd.rating.classify`. Every imported row keeps its source
 (batch = file, sheet, Excel row number as the clerk sees it).
 
 Bump SCHEMA_VERSION whenever a table changes; opening a database of another version is refused,

@@ -6,7 +6,7 @@ in worker processes), then written in one transaction (or one for the whole run 
 
 - `run`: the order of the files, deferral, transactions, the reading workers, the run's caches;
 - `resolve`: a file's and each row's unit (`resolve.units`), each row's member and the identity
-  checks (`resolve.members`), over `tcxd.units.OrgIndex` and `tcxd.identities.MemberKeys`;
+  checks (`resolve.members`), over `tcxd.db.units.OrgIndex` and `tcxd.db.identities.MemberKeys`;
 - `writers`: one module per kind of sheet (roster, organizations, changes, evaluations; members
   for what they share), each a function of the file's `context.FileContext` and a table;
 - `files` (which files, their hash), `results` (options and outcomes), `bad_rows`
@@ -16,11 +16,10 @@ in worker processes), then written in one transaction (or one for the whole run 
 from tcxd.importing.context import MAX_PROBLEMS, FileRefused
 from tcxd.importing.files import SUPPORTED, SUPPORTED_ORDER, find_files, find_other_files, sha256_of
 from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult
-from tcxd.importing.run import READ_WORKERS_VARIABLE, import_paths, read_workers
+from tcxd.importing.run import import_paths, read_workers
 
 __all__ = [
     "MAX_PROBLEMS",
-    "READ_WORKERS_VARIABLE",
     "SUPPORTED",
     "SUPPORTED_ORDER",
     "FileOutcome",

@@ -11,8 +11,8 @@ from sqlalchemy import Connection
 from tcxd.importing.values import column_cells
 
 if TYPE_CHECKING:
+    from tcxd.db.units import OrgIndex
     from tcxd.importing.results import FileOutcome, ImportOptions
-    from tcxd.units import OrgIndex
 from tcxd.reading.problems import Problem
 
 MAX_PROBLEMS = 50

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tcxd.filestatus import FileStatus
+from tcxd.core.filestatus import FileStatus
 from tcxd.reading.problems import Problem
 
 
@@ -61,3 +61,4 @@ class ImportOptions:
     create_units: bool = False  # chi bộ named on rows but unknown are created under the unit
     skip_bad_rows: bool = False  # the good rows of a file are imported, the others listed
     errors_out: Path | None = None  # where error workbooks go (None: none are written)
+    read_workers: int | None = None  # processes reading ahead (None: one per spare CPU)

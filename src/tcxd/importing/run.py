@@ -12,12 +12,14 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, bindparam, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from tcxd import pause_hook
+from tcxd.core import pause_hook
+from tcxd.core.outputs import SKIP_REASON, is_output
 from tcxd.db.engine import write_transaction
+from tcxd.db.identities import MemberKeys
 from tcxd.db.models import (
     ImportBatch,
 )
-from tcxd.identities import MemberKeys
+from tcxd.db.units import OrgIndex
 from tcxd.importing.bad_rows import leave_out_bad_rows
 from tcxd.importing.context import MAX_PROBLEMS, Deferred, FileContext, FileRefused
 from tcxd.importing.files import (
@@ -34,8 +36,6 @@ from tcxd.importing.files import (
 from tcxd.importing.resolve.members import add_identity_columns
 from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult
 from tcxd.importing.writers import _BATCH, write_file
-from tcxd.outputs import SKIP_REASON, is_output
-from tcxd.units import OrgIndex
 
 
 def import_paths(
@@ -138,19 +138,17 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
     result.files.extend(outcomes[path] for path in files)
 
 
-READ_WORKERS_VARIABLE = "TCXD_READ_WORKERS"
-
 POOL_MIN_FILES = 8  # fewer files to read than this: read them in this process
 
 READ_AHEAD_PER_WORKER = 3
 
 
-def read_workers() -> int:
-    """Processes that read files while this one writes: `TCXD_READ_WORKERS` (0 = none), else
-    one per CPU beyond the one writing, at least one, at most three."""
-    configured = os.environ.get(READ_WORKERS_VARIABLE, "").strip()
-    if configured.isdigit():
-        return int(configured)
+def read_workers(configured: int | None = None) -> int:
+    """Processes that read files while this one writes: `configured` (0 = none; the CLI takes it
+    from TCXD_READ_WORKERS), else one per CPU beyond the one writing, at least one, at most
+    three."""
+    if configured is not None:
+        return configured
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -218,7 +216,7 @@ class _Reader:
         self.options = _read_options(options)
         self.conn = conn
         self.engine = engine
-        self.workers = read_workers()
+        self.workers = read_workers(options.read_workers)
         self.pool = None
         self.digests: dict[Path, str] = {}
         self.pending: dict[Path, object] = {}  # path → Future

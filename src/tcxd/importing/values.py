@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy import bindparam
 
 # (re-exported: the import's parts take them from here)
-from tcxd.coerce import as_date as to_date
-from tcxd.coerce import is_missing as is_missing
+from tcxd.core.coerce import as_date as to_date
+from tcxd.core.coerce import is_missing as is_missing
 
 # A list of ids bound to `IN (...)`, in statements built once per run (one built per call is
 # compiled-cache keyed per call, which costs more than running it).

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tcxd.rating.reasons import empty, numbers, put
-from tcxd.rules.show import percent
+from tcxd.rating.rules.show import percent
 
 
 @dataclass

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tcxd import vocab
+from tcxd.core import vocab
 from tcxd.rating import reasons as R
 from tcxd.rating.cap import apply_cap
-from tcxd.rules.conditions import evaluate, texts
-from tcxd.rules.loader import Condition, MemberRules, OrganizationRules, RuleSet
-from tcxd.rules.show import percent
+from tcxd.rating.rules.conditions import evaluate, texts
+from tcxd.rating.rules.loader import Condition, MemberRules, OrganizationRules, RuleSet
+from tcxd.rating.rules.show import percent
 
 MISSING_NOTES = {
     "assume_met": "coi như đạt",

@@ -30,8 +30,8 @@ from tcxd.rating.engine import (
     pool_label,
     run,
 )
-from tcxd.rules.conditions import fields as field_info
-from tcxd.rules.loader import RuleSet
+from tcxd.rating.rules.conditions import fields as field_info
+from tcxd.rating.rules.loader import RuleSet
 
 POOL_COLUMNS = {"tccsd": "tccsd_id", "chi_bo": "chi_bo_id", "district": "district_id"}
 OUTPUT_COLUMNS = ["member_id", "pool_id", *DECISION_COLUMNS, *TRAIL_COLUMNS]

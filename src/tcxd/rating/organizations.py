@@ -26,8 +26,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tcxd import vocab
-from tcxd.errors import TreeLoopError
+from tcxd.core import vocab
+from tcxd.core.errors import TreeLoopError
 from tcxd.rating import prepare as P
 from tcxd.rating import reasons as R
 from tcxd.rating.engine import (
@@ -39,9 +39,9 @@ from tcxd.rating.engine import (
     run,
 )
 from tcxd.rating.members import rating_threshold
-from tcxd.rules.conditions import fields as field_info
-from tcxd.rules.conditions import texts
-from tcxd.rules.loader import RuleSet
+from tcxd.rating.rules.conditions import fields as field_info
+from tcxd.rating.rules.conditions import texts
+from tcxd.rating.rules.loader import RuleSet
 
 TCCSD_TYPES = vocab.tccsd_types()
 OUTPUT_COLUMNS = [

@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.rating.rules.conditions import fields, form_rank
 from tcxd.reading.values import none_named_fields, yes_no_word
-from tcxd.rules.conditions import fields, form_rank
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series | None:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tcxd.rating import reasons as R
-from tcxd.rules.loader import RuleSet
+from tcxd.rating.rules.loader import RuleSet
 
 BLOCKING = "any_kht_quarter_blocks_htxs"
 NEEDS_DECISION = "any_kht_quarter_needs_decision"

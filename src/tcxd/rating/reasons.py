@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from tcxd import vocab
-from tcxd.rules.conditions import KINDS, fields
-from tcxd.rules.loader import Condition
-from tcxd.rules.show import number
+from tcxd.core import vocab
+from tcxd.rating.rules.conditions import KINDS, fields
+from tcxd.rating.rules.loader import Condition
+from tcxd.rating.rules.show import number
 
 LEVEL_CODES = vocab.ranked("levels")  # rank 1..4; 0 = no level
 

@@ -14,9 +14,10 @@ import hashlib
 import re
 from pathlib import Path
 
-from tcxd import vocab
-from tcxd.coerce import is_missing
-from tcxd.plausibility import implausible
+from tcxd.core import vocab
+from tcxd.core.coerce import is_missing
+from tcxd.core.plausibility import implausible
+from tcxd.core.text import clean, fold
 from tcxd.reading import guards, workbook
 from tcxd.reading.headers import normalise_kind
 from tcxd.reading.layout import PeriodInfo, period_from_filename
@@ -35,7 +36,6 @@ from tcxd.reading.problems import (
 from tcxd.reading.result import Collector, FileReading, SheetTable
 from tcxd.reading.tables import Context, read_sheet
 from tcxd.reading.values import is_empty
-from tcxd.text import clean, fold
 
 __all__ = [
     "CorruptFile",
@@ -170,7 +170,7 @@ def _loud_skips(reading: FileReading, grids: list) -> None:
 def _identities(table: SheetTable) -> set:
     """The members of a roster sheet: card number, else CCCD, else folded name + birth date."""
     frame = table.rows
-    out = set()
+    out: set[tuple] = set()
     columns = [frame[name].tolist() for name in ("card_number", "citizen_id", "full_name")]
     births = frame["birth_date"].tolist()
     for card, citizen, name, birth in zip(*columns, births, strict=True):

@@ -17,15 +17,15 @@ from importlib import resources
 
 import yaml
 
-from tcxd.errors import UserInputError
-from tcxd.text import clean, fold, strip_accents
-from tcxd.vocab import codes
+from tcxd.core.errors import UserInputError
+from tcxd.core.text import clean, fold, strip_accents
+from tcxd.core.vocab import codes
 
 KINDS = tuple(codes("file_kinds"))
 
 _TONES_OLD_NEW = {}
 for _pair, _marks in (("oa", "àáảãạ"), ("oe", "èéẻẽẹ"), ("uy", "ỳýỷỹỵ")):
-    _first, _second = _pair
+    _first, _second = _pair[0], _pair[1]
     _plain = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}[_second]
     _marked_first = {"o": "òóỏõọ", "u": "ùúủũụ"}[_first]
     for _i in range(5):

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from tcxd.core.text import clean, fold, strip_accents
 from tcxd.reading import headers, matching
 from tcxd.reading.values import is_empty, repair_texts
-from tcxd.text import clean, fold, strip_accents
 
 HEADER_SCAN = 40
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -612,7 +612,7 @@ def _holds_a_key(
 @lru_cache(maxsize=4096)
 def _fold_repaired(text: str) -> str:
     """Folded text of a cell, legacy TCVN3/VNI repaired first ("Céng:" is "Cộng:")."""
-    from tcxd.encodings import repair_text
+    from tcxd.core.encodings import repair_text
 
     return aligned_fold(clean(repair_text(text)))
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from tcxd.text import strip_accents
+from tcxd.core.text import strip_accents
 
 # A fuzzy match below this score is not taken (an exact alias scores 1).
 MIN_SCORE = 0.75

@@ -1,7 +1,7 @@
 """Typed errors that refuse a whole file, and the per-cell `Problem` of a file that is read.
 
 A `ReadingError` is raised before or while parsing when the file cannot be read at all (wrong
-type, zip bomb, XML entities, empty, corrupt); it is a `tcxd.errors.BadFileError` (a Vietnamese
+type, zip bomb, XML entities, empty, corrupt); it is a `tcxd.core.errors.BadFileError` (a Vietnamese
 message, the bad-file exit code). A `Problem` is one bad value (or missing column) found while
 reading: all problems of a file are collected (up to a limit) and the importer refuses the file if
 there is any.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tcxd.errors import BadFileError
+from tcxd.core.errors import BadFileError
 
 
 class ReadingError(BadFileError):

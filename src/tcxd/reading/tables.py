@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tcxd.encodings import decode
+from tcxd.core.encodings import decode
+from tcxd.core.text import fold, key
+from tcxd.core.vocab import label_in_sentence, vocabularies
 from tcxd.reading import headers, matching, values
 from tcxd.reading.layout import (
     UNIT_WORDS,
@@ -26,8 +28,6 @@ from tcxd.reading.layout import (
 from tcxd.reading.problems import Problem
 from tcxd.reading.result import Collector, SheetTable
 from tcxd.reading.workbook import Grid
-from tcxd.text import fold, key
-from tcxd.vocab import label_in_sentence, vocabularies
 
 IDENTITY = ("birth_date", "card_number", "citizen_id")
 KEY_FIELDS = {

@@ -21,7 +21,8 @@ and warnings for the sheet. Decisions (recorded in docs/design.md):
 - Booleans: "x", "có", "✓", "1", … (aliases.yaml `values.truthy`) are true; "không", "0", "-" …
   false; empty is None for rule conditions, False for marks (youth union, exempt, exemplary).
 - Text: NFC, non-breaking and repeated spaces cleaned, legacy TCVN3/VNI text repaired per column by
-  `tcxd.encodings.repair`. A cell beginning with "=", "+", "-" or "@" is kept exactly as written.
+  `tcxd.core.encodings.repair`. A cell beginning with "=", "+", "-" or "@" is kept exactly as
+  written.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.text import clean, fold
 from tcxd.reading.headers import catalog, split_list
-from tcxd.text import clean, fold
 
 DATE_EXAMPLE = "cần ngày/tháng/năm, ví dụ 05/03/1980"
 MIN_YEAR = 1900
@@ -82,14 +83,14 @@ def shown(value: Any) -> str:
 
 def _repair() -> Callable[[list[str | None]], list[str | None]] | None:
     try:
-        from tcxd.encodings import repair  # written alongside; optional until it lands
+        from tcxd.core.encodings import repair  # written alongside; optional until it lands
     except ImportError:
         return None
     return repair
 
 
 def repair_texts(values: list[str | None]) -> list[str | None]:
-    """TCVN3/VNI → Unicode for one column (identity until tcxd.encodings exists)."""
+    """TCVN3/VNI → Unicode for one column (identity until tcxd.core.encodings exists)."""
     repair = _repair()
     if repair is None or not any(value for value in values):
         return values
@@ -192,7 +193,7 @@ def parse_date_text(text: str) -> tuple[str, Any]:
     if _MONTH_YEAR.match(folded):
         return "error", f"thiếu ngày ({DATE_EXAMPLE})"
     if not value.isascii():  # "ngµy 05 th¸ng 3 n¨m 1980": words typed with a TCVN3/VNI font
-        from tcxd.encodings import repair_text
+        from tcxd.core.encodings import repair_text
 
         repaired = repair_text(value)
         if repaired != value:
@@ -361,7 +362,7 @@ def to_ids(cells: Sequence[Any], field_name: str) -> Column:
                 (position, shown(value), f"không phải số hợp lệ (cần {label or 'mã dạng văn bản'})")
             )
     if not lengths:  # a code with letters (Số lý lịch) may be typed with a legacy font
-        from tcxd.encodings import repair_codes
+        from tcxd.core.encodings import repair_codes
 
         values = repair_codes(values)
     column = Column(values, errors)

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tcxd.errors import OutputError, UnknownUnitError, UserInputError
-from tcxd.periods import Period, short_date
-from tcxd.province import load_province
+from tcxd.core.errors import OutputError, UnknownUnitError, UserInputError
+from tcxd.core.periods import Period, short_date
+from tcxd.core.text import slug
+from tcxd.db.province import load_province
+from tcxd.db.units import OrgIndex
 from tcxd.reports.checks import run_checks, stale_ratings
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.reports.locked import as_sent, load_locks
-from tcxd.text import slug
-from tcxd.units import OrgIndex
 
 PROVINCE_FILE = "tinh"
 FORMATS = {"xlsx": ("xlsx",), "json": ("json",), "all": ("xlsx", "json")}
@@ -140,6 +140,7 @@ def build_reports(
     unit: str | None = None,
     fmt: str = "xlsx",
     on_unit: Callable[[str, int, int], None] | None = None,
+    workers: int | None = None,  # processes writing workbooks (None: one per CPU, at most 4)
 ) -> ReportRun:
     province = load_province(engine)
     folder = Path(out_dir) / period.slug
@@ -170,7 +171,7 @@ def build_reports(
         with _staging(folder) as staging:
             job = _Job(figures, previous, province, staging, fmt, targets)
             job.locks = load_locks(conn, period)
-            workers = min(report_workers(), len(targets) // POOL_MIN_UNITS)
+            workers = min(report_workers(workers), len(targets) // POOL_MIN_UNITS)
             if workers >= 2:
                 run.units = _write_in_processes(engine, job, workers, on_unit)
             else:
@@ -249,15 +250,14 @@ def publish(staging: Path, folder: Path, names: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- several processes
 
-REPORT_WORKERS_VARIABLE = "TCXD_REPORT_WORKERS"
 POOL_MIN_UNITS = 8  # units per process below which one process writes everything
 
 
-def report_workers() -> int:
-    """Processes writing workbooks: `TCXD_REPORT_WORKERS`, else one per CPU (at most 4)."""
-    configured = os.environ.get(REPORT_WORKERS_VARIABLE, "").strip()
-    if configured.isdigit():
-        return max(1, int(configured))
+def report_workers(configured: int | None = None) -> int:
+    """Processes writing workbooks: `configured` (the CLI takes it from TCXD_REPORT_WORKERS),
+    else one per CPU (at most 4)."""
+    if configured is not None:
+        return max(1, configured)
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:

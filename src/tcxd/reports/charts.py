@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from tcxd.core.vocab import label
 from tcxd.reports.layout import FONT, Placed, column_px
-from tcxd.vocab import label
 
 UNITS_PER_CHART = 15
 CHART_HEIGHT = 470

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
+from tcxd.core.formatting import date_vi, distinct_names
+from tcxd.core.vocab import branch_types
 from tcxd.db.bulk import read_frame
-from tcxd.formatting import date_vi, distinct_names
-from tcxd.identities import implausible
+from tcxd.db.identities import implausible
 from tcxd.reports.figures import PeriodFigures, Scope
-from tcxd.vocab import branch_types
 
 DESCRIPTIONS = {
     1: "Cân đối D = A + B − C",

@@ -13,7 +13,7 @@ district-level committees' own ratings, and their results that need a decision.
 
 Every sheet is a party document laid out by `tcxd.reports.layout.write_form` (A4, one page wide,
 header rows repeated, page numbers, wrapped reasons). Wording, signers and columns are data:
-`tcxd/forms/classify_lists.yaml`. No CCCD is read, and every text goes through `safe_text`.
+`tcxd/reports/forms/classify_lists.yaml`. No CCCD is read, and every text goes through `safe_text`.
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ import xlsxwriter
 import yaml
 from sqlalchemy import Engine
 
+from tcxd.core.outputs import mark, write_atomically
+from tcxd.core.text import fold, slug
+from tcxd.core.vocab import label, ranked, tccsd_types
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
-from tcxd.forms import Column, Form, Row
-from tcxd.outputs import mark, write_atomically
-from tcxd.province import load_province
+from tcxd.db.province import load_province
 from tcxd.rating.reasons import level_codes
+from tcxd.reports.forms import Column, Form, Row
 from tcxd.reports.layout import (
     BodyRow,
     Page,
@@ -49,8 +51,6 @@ from tcxd.reports.layout import (
     workbook_options,
     write_form,
 )
-from tcxd.text import fold, slug
-from tcxd.vocab import label, ranked, tccsd_types
 
 TCCSD_TYPES = tccsd_types()
 LEVELS = ranked("levels")
@@ -60,7 +60,7 @@ _FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 @cache
 def config() -> dict[str, Any]:
-    text = resources.files("tcxd.forms").joinpath("classify_lists.yaml").read_text("utf-8")
+    text = resources.files("tcxd.reports.forms").joinpath("classify_lists.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
 
@@ -650,7 +650,7 @@ def _tccsd_order(lists: Lists, organizations: pd.DataFrame, members: pd.DataFram
 
 
 def _province_workbook(temporary: str, lists: Lists, result, today: date) -> None:
-    from tcxd.classify import summary
+    from tcxd.rating.classify import summary
 
     names = lists.tree["name"].to_dict()
     province = lists.province["name"]

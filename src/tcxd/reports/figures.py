@@ -17,11 +17,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.periods import Period
+from tcxd.core.text import fold
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
 from tcxd.db.coverage import batches_covering
-from tcxd.forms import (
+from tcxd.reports.forms import (
     age_band,
     attribute_mappings,
     degree_code,
@@ -34,11 +36,9 @@ from tcxd.forms import (
     title_code,
     unknown_code,
 )
-from tcxd.forms import (
+from tcxd.reports.forms import (
     empty_forms as _build_empty_forms,
 )
-from tcxd.periods import Period
-from tcxd.text import fold
 
 IN_CODES = {"admitted": "B1", "readmitted": "B1", "reinstated": "B3"}
 OUT_CODES = {"died": "C1", "expelled": "C2", "removed": "C3", "resigned": "C4"}
@@ -69,7 +69,7 @@ _EMPTY_FORMS: dict | None = None
 
 
 def empty_forms() -> dict:
-    """`tcxd.forms.empty_forms()`, built once (it reads the form definitions) and copied."""
+    """`tcxd.reports.forms.empty_forms()`, built once (it reads the form definitions) and copied."""
     global _EMPTY_FORMS
     if _EMPTY_FORMS is None:
         _EMPTY_FORMS = _build_empty_forms()

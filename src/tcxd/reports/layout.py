@@ -1,4 +1,5 @@
-"""The generic party-form writer: one worksheet from a form definition (tcxd.forms) + figures.
+"""The generic party-form writer: one worksheet from a form definition (tcxd.reports.forms) and
+figures.
 
 Every sheet has the same frame (spec reports.md, "Layout"):
 
@@ -35,8 +36,8 @@ from functools import lru_cache
 from numbers import Real
 from typing import Any
 
-from tcxd.forms import Column, Form, Row
-from tcxd.periods import Period
+from tcxd.core.periods import Period
+from tcxd.reports.forms import Column, Form, Row
 
 FONT = "Times New Roman"
 BODY_SIZE = 13
@@ -175,14 +176,14 @@ class Page:
 def make_page(report: Mapping, settings: Any, period: Period, today: date | None = None) -> Page:
     """The frame of a unit's sheets from the report's unit and the province settings.
 
-    settings (a dict or tcxd.settings.ProvinceConfig-like object) may carry: `place_name`,
+    settings (a dict or tcxd.core.settings.ProvinceConfig-like object) may carry: `place_name`,
     `issuing_body`, `preparer_name`, `signer_title` (lines separated by a newline), `signer_name`,
     `sign_date` (a date: fill the date line; default: dots for the signer), and for district
     workbooks `district_issuing_body` and `units: {<slug of unit name>: {same keys}}`.
     The province's own names sign the province workbook; a district workbook gets the names of
     its `units` entry, else blank lines to sign on.
     """
-    from tcxd.text import slug
+    from tcxd.core.text import slug
 
     unit = report.get("unit") or {}
     name = str(unit.get("name") or "")

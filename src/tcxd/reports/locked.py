@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from tcxd.forms import TWIN_FORMS, Column, Form, Row, load_form
-from tcxd.periods import Period
+from tcxd.core.periods import Period
+from tcxd.reports.forms import TWIN_FORMS, Column, Form, Row, load_form
 
 SHEET = "Chênh lệch so với số đã gửi"
 TITLE = "CHÊNH LỆCH GIỮA SỐ LIỆU ĐÃ GỬI VÀ SỐ LIỆU HIỆN CÓ"

@@ -20,13 +20,13 @@ from typing import Any
 
 import xlsxwriter
 
-from tcxd.errors import ExitCode, TcxdError, UserInputError
-from tcxd.formatting import number_vi
-from tcxd.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
-from tcxd.outputs import mark, write_atomically
-from tcxd.periods import Period
+from tcxd.core.errors import ExitCode, TcxdError, UserInputError
+from tcxd.core.formatting import number_vi
+from tcxd.core.outputs import mark, write_atomically
+from tcxd.core.periods import Period
 from tcxd.reports import locked
 from tcxd.reports.charts import add_unit_charts, sheet_width_px
+from tcxd.reports.forms import RATING_FORMS, TWIN_FORMS, Form, Row, check_forms, load_form
 from tcxd.reports.layout import (
     BodyRow,
     Page,
@@ -187,8 +187,8 @@ def write_unit_workbook(
     """Write the unit's workbook atomically at `path` and return the path.
 
     `report` is the dict of docs/reports.md; `settings` the province settings (a dict or a
-    `tcxd.settings.ProvinceConfig`; see `layout.make_page` for the keys used). Raises ReportError
-    when the report does not have the documented shape.
+    `tcxd.core.settings.ProvinceConfig`; see `layout.make_page` for the keys used). Raises
+    ReportError when the report does not have the documented shape.
     """
     problems = validate_report(report)
     if problems:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.text import strip_accents
 from tcxd.sample.dates import NONE, ROSTER0, to_date
 from tcxd.sample.world import LEVELS, Rng, data
 from tcxd.sample.writers import DateCell, Sheet
-from tcxd.text import strip_accents
 
 NBSP = "\u00a0"
 
@@ -385,11 +385,11 @@ _ENCODE = None
 
 
 def legacy_encoder():
-    """tcxd.encodings.encode if that module exists (it is written alongside), else None."""
+    """tcxd.core.encodings.encode if that module exists (it is written alongside), else None."""
     global _ENCODE
     if _ENCODE is None:
         try:
-            from tcxd.encodings import encode  # type: ignore[attr-defined]
+            from tcxd.core.encodings import encode  # type: ignore[attr-defined]
 
             _ENCODE = encode
         except Exception:

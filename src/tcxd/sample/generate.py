@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.text import strip_accents
 from tcxd.sample import files as F
 from tcxd.sample.dates import NONE, ROSTER0, Y_END, day, iso, to_date
+from tcxd.sample.ratings import rate_world
 from tcxd.sample.truth import Truth, level_name
 from tcxd.sample.world import LEVELS, Rng, World, build_world, data
 from tcxd.sample.writers import Sheet, write
-from tcxd.text import strip_accents
 
 TRUTH_VERSION = 1
 
@@ -1124,7 +1125,7 @@ def generate(
 ) -> SampleSummary:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    world = build_world(members, seed, districts)
+    world = rate_world(build_world(members, seed, districts), seed)
     truth = Truth(world)
     ctx = Ctx(world, mess)
     jobs = plan_jobs(world, ctx, truth.unit_names, mess)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tcxd.sample.dates import H1_END, NONE, Y_END, Y_START
-from tcxd.sample.world import HT, HTT, HTXS, KHT, World
+from tcxd.sample.world import HT, HTT, HTXS, KHT, Rng, World
 
 # member outcome kinds (what the generator decides; step 3 level in brackets)
 OUTCOMES = {
@@ -704,3 +704,11 @@ def rate_orgs(world: World, rng) -> tuple[pd.DataFrame, dict]:
     df["personnel_wrongdoing_concluded"] = wrong
     df["cause"] = cause
     return df, dist_cfg
+
+
+def rate_world(world: World, seed: int) -> World:
+    """The world with its 2025 rating outcomes and the files that carry them (built after the
+    world, from it: ratings depend on who was where)."""
+    world.member_ratings, world.member_files = rate_members(world, Rng(seed, 2))
+    world.org_ratings, world.org_files = rate_orgs(world, Rng(seed, 3))
+    return world

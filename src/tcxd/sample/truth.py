@@ -1,7 +1,7 @@
 """The truth file: every figure of docs/figures.md counted from the generator's own world.
 
 Nothing here imports tcxd's importing, history, rating or report code: a bug shared by both
-sides must not pass. Only `tcxd.text.fold` (text normalisation) and the vocabulary codes are
+sides must not pass. Only `tcxd.core.text.fold` (text normalisation) and the vocabulary codes are
 shared.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.text import fold
 from tcxd.sample.dates import INF, NONE, PERIODS, Y_END, YEAR, ages_on, day, iso
 from tcxd.sample.world import HT, HTT, HTXS, KHT, LEVELS, World
-from tcxd.text import fold
 
 BIEU1 = [
     "A",

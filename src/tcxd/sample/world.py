@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from tcxd.core.vocab import ranked
 from tcxd.sample.dates import (
     H1_END,
     INF,
@@ -26,7 +27,6 @@ from tcxd.sample.dates import (
     day,
     ymd,
 )
-from tcxd.vocab import ranked
 
 LEVELS = list(ranked("levels"))  # best first; rank = index
 HTXS, HTT, HT, KHT = range(4)
@@ -1126,11 +1126,7 @@ def _build(members: int, seed: int, k: int) -> World:
         contradictions=contradictions,
         one_sided=one_sided_out,
     )
-    from tcxd.sample.ratings import rate_members, rate_orgs
-
-    world.member_ratings, world.member_files = rate_members(world, Rng(seed, 2))
-    world.org_ratings, world.org_files = rate_orgs(world, Rng(seed, 3))
-    return world
+    return world  # without ratings yet: sample.ratings.rate_world adds them
 
 
 _OTHER_PROVINCES = [
@@ -1162,7 +1158,7 @@ MIN_MEMBERS = 100
 
 def build_world(members: int, seed: int, districts: int | None = None) -> World:
     if members < MIN_MEMBERS:
-        from tcxd.errors import UserInputError
+        from tcxd.core.errors import UserInputError
 
         raise UserInputError(f"Tỉnh mẫu cần ít nhất {MIN_MEMBERS} đảng viên (--members).")
     k = districts if districts is not None else max(3, round(members / 3600))

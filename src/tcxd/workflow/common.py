@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from tcxd.coerce import as_date
-from tcxd.errors import UnknownUnitError
-from tcxd.text import fold
-from tcxd.units import OrgIndex, folded_words
-from tcxd.vocab import label
+from tcxd.core.coerce import as_date
+from tcxd.core.errors import UnknownUnitError
+from tcxd.core.text import fold
+from tcxd.core.vocab import label
+from tcxd.db.units import OrgIndex, folded_words
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -74,7 +74,7 @@ def find_unit(conn: Connection, name: str, index: OrgIndex | None = None) -> Uni
 
 
 def _path(index: OrgIndex, org_id: int) -> tuple[str, ...]:
-    names = []
+    names: list[str] = []
     node: int | None = org_id
     while node is not None and len(names) < 10:
         if index.types.get(node) == "province":

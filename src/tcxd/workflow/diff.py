@@ -22,12 +22,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, bindparam, text
 
-from tcxd.errors import UserInputError
+from tcxd.core.errors import UserInputError
+from tcxd.core.periods import short_date
+from tcxd.core.text import key
+from tcxd.core.vocab import codes, label
+from tcxd.db.units import MEMBER_HOLDING_TYPES, OrgIndex
 from tcxd.importing import sha256_of
-from tcxd.periods import short_date
-from tcxd.text import key
-from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
-from tcxd.vocab import codes, label
 from tcxd.workflow.common import Unit, as_date, find_unit, vn_date
 
 # Attributes compared, with their Vietnamese names (the CCCD is compared, never shown).

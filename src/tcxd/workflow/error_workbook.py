@@ -22,7 +22,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from tcxd.outputs import write_atomically
+from tcxd.core.outputs import write_atomically
 from tcxd.reading.problems import Problem
 
 ERRORS_FOLDER = "tep-loi"

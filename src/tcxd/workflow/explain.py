@@ -19,16 +19,16 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, bindparam, text
 
+from tcxd.core.errors import UnknownUnitError, UserInputError
+from tcxd.core.formatting import source_vi
+from tcxd.core.periods import Period, short_date
+from tcxd.core.text import fold, key
+from tcxd.core.vocab import codes, label, tccsd_types
 from tcxd.db.history import members_on, tree_on
 from tcxd.db.rating_texts import reason_join
-from tcxd.errors import UnknownUnitError, UserInputError
-from tcxd.formatting import source_vi
-from tcxd.forms import load_form
-from tcxd.periods import Period, short_date
+from tcxd.rating.rules.titles import ruleset_title
 from tcxd.reports.figures import FLOW_CODES, PeriodFigures, Scope
-from tcxd.rules.titles import ruleset_title
-from tcxd.text import fold, key
-from tcxd.vocab import codes, label, tccsd_types
+from tcxd.reports.forms import load_form
 from tcxd.workflow.common import as_date, find_unit, vn_date
 
 

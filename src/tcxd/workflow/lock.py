@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, text
 
+from tcxd.core.errors import PeriodLockError
+from tcxd.core.periods import Period
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import PeriodLock
-from tcxd.errors import PeriodLockError
-from tcxd.periods import Period
-from tcxd.province import load_province
+from tcxd.db.province import load_province
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.reports.locked import differences, load_locks
 from tcxd.reports.locked import when_text as _when
@@ -196,8 +196,8 @@ def locked_changes(
 ) -> list[FigureChange]:
     """Figures of locked periods (all, or `period`) that differ now from the ones sent; with
     `unit` (a district's name, as `tcxd check --unit`), only that district's."""
+    from tcxd.db.units import OrgIndex
     from tcxd.reports.build import _snapshot
-    from tcxd.units import OrgIndex
 
     periods = [period] if period else locked_periods(engine)
     changes: list[FigureChange] = []

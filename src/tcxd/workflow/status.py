@@ -19,13 +19,13 @@ import pandas as pd
 import xlsxwriter
 from sqlalchemy import Connection, text
 
+from tcxd.core.formatting import distinct_names, number_vi
+from tcxd.core.outputs import mark, write_atomically
+from tcxd.core.periods import Period, short_date
+from tcxd.core.vocab import label, tccsd_types
 from tcxd.db.coverage import batches_covering
 from tcxd.db.history import tree_on
-from tcxd.formatting import distinct_names, number_vi
-from tcxd.outputs import mark, write_atomically
-from tcxd.periods import Period, short_date
 from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, safe_text, workbook_options
-from tcxd.vocab import label, tccsd_types
 from tcxd.workflow.common import as_date, find_unit, local_day
 
 # What a clerk waits for from each unit; kinds of import_batch grouped into these.
@@ -170,7 +170,7 @@ def period_status(
     if district is not None:
         wanted = find_unit(conn, district)
         if wanted.org_id not in districts.index:
-            from tcxd.errors import UnknownUnitError
+            from tcxd.core.errors import UnknownUnitError
 
             raise UnknownUnitError(
                 f'"{wanted.name}" không phải đảng bộ cấp trên trực tiếp cơ sở '

@@ -28,17 +28,12 @@ import yaml
 from sqlalchemy import Connection, text
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from tcxd.coerce import is_missing
-from tcxd.db.bulk import plain
-from tcxd.db.history import members_on, tree_on
-from tcxd.errors import UserInputError
-from tcxd.outputs import write_atomically
-from tcxd.periods import Period, short_date
-from tcxd.reading.headers import field_of
-from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, workbook_options
-from tcxd.text import fold, slug
-from tcxd.units import MEMBER_HOLDING_TYPES, OrgIndex
-from tcxd.vocab import (
+from tcxd.core.coerce import is_missing
+from tcxd.core.errors import UserInputError
+from tcxd.core.outputs import write_atomically
+from tcxd.core.periods import Period, short_date
+from tcxd.core.text import fold, slug
+from tcxd.core.vocab import (
     codes,
     committee_types,
     label,
@@ -46,6 +41,11 @@ from tcxd.vocab import (
     may_hold,
     org_types_in_tiers,
 )
+from tcxd.db.bulk import plain
+from tcxd.db.history import members_on, tree_on
+from tcxd.db.units import MEMBER_HOLDING_TYPES, OrgIndex
+from tcxd.reading.headers import field_of
+from tcxd.reports.layout import BODY_SIZE, FONT, TITLE_SIZE, workbook_options
 from tcxd.workflow.common import Unit, as_date, cell_text, find_unit, reads_as_formula
 
 KINDS = ("members", "changes", "evaluations", "organizations")

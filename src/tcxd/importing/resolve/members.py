@@ -8,14 +8,14 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import bindparam, select, text
 
+from tcxd.core.text import clean
 from tcxd.db.bulk import plain
+from tcxd.db.identities import MemberKeys, stored_birth_key
 from tcxd.db.models import (
     Member,
 )
-from tcxd.identities import MemberKeys, stored_birth_key
 from tcxd.importing.context import MAX_PROBLEMS
 from tcxd.importing.values import column_values, is_missing, to_date
-from tcxd.text import clean
 
 # Columns the reading worker adds to every table with names (`add_identity_columns`): each
 # row's name cleaned, its name key and its birth key, computed once and off the writer.

@@ -6,16 +6,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from tcxd.core.encodings import decode
+from tcxd.core.text import clean, fold, key
 from tcxd.db.bulk import bulk_insert, insert_one
 from tcxd.db.models import (
     Organization,
     OrganizationParent,
 )
-from tcxd.encodings import decode
+from tcxd.db.units import MEMBER_HOLDING_TYPES, accented_words, folded_words
 from tcxd.importing.context import MAX_PROBLEMS, Deferred
 from tcxd.importing.values import is_missing, quoted, row_ranges
-from tcxd.text import clean, fold, key
-from tcxd.units import MEMBER_HOLDING_TYPES, accented_words, folded_words
 
 
 def folder_candidates(path: Path) -> list[str]:

@@ -9,10 +9,10 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 
 from tcxd.db.bulk import bulk_insert, bulk_update, chunks
+from tcxd.db.identities import IDENTITY_COLUMNS, KEY_COLUMNS
 from tcxd.db.models import (
     Member,
 )
-from tcxd.identities import IDENTITY_COLUMNS, KEY_COLUMNS
 from tcxd.importing.resolve.members import (
     check_identities,
     identity_columns,

@@ -7,7 +7,9 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.text import clean, fold, key
+from tcxd.core.vocab import is_branch_name, org_type_in_tree, org_type_under
 from tcxd.db.bulk import insert_one, plain
 from tcxd.db.models import (
     Organization,
@@ -16,8 +18,6 @@ from tcxd.db.models import (
 from tcxd.importing.context import Deferred
 from tcxd.importing.resolve.units import find_parent, link_parent
 from tcxd.importing.values import differs
-from tcxd.text import clean, fold, key
-from tcxd.vocab import is_branch_name, org_type_in_tree, org_type_under
 
 
 def write_organizations(file, table, unit: int | None) -> None:

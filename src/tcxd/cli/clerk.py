@@ -1,7 +1,7 @@
-"""The clerk's commands: `status`, `template`, `diff`, `explain` (registered on `tcxd.cli.app`).
+"""The clerk's commands: `status`, `template`, `diff`, `explain` (registered on `tcxd.cli.app.app`).
 
 Library code is in `tcxd.workflow`; this module parses options and prints with Rich, like
-`tcxd.cli`. Decisions: docs/workflow.md.
+the rest of `tcxd.cli`. Decisions: docs/workflow.md.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tcxd import vocab
-from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
-from tcxd.formatting import number_vi, source_vi
-from tcxd.settings import database_url
+from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out, period_option, year_option
+from tcxd.cli.app import titled_table as _table
+from tcxd.core import vocab
+from tcxd.core.formatting import number_vi, source_vi
+from tcxd.core.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
 YEAR_HELP = "Năm của kỳ (mặc định: năm của kỳ vừa kết thúc gần nhất)."
@@ -24,7 +25,7 @@ YEAR_HELP = "Năm của kỳ (mặc định: năm của kỳ vừa kết thúc g
 
 def _period(code: str | None, year: int | None, default_code: str | None = None):
     """A Period from --period / --year; None when neither is given and there is no default."""
-    from tcxd.cli import _period as parse
+    from tcxd.cli.app import parse_period as parse
 
     if code is None and year is None:
         return parse(default_code, None) if default_code else None
@@ -32,19 +33,19 @@ def _period(code: str | None, year: int | None, default_code: str | None = None)
 
 
 def _date(value: str | None, option: str) -> date | None:
-    from tcxd.cli import _date_option
+    from tcxd.cli.app import parse_date_option as _date_option
 
     return _date_option(value, option)
 
 
 def _open(db: str | None):
-    from tcxd.db.engine import open_database
+    from tcxd.cli.app import open_database
 
     return open_database(database_url(db))
 
 
 def _short(day: date | None) -> str:
-    from tcxd.periods import short_date
+    from tcxd.core.periods import short_date
 
     return short_date(day) if day else ""
 
@@ -89,7 +90,7 @@ def status_command(
     db: DbOption = None,
 ) -> None:
     """Đơn vị nào đã gửi tệp gì cho kỳ (danh sách, biến động, xếp loại) và đơn vị nào chưa gửi."""
-    from tcxd.province import load_province
+    from tcxd.db.province import load_province
     from tcxd.workflow.status import CATEGORIES, CATEGORY_LABELS, period_status
     from tcxd.workflow.status import write_status_workbook as write
 
@@ -205,8 +206,8 @@ def template_command(
     db: DbOption = None,
 ) -> None:
     """Lập mẫu bảng tính (danh sách chọn, kiểm tra ngày, số thẻ) để đơn vị điền và gửi lại."""
-    from tcxd.errors import UserInputError
-    from tcxd.province import load_province
+    from tcxd.core.errors import UserInputError
+    from tcxd.db.province import load_province
     from tcxd.workflow.templates import KIND_LABELS, KINDS, build_template, write_template
 
     if kind not in KINDS:
@@ -225,7 +226,7 @@ def template_command(
     write_template(path, template, committee)
     when = (
         f"tính đến ngày {_short(template.as_of)}"
-        if template.as_of
+        if template.as_of or template.period is None
         else _lower(template.period.label)
     )
     filled = ""
@@ -359,7 +360,7 @@ def explain_command(
     db: DbOption = None,
 ) -> None:
     """Giải thích: quá trình của một đảng viên, hoặc những đảng viên làm nên một số của Biểu 1."""
-    from tcxd.errors import UserInputError
+    from tcxd.core.errors import UserInputError
 
     card = card or member
     engine = _open(db)
@@ -382,8 +383,8 @@ def explain_command(
     with engine.connect() as conn:
         from tcxd.workflow.explain import explain_member, find_member
 
-        member = find_member(conn, card, name, _date(birth, "--birth"))
-        _render_member(explain_member(conn, member.member_id, on), chosen)
+        found = find_member(conn, card, name, _date(birth, "--birth"))
+        _render_member(explain_member(conn, found.member_id, on), chosen)
 
 
 STATUS_LABELS = {

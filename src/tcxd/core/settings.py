@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from tcxd.errors import ConfigError
-from tcxd.vocab import parse_aliases
+from tcxd.core.errors import ConfigError
+from tcxd.core.vocab import parse_aliases
 
 DEFAULT_DB = "tcxd.db"
 DB_ENV = "TCXD_DB"
 
 
-def database_url(db: str | None = None, environ: dict[str, str] | None = None) -> str:
-    """`--db`, else `TCXD_DB`, else ./tcxd.db; a path becomes a SQLite URL."""
-    environ = os.environ if environ is None else environ
+def database_url(db: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """`--db`, else `TCXD_DB` of `environ`, else ./tcxd.db; a path becomes a SQLite URL. The CLI's
+    `--db` option already falls back on the process's TCXD_DB (Typer's envvar)."""
+    environ = {} if environ is None else environ
     value = db or environ.get(DB_ENV) or DEFAULT_DB
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]

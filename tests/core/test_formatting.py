@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tcxd.formatting import distinct_names
+from tcxd.core.formatting import distinct_names
 
 
 def test_files_of_the_same_name_are_told_apart_by_their_folders() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from tcxd.rules.loader import regimes
+from tcxd.rating.rules.loader import regimes
 
 
 @cache

@@ -10,8 +10,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tcxd.errors import UserInputError
-from tcxd.formatting import date_vi
+from tcxd.core.errors import UserInputError
+from tcxd.core.formatting import date_vi
 
 # code -> (first month, last month)
 _MONTHS: dict[str, tuple[int, int]] = {

@@ -15,9 +15,9 @@ from datetime import date
 
 from sqlalchemy import Connection, select, true
 
+from tcxd.core.plausibility import implausible  # noqa: F401  (re-exported for importing, checks)
 from tcxd.db.bulk import chunks
 from tcxd.db.models import Member
-from tcxd.plausibility import implausible  # noqa: F401  (re-exported for importing, checks)
 
 _COLUMNS = ("card_number", "citizen_id", "name_key", "birth_date", "birth_year")
 IDENTITY_COLUMNS = frozenset(_COLUMNS) | {"full_name"}

@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from tcxd import vocab
-from tcxd.errors import ConfigError
-from tcxd.rules.conditions import KINDS, fields
-from tcxd.text import slug
+from tcxd.core import vocab
+from tcxd.core.errors import ConfigError
+from tcxd.core.text import slug
+from tcxd.rating.rules.conditions import KINDS, fields
 
 LEVEL_CODES = vocab.ranked("levels")[:-1]  # the last level is what is left: no threshold
 METHODS = ("score_bands", "decided_or_proposed")
@@ -685,7 +685,7 @@ def _merged_problems(values: dict[str, Any], overridden: set[str]) -> list[tuple
 
 # ── regimes ─────────────────────────────────────────────────────────────────────────────────────
 def _regime_files() -> list[tuple[str, Path]]:
-    folder = resources.files("tcxd.rules")
+    folder = resources.files("tcxd.rating.rules")
     out = []
     for entry in folder.iterdir():
         if entry.name.endswith(".yaml") and entry.name != TEXTS_FILE:

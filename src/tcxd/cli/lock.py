@@ -1,4 +1,4 @@
-"""Closing periods: `tcxd lock`, `tcxd unlock` (registered on `tcxd.cli.app`), and the lines the
+"""Closing periods: `tcxd lock`, `tcxd unlock` (registered on `tcxd.cli.app.app`), and the lines the
 import summary and `tcxd check` print about locked periods whose figures changed.
 
 Library code is in `tcxd.workflow.lock`; decisions in docs/lock.md.
@@ -11,10 +11,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tcxd.cli import HELP_OPTION, DbOption, _table, app, err, out, period_option, year_option
-from tcxd.errors import UserInputError
-from tcxd.filestatus import FileStatus
-from tcxd.settings import database_url
+from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out, period_option, year_option
+from tcxd.cli.app import titled_table as _table
+from tcxd.core.errors import UserInputError
+from tcxd.core.filestatus import FileStatus
+from tcxd.core.settings import database_url
 
 PERIOD_HELP = "Kỳ: q1 q2 q3 q4 (quý), h1 (6 tháng đầu năm), 9m (9 tháng), year (năm)."
 CONFIRM_WORDS = {"c", "có", "co", "y", "yes"}
@@ -23,7 +24,7 @@ CHANGES_SHOWN = 30
 
 
 def _chosen(period: str | None, year: int | None, command: str):
-    from tcxd.cli import _period
+    from tcxd.cli.app import parse_period as _period
 
     if period is None or year is None:
         raise UserInputError(
@@ -33,7 +34,7 @@ def _chosen(period: str | None, year: int | None, command: str):
 
 
 def _open(db: str | None):
-    from tcxd.db.engine import open_database
+    from tcxd.cli.app import open_database
 
     return open_database(database_url(db))
 

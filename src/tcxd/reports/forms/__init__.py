@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from tcxd import vocab
-from tcxd.text import fold
+from tcxd.core import vocab
+from tcxd.core.text import fold
 
 # The sheets of a unit workbook, in order (spec reports.md, "Sheets of every workbook").
 SHEET_ORDER: tuple[str, ...] = (
@@ -180,7 +180,7 @@ class Form:
 
 
 def _package_text(name: str) -> str:
-    return resources.files("tcxd.forms").joinpath(name).read_text("utf-8")
+    return resources.files("tcxd.reports.forms").joinpath(name).read_text("utf-8")
 
 
 @cache
@@ -560,7 +560,7 @@ def theory_code(text: str | None) -> str | None:
 
 def _phrase_words(text: str) -> str:
     """Folded words separated by one space, punctuation dropped (as the reader's vocabularies
-    match values: tcxd.vocab)."""
+    match values: tcxd.core.vocab)."""
     return " ".join(re.sub(r"[^\w/%]+", " ", fold(text)).split())
 
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tcxd.errors import UserInputError
-from tcxd.periods import CODES, Period, default_period, default_year, short_date
+from tcxd.core.errors import UserInputError
+from tcxd.core.periods import CODES, Period, default_period, default_year, short_date
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
-from tcxd import vocab
+from tcxd.core import vocab
+from tcxd.core.errors import UnknownUnitError, UserInputError
+from tcxd.core.periods import Period, short_date
+from tcxd.core.text import fold
 from tcxd.db import history, rating_texts
 from tcxd.db.bulk import chunks, insert_columns, read_frame
 from tcxd.db.engine import write_transaction
@@ -25,15 +28,12 @@ from tcxd.db.models import (
     MemberRating,
     OrganizationRating,
 )
-from tcxd.errors import UnknownUnitError, UserInputError
-from tcxd.periods import Period, short_date
-from tcxd.province import load_province
+from tcxd.db.province import load_province
+from tcxd.db.units import OrgIndex
 from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
 from tcxd.rating.quarters import apply_quarter_link
-from tcxd.rules.loader import RuleSet, load_rules
-from tcxd.text import fold
-from tcxd.units import OrgIndex
+from tcxd.rating.rules.loader import RuleSet, load_rules
 
 RATED_ORG_TYPES = vocab.rated_org_types()
 

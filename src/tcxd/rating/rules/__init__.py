@@ -1,6 +1,6 @@
 """Rating rules as versioned data: regime files, the province's override, validation, display."""
 
-from tcxd.rules.loader import (
+from tcxd.rating.rules.loader import (
     CapRule,
     Condition,
     LevelRule,

@@ -1,7 +1,7 @@
-"""Administration commands (registered on `tcxd.cli.app`): `tcxd migrate`.
+"""Administration commands (registered on `tcxd.cli.app.app`): `tcxd migrate`.
 
-Library code is in `tcxd.migrate`; this module parses options and prints with Rich, like
-`tcxd.cli`. How a province moves from its SQLite file to PostgreSQL: docs/postgresql.md.
+Library code is in `tcxd.db.migrate`; this module parses options and prints with Rich, like
+the rest of `tcxd.cli`. How a province moves from its SQLite file to PostgreSQL: docs/postgresql.md.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tcxd.cli import HELP_OPTION, DbOption, app, err, out
-from tcxd.formatting import number_vi
-from tcxd.settings import database_url
+from tcxd.cli.app import HELP_OPTION, DbOption, app, err, out
+from tcxd.core.formatting import number_vi
+from tcxd.core.settings import database_url
 
 
 @app.command("migrate", context_settings=HELP_OPTION)
@@ -35,7 +35,7 @@ def migrate_command(
     PostgreSQL) trong một giao dịch, rồi đối chiếu số dòng và nội dung từng bảng."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from tcxd.migrate import migrate
+    from tcxd.db.migrate import migrate
 
     source = database_url(db)
     target = database_url(to, environ={})

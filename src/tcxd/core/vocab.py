@@ -16,8 +16,8 @@ from importlib import resources
 
 import yaml
 
-from tcxd.errors import ConfigError
-from tcxd.text import fold, key
+from tcxd.core.errors import ConfigError
+from tcxd.core.text import fold, key
 
 MIN_LEADING = 2  # characters a spelling needs to be taken as the leading words of a value
 _EXTRA: dict[str, dict[str, list[str]]] = {}  # vocabulary → code → spellings (province config)
@@ -25,7 +25,7 @@ _EXTRA: dict[str, dict[str, list[str]]] = {}  # vocabulary → code → spelling
 
 @cache
 def vocabularies() -> dict[str, dict[str, dict]]:
-    return yaml.safe_load(resources.files("tcxd").joinpath("vocab.yaml").read_text("utf-8"))
+    return yaml.safe_load(resources.files("tcxd.core").joinpath("vocab.yaml").read_text("utf-8"))
 
 
 def label(vocabulary: str, code: str) -> str:

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, text
 
-from tcxd.text import fold, key, strip_accents
-from tcxd.vocab import branch_types
+from tcxd.core.text import fold, key, strip_accents
+from tcxd.core.vocab import branch_types
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.\-_)]*\s*")
 MEMBER_HOLDING_TYPES = frozenset(branch_types())
@@ -211,13 +211,12 @@ class OrgIndex:
 
     def generation(self, org_id: int, root: int | None) -> int | None:
         """1 for a child of `root`, 2 for a grandchild…; None when not under `root`."""
-        node, steps = org_id, 0
-        while steps < 64:
+        node: int | None = org_id
+        steps = 0
+        while node is not None and steps < 64:
             node, steps = self.parent.get(node), steps + 1
             if node == root:
                 return steps
-            if node is None:
-                return None
         return None
 
     def _nearest(self, orgs, under: int | None) -> tuple[int, list[int]] | None:
@@ -301,8 +300,8 @@ class OrgIndex:
 
     def depth(self, org_id: int) -> int:
         steps, node = 0, org_id
-        while self.parent.get(node) is not None and steps < 10:
-            node, steps = self.parent[node], steps + 1
+        while (parent := self.parent.get(node)) is not None and steps < 10:
+            node, steps = parent, steps + 1
         return steps
 
     def resolve_path(self, candidates: list[str]) -> tuple[int | None, list[str]]:
@@ -326,7 +325,8 @@ class OrgIndex:
         return unit, tried
 
     def within(self, org_id: int, ancestor: int) -> bool:
-        node, steps = org_id, 0
+        node: int | None = org_id
+        steps = 0
         while node is not None and steps < 12:
             if node == ancestor:
                 return True

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from tcxd.core.errors import NotInitializedError, ProvinceMismatchError, UserInputError
+from tcxd.core.settings import DistrictConfig, ProvinceConfig
+from tcxd.core.text import clean, fold, key
+from tcxd.core.vocab import code_of
 from tcxd.db.engine import create_schema, make_engine, write_transaction
 from tcxd.db.models import Meta, Organization, OrganizationParent, Province
-from tcxd.errors import NotInitializedError, ProvinceMismatchError, UserInputError
-from tcxd.settings import DistrictConfig, ProvinceConfig
-from tcxd.text import clean, fold, key
-from tcxd.vocab import code_of
 
 
 @dataclass
@@ -23,9 +23,11 @@ class InitResult:
     districts_existing: list[str]
 
 
-def initialize(url: str, config: ProvinceConfig) -> InitResult:
+def initialize(
+    url: str, config: ProvinceConfig, *, busy_timeout_ms: int | None = None
+) -> InitResult:
     """Create the database (if needed) with the province and its districts; idempotent."""
-    engine = make_engine(url, create=True)
+    engine = make_engine(url, create=True, busy_timeout_ms=busy_timeout_ms)
     create_schema(engine)
     with write_transaction(engine) as conn:
         province = conn.execute(select(Province.__table__)).first()

@@ -11,7 +11,7 @@ its file), or SQLite → SQLite (a clean copy), `tcxd migrate --to URL`.
 - Before the commit, the target is checked against the source: the row count and a checksum of the
   content of every table. Any difference rolls everything back.
 
-Nothing here prints; `tcxd.cli_admin` renders the result.
+Nothing here prints; `tcxd.cli.admin` renders the result.
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel
 
+from tcxd.core.errors import DatabaseError, TcxdError
+from tcxd.core.settings import sqlite_path
 from tcxd.db import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from tcxd.db.bulk import chunks
 from tcxd.db.engine import _redact, check_schema, is_sqlite, make_engine, write_transaction
-from tcxd.errors import DatabaseError, TcxdError
-from tcxd.settings import sqlite_path
 
 CHUNK = 5_000
 
@@ -137,11 +137,11 @@ def migrate(
         if not succeeded and new_file is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{new_file}{suffix}").unlink(missing_ok=True)
-    copied = make_engine(target_url)
+    written = make_engine(target_url)
     try:
-        check_schema(copied)
+        check_schema(written)
     finally:
-        copied.dispose()
+        written.dispose()
     return result
 
 
@@ -194,10 +194,9 @@ class _snapshot:
         self.transaction = conn.begin()
         return conn
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         self.transaction.rollback()  # read only: nothing to keep
-        self.conn.close()
-        return False
+        self.conn.close()  # None: an error inside goes on up
 
 
 def _ordered(table: Table):

@@ -6,9 +6,9 @@ The source column names the text a value comes from, "(mặc định của tcxd)
 
 from __future__ import annotations
 
-from tcxd import vocab
-from tcxd.rules.conditions import KINDS, fields, texts
-from tcxd.rules.loader import Condition, LevelRule, Provenance, RuleSet
+from tcxd.core import vocab
+from tcxd.rating.rules.conditions import KINDS, fields, texts
+from tcxd.rating.rules.loader import Condition, LevelRule, Provenance, RuleSet
 
 DEFAULT_MARK = "(mặc định của tcxd)"
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from tcxd import vocab
+from tcxd.core import vocab
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,9 @@ KINDS: dict[str, ConditionKind] = {
 
 @cache
 def texts() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("tcxd.rules").joinpath("texts.yaml").read_text("utf-8"))
+    return yaml.safe_load(
+        resources.files("tcxd.rating.rules").joinpath("texts.yaml").read_text("utf-8")
+    )
 
 
 def fields() -> dict[str, dict[str, str]]:

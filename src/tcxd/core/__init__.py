@@ -1,0 +1,1 @@
+"""The bottom layer: words, periods, errors, settings, safe file writing. Imports no other layer."""
