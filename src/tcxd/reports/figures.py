@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from tcxd import vocab
+from tcxd.coerce import as_date
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
 from tcxd.db.coverage import batches_covering
@@ -214,7 +215,7 @@ class PeriodFigures:
                 "UNION SELECT dissolved_on FROM organization WHERE dissolved_on IS NOT NULL"
             )
         )
-        return sorted({history._as_date(r[0]) for r in rows})
+        return sorted({as_date(r[0]) for r in rows})
 
     def _tree_anchor(self, on: date) -> date:
         """The last change of the tree on or before `on` (date.min: none): the tree on `on`
