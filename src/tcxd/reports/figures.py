@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from tcxd.core import vocab
+from tcxd.core.coerce import as_date
 from tcxd.core.periods import Period
 from tcxd.core.text import fold
 from tcxd.db import history
@@ -224,7 +225,7 @@ class PeriodFigures:
                 "UNION SELECT dissolved_on FROM organization WHERE dissolved_on IS NOT NULL"
             )
         )
-        return sorted({history._as_date(r[0]) for r in rows})
+        return sorted({as_date(r[0]) for r in rows})
 
     def _tree_anchor(self, on: date) -> date:
         """The last change of the tree on or before `on` (date.min: none): the tree on `on`
