@@ -15,12 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, inspect, text
+from sqlmodel import SQLModel
 
 from tcxd.db.bulk import insert_columns
 from tcxd.db.models import RatingInputs, RatingReason
 
-REASONS = RatingReason.__table__
-INPUTS = RatingInputs.__table__
+REASONS = SQLModel.metadata.tables[RatingReason.__tablename__]
+INPUTS = SQLModel.metadata.tables[RatingInputs.__tablename__]
 # (table, its text column, JSON?) for each kind of text a rating row points to
 KINDS = {"reason_id": (REASONS, "text", False), "inputs_id": (INPUTS, "inputs", True)}
 RATING_TABLES = ("member_rating", "organization_rating")
@@ -101,7 +102,9 @@ def _next_id(conn: Connection, table) -> int:
     on PostgreSQL the table is locked against another classify doing the same at once."""
     if conn.dialect.name == "postgresql":
         conn.execute(text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
-    return int(conn.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}")).scalar())
+    return int(
+        conn.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}")).scalar_one()
+    )
 
 
 def _advance_sequence(conn: Connection, table) -> None:

@@ -39,6 +39,7 @@ from tcxd.reading.problems import (
     XmlEntities,
     ZipBomb,
 )
+from tcxd.reading.text_bytes import wide_encoding
 
 FORMATS = {
     ".xlsx": "xlsx",
@@ -754,8 +755,6 @@ def _looks_binary(sample: bytes) -> bool:
     """NUL or many control characters. A UTF-16/UTF-32 text (with a BOM or without, as
     `wide_encoding` tells) is judged on its characters, once decoded strictly: random bytes
     behind a BOM are not valid UTF-16/32 for long."""
-    from tcxd.reading.workbook import wide_encoding
-
     encoding = wide_encoding(sample)
     if encoding is None:
         controls = sum(sample.count(bytes([byte])) for byte in _CONTROL_BYTES)
