@@ -9,6 +9,7 @@ from sqlalchemy import insert, text
 from workflow_world import AN, CUONG, DUNG, SCHOOL
 
 from tcxd.db.models import MemberRating
+from tcxd.db.rating_texts import store_texts
 from tcxd.errors import UserInputError
 from tcxd.periods import Period
 from tcxd.reports.figures import PeriodFigures, Scope
@@ -29,10 +30,12 @@ def test_a_member_with_rosters_evaluations_and_a_rating(world):
     an = member(world, card="1234567")  # leading zero restored
     assert (an.full_name, an.birth_date) == (AN[0], date(1980, 3, 5))
     with world.engine.begin() as conn:
+        reason = "Điểm 92/100 (≥ 90) → Hoàn thành xuất sắc nhiệm vụ"
+        [reason_id] = store_texts(conn, 2025, 0, "reason_id", [reason])
         conn.execute(
             insert(MemberRating.__table__).values(
                 member_id=an.member_id, year=2025, quarter=0, status="rated", level="HTXSNV",
-                computed_level="HTXSNV", reason="Điểm 92/100 (≥ 90) → Hoàn thành xuất sắc nhiệm vụ",
+                computed_level="HTXSNV", reason_id=int(reason_id),
                 rule_set="qd366-2025", rule_version=1,
             )
         )  # fmt: skip
