@@ -11,6 +11,7 @@ from workflow_world import AN, CUONG, DUNG, SCHOOL
 from tcxd.core.errors import UserInputError
 from tcxd.core.periods import Period
 from tcxd.db.models import MemberRating
+from tcxd.db.rating_texts import store_texts
 from tcxd.reports.figures import PeriodFigures, Scope
 from tcxd.workflow.explain import bieu1_rows, explain_figure, explain_member, find_member
 
@@ -29,10 +30,12 @@ def test_a_member_with_rosters_evaluations_and_a_rating(world):
     an = member(world, card="1234567")  # leading zero restored
     assert (an.full_name, an.birth_date) == (AN[0], date(1980, 3, 5))
     with world.engine.begin() as conn:
+        reason = "Điểm 92/100 (≥ 90) → Hoàn thành xuất sắc nhiệm vụ"
+        [reason_id] = store_texts(conn, 2025, 0, "reason_id", [reason])
         conn.execute(
             insert(MemberRating.__table__).values(
                 member_id=an.member_id, year=2025, quarter=0, status="rated", level="HTXSNV",
-                computed_level="HTXSNV", reason="Điểm 92/100 (≥ 90) → Hoàn thành xuất sắc nhiệm vụ",
+                computed_level="HTXSNV", reason_id=int(reason_id),
                 rule_set="qd366-2025", rule_version=1,
             )
         )  # fmt: skip
@@ -174,14 +177,17 @@ def test_a_result_that_needs_a_decision_is_shown_pending_with_its_proposal(world
     """spec rules.md: "needs a decision" is not a level; explain shows it as pending, with the
     level the rules propose beside it."""
     an = member(world, card="1234567")
+    reason = (
+        "Căn cứ xếp loại Không hoàn thành nhiệm vụ: kỷ luật trong kỳ: Khiển trách; vi phạm xảy "
+        "ra năm 2024, trước kỳ xếp loại → Cấp có thẩm quyền xem xét, quyết định (đề xuất: Hoàn "
+        "thành tốt nhiệm vụ)"
+    )
     with world.engine.begin() as conn:
+        [reason_id] = store_texts(conn, 2025, 0, "reason_id", [reason])
         conn.execute(
             insert(MemberRating.__table__).values(
                 member_id=an.member_id, year=2025, quarter=0, status="needs_decision",
-                level="HTTNV", computed_level="HTTNV",
-                reason="Căn cứ xếp loại Không hoàn thành nhiệm vụ: kỷ luật trong kỳ: Khiển "
-                "trách; vi phạm xảy ra năm 2024, trước kỳ xếp loại → Cấp có thẩm quyền xem xét, "
-                "quyết định (đề xuất: Hoàn thành tốt nhiệm vụ)",
+                level="HTTNV", computed_level="HTTNV", reason_id=int(reason_id),
                 rule_set="qd366-2025", rule_version=1,
             )
         )  # fmt: skip
