@@ -4,8 +4,8 @@
 
 RESULTS.pkl: (members, organizations) as `tcxd.rating.classify.classify` returns them (pickled
 from a run on the small province). The members are copied `--copies` times under new ids
-(20,365 × 25 = 509,000 rows, the large province's count) and some copies' reasons and inputs are made
-distinct so that their distinct counts are those of the large province (~48,000 reasons,
+(20,365 × 25 = 509,000 rows, the large province's count) and some copies' reasons and inputs
+are made distinct so that their distinct counts are those of the large province (~48,000 reasons,
 ~215,000 inputs). A fresh database gets the members and organisations the rows point to, then
 the results are stored twice (the second time replaces the first, as a second classify does);
 each store's CPU time (process time: the machine is shared) is printed as JSON.
