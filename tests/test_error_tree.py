@@ -26,6 +26,7 @@ INTERNAL_SIGNALS = {
     "tcxd.importing.context.FileRefused",
     "tcxd.importing.context.Deferred",
     "tcxd.importing.run._Rollback",
+    "tcxd.reading.guards._BadCompoundFile",  # caught where raised, said as CorruptFile
 }
 # Classes whose constructor builds the message from parts (the rest take the message itself).
 SAMPLES = {

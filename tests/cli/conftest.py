@@ -20,11 +20,12 @@ def tcxd(capsys, monkeypatch, tmp_path):
     """Run the real entry point in-process: exit code, stdout and stderr as a clerk sees them.
     The working folder is the test's own (`tcxd import` writes ./tep-loi/ there)."""
     monkeypatch.delenv("TCXD_DB", raising=False)
-    # Tables as wide as their content, whatever terminal or CI log the suite runs in.
-    env = Environment.from_os(width=400)
     monkeypatch.chdir(tmp_path)
 
     def run(*args):
+        # Tables as wide as their content, whatever terminal or CI log the suite runs in; the
+        # variables a test sets before running (TCXD_BUSY_TIMEOUT_MS…) taken as a run takes them.
+        env = Environment.from_os(width=400)
         capsys.readouterr()
         try:
             main([str(a) for a in args], env)

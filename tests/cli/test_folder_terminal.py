@@ -289,7 +289,7 @@ def test_terminal_text_shows_controls_and_drops_bidi_overrides():
 
 
 def test_sample_below_its_real_lower_bound_is_a_usage_error(tcxd, tmp_path):
-    from tcxd.cli import SAMPLE_MIN_MEMBERS
+    from tcxd.cli.province import SAMPLE_MIN_MEMBERS
     from tcxd.sample.world import MIN_MEMBERS
 
     assert SAMPLE_MIN_MEMBERS == MIN_MEMBERS

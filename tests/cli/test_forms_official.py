@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from python_calamine import CalamineWorkbook
+from tests.cli.test_import import query
 from tests.sheets import write_xlsx
 
 NO_DATA = "không có số liệu"
@@ -285,9 +286,8 @@ def _evaluations(files) -> None:
 
 def test_xl_sheets_count_exemplary_assumed_and_the_committees_own_ratings(tcxd, province, tmp_path):
     """XL đảng viên: tiêu biểu counted among HTXSNV, ratings resting on conditions taken as met
-    counted, "decided levels the rules would not allow" said "không có số liệu" while the stored
-    results do not hold them; XL tổ chức: tiêu biểu, and the district-level committee's own
-    rating (block IV)."""
+    counted, the decided levels the rules would not allow as classify flagged them; XL tổ chức:
+    tiêu biểu, and the district-level committee's own rating (block IV)."""
     _evaluations(tmp_path / "eval")
     assert tcxd("import", tmp_path / "eval", "--db", province).exit_code == 0
     classified = tcxd("classify", "--year", "2025", "--db", province)
@@ -295,11 +295,17 @@ def test_xl_sheets_count_exemplary_assumed_and_the_committees_own_ratings(tcxd, 
     forms, workbook = _report(tcxd, province, tmp_path / "bc")
     xl = forms["xl_dang_vien"]
     assert xl["htxs"] >= 1 and xl["exemplary"] == 1
-    assert xl["decided_not_allowed"] is None
+    # the decided levels classify flagged (below the band or over the cap), each counted once
+    [(flagged,)] = query(
+        f"sqlite:///{province}",
+        "SELECT count(*) FROM member_rating WHERE year = 2025 AND quarter = 0 "
+        "AND decided_not_allowed IS NOT NULL",
+    )
+    assert xl["decided_not_allowed"] == flagged
     assert 0 <= xl["assumed"] <= xl["htxs"] + xl["htt"]
     rows = _rows(workbook, "XL đảng viên")
     assert (
-        _row(rows, "Mức do cấp có thẩm quyền quyết định mà quy định không cho phép")[2] == NO_DATA
+        _row(rows, "Mức do cấp có thẩm quyền quyết định mà quy định không cho phép")[2] == flagged
     )
     exemplary = _row(rows, "Trong đó: tiêu biểu (cấp có thẩm quyền quyết định)")
     assert exemplary[2] == 1

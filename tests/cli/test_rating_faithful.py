@@ -89,7 +89,8 @@ def _rating(db: str, name: str):
     [row] = query(
         db,
         "SELECT r.status, r.level, r.computed_level, r.decided_not_allowed, "
-        "r.needs_decision_cause, r.reason FROM member_rating r JOIN member m ON m.id = r.member_id "
+        "r.needs_decision_cause, t.text FROM member_rating r JOIN member m ON m.id = r.member_id "
+        "LEFT JOIN rating_reason t ON t.id = r.reason_id "
         f"WHERE m.full_name = '{name}' AND r.year = 2025",
     )
     return row

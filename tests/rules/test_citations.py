@@ -6,20 +6,17 @@ from __future__ import annotations
 import pytest
 
 from tcxd.cli import main
+from tcxd.core.environment import Environment
 from tcxd.rating.rules import load_rules
 from tcxd.rating.rules.show import DEFAULT_MARK, describe
 
 
 @pytest.fixture
-def tcxd_cli(capsys, monkeypatch):
-    from tcxd import cli
-
-    monkeypatch.setattr(cli.out, "width", 400)
-
+def tcxd_cli(capsys):
     def run(*args):
         capsys.readouterr()
         try:
-            main(list(args))
+            main(list(args), Environment.from_os(width=400))
             code = 0
         except SystemExit as done:
             code = done.code or 0

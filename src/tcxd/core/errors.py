@@ -1,6 +1,7 @@
 """Typed errors, exit codes, and the one place that turns an error into a message and a code.
 
-The library raises these; `cli.py` calls `describe()` and nothing else decides what a clerk sees.
+The library raises these; `tcxd.cli.app.main` calls `describe()` and nothing else decides what a
+clerk sees.
 Messages are Vietnamese and never contain a traceback (that needs `--debug`).
 """
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
+from tcxd.core import vocab
 from tcxd.core.formatting import date_vi, distinct_names
 from tcxd.core.vocab import branch_types
 from tcxd.db.bulk import read_frame
@@ -422,9 +423,7 @@ def _all_rating_soundness(figures, quarter, names, files):
     ):
         counts = group["level"].value_counts()
         by_level = ", ".join(
-            f"{level}: {int(counts[level])}"
-            for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
-            if level in counts
+            f"{level}: {int(counts[level])}" for level in vocab.ranked("levels") if level in counts
         )
         first = group.iloc[0]
         yield (

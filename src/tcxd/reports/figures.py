@@ -486,7 +486,7 @@ class PeriodFigures:
                     "UNION ALL SELECT MIN(event_on) FROM membership_event) AS dates"
                 )
             ).first()
-            return history._as_date(row[0]) if row and row[0] is not None else None
+            return as_date(row[0]) if row else None
 
         return self.once(("records_begin",), first)
 
@@ -831,7 +831,7 @@ class PeriodFigures:
         result["capped"] = int(ratings["capped"].eq(True).sum())
         # tiêu biểu: a decided mark of the evaluation, on a member whose final level is HTXSNV
         result["exemplary"] = int((ratings["exemplary"].eq(True) & (level == "HTXSNV")).sum())
-        good = level.isin(["HTXSNV", "HTTNV"])
+        good = level.isin(vocab.at_least("levels", "HTTNV"))
         result["assumed"] = int((good & ratings["assumed_conditions"].fillna(0).gt(0)).sum())
         # classify's check of decided levels: "below_band", "over_cap" or both, NULL when allowed
         result["decided_not_allowed"] = int(ratings["decided_not_allowed"].notna().sum())

@@ -1,7 +1,8 @@
 """`tcxd rules show`: the rule set in force as rows (section, item, value, source), in Vietnamese.
 
 The source column names the text a value comes from, "(mặc định của tcxd)" for our defaults and
-"Tệp của tỉnh: FILE" for a value set by the province's file. cli.py renders the rows as a table.
+"Tệp của tỉnh: FILE" for a value set by the province's file. `tcxd.cli.classify` renders the
+rows as a table.
 """
 
 from __future__ import annotations
