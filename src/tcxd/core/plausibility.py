@@ -5,6 +5,7 @@ file still gets them), by importing and by the checks sheet (check 9)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,7 +88,8 @@ def _day_numbers(values: list) -> np.ndarray:
     return np.array([_day_number(v) for v in values], dtype=float)
 
 
-def _shown(number: float) -> str:
+def _shown(number: Any) -> str:
+    """A day number yyyymmdd (a float or a numpy scalar) as dd/mm/yyyy."""
     whole = int(number)
     return f"{whole % 100:02d}/{whole // 100 % 100:02d}/{whole // 10000}"
 

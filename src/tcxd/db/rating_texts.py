@@ -33,7 +33,11 @@ def reason_join(alias: str = "r") -> str:
 
 
 def store_texts(
-    conn: Connection, year: int, quarter: int, column: str, values: Sequence[str | None]
+    conn: Connection,
+    year: int,
+    quarter: int,
+    column: str,
+    values: Sequence[str | None] | np.ndarray,
 ) -> np.ndarray:
     """The id for each of `values` (a reason, or inputs as JSON text; None stored as empty)
     in the period's table of that kind (`column`: reason_id or inputs_id), each distinct value

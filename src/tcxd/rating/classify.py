@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, Table, text
+from sqlmodel import SQLModel
 
 from tcxd.core import vocab
 from tcxd.core.errors import UnknownUnitError, UserInputError
@@ -278,9 +279,9 @@ def _store(
     constants = {"year": year, "quarter": quarter, "computed_at": datetime.now(UTC)}
     # an organisation's cap pool is "parent|type", not an id: not stored
     outcomes = (
-        (MemberRating.__table__, "member_id", members.sort_values("member_id")),
+        (_table(MemberRating), "member_id", members.sort_values("member_id")),
         (
-            OrganizationRating.__table__,
+            _table(OrganizationRating),
             "org_id",
             orgs.drop(columns="pool_id").sort_values("org_id"),
         ),
@@ -339,3 +340,8 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
 
 def _today() -> date:
     return date.today()
+
+
+def _table(model) -> Table:
+    """The Core table of a SQLModel class (for the bulk writers)."""
+    return SQLModel.metadata.tables[model.__tablename__]

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -536,7 +536,7 @@ def write_lists(
     for district_id in district_ids:
         path = run.folder / f"{slug(lists.name(district_id))}.xlsx"
         write_atomically(
-            path, lambda temporary, d=district_id: _district_workbook(temporary, lists, d, today)
+            path, partial(_district_workbook, lists=lists, district_id=district_id, today=today)
         )
         run.files.append(path)
     if whole_province:

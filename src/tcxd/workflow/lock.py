@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, text
+from sqlmodel import SQLModel
 
 from tcxd.core.errors import PeriodLockError
 from tcxd.core.periods import Period
@@ -142,7 +143,7 @@ def lock_period(engine: Engine, period: Period, by: str | None = None) -> Period
             done.units.append(
                 LockedUnit(name, scope.level, data["forms"]["bieu1"].get("D"), now, by)
             )
-        conn.execute(insert(PeriodLock.__table__), rows)
+        conn.execute(insert(SQLModel.metadata.tables[PeriodLock.__tablename__]), rows)
     return done
 
 

@@ -400,10 +400,13 @@ def repair_codes(values: Iterable[str | None]) -> list[str | None]:
         readings.append(found)
         for encoding in found:
             votes[encoding] += 1
-    ranked = sorted(votes, key=votes.get, reverse=True)
+    ranked = sorted(votes, key=lambda encoding: votes[encoding], reverse=True)
     column = ranked[0] if votes[ranked[0]] > votes[ranked[1]] else None
     out: list[str | None] = []
     for value, found in zip(values, readings, strict=True):
-        encoding = found[0] if len(found) == 1 else (column if column in found else None)
-        out.append(decode(unicodedata.normalize("NFC", value), encoding) if encoding else value)
+        chosen = found[0] if len(found) == 1 else (column if column in found else None)
+        if chosen and isinstance(value, str):  # (found is empty for a cell that is no text)
+            out.append(decode(unicodedata.normalize("NFC", value), chosen))
+        else:
+            out.append(value)
     return out

@@ -7,6 +7,8 @@ rows as a table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tcxd.core import vocab
 from tcxd.rating.rules.conditions import KINDS, fields, texts
 from tcxd.rating.rules.loader import Condition, LevelRule, Provenance, RuleSet
@@ -261,7 +263,7 @@ def _triggers(
     rows: list[Row],
     section: str,
     triggers: tuple[Condition, ...],
-    prov: dict | object,
+    prov: Mapping[str, Provenance],
     leaders_note: bool,
 ) -> None:
     for cond in triggers:
@@ -274,7 +276,11 @@ def _triggers(
 
 
 def _levels(
-    rows: list[Row], who: str, levels: tuple[LevelRule, ...], prov: dict, section_key: str
+    rows: list[Row],
+    who: str,
+    levels: tuple[LevelRule, ...],
+    prov: Mapping[str, Provenance],
+    section_key: str,
 ) -> None:
     for level in levels:
         sec = f"{who} – mức {_level_name(level.code)}"
