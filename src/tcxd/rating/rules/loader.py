@@ -822,6 +822,16 @@ def _level_rules(values: dict[str, Any], section: str) -> tuple[LevelRule, ...]:
     )
 
 
+def _cap_rule(v: dict[str, Any], section: str, **only_members: Any) -> CapRule:
+    """The HTXSNV cap of a section (members also have the outstanding units' own ratio)."""
+    return CapRule(
+        ratio=v[f"{section}.cap.ratio"],
+        pool=v[f"{section}.cap.pool"],
+        mode=v[f"{section}.cap.mode"],
+        **only_members,
+    )
+
+
 def _member_rules(v: dict[str, Any]) -> MemberRules:
     return MemberRules(
         method=v["members.method"],
@@ -834,11 +844,10 @@ def _member_rules(v: dict[str, Any]) -> MemberRules:
         levels=_level_rules(v, "members"),
         missing_condition=v.get("members.missing_condition", "assume_met"),
         earlier_or_elsewhere_violation=v["members.earlier_or_elsewhere_violation"],
-        cap=CapRule(
-            ratio=v["members.cap.ratio"],
+        cap=_cap_rule(
+            v,
+            "members",
             ratio_outstanding=v["members.cap.ratio_outstanding"],
-            pool=v["members.cap.pool"],
-            mode=v["members.cap.mode"],
             outstanding_units=v["members.cap.outstanding_units"],
         ),
     )
@@ -855,10 +864,5 @@ def _organization_rules(v: dict[str, Any]) -> OrganizationRules:
         missing_condition=v.get("organizations.missing_condition", "assume_met"),
         member_link_types=v["organizations.member_link_types"],
         mitigation=v["organizations.mitigation"],
-        cap=CapRule(
-            ratio=v["organizations.cap.ratio"],
-            ratio_outstanding=None,
-            pool=v["organizations.cap.pool"],
-            mode=v["organizations.cap.mode"],
-        ),
+        cap=_cap_rule(v, "organizations", ratio_outstanding=None),
     )

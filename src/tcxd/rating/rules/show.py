@@ -138,14 +138,7 @@ def describe(ruleset: RuleSet) -> list[Row]:
         _value("earlier_or_elsewhere_violation", m.earlier_or_elsewhere_violation),
         "members.earlier_or_elsewhere_violation",
     )
-    _levels(rows, "Đảng viên", m.levels, prov, "members")
-    if m.levels:
-        add(
-            "Đảng viên – điều kiện không có số liệu",
-            "Điều kiện mà tệp không cho số liệu",
-            _value("missing_condition", m.missing_condition),
-            "members.missing_condition",
-        )
+    _levels(rows, "Đảng viên", m.levels, prov, "members", m.missing_condition)
     sec = "Đảng viên – tỷ lệ Hoàn thành xuất sắc nhiệm vụ"
     add(sec, "Tối đa so với số Hoàn thành tốt nhiệm vụ", percent(m.cap.ratio), "members.cap.ratio")
     if m.cap.ratio_outstanding is not None:
@@ -197,14 +190,7 @@ def describe(ruleset: RuleSet) -> list[Row]:
         _value("mitigation", o.mitigation),
         "organizations.mitigation",
     )
-    _levels(rows, "Tổ chức đảng", o.levels, prov, "organizations")
-    if o.levels:
-        add(
-            "Tổ chức đảng – điều kiện không có số liệu",
-            "Điều kiện mà tệp không cho số liệu",
-            _value("missing_condition", o.missing_condition),
-            "organizations.missing_condition",
-        )
+    _levels(rows, "Tổ chức đảng", o.levels, prov, "organizations", o.missing_condition)
     add(
         "Tổ chức đảng – liên hệ với kết quả xếp loại",
         "Loại tổ chức tính theo đảng viên (các loại khác tính theo tổ chức đảng trực thuộc; "
@@ -281,7 +267,10 @@ def _levels(
     levels: tuple[LevelRule, ...],
     prov: Mapping[str, Provenance],
     section_key: str,
+    missing_condition: str,
 ) -> None:
+    """The levels' bands and conditions, then what a condition the file gives no figure for
+    counts as (members and organisations alike)."""
     for level in levels:
         sec = f"{who} – mức {_level_name(level.code)}"
         path = f"{section_key}.levels.{level.code}"
@@ -315,3 +304,12 @@ def _levels(
                         source_text(prov.get(f"{cond.path}.on_fail") or prov.get(cond.path)),
                     )
                 )
+    if levels:
+        rows.append(
+            (
+                f"{who} – điều kiện không có số liệu",
+                "Điều kiện mà tệp không cho số liệu",
+                _value("missing_condition", missing_condition),
+                source_text(prov.get(f"{section_key}.missing_condition")),
+            )
+        )
