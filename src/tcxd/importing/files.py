@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tcxd.importing.results import FileOutcome
+from tcxd.reading.problems import Problem
 
 SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 
@@ -139,11 +140,13 @@ def not_a_spreadsheet(path: Path) -> FileOutcome:
             path,
             f'Không mở được thư mục "{path}" (không có quyền đọc): các tệp trong đó chưa được '
             "nhập. Cấp quyền đọc cho thư mục, hoặc chép các tệp ra thư mục khác, rồi nhập lại.",
+            "folder_unreadable",
         )
     if kind == "unreadable":
-        return refused_path(path, unreadable_reason(path, PermissionError()))
+        return refused_path(path, unreadable_reason(path, PermissionError()), "unreadable")
     if kind == "file" and suffix in UNSUPPORTED_SPREADSHEETS:
-        return refused_path(path, f'Tệp "{path.name}": {UNSUPPORTED_SPREADSHEETS[suffix]}')
+        said = f'Tệp "{path.name}": {UNSUPPORTED_SPREADSHEETS[suffix]}'
+        return refused_path(path, said, "unsupported_format")
     why = {
         "dangling": "là lối tắt (liên kết) trỏ tới một tệp không còn ở đó",
         "missing": "không còn ở đó khi nhập",
@@ -157,7 +160,9 @@ def not_a_spreadsheet(path: Path) -> FileOutcome:
     return FileOutcome(path=str(path), status="skipped", warnings=[f'Bỏ qua "{path.name}": {why}.'])
 
 
-def refused_path(path: Path, problem: str) -> FileOutcome:
+def refused_path(path: Path, sentence: str, code: str) -> FileOutcome:
+    """`path` refused as a whole, for the reason `code` (`Problem.code`), as `sentence` says."""
+    problem = Problem.of_file(path, sentence, code)
     return FileOutcome(path=str(path), status="refused", problems=[problem])
 
 
@@ -193,7 +198,7 @@ def unwritable_reason(path: Path, error: BaseException) -> str:
 
 
 def unreadable(path: Path, error: BaseException) -> FileOutcome:
-    return refused_path(path, unreadable_reason(path, error))
+    return refused_path(path, unreadable_reason(path, error), "unreadable")
 
 
 def sha256_of(path: Path) -> str:

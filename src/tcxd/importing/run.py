@@ -34,8 +34,9 @@ from tcxd.importing.files import (
     unwritable_reason,
 )
 from tcxd.importing.resolve.members import add_identity_columns
-from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult
+from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult, reading_problems
 from tcxd.importing.writers import _BATCH, write_file
+from tcxd.reading.problems import Problem
 
 
 def import_paths(
@@ -100,7 +101,7 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
             raise  # the database's failure is the run's, not this file's
         except Exception as error:  # the file's transaction was rolled back: the run goes on
             outcomes[prepared.path] = refused_path(
-                prepared.path, unwritable_reason(prepared.path, error)
+                prepared.path, unwritable_reason(prepared.path, error), "unwritable"
             )
         if reader is not None and outcomes[prepared.path].status == "imported":
             reader.done(prepared.digest)
@@ -169,14 +170,14 @@ def _read_options(options: ImportOptions) -> dict:
 
 
 def _read(path: Path, options: dict):
-    """read_file, with a refusal as a value: ("ok", reading) | ("refused", message)."""
+    """read_file, with a refusal as a value: ("ok", reading) | ("refused", Problem)."""
     from tcxd.reading import read_file
     from tcxd.reading.problems import ReadingError
 
     try:
         reading = read_file(path, **options)
     except ReadingError as error:
-        return "refused", error.message
+        return "refused", Problem.refusal(error)
     add_identity_columns(reading)  # (in the reading worker: off the writer)
     return "ok", reading
 
@@ -314,7 +315,7 @@ class _Reader:
         self.pending.clear()
 
     def read(self, path: Path):
-        """("ok", reading) | ("refused", message) for a file about to be written."""
+        """("ok", reading) | ("refused", Problem) for a file about to be written."""
         current = self.positions.get(path)
         if current is not None and not self.broken:
             self._ahead(current + 1)
@@ -431,7 +432,9 @@ def _prepare_file(
     outcome = FileOutcome(path=str(path))
     if not path.exists():
         outcome.status = "refused"
-        outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
+        outcome.problems = [
+            Problem.of_file(path, f'Không tìm thấy tệp hoặc thư mục "{path}".', "not_found")
+        ]
         return outcome
     digest = reader.digest(path)
     if reader.seen(digest):
@@ -458,12 +461,12 @@ def _prepare_file(
         outcome.left_out_rows = leave_out_bad_rows(reading)
     if reading.problems:
         outcome.status = "refused"
-        outcome.problems = reading.messages()
-        outcome.issues = list(reading.problems)
+        outcome.problems = reading_problems(reading)
         return outcome
     if not reading.sheets:
         outcome.status = "refused"
-        outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
+        said = f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.'
+        outcome.problems = [Problem.of_file(path, said, "no_known_sheet")]
         return outcome
     return _Prepared(path, digest, reading, outcome)
 
@@ -522,15 +525,15 @@ def _import_one_file(
         outcome.status = "deferred"
     except FileRefused as refused:
         outcome.status = "refused"
-        outcome.problems = refused.problems[:MAX_PROBLEMS]
-        outcome.issues = refused.issues[:MAX_PROBLEMS]
+        outcome.problems = refused.issues[:MAX_PROBLEMS]
     except IntegrityError:
         # A conflict the checks above did not foresee: refuse this file, keep the run going.
         outcome.status = "refused"
-        outcome.problems = [
+        said = (
             f'Tệp "{path.name}": có dữ liệu trùng với dữ liệu đã có hoặc trùng trong tệp, '
             "không ghi được. Chạy lại với --debug để xem chi tiết."
-        ]
+        )
+        outcome.problems = [Problem.of_file(path.name, said, "conflict")]
     finally:
         # A file that changed the indexes and was rolled back (or failed) leaves them stale.
         if not done or outcome.status not in ("imported", "unchanged"):
