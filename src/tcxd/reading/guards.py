@@ -786,8 +786,6 @@ def check_xls(path: Path, size: int) -> None:
     """Walk the BIFF records of an .xls and bound the area of each sheet (`_check_extent`)."""
     try:
         stream = _ole_stream(path, size, ("workbook", "book"))
-    except _BadCompoundFile as error:
-        raise CorruptFile(path, f"tệp .xls bị hỏng hoặc không trọn vẹn ({error})") from None
     except (struct.error, IndexError, ValueError, OSError) as error:
         raise reading_refusal(path, error) from None
     if stream is None:
@@ -831,8 +829,9 @@ def _biff_sheet_name(data: bytes) -> str:
     return data[2 : 2 + count].decode("cp1252", "replace")
 
 
-class _BadCompoundFile(ValueError):
-    """What is wrong in the OLE2 structure of an .xls, said in Vietnamese."""
+def _bad_compound_file(path: Path, what: str) -> CorruptFile:
+    """The refusal of an .xls whose OLE2 structure is wrong (`what`, in Vietnamese)."""
+    return CorruptFile(path, f"tệp .xls bị hỏng hoặc không trọn vẹn ({what})")
 
 
 def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
@@ -846,7 +845,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
     sector_size = 1 << struct.unpack_from("<H", header, 0x1E)[0]
     mini_size = 1 << struct.unpack_from("<H", header, 0x20)[0]
     if sector_size not in (512, 4096) or mini_size > sector_size:
-        raise _BadCompoundFile("kích thước sector không hợp lệ")
+        raise _bad_compound_file(path, "kích thước sector không hợp lệ")
     (fat_count, directory_start, _, cutoff, minifat_start, _, difat_start, difat_count) = (
         struct.unpack_from("<IIIIIIII", header, 0x2C)
     )
@@ -854,7 +853,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
 
     def sector(number: int) -> bytes:
         if number >= sectors:
-            raise _BadCompoundFile("liên kết sector ra ngoài tệp")
+            raise _bad_compound_file(path, "liên kết sector ra ngoài tệp")
         start = (number + 1) * sector_size
         return data[start : start + sector_size]
 
@@ -875,7 +874,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         found = []
         while start not in (_FREE, _END_OF_CHAIN):
             if len(found) > limit or start >= len(table):
-                raise _BadCompoundFile("chuỗi sector không hợp lệ")
+                raise _bad_compound_file(path, "chuỗi sector không hợp lệ")
             found.append(start)
             start = table[start]
         return found
@@ -897,12 +896,12 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         return None
     start, length = target
     if length > len(data):
-        raise _BadCompoundFile("kích thước luồng dữ liệu vượt quá tệp")
+        raise _bad_compound_file(path, "kích thước luồng dữ liệu vượt quá tệp")
     if length >= cutoff:
         blocks = chain(start, fat, sectors)
         return b"".join(sector(n) for n in blocks)[:length]
     if root_start is None or root_size is None or root_size > len(data):
-        raise _BadCompoundFile("thiếu luồng mini")
+        raise _bad_compound_file(path, "thiếu luồng mini")
     mini_stream = b"".join(sector(n) for n in chain(root_start, fat, sectors))
     minifat_bytes = b"".join(sector(n) for n in chain(minifat_start, fat, sectors))
     minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes))
