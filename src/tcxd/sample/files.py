@@ -9,9 +9,11 @@ truth file's `files` list.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tcxd.core import vocab
+from tcxd.core.encodings import encode
 from tcxd.core.text import strip_accents
 from tcxd.sample.dates import NONE, ROSTER0, to_date
 from tcxd.sample.world import LEVELS, Rng, data
@@ -386,26 +388,12 @@ def build_sheet(
     return sh
 
 
-_ENCODE = None
-
-
-def legacy_encoder():
-    """tcxd.core.encodings.encode if that module exists (it is written alongside), else None."""
-    global _ENCODE
-    if _ENCODE is None:
-        try:
-            from tcxd.core.encodings import encode
-
-            _ENCODE = encode
-        except Exception:
-            _ENCODE = False
-    return _ENCODE or None
+def legacy_encoder() -> Callable[[str, str], str]:
+    """The encoder of the legacy fonts (TCVN3, VNI) some units' files are written in."""
+    return encode
 
 
 def _legacy(sh: Sheet, enc: str) -> None:
-    encode = legacy_encoder()
-    if encode is None:
-        return
     for row in sh.rows:
         for i, v in enumerate(row):
             if isinstance(v, str) and v:

@@ -779,8 +779,6 @@ def run_job(ctx: Ctx, out: Path, job: Job) -> dict:
     if ctx.mess and legacy is None and job.kind != "organizations" and rng.random() < 0.01:
         legacy = "tcvn3" if rng.random() < 0.5 else "vni"
     style = F.draw_style(rng, ctx.mess, forced_format=forced_fmt, legacy=legacy)
-    if style.legacy and F.legacy_encoder() is None:
-        style.legacy = None
     payload = job.payload
     sh: Sheet | None
     if job.kind in ("roster", "roster_newer"):
