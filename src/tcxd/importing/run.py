@@ -23,11 +23,11 @@ from tcxd.db.units import OrgIndex
 from tcxd.importing.bad_rows import leave_out_bad_rows
 from tcxd.importing.context import MAX_PROBLEMS, Deferred, FileContext, FileRefused
 from tcxd.importing.files import (
-    find_files,
-    find_other_files,
-    inside,
+    Resolver,
+    find_inputs,
     not_a_spreadsheet,
     once_each,
+    outside,
     refused_path,
     sha256_of,
     unreadable,
@@ -47,13 +47,12 @@ def import_paths(
     """Import files and folders; `on_file(path, index, total)` reports progress."""
     options = options or ImportOptions()
     # (the error workbooks of earlier runs are no one's input, wherever they were written)
-    files = [path for path in find_files(paths) if not inside(path, options.errors_out)]
-    files = once_each(files)
+    to_read, others = find_inputs(paths)
+    resolve = Resolver()  # (each folder of the run resolved once)
+    files = once_each(outside(to_read, options.errors_out, resolve), resolve)
     result = ImportResult(dry_run=options.dry_run)
     result.files.extend(
-        not_a_spreadsheet(path)
-        for path in find_other_files(paths)
-        if not inside(path, options.errors_out)
+        not_a_spreadsheet(path) for path in outside(others, options.errors_out, resolve)
     )
     single_transaction = options.dry_run or options.all_or_nothing
     if single_transaction:
