@@ -145,16 +145,16 @@ READ_AHEAD_PER_WORKER = 3
 
 
 def read_workers(configured: int | None = None) -> int:
-    """Processes that read files while this one writes: `configured` (0 = none; the CLI takes it
-    from TCXD_READ_WORKERS), else one per CPU beyond the one writing, at least one, at most
-    three."""
+    """Processes that read the files: `configured` (0 = none; the CLI takes it from
+    TCXD_READ_WORKERS), else one per CPU, at most three: this process only writes organisation
+    lists until every file is read (lists come first), so it leaves its CPU to a reader."""
     if configured is not None:
         return configured
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus - 1, 3))
+    return max(1, min(cpus, 3))
 
 
 def _read_options(options: ImportOptions) -> dict:
