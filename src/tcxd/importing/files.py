@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from tcxd.core.filestatus import FileStatus
 from tcxd.importing.results import FileOutcome
 
 SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
@@ -201,11 +202,13 @@ def not_a_spreadsheet(path: Path) -> FileOutcome:
         why = f"không phải bảng tính ({suffix or 'không có đuôi'}); tcxd chỉ nhập " + ", ".join(
             SUPPORTED_ORDER
         )
-    return FileOutcome(path=str(path), status="skipped", warnings=[f'Bỏ qua "{path.name}": {why}.'])
+    return FileOutcome(
+        path=str(path), status=FileStatus.SKIPPED, warnings=[f'Bỏ qua "{path.name}": {why}.']
+    )
 
 
 def refused_path(path: Path, problem: str) -> FileOutcome:
-    return FileOutcome(path=str(path), status="refused", problems=[problem])
+    return FileOutcome(path=str(path), status=FileStatus.REFUSED, problems=[problem])
 
 
 def unreadable_reason(path: Path, error: BaseException) -> str:

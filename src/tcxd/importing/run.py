@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from concurrent.futures import Future, ProcessPoolExecutor
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,7 +16,9 @@ from sqlalchemy import Connection, Engine, bindparam, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tcxd.core import pause_hook
+from tcxd.core.filestatus import FileStatus
 from tcxd.core.outputs import SKIP_REASON, is_output
+from tcxd.db.bulk import table_of
 from tcxd.db.engine import write_transaction
 from tcxd.db.identities import MemberKeys
 from tcxd.db.models import (
@@ -68,11 +71,11 @@ def import_paths(
         if options.all_or_nothing and result.refused and not options.dry_run:
             for outcome in result.files:
                 if outcome.status == "imported":
-                    outcome.status = "rolled_back"
+                    outcome.status = FileStatus.ROLLED_BACK
         if options.dry_run:
             for outcome in result.files:
                 if outcome.status == "imported":
-                    outcome.status = "dry_run"
+                    outcome.status = FileStatus.DRY_RUN
     else:
         _import_all(None, files, options, result, on_file, savepoints=False, engine=engine)
     return result
@@ -226,11 +229,11 @@ def examine(path: Path, reading, skip_bad_rows: bool) -> FileOutcome:
     if reading.problems and skip_bad_rows:
         outcome.left_out_rows = leave_out_bad_rows(reading)
     if reading.problems:
-        outcome.status = "refused"
+        outcome.status = FileStatus.REFUSED
         outcome.problems = reading.messages()
         outcome.issues = list(reading.problems)
     elif not reading.sheets:
-        outcome.status = "refused"
+        outcome.status = FileStatus.REFUSED
         outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
     return outcome
 
@@ -264,9 +267,9 @@ class _Reader:
         self.conn = conn
         self.engine = engine
         self.workers = read_workers(options.read_workers)
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
         self.digests: dict[Path, str] = {}
-        self.pending: dict[Path, object] = {}  # path → Future
+        self.pending: dict[Path, Future] = {}
         self.positions = {path: number for number, path in enumerate(files)}
         self.position = 0  # next file to consider for reading ahead
         self.broken = False
@@ -276,7 +279,7 @@ class _Reader:
         """Whether this content was imported already: one query for the whole run instead of
         one per file (the write transaction checks again, against other processes)."""
         if self.imported is None:
-            batch = ImportBatch.__table__
+            batch = table_of(ImportBatch)
             query = select(batch.c.sha256).where(batch.c.status == "imported")
             if self.conn is not None:
                 self.imported = set(self.conn.execute(query).scalars())
@@ -292,13 +295,12 @@ class _Reader:
     def __enter__(self) -> _Reader:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         if self.pool is not None:
             for future in self.pending.values():
                 future.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-        return False
 
     def digest(self, path: Path) -> str:
         if path not in self.digests:
@@ -315,7 +317,6 @@ class _Reader:
         if self.broken or self.workers < 1:
             return False
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
         import tcxd.reading  # noqa: F401  (imported once, here: the forked workers share it)
 
@@ -347,6 +348,7 @@ class _Reader:
                 len(self.files) - current < POOL_MIN_FILES or not self._start_pool()
             ):
                 return
+            assert self.pool is not None  # (started just above)
             try:
                 self.pending[path] = self.pool.submit(
                     _pool_read, path, self._options_of(path), self.skip_bad_rows
@@ -408,7 +410,9 @@ class _IndexCache:
         self.member_keys: MemberKeys | None = None
         self.tables = 0  # tables matched against the database's members so far
         self.signature: tuple | None = None
-        self.marks: list[tuple[object, int]] = []  # (index, its version) when the file began
+        self.marks: list[
+            tuple[OrgIndex | MemberKeys, int]
+        ] = []  # (index, its version) when the file began
 
     def begin(self, conn: Connection) -> None:
         """A file's transaction starts: forget what another process may have made stale."""
@@ -488,21 +492,21 @@ def _prepare_file(
     an output of tcxd, refused by reading)."""
     outcome = FileOutcome(path=str(path))
     if not path.exists():
-        outcome.status = "refused"
+        outcome.status = FileStatus.REFUSED
         outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
         return outcome
     digest = reader.digest(path)
     if reader.seen(digest):
-        outcome.status = "unchanged"  # the same content was imported before: nothing to do
+        outcome.status = FileStatus.UNCHANGED  # the same content was imported before: nothing to do
         return outcome
     # (after the hash: an output is never imported, and a re-import opens no workbook)
     if is_output(path):
-        outcome.status = "skipped"
+        outcome.status = FileStatus.SKIPPED
         outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
         return outcome
     status, value = reader.read(path)
     if status == "refused":
-        outcome.status = "refused"
+        outcome.status = FileStatus.REFUSED
         outcome.problems = [value]
         return outcome
     examined, reading = value
@@ -526,9 +530,10 @@ def _import_one_file(
     if prepared is None:
         if reader is None:
             reader = _Reader([path], options, conn, engine)
-        prepared = _prepare_file(conn, engine, path, options, reader)
-        if isinstance(prepared, FileOutcome):
-            return prepared
+        found = _prepare_file(conn, engine, path, options, reader)
+        if isinstance(found, FileOutcome):
+            return found
+        prepared = found
     digest, reading = prepared.digest, prepared.reading
     outcome = replace(prepared.outcome, warnings=list(prepared.outcome.warnings))
     cache = cache if cache is not None else _IndexCache()
@@ -537,7 +542,7 @@ def _import_one_file(
     def write(connection: Connection) -> None:
         _tune_sqlite(connection)
         if _already_imported(connection, digest):
-            outcome.status = "unchanged"
+            outcome.status = FileStatus.UNCHANGED
             return
         cache.begin(connection)
         file = FileContext(
@@ -562,14 +567,14 @@ def _import_one_file(
                 write(own)
         done = True
     except Deferred:
-        outcome.status = "deferred"
+        outcome.status = FileStatus.DEFERRED
     except FileRefused as refused:
-        outcome.status = "refused"
+        outcome.status = FileStatus.REFUSED
         outcome.problems = refused.problems[:MAX_PROBLEMS]
         outcome.issues = refused.issues[:MAX_PROBLEMS]
     except IntegrityError:
         # A conflict the checks above did not foresee: refuse this file, keep the run going.
-        outcome.status = "refused"
+        outcome.status = FileStatus.REFUSED
         outcome.problems = [
             f'Tệp "{path.name}": có dữ liệu trùng với dữ liệu đã có hoặc trùng trong tệp, '
             "không ghi được. Chạy lại với --debug để xem chi tiết."

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, select
 
-from tcxd.db.bulk import bulk_insert, bulk_update, chunks, plain
+from tcxd.db.bulk import bulk_insert, bulk_update, chunks, plain, table_of
 from tcxd.db.models import (
     MEMBER_EVALUATION_COLUMNS,
     ORGANIZATION_EVALUATION_COLUMNS,
@@ -71,7 +71,7 @@ def write_member_evaluations(file, table, unit: int | None) -> None:
     names = list(data)
     records = [dict(zip(names, cells, strict=True)) for cells in zip(*data.values(), strict=True)]
     merge_evaluations(
-        file, MemberEvaluation.__table__, "member_id", records, table.sheet, year, quarter
+        file, table_of(MemberEvaluation), "member_id", records, table.sheet, year, quarter
     )
 
 
@@ -116,7 +116,7 @@ def write_organization_evaluations(file, table, unit: int | None) -> None:
     if file.problems:
         return
     merge_evaluations(
-        file, OrganizationEvaluation.__table__, "org_id", records, table.sheet, year, quarter
+        file, table_of(OrganizationEvaluation), "org_id", records, table.sheet, year, quarter
     )
 
 
