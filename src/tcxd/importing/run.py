@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 import pickle
-from concurrent.futures import Future, ProcessPoolExecutor
 import zlib
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
