@@ -108,6 +108,8 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
             )
         if reader is not None and outcomes[prepared.path].status == "imported":
             reader.done(prepared.digest)
+        if outcomes[prepared.path].status != FileStatus.DEFERRED:
+            prepared.content = None  # (written or refused: its reading is not needed again)
 
     with _Reader(files, options, conn, engine) as reader:
         for number, path in enumerate(files, start=1):
@@ -126,7 +128,7 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
             if "organizations" in prepared.outcome.kinds:
                 write(prepared, last_try=False)
             else:
-                held.append(prepared)  # (a run's tables: a few MB per thousand files)
+                held.append(prepared)  # (packed: about 11 MB per thousand files)
     for prepared in held:
         write(prepared, last_try=False)
     deferred = [prepared_files[p] for p in files if outcomes[p].status == "deferred"]
