@@ -44,6 +44,22 @@ def test_a_file_reached_through_a_linked_folder_is_one_file(tmp_path):
     ) == [sheet]
 
 
+def test_folders_whose_identity_cannot_be_read_are_all_walked(tmp_path, monkeypatch):
+    # Two folders whose stat fails (removed mid-walk, a path too long) must not count as one
+    # folder already visited: the second one's files would be dropped in silence.
+    first = touch(tmp_path / "a" / "1.xlsx")
+    second = touch(tmp_path / "b" / "2.xlsx")
+    real_stat = os.stat
+
+    def failing_stat(path, *args, **kwargs):
+        if os.path.basename(os.fspath(path)) in ("a", "b"):
+            raise OSError("no identity")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr("tcxd.importing.files.os.stat", failing_stat)
+    assert find_files([tmp_path]) == [first, second]
+
+
 def test_the_hash_is_the_sha256_of_the_content(tmp_path):
     content = bytes(range(256)) * 10_000  # (more than one read block)
     path = touch(tmp_path / "ds.xlsx", content)

@@ -76,7 +76,7 @@ def _walk(folder: str) -> list[str]:
     followed once each (a link back up would loop)."""
     entries: list[str] = []
     unopened: list[str] = []
-    visited: set[tuple[int, int] | None] = set()
+    visited: set[tuple[int, int]] = set()
 
     def note(error: OSError) -> None:
         unopened.append(os.fspath(error.filename) if error.filename else folder)
@@ -84,13 +84,14 @@ def _walk(folder: str) -> list[str]:
     for top, folders, names in os.walk(folder, onerror=note, followlinks=True):
         try:
             here = os.stat(top)
-            identity: tuple[int, int] | None = (here.st_dev, here.st_ino)
         except OSError:
-            identity = None
-        if identity in visited:
-            folders[:] = []
-            continue
-        visited.add(identity)
+            here = None  # no identity to compare: walked, never taken for one already seen
+        if here is not None:
+            identity = (here.st_dev, here.st_ino)
+            if identity in visited:
+                folders[:] = []
+                continue
+            visited.add(identity)
         entries.extend(os.path.join(top, name) for name in names)
     return entries + unopened
 
