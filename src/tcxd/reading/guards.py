@@ -477,13 +477,13 @@ class _XlsxExtent(_TagStream):
             if closing:
                 continue
             reference = _R_ATTR.search(attributes)
-            letters, digits = reference.groups() if reference else (b"", b"")
+            letters, number = reference.groups() if reference else (b"", b"")
             if name == b"row":
-                self.row = int(digits) if digits else self.row + 1
+                self.row = int(number) if number else self.row + 1
                 self.column = 0
                 continue
             self.column = _column_number(letters.upper()) if letters else self.column + 1
-            row = int(digits) if digits else self.row
+            row = int(number) if number else self.row
             self.rows = max(self.rows, row)
             self.columns = max(self.columns, self.column)
 
@@ -655,9 +655,9 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, st
         if "Target" in found:
             targets[found.get("Id", "")] = found["Target"]
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?sheet\b([^>]*)>", workbook):
-        found = _attributes(attributes)
-        sheet = next((v for k, v in found if k == "name"), None)
-        relation = next((v for k, v in found if k.endswith(":id")), None)
+        pairs = _attributes(attributes)
+        sheet = next((v for k, v in pairs if k == "name"), None)
+        relation = next((v for k, v in pairs if k.endswith(":id")), None)
         if sheet and relation in targets:
             add(targets[relation], sheet)
     for target in targets.values():
@@ -872,7 +872,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         fat += struct.unpack(f"<{per_sector}I", sector(number))
 
     def chain(start: int, table: list[int], limit: int) -> list[int]:
-        found = []
+        found: list[int] = []
         while start not in (_FREE, _END_OF_CHAIN):
             if len(found) > limit or start >= len(table):
                 raise _BadCompoundFile("chuỗi sector không hợp lệ")

@@ -98,7 +98,7 @@ def repair_texts(values: list[str | None]) -> list[str | None]:
         return values  # ASCII is never legacy text: repair would give it back unchanged
     # Repaired over the distinct values of the column (a roster repeats "Kinh", "Chi bộ 1"…):
     # the same answer per value, the column's votes pooled over distinct spellings.
-    distinct = list(dict.fromkeys(value for value in values if value))
+    distinct: list[str | None] = list(dict.fromkeys(value for value in values if value))
     if len(distinct) == len(values):
         return list(repair(values))
     fixed = dict(zip(distinct, repair(distinct), strict=True))
@@ -375,7 +375,7 @@ def to_ids(cells: Sequence[Any], field_name: str) -> Column:
         column.flags = [False] * len(cells)
         for position in odd_length:
             column.flags[position] = True
-        column.warnings.append(_odd_lengths([values[p] for p in odd_length], label))
+        column.warnings.append(_odd_lengths([values[p] or "" for p in odd_length], label))
     return column
 
 
@@ -438,12 +438,12 @@ def to_numbers(
             if not value.strip() or value.strip() in ("-", "--"):
                 values.append(None)
                 continue
-            number = parse_number_text(value)
-            if number is None:
+            parsed = parse_number_text(value)
+            if parsed is None:
                 values.append(None)
                 errors.append((position, value, f"không phải {what} (ví dụ 92,5)"))
             else:
-                values.append(number)
+                values.append(parsed)
         elif value is None:
             values.append(None)
         else:
@@ -451,14 +451,14 @@ def to_numbers(
             errors.append((position, shown(value), f"không phải {what}"))
     column = Column(values, errors)
     if percent and from_numbers:
-        numbers = [values[p] for p in from_numbers]
+        numbers = [float(cells[p]) for p in from_numbers]  # the finite numbers kept above
         if all(0 <= n <= 1 for n in numbers) and any(n not in (0.0,) for n in numbers):
-            for p in from_numbers:
-                values[p] = round(values[p] * 100, 6)  # type: ignore[operator]
+            for p, n in zip(from_numbers, numbers, strict=True):
+                values[p] = round(n * 100, 6)
     limit = 100.0 if percent and high is None else high
     if limit is not None:
-        for position, number in enumerate(values):
-            if number is not None and not low <= number <= limit:
+        for position, kept in enumerate(values):
+            if kept is not None and not low <= kept <= limit:
                 errors.append(
                     (
                         position,
