@@ -91,18 +91,29 @@ def _repair() -> Callable[[list[str | None]], list[str | None]] | None:
 
 def repair_texts(values: list[str | None]) -> list[str | None]:
     """TCVN3/VNI → Unicode for one column (identity until tcxd.core.encodings exists)."""
-    repair = _repair()
-    if repair is None or not any(value for value in values):
+    distinct: list[str | None] = list(dict.fromkeys(value for value in values if value))
+    fixed = _repaired(values, distinct)
+    if fixed is None:
         return values
-    if all(value is None or value.isascii() for value in values):
-        return values  # ASCII is never legacy text: repair would give it back unchanged
+    if len(distinct) == len(values):
+        return fixed
+    table = dict(zip(distinct, fixed, strict=True))
+    return [table[value] if value else value for value in values]
+
+
+def _repaired(values: list[str | None], distinct: list[str | None]) -> list[str | None] | None:
+    """The repaired texts: of `values` when they are all distinct (and none is empty), else of
+    `distinct` (their distinct texts, in order); None when nothing needs repairing."""
+    repair = _repair()
+    if repair is None or not distinct:
+        return None
+    if all(value.isascii() for value in distinct if value):
+        return None  # ASCII is never legacy text: repair would give it back unchanged
     # Repaired over the distinct values of the column (a roster repeats "Kinh", "Chi bộ 1"…):
     # the same answer per value, the column's votes pooled over distinct spellings.
-    distinct: list[str | None] = list(dict.fromkeys(value for value in values if value))
     if len(distinct) == len(values):
         return list(repair(values))
-    fixed = dict(zip(distinct, repair(distinct), strict=True))
-    return [fixed[value] if value else value for value in values]
+    return list(repair(distinct))
 
 
 @lru_cache(maxsize=65536)
@@ -114,19 +125,33 @@ def clean_text(text: str) -> str | None:
 
 
 def to_text(cells: Sequence[Any], *, repair: bool = True) -> Column:
-    raw: list[str | None] = []
-    for value in cells:
-        kind = type(value)
-        if kind is str:
-            raw.append(value if value else None)
-        elif value is None:
-            raw.append(None)
-        else:
-            raw.append(shown(value))
-    if repair:
-        raw = repair_texts(raw)
-    column = Column([clean_text(value) if value else None for value in raw])
-    column.errors = _control_errors(column.values)
+    """Texts of one column: repaired (legacy fonts), cleaned, control characters refused; each
+    distinct text worked out once, the cells then mapped."""
+    raw: list[str | None] = [
+        (value or None) if type(value) is str else (None if value is None else shown(value))
+        for value in cells
+    ]
+    unique = dict.fromkeys(raw)
+    unique.pop(None, None)
+    distinct: list[str | None] = list(unique)
+    fixed = _repaired(raw, distinct) if repair else None
+    sources = distinct if fixed is None else fixed
+    table = {
+        text: clean_text(source) if source else None
+        for text, source in zip(distinct, sources, strict=True)
+    }
+    column = Column([table[value] if value else None for value in raw])
+    bad = {
+        text
+        for text in table.values()
+        if text and not text.isprintable() and _CONTROL_CHARACTERS.search(text)
+    }
+    if bad:
+        column.errors = [
+            (position, text, CONTROL_EXPECTED)
+            for position, text in enumerate(column.values)
+            if text in bad
+        ]
     return column
 
 
@@ -137,15 +162,6 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 CONTROL_EXPECTED = (
     "chứa ký tự điều khiển (như ESC, BEL) không phải chữ: gõ lại nội dung ô này bằng tay"
 )
-
-
-def _control_errors(texts: list[str | None]) -> list[tuple[int, str, str]]:
-    """The cells of a text column that hold control characters: invalid text, never stored."""
-    return [
-        (position, text, CONTROL_EXPECTED)
-        for position, text in enumerate(texts)
-        if text and not text.isprintable() and _CONTROL_CHARACTERS.search(text)
-    ]
 
 
 # ---------------------------------------------------------------- dates
