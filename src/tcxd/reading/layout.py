@@ -122,17 +122,22 @@ def find_layout(rows: list[list[Any]], merged: list) -> Layout | None:
 
 def _repaired_texts(scan: list[list[Any]]) -> list[list[str]]:
     """Texts of the top rows (legacy encodings repaired, cleaned), "" for non-text cells."""
-    flat = [
-        value if isinstance(value, str) and value.strip() else None for row in scan for value in row
+    flat: list[str | None] = [
+        value if isinstance(value, str) and value and not value.isspace() else None
+        for row in scan
+        for value in row
     ]
     flat = repair_texts(flat)
+    unique = dict.fromkeys(flat)
+    unique.pop(None, None)
+    cleaned = {text: clean(text) for text in unique if text}  # each distinct text once
+    cleaned[None] = ""
     out: list[list[str]] = []
     position = 0
     for row in scan:
-        out.append(
-            [clean(value) if value else "" for value in flat[position : position + len(row)]]
-        )
-        position += len(row)
+        end = position + len(row)
+        out.append([cleaned.get(value, "") for value in flat[position:end]])
+        position = end
     return out
 
 

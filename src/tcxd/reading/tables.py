@@ -64,11 +64,15 @@ WORD_KINDS = {"bool", "mark", "exempt", "gender", "school", "level"}
 
 def _repaired_words(cells: list[Any]) -> list[Any]:
     texts = [cell if isinstance(cell, str) else None for cell in cells]
-    if not any(text and not text.isascii() for text in texts):
+    unique = dict.fromkeys(texts)
+    if all(text is None or text.isascii() for text in unique):
         return cells
     fixed = values.repair_texts(texts)
-    fixed = [_known_legacy_word(text) if text else text for text in fixed]
-    return [new if isinstance(old, str) else old for old, new in zip(cells, fixed, strict=True)]
+    known = {text: _known_legacy_word(text) for text in dict.fromkeys(fixed) if text}
+    return [
+        known.get(new, new) if isinstance(old, str) else old
+        for old, new in zip(cells, fixed, strict=True)
+    ]
 
 
 @cache
