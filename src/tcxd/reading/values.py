@@ -532,43 +532,41 @@ def yes_no_word(text: str, *, none_named_met: bool = False) -> bool | None:
 def to_bools(
     cells: Sequence[Any], *, empty: bool | None = None, none_named_met: bool = False
 ) -> Column:
+    """Yes/no answers of one column; each distinct cell (of its type) read once."""
+    answers: dict[tuple[type, Any], tuple[bool | None, str | None]] = {}
     values: list[bool | None] = []
     errors: list[tuple[int, str, str]] = []
     for position, value in enumerate(cells):
-        kind = type(value)
-        if kind is bool:
-            values.append(value)
-        elif kind is str:
-            answer = yes_no_word(value, none_named_met=none_named_met) if value.strip() else None
-            if not value.strip():
-                values.append(empty)
-            elif answer is not None:
-                values.append(answer)
-            else:
-                values.append(empty)
-                errors.append(
-                    (position, value, 'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)')
-                )
-        elif kind is float or kind is int:
-            if value in (0, 1):
-                values.append(bool(value))
-            else:
-                values.append(empty)
-                errors.append(
-                    (
-                        position,
-                        shown(value),
-                        'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)',
-                    )
-                )
-        elif value is None:
-            values.append(empty)
-        else:
-            values.append(empty)
-            errors.append(
-                (position, shown(value), 'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)')
-            )
+        key = (value.__class__, value)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = _bool_of(value, empty, none_named_met)
+        values.append(answer[0])
+        if answer[1] is not None:
+            errors.append((position, answer[1], _NOT_YES_NO))
     return Column(values, errors)
+
+
+_NOT_YES_NO = 'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)'
+
+
+def _bool_of(
+    value: Any, empty: bool | None, none_named_met: bool
+) -> tuple[bool | None, str | None]:
+    """(the answer, the cell as shown when it is not a yes/no answer, else None)."""
+    kind = type(value)
+    if kind is bool:
+        return value, None
+    if kind is str:
+        if not value.strip():
+            return empty, None
+        answer = yes_no_word(value, none_named_met=none_named_met)
+        return (empty, value) if answer is None else (answer, None)
+    if kind is float or kind is int:
+        return (bool(value), None) if value in (0, 1) else (empty, shown(value))
+    if value is None:
+        return empty, None
+    return empty, shown(value)
 
 
 def to_marks(cells: Sequence[Any]) -> Column:
