@@ -727,8 +727,10 @@ def _typed(column: list[Any], name: str, kind: str) -> Any:
         return np.array([bool(value) for value in column], dtype=bool)
     if kind in ("number", "percent"):
         return np.array([math.nan if value is None else value for value in column], dtype="float64")
-    if kind == "bool":
-        return pd.array(column, dtype="boolean")
+    if kind == "bool":  # True / False / None (NA): the masked array built directly
+        mask = np.array([value is None for value in column], dtype=bool)
+        answers = np.array([value is not None and bool(value) for value in column], dtype=bool)
+        return pd.arrays.BooleanArray(answers, mask)
     return _objects(column)
 
 
