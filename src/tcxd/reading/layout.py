@@ -128,10 +128,8 @@ def _repaired_texts(scan: list[list[Any]]) -> list[list[str]]:
         for value in row
     ]
     flat = repair_texts(flat)
-    unique = dict.fromkeys(flat)
-    unique.pop(None, None)
-    cleaned = {text: clean(text) for text in unique if text}  # each distinct text once
-    cleaned[None] = ""
+    # each distinct text cleaned once; None (no text) gives ""
+    cleaned: dict[str | None, str] = {text: clean(text) for text in dict.fromkeys(flat) if text}
     out: list[list[str]] = []
     position = 0
     for row in scan:
@@ -594,7 +592,7 @@ def _row_tests(
         cells = columns[c] if c < len(columns) else ("",) * count
         distinct = set(cells)
         texts = {value for value in distinct if value.__class__ is str}
-        empty = set(filter(str.isspace, texts))
+        empty: set[Any] = set(filter(str.isspace, texts))
         empty.update(value for value in (None, "") if value in distinct)
         if not empty:
             filled += 1
