@@ -109,7 +109,10 @@ def _writing(engine: Engine) -> Iterator[tuple[Connection, bool]]:
             with conn.execution_options(write=True).begin():
                 yield conn, True
         finally:
-            driver.execute("PRAGMA foreign_keys=ON")
+            try:
+                driver.execute("PRAGMA foreign_keys=ON")
+            except Exception:  # never back to the pool with the checks off
+                conn.invalidate()
 
 
 def _check_references(conn: Connection, table: Table, year: int, quarter: int) -> None:
