@@ -3,15 +3,18 @@ references checked once for the rows written and the table's indexes as they wer
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tcxd.core.errors import DatabaseError
 from tcxd.db.engine import create_schema, make_engine, write_transaction
-from tcxd.rating.store import store
+from tcxd.rating.store import MEMBER_RATINGS, store
 
 MEMBERS, ORGS = [1, 2, 3], [10, 11]
 
@@ -123,3 +126,15 @@ def test_a_member_gone_before_the_write_leaves_the_period_as_it_was(engine):
     with pytest.raises((DatabaseError, IntegrityError)):
         store(engine, 2025, 0, again, orgs, whole=True)
     assert _stored(engine) == kept
+
+
+def test_the_computation_time_is_stored_as_sqlalchemy_stores_a_datetime(engine):
+    members, orgs = _results(MEMBERS)
+    store(engine, 2025, 0, members, orgs, whole=True)
+    with engine.connect() as conn:
+        read = conn.execute(select(MEMBER_RATINGS.c.computed_at)).scalars().all()
+        raw = conn.execute(text("SELECT CAST(computed_at AS TEXT) FROM member_rating")).scalars()
+        raw = raw.all()
+    assert all(isinstance(value, datetime) for value in read)
+    if engine.dialect.name == "sqlite":  # SQLAlchemy's text for a datetime, no UTC offset
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", value) for value in raw)

@@ -206,7 +206,7 @@ def _insert_sql(conn: Connection, table: Table, keys: list[str], shared: dict) -
 def _literal(conn: Connection, column: Column, value) -> str:
     """`value` as an SQL literal, through the column's bind processor (a datetime becomes the
     text SQLAlchemy stores on SQLite)."""
-    processor = column.type.bind_processor(conn.dialect)
+    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     if processor is not None and value is not None:
         value = processor(value)
     if value is None:
