@@ -1,4 +1,4 @@
-"""The write of a large province's ratings, alone: CPU time of `tcxd.rating.classify._store`.
+"""The write of a large province's ratings, alone: CPU time of `tcxd.rating.store.store`.
 
     bench/classify_store.py RESULTS.pkl OUT.db [--copies 25]
 
@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcxd.db.engine import create_schema, make_engine, write_transaction
-from tcxd.rating.classify import _store
+from tcxd.rating.store import store
 
 REASON_COPIES = 7  # copies whose reasons are distinct: ~48,000 distinct in all
 INPUT_COPIES = 15  # ~215,000 distinct inputs
@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
     timings = []
     for _ in range(2):
         started = time.process_time()
-        _store(engine, 2025, 0, members, orgs, whole=True)
+        store(engine, 2025, 0, members, orgs, whole=True)
         timings.append(round(time.process_time() - started, 2))
     engine.dispose()
     print(

@@ -47,7 +47,9 @@ def store_texts(
     codes, uniques = pd.factorize(series.fillna("{}" if is_json else ""), sort=False)
     uniques = np.asarray(uniques, dtype=object)
     held = _held(conn, table, text_column, year, quarter)
-    ids = np.fromiter((held.get(value, 0) for value in uniques), dtype=np.int64, count=len(uniques))
+    ids = np.zeros(len(uniques), dtype=np.int64)
+    if held:  # none after a whole period's texts were dropped
+        ids = pd.Series(uniques, dtype=object).map(held).fillna(0).to_numpy(dtype=np.int64)
     new = ids == 0
     if new.any():
         first = _next_id(conn, table)

@@ -8,26 +8,22 @@ and replace the period's results in one transaction. Running it twice gives the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, text
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Engine, text
 
 from tcxd.core import vocab
 from tcxd.core.errors import UnknownUnitError, UserInputError
 from tcxd.core.periods import Period, short_date
 from tcxd.core.text import fold
-from tcxd.db import history, rating_texts
-from tcxd.db.bulk import chunks, insert_columns, read_frame
-from tcxd.db.engine import write_transaction
+from tcxd.db import history
+from tcxd.db.bulk import read_frame
 from tcxd.db.models import (
     MEMBER_EVALUATION_COLUMNS,
     ORGANIZATION_EVALUATION_COLUMNS,
-    MemberRating,
-    OrganizationRating,
 )
 from tcxd.db.province import load_province
 from tcxd.db.units import OrgIndex
@@ -35,6 +31,7 @@ from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
 from tcxd.rating.quarters import apply_quarter_link
 from tcxd.rating.rules.loader import RuleSet, load_rules
+from tcxd.rating.store import store
 
 RATED_ORG_TYPES = vocab.rated_org_types()
 
@@ -89,7 +86,7 @@ def classify(
         ]
         org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
         org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
-    _store(engine, year, stored_quarter, results, org_results, whole=district is None)
+    store(engine, year, stored_quarter, results, org_results, whole=district is None)
     return ClassifyResult(period, ruleset, results, org_results, on_date)
 
 
@@ -269,55 +266,6 @@ def _org_inputs(conn, period: Period, quarter: int, tree: pd.DataFrame) -> pd.Da
     return orgs.reset_index(drop=True)
 
 
-def _store(
-    engine: Engine, year: int, quarter: int, members: pd.DataFrame, orgs: pd.DataFrame, whole: bool
-) -> None:
-    """Replace the period's results, all or nothing: every result of the period when the whole
-    province was rated (a member rated before and not now keeps no stale result), else those of
-    the rated members and organisations. Reasons and inputs go in once per distinct text
-    (`tcxd.db.rating_texts`), the rows in bulk."""
-    constants = {"year": year, "quarter": quarter, "computed_at": datetime.now(UTC)}
-    # an organisation's cap pool is "parent|type", not an id: not stored
-    outcomes = (
-        (_table(MemberRating), "member_id", members.sort_values("member_id")),
-        (
-            _table(OrganizationRating),
-            "org_id",
-            orgs.drop(columns="pool_id").sort_values("org_id"),
-        ),
-    )
-    with write_transaction(engine) as conn:
-        for table, id_column, results in outcomes:
-            period = (table.c.year == year) & (table.c.quarter == quarter)
-            if whole:
-                conn.execute(table.delete().where(period))
-            else:
-                for chunk in chunks(results[id_column].tolist()):
-                    conn.execute(table.delete().where(period, table.c[id_column].in_(chunk)))
-        if whole:
-            rating_texts.drop_period_texts(conn, year, quarter)
-        ids = _text_ids(conn, year, quarter, [results for _t, _i, results in outcomes])
-        for (table, _id_column, results), text_ids in zip(outcomes, ids, strict=True):
-            stored = [c.key for c in table.columns if c.key in results.columns]
-            columns = {key: results[key].to_numpy() for key in stored}
-            insert_columns(conn, table, {**columns, **text_ids}, constants=constants)
-        if not whole:
-            rating_texts.drop_unused_texts(conn, year, quarter)
-
-
-def _text_ids(conn, year: int, quarter: int, frames: list[pd.DataFrame]) -> list[dict]:
-    """For each frame, the reason_id and inputs_id of its rows: the reasons and inputs of all
-    frames (members and organisations) stored once per distinct text."""
-    ends = np.cumsum([len(frame) for frame in frames])[:-1]
-    ids: list[dict] = [{} for _ in frames]
-    for column, shown in (("reason_id", "reason"), ("inputs_id", "inputs")):
-        values = np.concatenate([frame[shown].to_numpy(dtype=object) for frame in frames])
-        found = rating_texts.store_texts(conn, year, quarter, column, values)
-        for frame_ids, part in zip(ids, np.split(found, ends), strict=True):
-            frame_ids[column] = part
-    return ids
-
-
 def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
     """Per district: counts per level, not reviewed, needs a decision, lowered by the cap."""
     members = result.members
@@ -340,8 +288,3 @@ def summary(result: ClassifyResult, names: dict[int, str]) -> list[dict]:
 
 def _today() -> date:
     return date.today()
-
-
-def _table(model) -> Table:
-    """The Core table of a SQLModel class (for the bulk writers)."""
-    return SQLModel.metadata.tables[model.__tablename__]

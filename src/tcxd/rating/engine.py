@@ -177,7 +177,8 @@ def run(
         proposal = np.where(decided > 0, decided, proposed)
         from_proposal = active & (decided == 0) & (proposed > 0)
         band_level = proposal.copy()
-        band_nd_cause = np.where(proposal == 0, "no_level", None).astype(object)
+        band_nd_cause = np.full(n, None, dtype=object)
+        band_nd_cause[proposal == 0] = "no_level"
 
     # ── combine steps 1–3 ───────────────────────────────────────────────────────────────────────
     status = np.full(n, STATUS_RATED, dtype=object)
@@ -338,7 +339,12 @@ def _decided_checks(
         unit_word=subject.unit_word,
     )
     over = (decided == 1) & (final.pool_d > 0) & (status == STATUS_RATED)
-    ratio = np.where(frame.outstanding, cap.ratio_outstanding or cap.ratio, cap.ratio)
+    if not over.any():
+        return below, over, text
+    # the ratio as the reason writes it, of ordinary and of outstanding pools
+    ratios = np.array(
+        [percent(cap.ratio), percent(cap.ratio_outstanding or cap.ratio)], dtype=object
+    )
     R.put(
         text,
         over,
@@ -349,7 +355,7 @@ def _decided_checks(
         " HTXSNV và ",
         R.numbers(final.pool_t.astype(float)),
         " HTTNV: vượt tỷ lệ ",
-        np.array([percent(r) for r in ratio], dtype=object),
+        ratios[frame.outstanding.astype(np.int64)],
         " (tối đa ",
         R.numbers((final.pool_x - final.pool_d).astype(float)),
         ")",
@@ -542,14 +548,14 @@ def _bands(frame: Frame, rules: MemberRules | OrganizationRules) -> Bands:
         return state[key]
 
     with np.errstate(invalid="ignore"):
-        score_ok = np.array([score >= level.min_score for level in levels]).reshape(k, n)
+        score_ok = np.array([score >= rule.min_score for rule in levels]).reshape(k, n)
     ok_eff = score_ok.copy()
     ok_strict = score_ok.copy()
     onfail_ok = score_ok.copy()
     onfail_any = np.zeros((k, n), dtype=bool)
     missing_count = np.zeros((k, n), dtype=np.int64)
-    for i, level in enumerate(levels):
-        for cond in level.conditions:
+    for i, rule in enumerate(levels):
+        for cond in rule.conditions:
             given, passed = check(cond)
             lenient = passed | ~given
             effective = passed if policy == "fail" else lenient

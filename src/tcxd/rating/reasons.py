@@ -72,11 +72,21 @@ def put(out: np.ndarray, mask: np.ndarray, *pieces) -> None:
 
 
 def join(parts: Sequence[np.ndarray], sep: str = "; ") -> np.ndarray:
-    """Join the non-empty parts of each row."""
+    """Join the non-empty parts of each row. Only rows with two parts or more are joined in
+    Python; a row with one part takes it as is, a row with none is ""."""
     if not parts:
         return np.empty(0, dtype=object)
-    rows = [sep.join([p for p in row if p]) for row in zip(*parts, strict=True)]
-    return np.array(rows, dtype=object)
+    filled = [(part != "") & (part != None) for part in parts]  # noqa: E711 (object arrays)
+    count = np.sum(filled, axis=0)
+    out = empty(len(parts[0]))
+    for part, has in zip(parts, filled, strict=True):
+        single = has & (count == 1)
+        out[single] = part[single]
+    several = np.flatnonzero(count > 1)
+    if len(several):
+        rows = zip(*(part[several] for part in parts), strict=True)
+        out[several] = [sep.join([p for p in row if p]) for row in rows]
+    return out
 
 
 # ── conditions ──────────────────────────────────────────────────────────────────────────────────

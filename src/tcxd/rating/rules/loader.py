@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -48,9 +48,9 @@ class RuleError(ConfigError):
 class RuleFileError(RuleError):
     """A rule file that cannot be used. `problems` lists (key path or None, Vietnamese text)."""
 
-    def __init__(self, file: str, problems: list[tuple[str | None, str]]):
+    def __init__(self, file: str, problems: Sequence[tuple[str | None, str]]):
         self.file = file
-        self.problems = problems
+        self.problems = list(problems)
         self.key_path = problems[0][0] if problems else None
         lines = [
             f'Tệp quy định "{file}", khóa "{path}": {text}'
@@ -497,7 +497,11 @@ def _check_conditions(
                 )
         name = item.get("field")
         info = known_fields.get(name) if isinstance(name, str) else None
-        if info is None or info["subject"] not in ("both", spec.subject):
+        if (
+            not isinstance(name, str)
+            or info is None
+            or info["subject"] not in ("both", spec.subject)
+        ):
             usable = [f for f, i in known_fields.items() if i["subject"] in ("both", spec.subject)]
             tree.problems.append(
                 (
@@ -512,7 +516,7 @@ def _check_conditions(
         elif op is False:
             op = "is_false"
         kind = KINDS.get(op) if isinstance(op, str) else None
-        if kind is None or info["kind"] not in kind.field_kinds:
+        if not isinstance(op, str) or kind is None or info["kind"] not in kind.field_kinds:
             usable = [k for k, v in KINDS.items() if info["kind"] in v.field_kinds]
             tree.problems.append(
                 (
