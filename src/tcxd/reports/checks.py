@@ -435,7 +435,9 @@ def _assumed_rows(assumed: pd.DataFrame, districts: dict, names, files):
     ranked = [level for level in vocab.ranked("levels") if level in levels.columns]
     counts = levels[ranked].to_numpy()
     for (org, batch, place), size, row in zip(sizes.index, sizes.to_numpy(), counts, strict=True):
-        by_level = ", ".join(f"{level}: {int(n)}" for level, n in zip(ranked, row, strict=True) if n)
+        by_level = ", ".join(
+            f"{level}: {int(n)}" for level, n in zip(ranked, row, strict=True) if n
+        )
         yield (
             shown_in[place],
             _row(
