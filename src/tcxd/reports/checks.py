@@ -85,7 +85,7 @@ def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
 def _balance(figures, scope, names) -> list[dict]:
     rows = []
     units = [(scope, names.get(scope.org_id, "Toàn tỉnh"))]
-    units += [(Scope(_child(scope), u["id"]), u["name"]) for u in figures.by_unit(scope)]
+    units += [(Scope(_child(scope), u["id"]), u["name"]) for u in figures.unit_rows(scope)]
     for unit_scope, name in units:
         b = figures.bieu1(unit_scope)
         if b["D"] != b["A"] + b["B"] - b["C"]:

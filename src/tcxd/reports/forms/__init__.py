@@ -136,8 +136,8 @@ class Form:
 
     def path(self, row: Row, column: Column, code: str | None = None) -> tuple[str, ...]:
         """Where the figure of (row, column) is, as keys into the figures dict."""
-        values = {"row": code or row.code or "", "column": column.lookup, **row.params}
-        return tuple(self.cell.format(**values).split("."))
+        params = tuple(row.params.items()) if row.params else ()
+        return _cell_path(self.cell, code or row.code or "", column.lookup, params)
 
     def without_ratings(self) -> Form:
         """The form for a report without ratings: rows and columns that need them dropped."""
@@ -177,6 +177,16 @@ class Form:
                 target = target.setdefault(part, {})
             target[path[-1]] = None if row.no_data else 0
         return result
+
+
+@cache
+def _cell_path(
+    cell: str, row: str, column: str, params: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    """`Form.path`, made once per template, row code, column and parameters (a workbook asks
+    for a million cells' paths, of a few thousand distinct ones)."""
+    values = {"row": row, "column": column, **dict(params)}
+    return tuple(cell.format(**values).split("."))
 
 
 def _package_text(name: str) -> str:
