@@ -73,7 +73,9 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
 
 def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
     """Names as a clerk finds the unit: "Chi bộ 1" is written "Đảng bộ Trường X / Chi bộ 1"."""
-    names = dict(figures.conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    names: dict[int, str] = dict(
+        figures.conn.execute(text("SELECT id, name FROM organization")).tuples().fetchall()
+    )
     tree = figures.tree(figures.end)
     labels = dict(names)
     for org_id, tccsd in zip(tree.index, tree["tccsd_id"], strict=True):
@@ -486,7 +488,9 @@ def _all_member_notes(figures) -> pd.DataFrame:
     in_stock = stock.loc[stock["district_id"].notna().to_numpy(), "member_id"].unique()
     found = members.loc[members.index.intersection(in_stock)]
     notes = implausible(found.reset_index(drop=True), date.today())
-    notes += [(p, NO_ADMISSION) for p in np.flatnonzero(found["admitted_on"].isna().to_numpy())]
+    notes += [
+        (int(p), NO_ADMISSION) for p in np.flatnonzero(found["admitted_on"].isna().to_numpy())
+    ]
     positions = [p for p, _ in notes]
     rows = found.iloc[positions][["batch_id", "source_row", "full_name"]].reset_index()
     rows["what"] = [what for _, what in notes]

@@ -12,6 +12,7 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,20 +71,23 @@ FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 _EMPTY_FORMS: dict | None = None
 
 
-def empty_forms() -> dict:
-    """`tcxd.reports.forms.empty_forms()`, built once (it reads the form definitions) and copied."""
+def _empty_templates() -> dict:
+    """`tcxd.reports.forms.empty_forms()`, built once (it reads the form definitions)."""
     global _EMPTY_FORMS
     if _EMPTY_FORMS is None:
         _EMPTY_FORMS = _build_empty_forms()
-    return copy.deepcopy(_EMPTY_FORMS)
+    return _EMPTY_FORMS
+
+
+def empty_forms() -> dict:
+    """`tcxd.reports.forms.empty_forms()`: a fresh copy of the templates built once."""
+    return copy.deepcopy(_empty_templates())
 
 
 def empty_form(name: str) -> dict:
     """The zero-filled figures of one form of `empty_forms()`: a fresh copy of that form only
     (per-unit code asks for templates thousands of times)."""
-    if _EMPTY_FORMS is None:
-        empty_forms()
-    return copy.deepcopy(_EMPTY_FORMS[name])
+    return copy.deepcopy(_empty_templates()[name])
 
 
 def _map_distinct(values: pd.Series, function) -> pd.Series:
@@ -226,7 +230,7 @@ class PeriodFigures:
                 "UNION SELECT dissolved_on FROM organization WHERE dissolved_on IS NOT NULL"
             )
         )
-        return sorted({as_date(r[0]) for r in rows})
+        return sorted({day for r in rows if (day := as_date(r[0])) is not None})
 
     def _tree_anchor(self, on: date) -> date:
         """The last change of the tree on or before `on` (date.min: none): the tree on `on`
@@ -640,7 +644,9 @@ class PeriodFigures:
         }
         table = {}
         for unit, total in totals.items():
-            result = {code: (None if value is None else 0) for code, value in template.items()}
+            result: dict[str, Any] = {
+                code: (None if value is None else 0) for code, value in template.items()
+            }
             result["total"] = total[None]
             for name, tally in tallies.items():
                 result[name] = tally.get(unit, 0)
@@ -945,6 +951,8 @@ class PeriodFigures:
                 )
             ]
         # a district: its TCCSĐ at the end, and those that were in it during the period only
+        if scope.org_id is None:
+            raise ValueError("a district's rows need the district's id")
         at_end = tree[(tree["district_id"] == scope.org_id) & tree["org_type"].isin(TCCSD_TYPES)]
         pairs = self._pair_table()
         ids = set(at_end["org_id"].astype(int))

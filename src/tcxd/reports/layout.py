@@ -437,7 +437,7 @@ def column_numbers(form: Form) -> list[str]:
     """The column-number row: "A", "B" for text columns, "(1)", "(2)"… for numbers, and
     "(3) = (1)×100/(2)" for a ratio column (unless the form gives the text)."""
     letters = "ABCDEGHIKLMNOPQRSTUVXY"  # Vietnamese order: no F, J, W, Z
-    numbers: dict[str, int] = {}
+    numbers: dict[str | None, int] = {}  # a ratio's num / den: column keys (None: not given)
     texts: list[str] = []
     next_number, next_letter = 1, 0
     for column in form.columns:
@@ -638,10 +638,10 @@ def write_form(
                 spans.append((level, bottom, points))
             col = end + 1
     heights = [need.get(level, line_height() + 4) for level in range(depth)]
-    for first, last, points in spans:
-        have = sum(heights[first : last + 1])
+    for first, final, points in spans:
+        have = sum(heights[first : final + 1])
         if have < points:
-            heights[last] += points - have
+            heights[final] += points - have
     for level, points in enumerate(heights):
         set_height(header_top + level, points)
     row = header_top + depth
