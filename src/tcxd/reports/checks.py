@@ -74,7 +74,7 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
 def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
     """Names as a clerk finds the unit: "Chi bộ 1" is written "Đảng bộ Trường X / Chi bộ 1"."""
     names: dict[int, str] = dict(
-        figures.conn.execute(text("SELECT id, name FROM organization")).tuples().fetchall()
+        figures.conn.execute(text("SELECT id, name FROM organization")).fetchall()
     )
     tree = figures.tree(figures.end)
     labels = dict(names)
