@@ -4,7 +4,7 @@
 sample province, its files under "Tệp nhận được/Năm 2025/" (one folder per district-level
 committee, a folder per unit inside), one changes file in TCVN3 under "Tệp nhận được/Quý
 I-2026/", and "Tệp lỗi/": small rosters of "Chi bộ thôn Cẩm Phô" with one fault each, as units
-really send them. `tests/test_guide.py` and `scripts/screenshots.py` use it; by hand:
+really send them. `tests/end_to_end/test_guide.py` and `scripts/screenshots.py` use it; by hand:
 
     .venv/bin/python scripts/guide_examples.py /tmp/tap-dung
 """

@@ -20,15 +20,14 @@ ENGINES = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 # processes, read the foreign corpus, run many Hypothesis examples, or run on PostgreSQL. A folder,
 # file or test of tests/ per line, from the durations of a full run (pytest --durations=80).
 SLOW = (
-    "test_pipeline.py",
-    "test_guide.py",
+    "end_to_end/",
     "foreign/",
     "reliability/",
     "sample/",
     "workflow/",
-    "encodings/",
+    "core/encodings/",
     "rating/test_properties.py",
-    "rules/test_loader.py::test_loader_rejects_a_wrong_value_anywhere_with_its_path",
+    "rating/rules/test_loader.py::test_loader_rejects_a_wrong_value_anywhere_with_its_path",
     "reading/test_read_file.py::test_round_trip",
     "cli/test_classify_report.py",
     "cli/test_classify_out.py",

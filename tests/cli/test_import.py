@@ -261,3 +261,26 @@ def test_many_unchanged_files_are_one_row_of_the_table(tcxd, db_url, province):
     assert "(22 tệp)" in result.stdout
     assert "DSDV-01.xlsx" not in result.stdout
     assert "Tổng cộng 22 tệp: 0 nhập được, 22 đã có từ trước, 0 không nhập được." in result.stdout
+
+
+def test_refused_files_list_their_problems_one_line_each(tcxd, db_url, province):
+    """A file refused outright (not a spreadsheet) and one refused for its data: each problem on a
+    line of its own under its file, an error workbook only for the one whose cells are wrong."""
+    bad_date = [*AN[:1], "31/02/1980", *AN[2:]]
+    data = roster(province / "01. Chi bo thon 1" / "a.xlsx", [BINH, bad_date])
+    wrong = province / "01. Chi bo thon 1" / "b.xlsx"
+    wrong.write_bytes(b"this is not a spreadsheet")
+    missing = province / "khong-co.xlsx"
+    result = tcxd("import", data, wrong, missing, "--db", db_url)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"Tệp không nhập được: {data}",
+        f'  - Tệp "{data}", trang "DS", dòng 7, cột "Ngày sinh": giá trị "31/02/1980" không '
+        "phải ngày hợp lệ (cần ngày/tháng/năm, ví dụ 05/03/1980).",
+        "  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): tep-loi/a - loi.xlsx",
+        f"Tệp không nhập được: {wrong}",
+        f'  - Tệp "{wrong}": nội dung không đúng với đuôi .xlsx (thực chất là văn bản thường '
+        "hoặc dữ liệu không rõ loại); hãy mở tệp bằng Excel và lưu lại đúng định dạng",
+        f"Tệp không nhập được: {missing}",
+        f'  - Không tìm thấy tệp hoặc thư mục "{missing}".',
+    ]

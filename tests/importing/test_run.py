@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tcxd.importing.run as run
 import tcxd.reading as reading
-from tcxd.importing import import_paths
+from tcxd.importing import ImportOptions, import_paths
 from tcxd.importing.run import _IndexCache
 from tests.importing.conftest import AN
 from tests.sheets import write_xlsx
@@ -12,8 +12,8 @@ from tests.sheets import write_xlsx
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số thẻ đảng viên", "Ngày vào Đảng"]
 
 
-def roster(path, unit="CHI BỘ THÔN 1"):
-    rows = [[unit], ["DANH SÁCH ĐẢNG VIÊN"], ["Tính đến ngày 31/12/2024"], [], HEADER]
+def roster(path, unit="CHI BỘ THÔN 1", day=31):
+    rows = [[unit], ["DANH SÁCH ĐẢNG VIÊN"], [f"Tính đến ngày {day}/12/2024"], [], HEADER]
     rows.append([1, AN["full_name"], "05/03/1980", "Nam", AN["card_number"], "01/02/2005"])
     return write_xlsx(path, rows)
 
@@ -71,3 +71,23 @@ def test_read_workers_follow_the_configured_count():
     assert run.read_workers(0) == 0
     assert run.read_workers(2) == 2
     assert 1 <= run.read_workers() <= 3
+
+
+def test_files_held_until_every_file_is_read_are_held_packed(engine, tmp_path, monkeypatch):
+    """Every file but the organisation lists waits until all are read: held as Python tables,
+    the large province's readings took 2.5 GB. A worker sends each packed; it is unpacked once,
+    when written."""
+    unpacked = []
+    original = run._Packed.unpack
+
+    def counting(self):
+        unpacked.append(self)
+        return original(self)
+
+    monkeypatch.setattr(run._Packed, "unpack", counting)
+    folder = tmp_path / "01. Dang bo xa Phu An" / "Chi bo thon 1"
+    days = range(10, 11 + run.POOL_MIN_FILES)
+    paths = [roster(folder / f"DSDV {day}.xlsx", day=day) for day in days]
+    result = import_paths(engine, [folder], ImportOptions(read_workers=1))
+    assert [f.status for f in result.files] == ["imported"] * len(paths)
+    assert len(unpacked) == len(paths) - 1  # (the first file is read here, as workers start)

@@ -478,3 +478,45 @@ def test_the_official_so_danh_sach_layout(tmp_path: Path) -> None:
         ),
     ]
     assert reading.sheets[0].unit_names == ["ĐẢNG BỘ XÃ AN PHÚ", "CHI BỘ THÔN 2"]
+
+
+# ---------------------------------------------------------------- a qualifier naming another domain
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Chức vụ Đảng",
+        "Chức Vụ Đảng",
+        "Chức vụ đoàn thể",
+        "Chức vụ chính quyền",
+        "Chức vụ Công đoàn",
+    ],
+)
+def test_an_alias_followed_by_another_domain_is_not_that_field(header: str) -> None:
+    """ "Chức vụ" is an alias of the occupation and an alias followed by one more word still
+    matches it ("Chức vụ hiện nay"); a word naming another domain (the party, the government, a
+    mass organisation) makes it that domain's post, which the prefix rule must not absorb."""
+    assert all(match.field != "occupation" for match in matching.best_fields(header))
+
+
+@pytest.mark.parametrize("header", ["Chức vụ công tác", "Chức vụ hiện tại", "Nghề nghiệp chính"])
+def test_an_alias_followed_by_a_plain_word_still_matches(header: str) -> None:
+    match = matching.best_field(header)
+    assert match is not None and match.field == "occupation"
+
+
+def test_a_party_post_column_is_listed_unused_not_read_as_the_occupation(tmp_path: Path) -> None:
+    """The desktop-app export: "Chức Vụ Đảng" beside "Chức Vụ CQ" (its government post)."""
+    rows = [
+        ["Họ Tên", "Ngày Sinh", "Chi Bộ", "Chức Vụ Đảng", "Chức Vụ CQ"],
+        ["Phan Thị Lụa", "03/04/1990", "Chi bộ Thôn 4", "Phó bí thư", "Chủ tịch xã"],
+    ]
+    reading = read_file(write(tmp_path / "export.csv", rows))
+    (table,) = reading.sheets
+    understood = {header: field for header, field, _how in table.understood}
+    assert understood["Chức Vụ Đảng"] == ""
+    assert understood["Chức Vụ CQ"] == "Nghề nghiệp"
+    assert "Chức Vụ Đảng" in table.unknown_columns
+    assert records(reading, "occupation") == [("Chủ tịch xã",)]
+    assert table.rows["extra"].tolist() == [{"Chức Vụ Đảng": "Phó bí thư"}]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from tcxd.core.errors import ExitCode
 from tcxd.core.filestatus import FileStatus
 from tcxd.core.formatting import few_of, number_vi, shown_path, terminal_text
 from tcxd.core.settings import database_url
+
+if TYPE_CHECKING:
+    from tcxd.reading.problems import Problem
 
 # --------------------------------------------------------------------------- import
 
@@ -136,7 +139,7 @@ def import_command(
             )
 
         result = import_paths(engine, paths, options, on_file)
-    refused = [(Path(f.path), f.issues) for f in result.refused]
+    refused = [(Path(f.path), f.problems) for f in result.refused]
     written = write_error_workbooks(refused, errors_out) if refused else []
     _render_import(result, paths, {str(w.source): w.path for w in written})
     from tcxd.cli.lock import after_import
@@ -179,6 +182,13 @@ def _render_columns(outcome, roots: list[Path]) -> None:
             f"{escape(shown_path(outcome.path, roots))}, trang “{escape(sheet)}”: "
             f"cột được hiểu là: {escape(shown)}"
         )
+
+
+def problem_line(problem: Problem) -> str:
+    """How a problem of a refused file is told under its file: one line, the problem's message."""
+    from rich.markup import escape
+
+    return f"  - {escape(problem.message())}"
 
 
 def _render_import(
@@ -251,7 +261,7 @@ def _render_import(
     for outcome in result.refused:
         err.print(f"[red]Tệp không nhập được:[/red] {escape(outcome.path)}")
         for problem in outcome.problems:
-            err.print(f"  - {escape(problem)}")
+            err.print(problem_line(problem))
         if error_workbooks and outcome.path in error_workbooks:
             err.print(
                 f"  Tệp lỗi để gửi lại đơn vị (ô sai tô đỏ, có ghi chú): "

@@ -17,10 +17,27 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import JSON, Boolean, Connection, Integer, String, bindparam, insert, text, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    insert,
+    text,
+    update,
+)
+from sqlmodel import SQLModel
 
 CHUNK_ROWS = 50_000  # rows converted and sent at a time: bounds the memory of a large insert
 IN_LIST_SIZE = 900  # values bound in one IN (…) list (SQLite's old limit of 999 parameters)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a SQLModel class (what `Model.__table__` is, typed)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 def chunks(values: Sequence, size: int = IN_LIST_SIZE) -> Iterator[Sequence]:

@@ -15,11 +15,11 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, select, text
+from sqlalchemy import BindParameter, Connection, Row, bindparam, delete, select, text
 
 from tcxd.core.coerce import as_date
 from tcxd.core.vocab import tccsd_types, vocabularies
-from tcxd.db.bulk import bulk_insert, chunks, read_frame
+from tcxd.db.bulk import bulk_insert, chunks, read_frame, table_of
 from tcxd.db.models import HistoryNote, Member, Membership, MembershipEvent, RosterEntry
 
 TRANSFER_MATCH_DAYS = 60
@@ -139,7 +139,7 @@ def _apply_start(timeline: _Timeline, item: _Item) -> None:
             "in_province",
         )
         current.implied_end = True
-        scope = "in_province"
+        scope: str | None = "in_province"
     else:
         scope = item.scope
     timeline.spells.append(_Spell(item.org_id, item.on, item.kind, scope, item.event_id))
@@ -226,7 +226,7 @@ def _apply_roster(timeline: _Timeline, item: _Item, admitted_on: date | None) ->
 
 
 def _kind_label(kind: str | None) -> str:
-    return vocabularies()["change_kinds"].get(kind, {}).get("label", kind or "")
+    return vocabularies()["change_kinds"].get(kind or "", {}).get("label", kind or "")
 
 
 def build_timeline(items: list[_Item], admitted_on: date | None) -> _Timeline:
@@ -246,8 +246,8 @@ def build_timeline(items: list[_Item], admitted_on: date | None) -> _Timeline:
 
 # Built once (an IN list of ids bound at execution): building the statements per file cost
 # about as much as running them.
-_EV, _RO, _ME = MembershipEvent.__table__, RosterEntry.__table__, Member.__table__
-_IDS = bindparam("ids", expanding=True)
+_EV, _RO, _ME = table_of(MembershipEvent), table_of(RosterEntry), table_of(Member)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _EVENTS_OF = select(
     _EV.c.member_id, _EV.c.event_on, _EV.c.kind, _EV.c.org_id, _EV.c.scope, _EV.c.id,
     _EV.c.batch_id, _EV.c.source_sheet, _EV.c.source_row,
@@ -263,6 +263,14 @@ _ROSTER_OF = (
 _ROSTER_DATES_OF = select(_RO.c.org_id, _RO.c.as_of).where(_RO.c.org_id.in_(_IDS)).distinct()
 
 
+def _day(value) -> date:
+    """A date the schema holds NOT NULL (an event's, a roster's)."""
+    day = as_date(value)
+    if day is None:
+        raise ValueError(f"not a date: {value!r}")
+    return day
+
+
 def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     """Events and roster entries of the given members, as timeline items per member.
 
@@ -270,22 +278,22 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     the units these members were listed in, not for the whole roster table."""
     items: dict[int, list[_Item]] = {m: [] for m in member_ids}
     admitted: dict[int, date | None] = {}
-    entries = []
+    entries: list[Row] = []
     for chunk in chunks(member_ids, IDS_PER_QUERY):
         for member_id, on, kind, org_id, scope, *source in conn.execute(_EVENTS_OF, {"ids": chunk}):
             items[member_id].append(
-                _Item(as_date(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
+                _Item(_day(on), _ORDER[_EFFECTS[kind]], kind, org_id, scope, *source)
             )
         entries.extend(conn.execute(_ROSTER_OF, {"ids": chunk}).all())
     roster_dates: dict[int, list[date]] = {}
     for chunk in chunks(sorted({entry.org_id for entry in entries}), IDS_PER_QUERY):
         for org, as_of in conn.execute(_ROSTER_DATES_OF, {"ids": chunk}).all():
-            roster_dates.setdefault(org, []).append(as_date(as_of))
+            roster_dates.setdefault(org, []).append(_day(as_of))
     for dates in roster_dates.values():
         dates.sort()
     for member_id, org_id, as_of, batch_id, sheet, source_row, admitted_on in entries:
         admitted[member_id] = as_date(admitted_on)
-        as_of = as_date(as_of)
+        as_of = _day(as_of)
         dates = roster_dates.get(org_id, [])
         before = bisect_left(dates, as_of)
         items[member_id].append(
@@ -296,8 +304,8 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     return items, admitted
 
 
-_DELETE_SPELLS_OF = delete(Membership.__table__).where(Membership.__table__.c.member_id.in_(_IDS))
-_DELETE_NOTES_OF = delete(HistoryNote.__table__).where(HistoryNote.__table__.c.member_id.in_(_IDS))
+_DELETE_SPELLS_OF = delete(table_of(Membership)).where(table_of(Membership).c.member_id.in_(_IDS))
+_DELETE_NOTES_OF = delete(table_of(HistoryNote)).where(table_of(HistoryNote).c.member_id.in_(_IDS))
 
 
 def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
@@ -314,7 +322,7 @@ def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
             spell_rows.append({"member_id": member_id, **spell.__dict__})
         for note in timeline.notes:
             note_rows.append({"member_id": member_id, **note})
-    ms, hn = Membership.__table__, HistoryNote.__table__
+    ms, hn = table_of(Membership), table_of(HistoryNote)
     for chunk in chunks(member_ids, IDS_PER_QUERY):
         conn.execute(_DELETE_SPELLS_OF, {"ids": chunk})
         conn.execute(_DELETE_NOTES_OF, {"ids": chunk})

@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import Connection, select, true
+from sqlalchemy import ColumnElement, Connection, select, true
 
 from tcxd.core.plausibility import implausible  # noqa: F401  (re-exported for importing, checks)
-from tcxd.db.bulk import chunks
+from tcxd.db.bulk import chunks, table_of
 from tcxd.db.models import Member
 
 _COLUMNS = ("card_number", "citizen_id", "name_key", "birth_date", "birth_year")
 IDENTITY_COLUMNS = frozenset(_COLUMNS) | {"full_name"}
-KEY_COLUMNS = [Member.__table__.c[c] for c in ("id", *_COLUMNS)]
+KEY_COLUMNS = [table_of(Member).c[c] for c in ("id", *_COLUMNS)]
 KEYS_QUERY = select(*KEY_COLUMNS)
 
 
@@ -48,7 +48,7 @@ class MemberKeys:
     @classmethod
     def load(cls, conn: Connection) -> MemberKeys:
         keys = cls()
-        for row in conn.execute(KEYS_QUERY.order_by(Member.__table__.c.id)):
+        for row in conn.execute(KEYS_QUERY.order_by(table_of(Member).c.id)):
             keys._add(*row)
         return keys
 
@@ -59,7 +59,7 @@ class MemberKeys:
         where reading every member's keys would cost more. Names are looked up only for the
         rows no card or CCCD matched, as the run-wide keys would answer them."""
         keys = cls()
-        member = Member.__table__
+        member = table_of(Member)
         for column, position in (("card_number", 0), ("citizen_id", 1)):
             wanted = sorted({row[position] for row in rows if row[position]})
             for chunk in chunks(wanted):
@@ -72,7 +72,7 @@ class MemberKeys:
         # A member has a row's birth key only if its birth date is one of the rows' dates or
         # it has none: the thousands of namesakes a common name has elsewhere are not read.
         dates = sorted({date.fromisoformat(b) for _, b in names if len(b) == 10})
-        born = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
+        born: ColumnElement[bool] = member.c.birth_date.is_(None) | member.c.birth_date.in_(dates)
         if len(dates) > 2000:
             born = true()  # (a huge file: fetch every namesake rather than bind more)
         for chunk in chunks(sorted({name for name, _ in names})):
@@ -84,7 +84,7 @@ class MemberKeys:
         for chunk in chunks(sorted(set(member_ids))):
             for member_id in chunk:
                 self._remove(member_id)
-            self.learn(conn.execute(KEYS_QUERY.where(Member.__table__.c.id.in_(chunk))))
+            self.learn(conn.execute(KEYS_QUERY.where(table_of(Member).c.id.in_(chunk))))
 
     def learn(self, rows: Iterable[tuple]) -> None:
         """Take these members' keys as the database now holds them: rows of `KEY_COLUMNS`, as

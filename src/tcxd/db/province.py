@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlmodel import SQLModel
 
 from tcxd.core.errors import NotInitializedError, ProvinceMismatchError, UserInputError
 from tcxd.core.settings import DistrictConfig, ProvinceConfig
@@ -13,6 +15,19 @@ from tcxd.core.text import clean, fold, key
 from tcxd.core.vocab import code_of
 from tcxd.db.engine import create_schema, make_engine, write_transaction
 from tcxd.db.models import Meta, Organization, OrganizationParent, Province
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table of a SQLModel class (`Model.__table__` is set at run time, unseen by mypy)."""
+    # SQLModel types __tablename__ as `str | Callable` (its default is a declared_attr); read
+    # on a table class it is the table's name, a str
+    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
+
+
+PROVINCE = _table(Province)
+ORGANIZATION = _table(Organization)
+ORGANIZATION_PARENT = _table(OrganizationParent)
+META = _table(Meta)
 
 
 @dataclass
@@ -30,12 +45,12 @@ def initialize(
     engine = make_engine(url, create=True, busy_timeout_ms=busy_timeout_ms)
     create_schema(engine)
     with write_transaction(engine) as conn:
-        province = conn.execute(select(Province.__table__)).first()
+        province = conn.execute(select(PROVINCE)).first()
         created = province is None
         if created:
             org_id = _insert_org(conn, config.name, "province", None)
             conn.execute(
-                insert(Province.__table__).values(
+                insert(PROVINCE).values(
                     name=clean(config.name), name_key=key(config.name), org_id=org_id,
                     **_settings(config),
                 )
@@ -47,7 +62,7 @@ def initialize(
             )
         else:
             org_id = province.org_id
-            conn.execute(update(Province.__table__).values(**_settings(config, keep_empty=False)))
+            conn.execute(update(PROVINCE).values(**_settings(config, keep_empty=False)))
         if config.aliases:
             _store_aliases(conn, config.aliases)
         added, existing = [], []
@@ -87,22 +102,20 @@ def _insert_org(
                 f'Loại hình "{district.kind_of_place}" của "{district.name}" không hợp lệ.'
             )
     org_id = conn.execute(
-        insert(Organization.__table__)
+        insert(ORGANIZATION)
         .values(
             name=clean(name), name_key=key(name), name_fold=fold(name), org_type=org_type,
             kind_of_place=kind, code=district.code if district else None,
         )
-        .returning(Organization.__table__.c.id)
+        .returning(ORGANIZATION.c.id)
     ).scalar_one()  # fmt: skip
     if parent_id is not None:
-        conn.execute(
-            insert(OrganizationParent.__table__).values(org_id=org_id, parent_id=parent_id)
-        )
+        conn.execute(insert(ORGANIZATION_PARENT).values(org_id=org_id, parent_id=parent_id))
     return org_id
 
 
 def _find_child(conn: Connection, parent_id: int, name: str) -> int | None:
-    org, link = Organization.__table__, OrganizationParent.__table__
+    org, link = ORGANIZATION, ORGANIZATION_PARENT
     return conn.execute(
         select(org.c.id)
         .join(link, link.c.org_id == org.c.id)
@@ -113,7 +126,7 @@ def _find_child(conn: Connection, parent_id: int, name: str) -> int | None:
 def load_province(engine: Engine) -> dict:
     """The province row as a dict; refuses a database where `tcxd init` has not run."""
     with engine.connect() as conn:
-        row = conn.execute(select(Province.__table__)).mappings().first()
+        row = conn.execute(select(PROVINCE)).mappings().first()
     if row is None:
         raise NotInitializedError('Cơ sở dữ liệu chưa có tỉnh. Hãy chạy "tcxd init" trước.')
     return dict(row)
@@ -124,7 +137,7 @@ ALIASES_KEY = "vocab_aliases"
 
 def _store_aliases(conn: Connection, aliases: dict) -> None:
     """The config's vocabulary spellings, kept in the meta table (replaced by a later init)."""
-    meta = Meta.__table__
+    meta = META
     conn.execute(meta.delete().where(meta.c.key == ALIASES_KEY))
     conn.execute(
         insert(meta).values(key=ALIASES_KEY, value=json.dumps(aliases, ensure_ascii=False))
@@ -133,7 +146,7 @@ def _store_aliases(conn: Connection, aliases: dict) -> None:
 
 def province_aliases(engine: Engine) -> dict:
     """The vocabulary spellings the province config added at `tcxd init` ({} when none)."""
-    meta = Meta.__table__
+    meta = META
     with engine.connect() as conn:
         value = conn.execute(select(meta.c.value).where(meta.c.key == ALIASES_KEY)).scalar()
     return json.loads(value) if value else {}

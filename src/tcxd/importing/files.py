@@ -9,7 +9,9 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from tcxd.core.filestatus import FileStatus
 from tcxd.importing.results import FileOutcome
+from tcxd.reading.problems import Problem
 
 SUPPORTED_ORDER = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 
@@ -23,58 +25,74 @@ UNSUPPORTED_SPREADSHEETS = {
 }
 
 
+def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(the spreadsheets to read, everything else met), from one walk of the given paths: see
+    `find_files` and `find_other_files`. A run of 10,000 files walks and stats each once."""
+    to_read: list[Path] = []
+    others: list[Path] = []
+    for path, named in _found(paths):
+        (to_read if _to_read(path, named) else others).append(path)
+    return to_read, others
+
+
 def find_files(paths: Iterable[Path]) -> list[Path]:
     """Spreadsheets under the given paths, shallowest folder first, then by name; a file named
     on the command line whatever it is (reading says what it is if it is not a spreadsheet)."""
-    return [path for path, named in _found(paths) if _to_read(path, named)]
+    return find_inputs(paths)[0]
 
 
 def find_other_files(paths: Iterable[Path]) -> list[Path]:
     """Everything else met in the given folders, in the same order: files tcxd does not read
     (Word, PDF, .xlsb…), links to nothing, pipes and devices, folders it cannot open. The
     summary lists each with why it was not imported: nothing met is passed over in silence."""
-    return [path for path, named in _found(paths) if not _to_read(path, named)]
+    return find_inputs(paths)[1]
 
 
 def _found(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
     """Every entry under the given paths, with whether it was named itself (a path named but
     missing too, to be reported), shallowest folder first, then by name. Lock files of Excel
     and LibreOffice and hidden files in folders are no one's input and never listed."""
-    found: list[tuple[int, str, Path, bool]] = []
+    found: list[tuple[int, str, str, bool]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for item in _walk(path):
-                if not item.name.startswith(("~$", ".~lock", ".")) or item == path:
-                    rel = item.relative_to(path)
-                    found.append((len(rel.parts), str(rel).casefold(), item, False))
+            top = str(path)
+            for item in _walk(top):
+                name = os.path.basename(item)
+                if not name.startswith(("~$", ".~lock", ".")) or item == top:
+                    rel = item[len(top) :].lstrip(os.sep)  # (`_walk` joins onto `top`)
+                    depth = rel.count(os.sep) + 1 if rel else 0
+                    rel = rel or os.curdir
+                    found.append((depth, rel.casefold(), item, False))
         else:
-            found.append((0, path.name.casefold(), path, True))
-    return [(item, named) for _, _, item, named in sorted(found, key=lambda t: (t[0], t[1]))]
+            found.append((0, path.name.casefold(), str(path), True))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [(Path(item), named) for _, _, item, named in found]
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: str) -> list[str]:
     """The entries under `folder` that are not folders (files, links to nothing, pipes…), and
     the folders that cannot be opened (listed, never skipped in silence). Linked folders are
     followed once each (a link back up would loop)."""
-    entries: list[Path] = []
-    unopened: list[Path] = []
+    entries: list[str] = []
+    unopened: list[str] = []
     visited: set[tuple[int, int]] = set()
 
     def note(error: OSError) -> None:
-        unopened.append(Path(error.filename) if error.filename else folder)
+        unopened.append(os.fspath(error.filename) if error.filename else folder)
 
     for top, folders, names in os.walk(folder, onerror=note, followlinks=True):
         try:
             here = os.stat(top)
-            identity = (here.st_dev, here.st_ino)
         except OSError:
-            identity = None
-        if identity in visited:
-            folders[:] = []
-            continue
-        visited.add(identity)
-        entries.extend(Path(top) / name for name in names)
+            here = None  # no identity to compare: walked, never taken for one already seen
+        if here is not None:
+            identity = (here.st_dev, here.st_ino)
+            if identity in visited:
+                folders[:] = []
+                continue
+            visited.add(identity)
+        entries.extend(os.path.join(top, name) for name in names)
     return entries + unopened
 
 
@@ -108,25 +126,57 @@ def _is_spreadsheet(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED
 
 
-def once_each(files: list[Path]) -> list[Path]:
+class Resolver:
+    """`Path.resolve` for the many files of a run, as text: a file or folder that is no link is
+    its folder's real path and its name, each folder worked out once (links resolved as usual).
+    Resolving each of 10,000 files walks every part of its path through the system: seconds."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        text = os.fspath(path)
+        name = os.path.basename(text)
+        if name in ("", ".", "..") or os.path.islink(text):
+            return str(Path(text).resolve())
+        return os.path.join(self.folder(os.path.dirname(text)), name)
+
+    def folder(self, folder: str) -> str:
+        real = self.folders.get(folder)
+        if real is None:
+            name = os.path.basename(folder)
+            if name in ("", ".", "..") or os.path.islink(folder):
+                real = str(Path(folder).resolve())  # (the root, the current folder, a link)
+            else:  # (a folder that is no link: its parent's real path and its name)
+                real = os.path.join(self.folder(os.path.dirname(folder)), name)
+            self.folders[folder] = real
+        return real
+
+
+def once_each(files: list[Path], resolve: Resolver | None = None) -> list[Path]:
     """A file named twice (a folder and a file in it) is one file of the run."""
-    seen: set[Path] = set()
+    resolve = resolve or Resolver()
+    seen: set[str] = set()
     kept = []
     for path in files:
         try:
-            same = path.resolve()
+            same = resolve(path)
         except OSError:
-            same = path
+            same = str(path)
         if same not in seen:
             seen.add(same)
             kept.append(path)
     return kept
 
 
-def inside(path: Path, folder: Path | None) -> bool:
-    if folder is None:
-        return False
-    return Path(folder).resolve() in Path(path).resolve().parents
+def outside(paths: list[Path], folder: Path | None, resolve: Resolver | None = None) -> list[Path]:
+    """The paths not under `folder` (a run's error workbooks are no one's input)."""
+    if folder is None or not Path(folder).is_dir():
+        return list(paths)  # (no folder there: nothing is in it)
+    resolve = resolve or Resolver()
+    real_folder = str(Path(folder).resolve())
+    prefix = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
+    return [path for path in paths if not resolve(path).startswith(prefix)]
 
 
 def not_a_spreadsheet(path: Path) -> FileOutcome:
@@ -139,11 +189,13 @@ def not_a_spreadsheet(path: Path) -> FileOutcome:
             path,
             f'Không mở được thư mục "{path}" (không có quyền đọc): các tệp trong đó chưa được '
             "nhập. Cấp quyền đọc cho thư mục, hoặc chép các tệp ra thư mục khác, rồi nhập lại.",
+            "folder_unreadable",
         )
     if kind == "unreadable":
-        return refused_path(path, unreadable_reason(path, PermissionError()))
+        return refused_path(path, unreadable_reason(path, PermissionError()), "unreadable")
     if kind == "file" and suffix in UNSUPPORTED_SPREADSHEETS:
-        return refused_path(path, f'Tệp "{path.name}": {UNSUPPORTED_SPREADSHEETS[suffix]}')
+        said = f'Tệp "{path.name}": {UNSUPPORTED_SPREADSHEETS[suffix]}'
+        return refused_path(path, said, "unsupported_format")
     why = {
         "dangling": "là lối tắt (liên kết) trỏ tới một tệp không còn ở đó",
         "missing": "không còn ở đó khi nhập",
@@ -154,11 +206,15 @@ def not_a_spreadsheet(path: Path) -> FileOutcome:
         why = f"không phải bảng tính ({suffix or 'không có đuôi'}); tcxd chỉ nhập " + ", ".join(
             SUPPORTED_ORDER
         )
-    return FileOutcome(path=str(path), status="skipped", warnings=[f'Bỏ qua "{path.name}": {why}.'])
+    return FileOutcome(
+        path=str(path), status=FileStatus.SKIPPED, warnings=[f'Bỏ qua "{path.name}": {why}.']
+    )
 
 
-def refused_path(path: Path, problem: str) -> FileOutcome:
-    return FileOutcome(path=str(path), status="refused", problems=[problem])
+def refused_path(path: Path, sentence: str, code: str) -> FileOutcome:
+    """`path` refused as a whole, for the reason `code` (`Problem.code`), as `sentence` says."""
+    problem = Problem.of_file(path, sentence, code)
+    return FileOutcome(path=str(path), status=FileStatus.REFUSED, problems=[problem])
 
 
 def unreadable_reason(path: Path, error: BaseException) -> str:
@@ -193,7 +249,7 @@ def unwritable_reason(path: Path, error: BaseException) -> str:
 
 
 def unreadable(path: Path, error: BaseException) -> FileOutcome:
-    return refused_path(path, unreadable_reason(path, error))
+    return refused_path(path, unreadable_reason(path, error), "unreadable")
 
 
 def sha256_of(path: Path) -> str:

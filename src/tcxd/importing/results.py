@@ -20,13 +20,13 @@ class FileOutcome:
     rows_updated: int = 0
     rows_unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    # why the file was refused: problems in its data, or one of the whole file (`Problem.code`)
+    problems: list[Problem] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     # how the columns were understood, per sheet: (sheet, [(header, field label, how)])
     columns: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)  # by --create-units
     left_out_rows: list[str] = field(default_factory=list)  # by --skip-bad-rows
-    issues: list[Problem] = field(default_factory=list)  # the problems, for the error workbook
 
     def __setattr__(self, name: str, value) -> None:
         # A status given as its code is the enum member: a misspelt status fails here.
@@ -35,6 +35,13 @@ class FileOutcome:
     @property
     def refused(self) -> bool:
         return self.status == FileStatus.REFUSED
+
+
+def reading_problems(reading) -> list[Problem]:
+    """The problems reading found in a file (`reading.FileReading`), then, when there were more
+    than it lists, one problem of the whole file that counts them."""
+    more = reading.messages()[len(reading.problems) :]
+    return [*reading.problems, *(Problem.of_file(reading.path, m, "more_problems") for m in more)]
 
 
 @dataclass

@@ -5,7 +5,10 @@ workers reading ahead of the writer, and the caches kept for the whole run."""
 from __future__ import annotations
 
 import os
+import pickle
+import zlib
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +16,9 @@ from sqlalchemy import Connection, Engine, bindparam, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tcxd.core import pause_hook
+from tcxd.core.filestatus import FileStatus
 from tcxd.core.outputs import SKIP_REASON, is_output
+from tcxd.db.bulk import table_of
 from tcxd.db.engine import write_transaction
 from tcxd.db.identities import MemberKeys
 from tcxd.db.models import (
@@ -23,19 +28,20 @@ from tcxd.db.units import OrgIndex
 from tcxd.importing.bad_rows import leave_out_bad_rows
 from tcxd.importing.context import MAX_PROBLEMS, Deferred, FileContext, FileRefused
 from tcxd.importing.files import (
-    find_files,
-    find_other_files,
-    inside,
+    Resolver,
+    find_inputs,
     not_a_spreadsheet,
     once_each,
+    outside,
     refused_path,
     sha256_of,
     unreadable,
     unwritable_reason,
 )
 from tcxd.importing.resolve.members import add_identity_columns
-from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult
+from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult, reading_problems
 from tcxd.importing.writers import _BATCH, write_file
+from tcxd.reading.problems import Problem
 
 
 def import_paths(
@@ -47,13 +53,12 @@ def import_paths(
     """Import files and folders; `on_file(path, index, total)` reports progress."""
     options = options or ImportOptions()
     # (the error workbooks of earlier runs are no one's input, wherever they were written)
-    files = [path for path in find_files(paths) if not inside(path, options.errors_out)]
-    files = once_each(files)
+    to_read, others = find_inputs(paths)
+    resolve = Resolver()  # (each folder of the run resolved once)
+    files = once_each(outside(to_read, options.errors_out, resolve), resolve)
     result = ImportResult(dry_run=options.dry_run)
     result.files.extend(
-        not_a_spreadsheet(path)
-        for path in find_other_files(paths)
-        if not inside(path, options.errors_out)
+        not_a_spreadsheet(path) for path in outside(others, options.errors_out, resolve)
     )
     single_transaction = options.dry_run or options.all_or_nothing
     if single_transaction:
@@ -67,11 +72,11 @@ def import_paths(
         if options.all_or_nothing and result.refused and not options.dry_run:
             for outcome in result.files:
                 if outcome.status == "imported":
-                    outcome.status = "rolled_back"
+                    outcome.status = FileStatus.ROLLED_BACK
         if options.dry_run:
             for outcome in result.files:
                 if outcome.status == "imported":
-                    outcome.status = "dry_run"
+                    outcome.status = FileStatus.DRY_RUN
     else:
         _import_all(None, files, options, result, on_file, savepoints=False, engine=engine)
     return result
@@ -100,10 +105,12 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
             raise  # the database's failure is the run's, not this file's
         except Exception as error:  # the file's transaction was rolled back: the run goes on
             outcomes[prepared.path] = refused_path(
-                prepared.path, unwritable_reason(prepared.path, error)
+                prepared.path, unwritable_reason(prepared.path, error), "unwritable"
             )
         if reader is not None and outcomes[prepared.path].status == "imported":
             reader.done(prepared.digest)
+        if outcomes[prepared.path].status != FileStatus.DEFERRED:
+            prepared.content = None  # (written or refused: its reading is not needed again)
 
     with _Reader(files, options, conn, engine) as reader:
         for number, path in enumerate(files, start=1):
@@ -119,10 +126,10 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
                 outcomes[path] = prepared
                 continue
             prepared_files[path] = prepared
-            if any(table.kind == "organizations" for table in prepared.reading.sheets):
+            if "organizations" in prepared.outcome.kinds:
                 write(prepared, last_try=False)
             else:
-                held.append(prepared)  # (a run's tables: a few MB per thousand files)
+                held.append(prepared)  # (packed: about 11 MB per thousand files)
     for prepared in held:
         write(prepared, last_try=False)
     deferred = [prepared_files[p] for p in files if outcomes[p].status == "deferred"]
@@ -144,16 +151,16 @@ READ_AHEAD_PER_WORKER = 3
 
 
 def read_workers(configured: int | None = None) -> int:
-    """Processes that read files while this one writes: `configured` (0 = none; the CLI takes it
-    from TCXD_READ_WORKERS), else one per CPU beyond the one writing, at least one, at most
-    three."""
+    """Processes that read the files: `configured` (0 = none; the CLI takes it from
+    TCXD_READ_WORKERS), else one per CPU, at most three: this process only writes organisation
+    lists until every file is read (lists come first), so it leaves its CPU to a reader."""
     if configured is not None:
         return configured
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus - 1, 3))
+    return max(1, min(cpus, 3))
 
 
 def _read_options(options: ImportOptions) -> dict:
@@ -169,24 +176,69 @@ def _read_options(options: ImportOptions) -> dict:
 
 
 def _read(path: Path, options: dict):
-    """read_file, with a refusal as a value: ("ok", reading) | ("refused", message)."""
+    """read_file, with a refusal as a value: ("ok", reading) | ("refused", Problem)."""
     from tcxd.reading import read_file
     from tcxd.reading.problems import ReadingError
 
     try:
         reading = read_file(path, **options)
     except ReadingError as error:
-        return "refused", error.message
+        return "refused", Problem.refusal(error)
     add_identity_columns(reading)  # (in the reading worker: off the writer)
     return "ok", reading
 
 
-def _pool_read(path: Path, options: dict):
-    """`_read` in a worker process; any other failure is re-run (and raised) by the importer."""
+def _pool_read(path: Path, options: dict, skip_bad_rows: bool):
+    """`_read` and `examine` in a worker process: ("examined", (outcome, packed reading)) |
+    ("refused", Problem); any other failure is re-run (and raised) by the importer. The reading
+    goes back packed (`_Packed`): the importer may hold it until every file is read."""
     try:
-        return _read(path, options)
+        status, value = _read(path, options)
+        if status != "ok":
+            return status, value
+        outcome = examine(path, value, skip_bad_rows)
+        return "examined", (outcome, None if outcome.refused else _Packed.of(value))
     except Exception:
         return "failed", None
+
+
+class _Packed:
+    """A file's reading pickled and compressed: about a twentieth of the memory its tables take
+    as Python objects (the large province's 9,876 files: ≈ 110 MB instead of ≈ 2.5 GB)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    @classmethod
+    def of(cls, reading) -> _Packed:
+        return cls(zlib.compress(pickle.dumps(reading, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+    def unpack(self):
+        return pickle.loads(zlib.decompress(self.data))
+
+
+def examine(path: Path, reading, skip_bad_rows: bool) -> FileOutcome:
+    """What reading found in a file, for its outcome: kinds, warnings, unknown columns, and a
+    refusal when reading found problems (after --skip-bad-rows left out the bad rows) or no
+    sheet to import. Pure: run where the file was read."""
+    outcome = FileOutcome(path=str(path))
+    outcome.kinds = [table.kind for table in reading.sheets]
+    outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
+    outcome.columns = [(t.sheet, t.understood) for t in reading.sheets if t.understood]
+    outcome.warnings = list(reading.warnings) + [
+        f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
+    ]
+    outcome.warnings += [f'Bỏ qua trang "{sheet}": {reason}' for sheet, reason in reading.skipped]
+    if reading.problems and skip_bad_rows:
+        outcome.left_out_rows = leave_out_bad_rows(reading)
+    if reading.problems:
+        outcome.status = FileStatus.REFUSED
+        outcome.problems = reading_problems(reading)
+    elif not reading.sheets:
+        outcome.status = FileStatus.REFUSED
+        said = f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.'
+        outcome.problems = [Problem.of_file(path, said, "no_known_sheet")]
+    return outcome
 
 
 def _worker_start() -> None:
@@ -214,12 +266,13 @@ class _Reader:
     def __init__(self, files: list[Path], options: ImportOptions, conn, engine) -> None:
         self.files = files
         self.options = _read_options(options)
+        self.skip_bad_rows = options.skip_bad_rows
         self.conn = conn
         self.engine = engine
         self.workers = read_workers(options.read_workers)
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
         self.digests: dict[Path, str] = {}
-        self.pending: dict[Path, object] = {}  # path → Future
+        self.pending: dict[Path, Future] = {}
         self.positions = {path: number for number, path in enumerate(files)}
         self.position = 0  # next file to consider for reading ahead
         self.broken = False
@@ -229,7 +282,7 @@ class _Reader:
         """Whether this content was imported already: one query for the whole run instead of
         one per file (the write transaction checks again, against other processes)."""
         if self.imported is None:
-            batch = ImportBatch.__table__
+            batch = table_of(ImportBatch)
             query = select(batch.c.sha256).where(batch.c.status == "imported")
             if self.conn is not None:
                 self.imported = set(self.conn.execute(query).scalars())
@@ -245,13 +298,12 @@ class _Reader:
     def __enter__(self) -> _Reader:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         if self.pool is not None:
             for future in self.pending.values():
                 future.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-        return False
 
     def digest(self, path: Path) -> str:
         if path not in self.digests:
@@ -268,7 +320,6 @@ class _Reader:
         if self.broken or self.workers < 1:
             return False
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
         import tcxd.reading  # noqa: F401  (imported once, here: the forked workers share it)
 
@@ -300,8 +351,11 @@ class _Reader:
                 len(self.files) - current < POOL_MIN_FILES or not self._start_pool()
             ):
                 return
+            assert self.pool is not None  # (started just above)
             try:
-                self.pending[path] = self.pool.submit(_pool_read, path, self._options_of(path))
+                self.pending[path] = self.pool.submit(
+                    _pool_read, path, self._options_of(path), self.skip_bad_rows
+                )
             except Exception:
                 self._give_up()
                 return
@@ -314,7 +368,8 @@ class _Reader:
         self.pending.clear()
 
     def read(self, path: Path):
-        """("ok", reading) | ("refused", message) for a file about to be written."""
+        """("examined", (outcome, reading or `_Packed`)) | ("refused", Problem) for a file about
+        to be written."""
         current = self.positions.get(path)
         if current is not None and not self.broken:
             self._ahead(current + 1)
@@ -327,7 +382,10 @@ class _Reader:
                 status, value = "failed", None
             if status != "failed":
                 return status, value
-        return _read(path, self._options_of(path))  # here: an unexpected failure is raised
+        status, value = _read(path, self._options_of(path))  # (an unexpected failure: raised)
+        if status != "ok":
+            return status, value
+        return "examined", (examine(path, value, self.skip_bad_rows), value)
 
 
 # Reading every member's identity keys costs about what this many tables' own lookups cost (a
@@ -355,7 +413,9 @@ class _IndexCache:
         self.member_keys: MemberKeys | None = None
         self.tables = 0  # tables matched against the database's members so far
         self.signature: tuple | None = None
-        self.marks: list[tuple[object, int]] = []  # (index, its version) when the file began
+        self.marks: list[
+            tuple[OrgIndex | MemberKeys, int]
+        ] = []  # (index, its version) when the file began
 
     def begin(self, conn: Connection) -> None:
         """A file's transaction starts: forget what another process may have made stale."""
@@ -419,8 +479,13 @@ class _Prepared:
 
     path: Path
     digest: str
-    reading: object  # reading.FileReading
+    content: object  # reading.FileReading, or `_Packed` (read by a worker)
     outcome: FileOutcome  # what reading found: kinds, warnings, unknown columns
+
+    @property
+    def reading(self):
+        """The file's reading (unpacked each time it is asked for: not kept in between)."""
+        return self.content.unpack() if isinstance(self.content, _Packed) else self.content
 
 
 def _prepare_file(
@@ -430,42 +495,29 @@ def _prepare_file(
     an output of tcxd, refused by reading)."""
     outcome = FileOutcome(path=str(path))
     if not path.exists():
-        outcome.status = "refused"
-        outcome.problems = [f'Không tìm thấy tệp hoặc thư mục "{path}".']
+        outcome.status = FileStatus.REFUSED
+        outcome.problems = [
+            Problem.of_file(path, f'Không tìm thấy tệp hoặc thư mục "{path}".', "not_found")
+        ]
         return outcome
     digest = reader.digest(path)
     if reader.seen(digest):
-        outcome.status = "unchanged"  # the same content was imported before: nothing to do
+        outcome.status = FileStatus.UNCHANGED  # the same content was imported before: nothing to do
         return outcome
     # (after the hash: an output is never imported, and a re-import opens no workbook)
     if is_output(path):
-        outcome.status = "skipped"
+        outcome.status = FileStatus.SKIPPED
         outcome.warnings = [f"Bỏ qua: {SKIP_REASON}."]
         return outcome
-    status, reading = reader.read(path)
+    status, value = reader.read(path)
     if status == "refused":
-        outcome.status = "refused"
-        outcome.problems = [reading]
+        outcome.status = FileStatus.REFUSED
+        outcome.problems = [value]
         return outcome
-    outcome.kinds = [table.kind for table in reading.sheets]
-    outcome.unknown_columns = sorted({c for t in reading.sheets for c in t.unknown_columns})
-    outcome.columns = [(t.sheet, t.understood) for t in reading.sheets if t.understood]
-    outcome.warnings = list(reading.warnings) + [
-        f'Trang "{t.sheet}": {w}' for t in reading.sheets for w in t.warnings
-    ]
-    outcome.warnings += [f'Bỏ qua trang "{sheet}": {reason}' for sheet, reason in reading.skipped]
-    if reading.problems and options.skip_bad_rows:
-        outcome.left_out_rows = leave_out_bad_rows(reading)
-    if reading.problems:
-        outcome.status = "refused"
-        outcome.problems = reading.messages()
-        outcome.issues = list(reading.problems)
-        return outcome
-    if not reading.sheets:
-        outcome.status = "refused"
-        outcome.problems = [f'Tệp "{path}": không có trang tính nào nhận ra được để nhập.']
-        return outcome
-    return _Prepared(path, digest, reading, outcome)
+    examined, reading = value
+    if examined.refused:
+        return examined
+    return _Prepared(path, digest, reading, examined)
 
 
 def _import_one_file(
@@ -483,9 +535,10 @@ def _import_one_file(
     if prepared is None:
         if reader is None:
             reader = _Reader([path], options, conn, engine)
-        prepared = _prepare_file(conn, engine, path, options, reader)
-        if isinstance(prepared, FileOutcome):
-            return prepared
+        found = _prepare_file(conn, engine, path, options, reader)
+        if isinstance(found, FileOutcome):
+            return found
+        prepared = found
     digest, reading = prepared.digest, prepared.reading
     outcome = replace(prepared.outcome, warnings=list(prepared.outcome.warnings))
     cache = cache if cache is not None else _IndexCache()
@@ -494,7 +547,7 @@ def _import_one_file(
     def write(connection: Connection) -> None:
         _tune_sqlite(connection)
         if _already_imported(connection, digest):
-            outcome.status = "unchanged"
+            outcome.status = FileStatus.UNCHANGED
             return
         cache.begin(connection)
         file = FileContext(
@@ -519,18 +572,18 @@ def _import_one_file(
                 write(own)
         done = True
     except Deferred:
-        outcome.status = "deferred"
+        outcome.status = FileStatus.DEFERRED
     except FileRefused as refused:
-        outcome.status = "refused"
-        outcome.problems = refused.problems[:MAX_PROBLEMS]
-        outcome.issues = refused.issues[:MAX_PROBLEMS]
+        outcome.status = FileStatus.REFUSED
+        outcome.problems = refused.issues[:MAX_PROBLEMS]
     except IntegrityError:
         # A conflict the checks above did not foresee: refuse this file, keep the run going.
-        outcome.status = "refused"
-        outcome.problems = [
+        outcome.status = FileStatus.REFUSED
+        said = (
             f'Tệp "{path.name}": có dữ liệu trùng với dữ liệu đã có hoặc trùng trong tệp, '
             "không ghi được. Chạy lại với --debug để xem chi tiết."
-        ]
+        )
+        outcome.problems = [Problem.of_file(path.name, said, "conflict")]
     finally:
         # A file that changed the indexes and was rolled back (or failed) leaves them stale.
         if not done or outcome.status not in ("imported", "unchanged"):

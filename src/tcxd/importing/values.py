@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
 
 # (re-exported: the import's parts take them from here)
 from tcxd.core.coerce import as_date as to_date
@@ -14,12 +15,20 @@ from tcxd.core.coerce import is_missing as is_missing
 
 # A list of ids bound to `IN (...)`, in statements built once per run (one built per call is
 # compiled-cache keyed per call, which costs more than running it).
-IDS = bindparam("ids", expanding=True)
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+
+
+def resolved(ids: list[int | None]) -> list[int]:
+    """Ids the steps before guarantee: each row's unit or member once resolved (a row without
+    one made the file refused before this point)."""
+    if any(found is None for found in ids):
+        raise ValueError("a row's unit or member was not resolved")
+    return cast(list[int], ids)
 
 
 def row_ranges(rows: list[int]) -> str:
     """Excel rows as a clerk reads them: "2, 5–7, 9"."""
-    parts: list[str] = []
+    parts: list[tuple[int, int]] = []
     for row in sorted(set(rows)):
         if parts and parts[-1][1] == row - 1:
             parts[-1] = (parts[-1][0], row)

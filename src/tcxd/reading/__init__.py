@@ -154,9 +154,11 @@ LOUD_ROWS = 3  # a skipped sheet with more filled rows than this held data: say 
 def _loud_skips(reading: FileReading, grids: list) -> None:
     """A skipped sheet that holds data is named with its number of filled rows, as a warning of
     the file (never only a line among the skipped sheets)."""
+    skipped = {sheet for sheet, _reason in reading.skipped}
     filled = {
         grid.sheet: sum(1 for row in grid.rows if any(not is_empty(value) for value in row))
         for grid in grids
+        if grid.sheet in skipped  # (counted for the skipped sheets only)
     }
     for position, (sheet, reason) in enumerate(reading.skipped):
         count = filled.get(sheet, 0)

@@ -238,14 +238,28 @@ def check_zip(path: Path, fmt: str) -> None:
                     f"nội dung không đúng với đuôi {path.suffix} "
                     "(không phải bảng tính OpenDocument)",
                 )
-        sheet_parts = _xlsx_sheet_parts(archive, names) if fmt == "xlsx" else {}
+        whole: dict[str, bytes] = {}  # the parts read whole (and CRC-checked) for their references
+        sheet_parts = _xlsx_sheet_parts(archive, names, whole) if fmt == "xlsx" else {}
         for info in infos:
             sheet = sheet_parts.get(info.filename)
             if info.is_dir() or (
                 sheet is None and info.filename.lower().endswith(_BINARY_SUFFIXES)
             ):
                 continue
+            data = whole.get(info.filename) if sheet is None else None
+            if data is not None and len(data) == info.file_size:
+                _check_declarations(path, info, data)  # already read: not read again
+                continue
             _scan_member(path, archive, info, sheet)
+
+
+def _check_declarations(path: Path, info: zipfile.ZipInfo, data: bytes) -> None:
+    if (b"<!" in data or b"<\x00!" in data) and _DECLARATION.search(data):
+        raise XmlEntities(
+            path,
+            f'thành phần "{info.filename}" khai báo DOCTYPE/ENTITY trong XML '
+            "(có thể là tệp độc hại); từ chối để an toàn",
+        )
 
 
 def _scan_member(
@@ -266,12 +280,7 @@ def _scan_member(
                 if not chunk:
                     break
                 window = tail + chunk
-                if (b"<!" in window or b"<\x00!" in window) and _DECLARATION.search(window):
-                    raise XmlEntities(
-                        path,
-                        f'thành phần "{info.filename}" khai báo DOCTYPE/ENTITY trong XML '
-                        "(có thể là tệp độc hại); từ chối để an toàn",
-                    )
+                _check_declarations(path, info, window)
                 tail = window[-_OVERLAP:]
                 if extent is not None:
                     extent.feed(path, chunk)
@@ -477,13 +486,13 @@ class _XlsxExtent(_TagStream):
             if closing:
                 continue
             reference = _R_ATTR.search(attributes)
-            letters, digits = reference.groups() if reference else (b"", b"")
+            letters, number = reference.groups() if reference else (b"", b"")
             if name == b"row":
-                self.row = int(digits) if digits else self.row + 1
+                self.row = int(number) if number else self.row + 1
                 self.column = 0
                 continue
             self.column = _column_number(letters.upper()) if letters else self.column + 1
-            row = int(digits) if digits else self.row
+            row = int(number) if number else self.row
             self.rows = max(self.rows, row)
             self.columns = max(self.columns, self.column)
 
@@ -627,7 +636,9 @@ class _OdsExtent(_TagStream):
 _WORKSHEET_TYPES = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
 
 
-def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _xlsx_sheet_parts(
+    archive: zipfile.ZipFile, names: set[str], whole: dict[str, bytes] | None = None
+) -> dict[str, str]:
     """Every part that the reader may read as a worksheet → the sheet name for messages.
 
     The reader finds a sheet through the workbook's own relationships, whatever the part is called
@@ -647,17 +658,17 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, st
             if found is not None and found not in parts:
                 parts[found] = sheet
 
-    workbook = _read_part(archive, names, "xl/workbook.xml")
-    relations = _read_part(archive, names, "xl/_rels/workbook.xml.rels")
+    workbook = _read_part(archive, names, "xl/workbook.xml", whole)
+    relations = _read_part(archive, names, "xl/_rels/workbook.xml.rels", whole)
     targets = {}
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?Relationship\b([^>]*)>", relations):
         found = dict(_attributes(attributes))
         if "Target" in found:
             targets[found.get("Id", "")] = found["Target"]
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?sheet\b([^>]*)>", workbook):
-        found = _attributes(attributes)
-        sheet = next((v for k, v in found if k == "name"), None)
-        relation = next((v for k, v in found if k.endswith(":id")), None)
+        pairs = _attributes(attributes)
+        sheet = next((v for k, v in pairs if k == "name"), None)
+        relation = next((v for k, v in pairs if k.endswith(":id")), None)
         if sheet and relation in targets:
             add(targets[relation], sheet)
     for target in targets.values():
@@ -665,7 +676,7 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, st
     for name in names:
         if name.lower().startswith("xl/worksheets/") and not name.endswith("/"):
             parts.setdefault(name, name)
-    types = _read_part(archive, names, "[Content_Types].xml")
+    types = _read_part(archive, names, "[Content_Types].xml", whole)
     sheet_extensions = set()
     for attributes in re.findall(rb"<(?:" + _NAME + rb":)?(?:Override|Default)\b([^>]*)>", types):
         found = dict(_attributes(attributes))
@@ -682,15 +693,21 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, st
     return parts
 
 
-def _read_part(archive: zipfile.ZipFile, names: set[str], name: str) -> bytes:
+def _read_part(
+    archive: zipfile.ZipFile, names: set[str], name: str, whole: dict[str, bytes] | None = None
+) -> bytes:
     """A small part read for its references (best effort: a broken one is reported by the scan
-    of every member)."""
+    of every member). A part read to its end (its CRC checked by the zip reader) is kept in
+    `whole`, so that the scan of every member does not read it again."""
     if name not in names:
         return b""
     try:
-        return _read_small(archive, name)
+        data = _read_small(archive, name)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         return b""
+    if whole is not None and len(data) == archive.getinfo(name).file_size:
+        whole[name] = data
+    return data
 
 
 def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 8 * 1024**2) -> bytes:
@@ -786,8 +803,6 @@ def check_xls(path: Path, size: int) -> None:
     """Walk the BIFF records of an .xls and bound the area of each sheet (`_check_extent`)."""
     try:
         stream = _ole_stream(path, size, ("workbook", "book"))
-    except _BadCompoundFile as error:
-        raise CorruptFile(path, f"tệp .xls bị hỏng hoặc không trọn vẹn ({error})") from None
     except (struct.error, IndexError, ValueError, OSError) as error:
         raise reading_refusal(path, error) from None
     if stream is None:
@@ -831,8 +846,9 @@ def _biff_sheet_name(data: bytes) -> str:
     return data[2 : 2 + count].decode("cp1252", "replace")
 
 
-class _BadCompoundFile(ValueError):
-    """What is wrong in the OLE2 structure of an .xls, said in Vietnamese."""
+def _bad_compound_file(path: Path, what: str) -> CorruptFile:
+    """The refusal of an .xls whose OLE2 structure is wrong (`what`, in Vietnamese)."""
+    return CorruptFile(path, f"tệp .xls bị hỏng hoặc không trọn vẹn ({what})")
 
 
 def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
@@ -846,7 +862,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
     sector_size = 1 << struct.unpack_from("<H", header, 0x1E)[0]
     mini_size = 1 << struct.unpack_from("<H", header, 0x20)[0]
     if sector_size not in (512, 4096) or mini_size > sector_size:
-        raise _BadCompoundFile("kích thước sector không hợp lệ")
+        raise _bad_compound_file(path, "kích thước sector không hợp lệ")
     (fat_count, directory_start, _, cutoff, minifat_start, _, difat_start, difat_count) = (
         struct.unpack_from("<IIIIIIII", header, 0x2C)
     )
@@ -854,7 +870,7 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
 
     def sector(number: int) -> bytes:
         if number >= sectors:
-            raise _BadCompoundFile("liên kết sector ra ngoài tệp")
+            raise _bad_compound_file(path, "liên kết sector ra ngoài tệp")
         start = (number + 1) * sector_size
         return data[start : start + sector_size]
 
@@ -872,10 +888,10 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         fat += struct.unpack(f"<{per_sector}I", sector(number))
 
     def chain(start: int, table: list[int], limit: int) -> list[int]:
-        found = []
+        found: list[int] = []
         while start not in (_FREE, _END_OF_CHAIN):
             if len(found) > limit or start >= len(table):
-                raise _BadCompoundFile("chuỗi sector không hợp lệ")
+                raise _bad_compound_file(path, "chuỗi sector không hợp lệ")
             found.append(start)
             start = table[start]
         return found
@@ -897,12 +913,12 @@ def _ole_stream(path: Path, size: int, wanted: tuple[str, ...]) -> bytes | None:
         return None
     start, length = target
     if length > len(data):
-        raise _BadCompoundFile("kích thước luồng dữ liệu vượt quá tệp")
+        raise _bad_compound_file(path, "kích thước luồng dữ liệu vượt quá tệp")
     if length >= cutoff:
         blocks = chain(start, fat, sectors)
         return b"".join(sector(n) for n in blocks)[:length]
     if root_start is None or root_size is None or root_size > len(data):
-        raise _BadCompoundFile("thiếu luồng mini")
+        raise _bad_compound_file(path, "thiếu luồng mini")
     mini_stream = b"".join(sector(n) for n in chain(root_start, fat, sectors))
     minifat_bytes = b"".join(sector(n) for n in chain(minifat_start, fat, sectors))
     minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes))

@@ -146,6 +146,7 @@ def _matching_words(data: dict) -> dict:
         "fillers_keyed": fillers,
         "fillers_folded": {fold(word) for word in fillers},
         "weak": {header_key(word) for word in split_list(data.get("weak"))},
+        "domains": split_list(data.get("domains")),
     }
 
 

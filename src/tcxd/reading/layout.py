@@ -22,9 +22,12 @@ import calendar
 import datetime as dt
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from tcxd.core.text import clean, fold, strip_accents
 from tcxd.reading import headers, matching
@@ -60,22 +63,26 @@ def text_of(value: Any) -> str:
     return clean(value) if isinstance(value, str) else ""
 
 
-_ALIGNED: dict[str, str] = {}
+class _AlignedTable(dict[int, str]):
+    """`str.translate` table: a code point → its lower-case letter without diacritics (one
+    character), filled as characters are met."""
+
+    def __missing__(self, point: int) -> str:
+        char = chr(point)
+        folded = strip_accents(char).lower()
+        folded = folded if len(folded) == 1 else char.lower()[:1] or " "
+        self[point] = folded
+        return folded
 
 
-def _aligned_char(char: str) -> str:
-    folded = strip_accents(char).lower()
-    folded = folded if len(folded) == 1 else char.lower()[:1] or " "
-    _ALIGNED[char] = folded
-    return folded
+_ALIGNED = _AlignedTable()
 
 
 def aligned_fold(text: str) -> str:
     """Lower-case, without diacritics, one character per character of `text` (for slicing)."""
     if text.isascii():
         return text.lower()
-    aligned = _ALIGNED
-    return "".join([aligned.get(char) or _aligned_char(char) for char in text])
+    return text.translate(_ALIGNED)
 
 
 # ---------------------------------------------------------------- header
@@ -115,17 +122,20 @@ def find_layout(rows: list[list[Any]], merged: list) -> Layout | None:
 
 def _repaired_texts(scan: list[list[Any]]) -> list[list[str]]:
     """Texts of the top rows (legacy encodings repaired, cleaned), "" for non-text cells."""
-    flat = [
-        value if isinstance(value, str) and value.strip() else None for row in scan for value in row
+    flat: list[str | None] = [
+        value if isinstance(value, str) and value and not value.isspace() else None
+        for row in scan
+        for value in row
     ]
     flat = repair_texts(flat)
+    # each distinct text cleaned once; None (no text) gives ""
+    cleaned: dict[str | None, str] = {text: clean(text) for text in dict.fromkeys(flat) if text}
     out: list[list[str]] = []
     position = 0
     for row in scan:
-        out.append(
-            [clean(value) if value else "" for value in flat[position : position + len(row)]]
-        )
-        position += len(row)
+        end = position + len(row)
+        out.append([cleaned.get(value, "") for value in flat[position:end]])
+        position = end
     return out
 
 
@@ -473,6 +483,7 @@ _SIGNATURE_START = re.compile(
     r"^(t/m|tm\.?|kt\.?|q\.|nguoi lap|lap bieu|xac nhan|noi nhan|thu truong|truong ban|"
     r"pho truong ban|(pho )?bi thu\b|\(ky\b|ky ten|ky,)"
 )
+_SIGNATURE_INITIALS = frozenset("tkqnlxpb(")
 _PLACE_DATE = re.compile(r"^[^,\d]{2,60},\s*ngay\b|^ngay\s*[\d.…_ ]*\s*thang\s*[\d.…_ ]*\s*nam\b")
 _SECTION = re.compile(
     r"^(?:(?:[ivxlc]+|[a-z]|\d{1,3})\s*[.)/\-:]\s*)?((?:chi bo|dang bo|to dang|chi uy)\b.*)$"
@@ -510,16 +521,14 @@ def find_body(
     notes: list[int] = []
     signature = None
     section = None
-    names = set(key_columns)
-    ids = set(id_columns or [])
-    for index in range(layout.data_start, len(rows)):
+    start = layout.data_start
+    tests = _row_tests(rows[start:], content, set(key_columns), set(id_columns or []), unit_names)
+    many_columns = len(content) >= 3
+    for offset, (count, keyed, is_totals) in enumerate(zip(*tests, strict=True)):
+        index = start + offset
         row = rows[index]
-        width = len(row)
-        filled = [
-            c for c in content if c < width and (value := row[c]) != "" and not is_empty(value)
-        ]
-        if not filled:
-            stray = [c for c in range(len(row)) if not is_empty(row[c])]
+        if not count:
+            stray = _filled(row, range(len(row)))
             if stray and _signature_like(row, stray):
                 signature = index
                 break
@@ -528,20 +537,21 @@ def find_body(
                 if heading:  # "I. CHI BỘ 1" written in the STT column
                     section = heading
             continue
-        keyed = _holds_a_key(row, filled, names, ids, unit_names)
-        if not keyed and _signature_like(row, filled):
+        if not keyed and _signature_like(row, _filled(row, content)):
             signature = index
             break
-        if _is_totals(row, filled):
+        if is_totals:
             totals.append(index)
             continue
-        lone_text = len(filled) == 1 and isinstance(row[filled[0]], str)
-        if lone_text:
-            heading = _section_name(row[filled[0]])
+        lone_text = False
+        if count == 1:
+            (lone,) = _filled(row, content)
+            lone_text = isinstance(row[lone], str)
+            heading = _section_name(row[lone]) if lone_text else None
             if heading:
                 section = heading
                 continue
-        if not keyed or (lone_text and len(content) >= 3 and not _numbered(row, skip_columns)):
+        if not keyed or (lone_text and many_columns and not _numbered(row, skip_columns)):
             # one text alone, with no number in the STT column: a section or a note
             notes.append(index)
             continue
@@ -549,6 +559,70 @@ def find_body(
         if section is not None:
             sections[index] = section
     return Body(data, sections, totals, notes, signature)
+
+
+def _filled(row: list[Any], columns: Iterable[int]) -> list[int]:
+    """The columns of `row` among `columns` that hold something (`is_empty` inlined: it runs for
+    every cell under the header)."""
+    width = len(row)
+    return [
+        c
+        for c in columns
+        if c < width
+        and (value := row[c]) != ""
+        and value is not None
+        and (type(value) is not str or not value.isspace())
+    ]
+
+
+def _row_tests(
+    body: list[list[Any]], content: list[int], names: set[int], ids: set[int], unit: bool
+) -> tuple[list[int], list[bool], list[bool]]:
+    """Per row of `body`: how many content cells hold something, whether a key column holds a
+    key (a name in a name column, else an identifier in an ID column), whether a cell is a
+    totals label ("Tổng cộng", "Cộng", "Tổng số: 42 đồng chí"). Worked out column by
+    column: each test runs once per distinct value of a column (a roster repeats its chi bộ,
+    dates and words), and the rows are then found by set membership."""
+    count = len(body)
+    columns = list(itertools.zip_longest(*body, fillvalue="")) if count else []
+    filled = np.zeros(count, dtype=np.int64)
+    keyed = np.zeros(count, dtype=bool)
+    totals = np.zeros(count, dtype=bool)
+    for c in content:
+        cells = columns[c] if c < len(columns) else ("",) * count
+        distinct = set(cells)
+        texts = {value for value in distinct if value.__class__ is str}
+        empty: set[Any] = set(filter(str.isspace, texts))
+        empty.update(value for value in (None, "") if value in distinct)
+        if not empty:
+            filled += 1
+        elif len(empty) < len(distinct):
+            filled += np.array([value not in empty for value in cells], dtype=bool)
+        labels = {text for text in filter(_TOTALS_HEAD.match, texts) if _totals_text(text[:40])}
+        if labels:
+            totals |= np.array([value in labels for value in cells], dtype=bool)
+        if c in names:
+            keys = {text for text in texts - empty if looks_like_name(text, unit)}
+            if keys:
+                keyed |= np.array([value in keys for value in cells], dtype=bool)
+    if ids and not keyed.all():
+        for c in ids:  # an identifier keys the rows that no name keys
+            if c < len(columns) and c in content:
+                cells = columns[c]
+                for position in np.flatnonzero(~keyed).tolist():
+                    value = cells[position]
+                    if _holds_something(value) and _looks_like_id(value):
+                        keyed[position] = True
+    return filled.tolist(), keyed.tolist(), totals.tolist()
+
+
+def _holds_something(value: Any) -> bool:
+    return value != "" and value is not None and not (isinstance(value, str) and value.isspace())
+
+
+# What a totals label ("Tổng cộng", "Cộng:", TCVN3 "Tæng sè") can start with: T or C, then
+# anything but an ASCII letter other than "o" (a cheap filter before `_totals_text`).
+_TOTALS_HEAD = re.compile(r"\s*[TtCc](?![A-NP-Za-np-z])")
 
 
 def _numbered(row: list[Any], seq_columns: set[int]) -> bool:
@@ -582,9 +656,13 @@ def looks_like_name(text: str, unit: bool = False) -> bool:
         return False
     if _NOTE_START.match(first) or ":" in first:
         return False
-    return any(char.isalpha() for char in first) and not _SIGNATURE_START.match(
-        _fold_repaired(first)
-    )
+    if not any(char.isalpha() for char in first):
+        return False
+    # A legacy font changes letters with diacritics, never an ASCII first letter: only a text
+    # starting like a signature word (or with a letter that may be one) is repaired and matched.
+    if first[0].isascii() and first[0].lower() not in _SIGNATURE_INITIALS:
+        return True
+    return not _SIGNATURE_START.match(_fold_repaired(first))
 
 
 def _looks_like_id(value: Any) -> bool:
@@ -594,19 +672,6 @@ def _looks_like_id(value: Any) -> bool:
         return value > 0
     text = str(value).strip()
     return 0 < len(text) <= 20 and any(char.isdigit() for char in text) and ":" not in text
-
-
-def _holds_a_key(
-    row: list[Any], filled: list[int], names: set[int], ids: set[int], unit: bool = False
-) -> bool:
-    """A name in a name column, or an identifier in an ID column."""
-    for column in filled:
-        value = row[column]
-        if column in names and isinstance(value, str) and looks_like_name(value, unit):
-            return True
-        if column in ids and _looks_like_id(value):
-            return True
-    return False
 
 
 @lru_cache(maxsize=4096)
@@ -624,15 +689,6 @@ def _signature_like(row: list[Any], filled: list[int]) -> bool:
             folded = _fold_repaired(value[:80])
             if _SIGNATURE_START.match(folded) or _PLACE_DATE.match(folded):
                 return True
-    return False
-
-
-def _is_totals(row: list[Any], filled: list[int]) -> bool:
-    """ "Tổng cộng", "Cộng", "Tổng số: 42 đồng chí" in any cell of the row."""
-    for column in filled:
-        value = row[column]
-        if isinstance(value, str) and value.lstrip()[:1] in "TtCc" and _totals_text(value[:40]):
-            return True
     return False
 
 

@@ -102,11 +102,30 @@ def similarity(header: tuple[str, ...], alias: tuple[str, ...]) -> float:
     if not header or not alias:
         return 0.0
     score = 0.5 * dice(header, alias) + 0.5 * dice(_pairs(header), _pairs(alias))
-    if 0 < len(header) - len(alias) <= PREFIX_EXTRA and header[: len(alias)] == alias:
+    extra = header[len(alias) :]
+    if (
+        0 < len(extra) <= PREFIX_EXTRA
+        and header[: len(alias)] == alias
+        and not names_a_domain(extra)
+    ):
         score = max(score, PREFIX_SCORE)
     if header[0] != alias[0]:
         score *= OTHER_HEAD
     return score
+
+
+@cache
+def _domains() -> tuple[tuple[str, ...], ...]:
+    """The `domains` words of aliases.yaml as token tuples, with and without diacritics."""
+    words = _book()["domains"]
+    found = {tokens(word, accents=accents) for word in words for accents in (True, False)}
+    return tuple(sorted(found - {()}))
+
+
+def names_a_domain(extra: tuple[str, ...]) -> bool:
+    """Whether the words a header adds after an alias start with a domain ("Đảng", "chính
+    quyền", "đoàn thể"…): then the header names that domain's own thing, not the alias's."""
+    return any(extra[: len(domain)] == domain for domain in _domains())
 
 
 def variants(text: str) -> list[str]:

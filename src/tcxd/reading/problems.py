@@ -4,7 +4,8 @@ A `ReadingError` is raised before or while parsing when the file cannot be read 
 type, zip bomb, XML entities, empty, corrupt); it is a `tcxd.core.errors.BadFileError` (a Vietnamese
 message, the bad-file exit code). A `Problem` is one bad value (or missing column) found while
 reading: all problems of a file are collected (up to a limit) and the importer refuses the file if
-there is any.
+there is any. A file refused as a whole (a `ReadingError`, a path not there, a conflict when
+writing) is a `Problem` too, `Problem.of_file`, so that an import's outcome carries one list.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class SheetNotFound(ReadingError):
     code = "sheet_not_found"
 
 
+DATA = "data"  # the code of a problem in the data: a cell, a row, a column of a sheet
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a file, as the clerk will find it in Excel.
@@ -77,6 +81,13 @@ class Problem:
     `row` is the Excel row number (1-based, counting title rows) or None for a problem of the whole
     sheet (a missing column) or file; `column` is the header text as written in the file;
     `expected` is the Vietnamese explanation, written to follow `giá trị "…"` when a value is given.
+
+    `code` says what kind of problem it is: `DATA` for a problem in the data (the error workbook
+    marks it), or, for a file refused as a whole (`of_whole_file`), why: the `code` of the
+    `ReadingError` ("wrong_file_type", "zip_bomb"…), "not_found", "unreadable", "no_known_sheet",
+    "conflict", "unwritable", "folder_unreadable", "more_problems" (the count of those not listed).
+    Such a problem has no sheet, row, column or value, and its `expected` is the whole sentence
+    (it names the file its own way: "Không tìm thấy tệp…", 'Tệp "…": nội dung không đúng…').
     """
 
     file: str
@@ -85,10 +96,27 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+    code: str = DATA
+
+    @classmethod
+    def of_file(cls, file: str | Path, sentence: str, code: str) -> Problem:
+        """The file refused as a whole, for the reason `code`, as `sentence` says."""
+        return cls(str(file), None, None, None, None, sentence, code)
+
+    @classmethod
+    def refusal(cls, error: ReadingError) -> Problem:
+        """A file that reading refused outright (`error`), as a problem of the whole file."""
+        return cls.of_file(error.path, error.message, error.code)
+
+    @property
+    def of_whole_file(self) -> bool:
+        return self.code != DATA
 
     def message(self) -> str:
         """One Vietnamese line, e.g. 'Tệp "x.xlsx", trang "DS", dòng 12, cột "Ngày sinh": giá
         trị "31/02/1980" không phải ngày hợp lệ (cần ngày/tháng/năm, ví dụ 05/03/1980).'"""
+        if self.of_whole_file:
+            return self.expected
         where = [f'Tệp "{self.file}"']
         if self.sheet is not None:
             where.append(f'trang "{self.sheet}"')

@@ -63,12 +63,18 @@ WORD_KINDS = {"bool", "mark", "exempt", "gender", "school", "level"}
 
 
 def _repaired_words(cells: list[Any]) -> list[Any]:
-    texts = [cell if isinstance(cell, str) else None for cell in cells]
-    if not any(text and not text.isascii() for text in texts):
+    texts: list[str | None] = [cell if isinstance(cell, str) else None for cell in cells]
+    if all(text is None or text.isascii() for text in dict.fromkeys(texts)):
         return cells
     fixed = values.repair_texts(texts)
-    fixed = [_known_legacy_word(text) if text else text for text in fixed]
-    return [new if isinstance(old, str) else old for old, new in zip(cells, fixed, strict=True)]
+    # each distinct word looked up once
+    known: dict[str | None, str | None] = {
+        text: _known_legacy_word(text) for text in dict.fromkeys(fixed) if text
+    }
+    return [
+        known.get(new, new) if isinstance(old, str) else old
+        for old, new in zip(cells, fixed, strict=True)
+    ]
 
 
 @cache
@@ -670,7 +676,7 @@ class _Builder:
             out[name] = _typed(column, name, kind)
         out["source_row"] = np.array(self.excel_rows, dtype="int64")
         out["extra"] = _objects(self._extra(count))
-        return pd.DataFrame(out)
+        return _frame(out, count)
 
     def _extra(self, count: int) -> list[dict[str, str] | None]:
         if not self.unknown_values:
@@ -681,6 +687,21 @@ class _Builder:
             entry = {name: column[position] for name, column in texts.items() if column[position]}
             extra.append(entry or None)
         return extra
+
+
+def _frame(columns: dict[str, Any], count: int) -> pd.DataFrame:
+    """The frame of these typed 1-D arrays, built once: each array is already of its final
+    dtype and length, so pandas' per-column inference and checks (`pd.DataFrame(dict)`) are
+    skipped where the pandas in use allows it."""
+    build = getattr(pd.DataFrame, "_from_arrays", None)
+    if build is None:  # pragma: no cover - a pandas without the constructor
+        return pd.DataFrame(columns)
+    return build(
+        list(columns.values()),
+        columns=pd.Index(list(columns)),
+        index=pd.RangeIndex(count),
+        verify_integrity=False,
+    )
 
 
 def _empty_column(name: str, kind: str, count: int) -> list[Any]:
@@ -706,8 +727,10 @@ def _typed(column: list[Any], name: str, kind: str) -> Any:
         return np.array([bool(value) for value in column], dtype=bool)
     if kind in ("number", "percent"):
         return np.array([math.nan if value is None else value for value in column], dtype="float64")
-    if kind == "bool":
-        return pd.array(column, dtype="boolean")
+    if kind == "bool":  # True / False / None (NA): the masked array built directly
+        mask = np.array([value is None for value in column], dtype=bool)
+        answers = np.array([value is not None and bool(value) for value in column], dtype=bool)
+        return pd.arrays.BooleanArray(answers, mask)
     return _objects(column)
 
 

@@ -91,18 +91,29 @@ def _repair() -> Callable[[list[str | None]], list[str | None]] | None:
 
 def repair_texts(values: list[str | None]) -> list[str | None]:
     """TCVN3/VNI → Unicode for one column (identity until tcxd.core.encodings exists)."""
-    repair = _repair()
-    if repair is None or not any(value for value in values):
+    distinct: list[str | None] = list(dict.fromkeys(value for value in values if value))
+    fixed = _repaired(values, distinct)
+    if fixed is None:
         return values
-    if all(value is None or value.isascii() for value in values):
-        return values  # ASCII is never legacy text: repair would give it back unchanged
+    if len(distinct) == len(values):
+        return fixed
+    table = dict(zip(distinct, fixed, strict=True))
+    return [table[value] if value else value for value in values]
+
+
+def _repaired(values: list[str | None], distinct: list[str | None]) -> list[str | None] | None:
+    """The repaired texts: of `values` when they are all distinct (and none is empty), else of
+    `distinct` (their distinct texts, in order); None when nothing needs repairing."""
+    repair = _repair()
+    if repair is None or not distinct:
+        return None
+    if all(value.isascii() for value in distinct if value):
+        return None  # ASCII is never legacy text: repair would give it back unchanged
     # Repaired over the distinct values of the column (a roster repeats "Kinh", "Chi bộ 1"…):
     # the same answer per value, the column's votes pooled over distinct spellings.
-    distinct = list(dict.fromkeys(value for value in values if value))
     if len(distinct) == len(values):
         return list(repair(values))
-    fixed = dict(zip(distinct, repair(distinct), strict=True))
-    return [fixed[value] if value else value for value in values]
+    return list(repair(distinct))
 
 
 @lru_cache(maxsize=65536)
@@ -114,19 +125,33 @@ def clean_text(text: str) -> str | None:
 
 
 def to_text(cells: Sequence[Any], *, repair: bool = True) -> Column:
-    raw: list[str | None] = []
-    for value in cells:
-        kind = type(value)
-        if kind is str:
-            raw.append(value if value else None)
-        elif value is None:
-            raw.append(None)
-        else:
-            raw.append(shown(value))
-    if repair:
-        raw = repair_texts(raw)
-    column = Column([clean_text(value) if value else None for value in raw])
-    column.errors = _control_errors(column.values)
+    """Texts of one column: repaired (legacy fonts), cleaned, control characters refused; each
+    distinct text worked out once, the cells then mapped."""
+    raw: list[str | None] = [
+        (value or None) if type(value) is str else (None if value is None else shown(value))
+        for value in cells
+    ]
+    unique = dict.fromkeys(raw)
+    unique.pop(None, None)
+    distinct: list[str | None] = list(unique)
+    fixed = _repaired(raw, distinct) if repair else None
+    sources = distinct if fixed is None else fixed
+    table = {
+        text: clean_text(source) if source else None
+        for text, source in zip(distinct, sources, strict=True)
+    }
+    column = Column([table[value] if value else None for value in raw])
+    bad = {
+        text
+        for text in table.values()
+        if text and not text.isprintable() and _CONTROL_CHARACTERS.search(text)
+    }
+    if bad:
+        column.errors = [
+            (position, text, CONTROL_EXPECTED)
+            for position, text in enumerate(column.values)
+            if text in bad
+        ]
     return column
 
 
@@ -137,15 +162,6 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 CONTROL_EXPECTED = (
     "chứa ký tự điều khiển (như ESC, BEL) không phải chữ: gõ lại nội dung ô này bằng tay"
 )
-
-
-def _control_errors(texts: list[str | None]) -> list[tuple[int, str, str]]:
-    """The cells of a text column that hold control characters: invalid text, never stored."""
-    return [
-        (position, text, CONTROL_EXPECTED)
-        for position, text in enumerate(texts)
-        if text and not text.isprintable() and _CONTROL_CHARACTERS.search(text)
-    ]
 
 
 # ---------------------------------------------------------------- dates
@@ -375,7 +391,7 @@ def to_ids(cells: Sequence[Any], field_name: str) -> Column:
         column.flags = [False] * len(cells)
         for position in odd_length:
             column.flags[position] = True
-        column.warnings.append(_odd_lengths([values[p] for p in odd_length], label))
+        column.warnings.append(_odd_lengths([values[p] or "" for p in odd_length], label))
     return column
 
 
@@ -438,12 +454,12 @@ def to_numbers(
             if not value.strip() or value.strip() in ("-", "--"):
                 values.append(None)
                 continue
-            number = parse_number_text(value)
-            if number is None:
+            parsed = parse_number_text(value)
+            if parsed is None:
                 values.append(None)
                 errors.append((position, value, f"không phải {what} (ví dụ 92,5)"))
             else:
-                values.append(number)
+                values.append(parsed)
         elif value is None:
             values.append(None)
         else:
@@ -451,14 +467,14 @@ def to_numbers(
             errors.append((position, shown(value), f"không phải {what}"))
     column = Column(values, errors)
     if percent and from_numbers:
-        numbers = [values[p] for p in from_numbers]
+        numbers = [float(cells[p]) for p in from_numbers]  # the finite numbers kept above
         if all(0 <= n <= 1 for n in numbers) and any(n not in (0.0,) for n in numbers):
-            for p in from_numbers:
-                values[p] = round(values[p] * 100, 6)  # type: ignore[operator]
+            for p, n in zip(from_numbers, numbers, strict=True):
+                values[p] = round(n * 100, 6)
     limit = 100.0 if percent and high is None else high
     if limit is not None:
-        for position, number in enumerate(values):
-            if number is not None and not low <= number <= limit:
+        for position, kept in enumerate(values):
+            if kept is not None and not low <= kept <= limit:
                 errors.append(
                     (
                         position,
@@ -516,43 +532,41 @@ def yes_no_word(text: str, *, none_named_met: bool = False) -> bool | None:
 def to_bools(
     cells: Sequence[Any], *, empty: bool | None = None, none_named_met: bool = False
 ) -> Column:
+    """Yes/no answers of one column; each distinct cell (of its type) read once."""
+    answers: dict[tuple[type, Any], tuple[bool | None, str | None]] = {}
     values: list[bool | None] = []
     errors: list[tuple[int, str, str]] = []
     for position, value in enumerate(cells):
-        kind = type(value)
-        if kind is bool:
-            values.append(value)
-        elif kind is str:
-            answer = yes_no_word(value, none_named_met=none_named_met) if value.strip() else None
-            if not value.strip():
-                values.append(empty)
-            elif answer is not None:
-                values.append(answer)
-            else:
-                values.append(empty)
-                errors.append(
-                    (position, value, 'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)')
-                )
-        elif kind is float or kind is int:
-            if value in (0, 1):
-                values.append(bool(value))
-            else:
-                values.append(empty)
-                errors.append(
-                    (
-                        position,
-                        shown(value),
-                        'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)',
-                    )
-                )
-        elif value is None:
-            values.append(empty)
-        else:
-            values.append(empty)
-            errors.append(
-                (position, shown(value), 'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)')
-            )
+        key = (value.__class__, value)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = _bool_of(value, empty, none_named_met)
+        values.append(answer[0])
+        if answer[1] is not None:
+            errors.append((position, answer[1], _NOT_YES_NO))
     return Column(values, errors)
+
+
+_NOT_YES_NO = 'không hiểu (cần "x" hoặc "có", "không", hoặc để trống)'
+
+
+def _bool_of(
+    value: Any, empty: bool | None, none_named_met: bool
+) -> tuple[bool | None, str | None]:
+    """(the answer, the cell as shown when it is not a yes/no answer, else None)."""
+    kind = type(value)
+    if kind is bool:
+        return value, None
+    if kind is str:
+        if not value.strip():
+            return empty, None
+        answer = yes_no_word(value, none_named_met=none_named_met)
+        return (empty, value) if answer is None else (answer, None)
+    if kind is float or kind is int:
+        return (bool(value), None) if value in (0, 1) else (empty, shown(value))
+    if value is None:
+        return empty, None
+    return empty, shown(value)
 
 
 def to_marks(cells: Sequence[Any]) -> Column:

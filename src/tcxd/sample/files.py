@@ -9,13 +9,15 @@ truth file's `files` list.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tcxd.core import vocab
+from tcxd.core.encodings import encode
 from tcxd.core.text import strip_accents
 from tcxd.sample.dates import NONE, ROSTER0, to_date
 from tcxd.sample.world import LEVELS, Rng, data
-from tcxd.sample.writers import DateCell, Sheet
+from tcxd.sample.writers import Cell, DateCell, Sheet
 
 NBSP = "\u00a0"
 
@@ -45,7 +47,7 @@ class Style:
     features: list[str] = field(default_factory=list)
 
     def describe(self) -> dict:
-        out = {"format": self.fmt}
+        out: dict[str, str | list[str]] = {"format": self.fmt}
         if self.legacy:
             out["legacy"] = self.legacy
         if self.mess:
@@ -263,6 +265,11 @@ class Col:
     width: int = 14
 
 
+def blank_row(ncol: int) -> list[Cell]:
+    """A row of `ncol` empty cells, to fill a few of."""
+    return [None] * ncol
+
+
 def build_sheet(
     name: str,
     title_left: list[str],
@@ -286,32 +293,32 @@ def build_sheet(
     right = max(ncol - 4, 3)
     # title block
     for i, t in enumerate(title_left):
-        row = [None] * ncol
+        row = blank_row(ncol)
         row[0] = t
         if i == 0:
             row[right] = "ĐẢNG CỘNG SẢN VIỆT NAM"
         sh.rows.append(row)
         sh.bold_rows.add(len(sh.rows) - 1)
     if place and style.mess and style.title_style == 1:
-        row = [None] * ncol
+        row = blank_row(ncol)
         d = to_date(signed_on)
         row[right] = f"{place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
         sh.rows.append(row)
-    sh.rows.append([None] * ncol)
+    sh.rows.append(blank_row(ncol))
     for t in titles:
-        row = [None] * ncol
+        row = blank_row(ncol)
         row[0] = t
         sh.rows.append(row)
         r = len(sh.rows) - 1
         sh.bold_rows.add(r)
         if ncol > 1:
             sh.merges.append((r, 0, r, ncol - 1))
-    sh.rows.append([None] * ncol)
+    sh.rows.append(blank_row(ncol))
     # header
     grouped = style.two_row and any(c.group for c in cols)
     h1 = [header_text(style, c.field, c.header) for c in cols]
     if grouped:
-        top = [None] * ncol
+        top = blank_row(ncol)
         r = len(sh.rows)
         c = 0
         while c < ncol:
@@ -345,32 +352,32 @@ def build_sheet(
         blank_at = {int(x) for x in rng.integers(1, n_rows, size=style.blank_rows)}
     for i in range(n_rows):
         if i in blank_at:
-            sh.rows.append([None] * ncol)
+            sh.rows.append(blank_row(ncol))
         sh.rows.append([c.values[i] for c in cols])
     if style.totals:
-        row = [None] * ncol
+        row = blank_row(ncol)
         label_col = 1 if style.stt and ncol > 1 else 0
         row[label_col] = str(rng.choice(["Tổng cộng", "Cộng"])) + f": {n_rows} {unit_count_label}"
         sh.rows.append(row)
         sh.bold_rows.add(len(sh.rows) - 1)
     if style.signature:
-        sh.rows.append([None] * ncol)
+        sh.rows.append(blank_row(ncol))
         d = to_date(signed_on)
-        row = [None] * ncol
+        row = blank_row(ncol)
         row[right] = f"{place or 'Bình Minh'}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
         sh.rows.append(row)
-        row = [None] * ncol
+        row = blank_row(ncol)
         row[1 if ncol > 1 else 0] = signer_left
         row[right] = signer_right
         sh.rows.append(row)
         sh.bold_rows.add(len(sh.rows) - 1)
         if signer_right.startswith("T/M"):
-            row = [None] * ncol
+            row = blank_row(ncol)
             row[right] = "BÍ THƯ"
             sh.rows.append(row)
             sh.bold_rows.add(len(sh.rows) - 1)
-        sh.rows.extend([[None] * ncol for _ in range(2)])
-        row = [None] * ncol
+        sh.rows.extend([blank_row(ncol) for _ in range(2)])
+        row = blank_row(ncol)
         row[1 if ncol > 1 else 0] = names[0]
         row[right] = names[1]
         sh.rows.append(row)
@@ -381,26 +388,12 @@ def build_sheet(
     return sh
 
 
-_ENCODE = None
-
-
-def legacy_encoder():
-    """tcxd.core.encodings.encode if that module exists (it is written alongside), else None."""
-    global _ENCODE
-    if _ENCODE is None:
-        try:
-            from tcxd.core.encodings import encode  # type: ignore[attr-defined]
-
-            _ENCODE = encode
-        except Exception:
-            _ENCODE = False
-    return _ENCODE or None
+def legacy_encoder() -> Callable[[str, str], str]:
+    """The encoder of the legacy fonts (TCVN3, VNI) some units' files are written in."""
+    return encode
 
 
 def _legacy(sh: Sheet, enc: str) -> None:
-    encode = legacy_encoder()
-    if encode is None:
-        return
     for row in sh.rows:
         for i, v in enumerate(row):
             if isinstance(v, str) and v:

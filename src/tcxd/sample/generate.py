@@ -173,7 +173,7 @@ def roster_sheet(
     ctx: Ctx,
     tccsd: int,
     district: int,
-    ids: np.ndarray,
+    members: np.ndarray,
     branch: np.ndarray,
     as_of: int,
     style: F.Style,
@@ -181,7 +181,7 @@ def roster_sheet(
 ) -> Sheet:
     c = F.Cells(style, rng)
     m = ctx.m
-    ids = list(ids)
+    ids = list(members)
     cols: list[F.Col] = [F.Col("full_name", [c.text(m["name"][i]) for i in ids], width=26)]
     cols.append(
         F.Col(
@@ -769,7 +769,8 @@ class Job:
     tccsd: int
     as_of: int | None
     forced: tuple[str, str | None] | None
-    payload: object = None
+    # a roster: its members and their chi bộ; changes and member evaluations: their rows
+    payload: tuple[np.ndarray, np.ndarray] | pd.DataFrame | None = None
 
 
 def run_job(ctx: Ctx, out: Path, job: Job) -> dict:
@@ -778,19 +779,24 @@ def run_job(ctx: Ctx, out: Path, job: Job) -> dict:
     if ctx.mess and legacy is None and job.kind != "organizations" and rng.random() < 0.01:
         legacy = "tcvn3" if rng.random() < 0.5 else "vni"
     style = F.draw_style(rng, ctx.mess, forced_format=forced_fmt, legacy=legacy)
-    if style.legacy and F.legacy_encoder() is None:
-        style.legacy = None
+    payload = job.payload
+    sh: Sheet | None
     if job.kind in ("roster", "roster_newer"):
-        ids, branch = job.payload
+        assert isinstance(payload, tuple) and job.as_of is not None  # as plan_jobs makes them
+        ids, branch = payload
         sh = roster_sheet(ctx, job.tccsd, job.district, ids, branch, job.as_of, style, rng)
     elif job.kind == "changes":
-        sh = changes_sheet(ctx, job.tccsd, job.district, job.payload, style, rng)
+        assert isinstance(payload, pd.DataFrame)
+        sh = changes_sheet(ctx, job.tccsd, job.district, payload, style, rng)
     elif job.kind == "member_evaluations":
-        sh = member_eval_sheet(ctx, job.tccsd, job.district, job.payload, style, rng)
+        assert isinstance(payload, pd.DataFrame)
+        sh = member_eval_sheet(ctx, job.tccsd, job.district, payload, style, rng)
     elif job.kind == "organizations":
         sh = orgs_sheet(ctx, job.district, style, rng)
     else:
         sh = org_eval_sheet(ctx, job.district, style, rng)
+    if sh is None:  # (a district without rated organisations: plan_jobs plans its file anyway)
+        raise RuntimeError(f"{job.unit}: no organisation is rated, no {job.kind} file to write")
     kind_for_name = "roster" if job.kind == "roster_newer" else job.kind
     year = to_date(job.as_of).year if job.as_of else 2025
     name = file_name(kind_for_name, year, style, rng)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tcxd.sample.dates import H1_END, NONE, Y_END, Y_START
-from tcxd.sample.world import HT, HTT, HTXS, KHT, Rng, World
+from tcxd.sample.world import HT, HTT, HTXS, KHT, DistrictFile, PoolFile, Rng, World
 
 # member outcome kinds (what the generator decides; step 3 level in brackets)
 OUTCOMES = {
@@ -71,7 +71,7 @@ def _general(score: int, noise: int) -> int:
     return int(np.clip(g, max(0, score - 700), min(300, score)))
 
 
-def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
+def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict[int, PoolFile]]:
     m = world.members
     orgs = world.orgs
     tccsd_of = orgs["tccsd"].to_numpy()
@@ -101,7 +101,7 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
     # pools (TCCSĐ) and their file columns
     pools = np.array(sorted(set(df["tccsd"].tolist())))
     prof = rng.weighted({"basic": 35, "scores": 25, "full": 40}, len(pools))
-    pool_cfg = {
+    pool_cfg: dict[int, PoolFile] = {
         int(p): {
             "profile": str(pr),
             "columns": set(MEMBER_COLUMNS[str(pr)]),
@@ -364,14 +364,14 @@ def rate_members(world: World, rng) -> tuple[pd.DataFrame, dict]:
     for p in sorted(pool_members):
         if not pool_cfg[p]["decided"]:
             continue
-        mem = [i for i in pool_members[p] if ev[i]]
-        for i in mem:
+        rated = [i for i in pool_members[p] if ev[i]]
+        for i in rated:
             if computed[i] >= 0:
                 decided[i] = computed[i]
             elif rng.random() < 0.5:
                 decided[i] = HT if rng.random() < 0.6 else HTT
-        if mem and (rng.random() < 0.5 or differs == 0):
-            i = mem[int(rng.integers(0, len(mem)))]
+        if rated and (rng.random() < 0.5 or differs == 0):
+            i = rated[int(rng.integers(0, len(rated)))]
             c = computed[i]
             if c in (HTT, HT, KHT) and outcome[i] not in ("KHT_disc", "KHT_other"):
                 decided[i] = (
@@ -464,7 +464,7 @@ def _decided_not_allowed(df: pd.DataFrame) -> np.ndarray:
     return below | over
 
 
-def _assumed(df: pd.DataFrame, pool_cfg: dict) -> np.ndarray:
+def _assumed(df: pd.DataFrame, pool_cfg: dict[int, PoolFile]) -> np.ndarray:
     """Conditions taken as met for want of data, per member (the engine's `assumed_conditions`):
     the conditions of the level the bands give whose input the file leaves empty."""
     out = np.zeros(len(df), dtype=np.int64)
@@ -526,7 +526,7 @@ def _link_max(levels: list[np.ndarray]) -> int:
     return best
 
 
-def rate_orgs(world: World, rng) -> tuple[pd.DataFrame, dict]:
+def rate_orgs(world: World, rng) -> tuple[pd.DataFrame, dict[int, DistrictFile]]:
     orgs = world.orgs
     mr = world.member_ratings
     exists = (orgs["founded"].to_numpy() == NONE) | (orgs["founded"].to_numpy() <= Y_END)
@@ -645,7 +645,7 @@ def rate_orgs(world: World, rng) -> tuple[pd.DataFrame, dict]:
                 cause[i] = "tasks_completed_pct"
     # district files: which columns
     dists = sorted(set(df["district"].tolist()))
-    dist_cfg = {}
+    dist_cfg: dict[int, DistrictFile] = {}
     for d in dists:
         full = bool(rng.random() < 0.6)
         cols = {"score", "leadership_member_disciplined"}

@@ -246,7 +246,8 @@ OCCUPATION_TEXTS = {
     "Cán bộ quản lý": "manager",
 }
 _OFFICE = {"commune": "occ_commune_staff"}
-CLASS_GROUPS = {
+# group -> row of loại hình -> occupation row (or, for offices, by commune / other)
+CLASS_GROUPS: dict[str, dict[str, str | dict[str, str]]] = {
     "civil_servant": {
         "xa": "occ_commune_staff",
         "phuong": "occ_commune_staff",

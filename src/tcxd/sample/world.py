@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,25 @@ def data(name: str) -> dict:
     return yaml.safe_load(text)
 
 
+class PoolFile(TypedDict):
+    """How a TCCSĐ's member evaluation file is written (the world's `member_files`)."""
+
+    profile: str  # basic | scores | full
+    columns: set[str]
+    proposed: bool  # the file proposes levels
+    discipline_on: bool
+    decided: bool  # the file gives the levels Cấp ủy decided
+    binding: bool  # a pool whose HTXS exceed the cap on purpose
+
+
+class DistrictFile(TypedDict):
+    """How a district's organisation evaluation file is written (the world's `org_files`)."""
+
+    columns: set[str]
+    decided: bool
+    full: bool  # the file gives the task figures
+
+
 @dataclass
 class World:
     seed: int
@@ -54,8 +74,9 @@ class World:
     roster2025: np.ndarray  # TCCSĐ ids that send a roster as of 31/12/2025
     contradictions: list[dict] = field(default_factory=list)
     one_sided: list[dict] = field(default_factory=list)
-    member_files: dict = field(default_factory=dict)  # per TCCSĐ: columns of its evaluation file
-    org_files: dict = field(default_factory=dict)  # per district: columns of its evaluation file
+    # per TCCSĐ / district: the columns of its evaluation file
+    member_files: dict[int, PoolFile] = field(default_factory=dict)
+    org_files: dict[int, DistrictFile] = field(default_factory=dict)
 
 
 class Rng:
@@ -333,8 +354,8 @@ def _build_orgs(members: int, k: int, rng: Rng) -> tuple[pd.DataFrame, np.ndarra
             seen: set[str] = set()
             counter = 0
             for _ in range(n_cb):
-                nm = None
-                while named and nm is None:
+                cb_name: str | None = None
+                while named and cb_name is None:
                     cand = named.pop(0)
                     if "{" in cand:
                         named.insert(0, cand)
@@ -348,20 +369,20 @@ def _build_orgs(members: int, k: int, rng: Rng) -> tuple[pd.DataFrame, np.ndarra
                                 company="",
                             )
                             if cand2 not in seen:
-                                nm = cand2
+                                cb_name = cand2
                                 break
                         else:
                             named.pop(0)
                     elif cand not in seen:
-                        nm = cand
-                if nm is None:
+                        cb_name = cand
+                if cb_name is None:
                     counter += 1
-                    nm = f"Chi bộ {counter}"
-                    while nm in seen:
+                    cb_name = f"Chi bộ {counter}"
+                    while cb_name in seen:
                         counter += 1
-                        nm = f"Chi bộ {counter}"
-                seen.add(nm)
-                cb_names.append(nm)
+                        cb_name = f"Chi bộ {counter}"
+                seen.add(cb_name)
+                cb_names.append(cb_name)
             # optional đảng bộ bộ phận
             groups: list[int] = [-1] * n_cb
             if n_cb >= 6 and rng.random() < 0.3:

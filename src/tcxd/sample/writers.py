@@ -27,6 +27,9 @@ class DateCell:
         return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+Cell = str | int | float | DateCell | None
+
+
 @dataclass
 class Sheet:
     name: str

@@ -8,7 +8,9 @@ workbook holds only the unit's own data. Written with xlsxwriter, every text as 
 formula or a link), 0600 like every file tcxd writes that holds members' data.
 
 Only files that reading could open get one: a file refused before parsing (not what its
-extension says, a zip bomb…) is not opened again.
+extension says, a zip bomb…) is not opened again. A problem of the whole file
+(`Problem.of_whole_file`: refused outright, a count of problems not listed) marks nothing and is
+not listed.
 """
 
 from __future__ import annotations
@@ -46,10 +48,11 @@ class ErrorWorkbook:
 
 
 def write_error_workbooks(refused: list[tuple[Path, list[Problem]]], folder: Path):
-    """One workbook per refused file that has problems tied to its sheets; the ones written."""
+    """One workbook per refused file that has problems in its data; the ones written."""
     written: list[ErrorWorkbook] = []
     used: set[str] = set()
-    for source, problems in refused:
+    for source, all_problems in refused:
+        problems = [p for p in all_problems if not p.of_whole_file]
         if not problems:
             continue
         grids = _grids(source)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Row, bindparam, text
 
 from tcxd.core.errors import UnknownUnitError, UserInputError
 from tcxd.core.formatting import source_vi
@@ -145,7 +145,7 @@ def find_members(
                 "SELECT id, full_name, birth_date, card_number FROM member WHERE card_number = :c"
             ),
             {"c": digits.zfill(8) if digits and len(digits) < 8 else digits},
-        )
+        ).fetchall()
     elif name:
         rows = conn.execute(
             text("SELECT id, full_name, birth_date, card_number FROM member WHERE name_key = :k"),
@@ -161,7 +161,7 @@ def find_members(
     return sorted(found, key=lambda c: c.member_id)
 
 
-def _members_named_folded(conn: Connection, name: str) -> list:
+def _members_named_folded(conn: Connection, name: str) -> list[Row]:
     """Members whose name, without diacritics and case, is `name` so folded ("nguyen van an"
     finds "Nguyễn Văn An" and "Nguyễn Văn Ân"). The column is not stored folded: fold each once."""
     wanted = fold(name)
@@ -199,7 +199,7 @@ def explain_member(conn: Connection, member_id: int, on: date) -> MemberExplanat
         .mappings()
         .one()
     )
-    names = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    names: dict[int, str] = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
     files = {
         r.id: r.file_name for r in conn.execute(text("SELECT id, file_name FROM import_batch"))
     }
@@ -376,7 +376,7 @@ class FigureExplanation:
 
 
 def bieu1_rows() -> dict[str, str]:
-    return {row.code: row.label for row in load_form("bieu1").rows}
+    return {row.code: row.label for row in load_form("bieu1").rows if row.code is not None}
 
 
 def explain_figure(
@@ -417,12 +417,12 @@ def explain_figure(
         row_label=rows[wanted],
         figure=int(figures.bieu1(scope)[wanted]),
     )
-    names = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    names: dict[int, str] = dict(conn.execute(text("SELECT id, name FROM organization")).fetchall())
     if wanted in ("A", "D"):
         stock = scope.select(figures.stock_start if wanted == "A" else figures.stock_end)
         on = period.day_before_start if wanted == "A" else period.end
         what = f"{'Đầu kỳ' if wanted == 'A' else 'Cuối kỳ'} (ngày {short_date(on)})"
-        lines = [
+        lines: list[tuple[int, int, date | None, str, str, str, str]] = [
             (int(r.member_id), int(r.org_id), on, wanted, what, "", "") for r in stock.itertuples()
         ]
     else:
@@ -447,11 +447,11 @@ def explain_figure(
                  flow_label(r.code), other_name or place, source)
             )  # fmt: skip
     people = _people(conn, sorted({line[0] for line in lines}))
-    for member_id, org_id, on, code, what, other, source in lines:
+    for member_id, org_id, day, code, what, other, source in lines:
         person = people.get(member_id, {})
         result.lines.append(
             FigureLine(member_id, person.get("full_name", ""), as_date(person.get("birth_date")),
-                       person.get("card_number"), names.get(org_id, ""), on, code, what, other,
+                       person.get("card_number"), names.get(org_id, ""), day, code, what, other,
                        source)
         )  # fmt: skip
     result.lines.sort(key=lambda x: (x.on or date.min, x.branch, x.full_name))

@@ -241,9 +241,19 @@ class Template:
     def subtitle(self) -> str:
         if self.as_of is not None:
             return f"Tính đến ngày {short_date(self.as_of)}"
-        period = self.period
-        assert period is not None
+        period = self.dated_period
         return f"(Từ ngày {short_date(period.start)} đến ngày {short_date(period.end)})"
+
+    @property
+    def dated_period(self) -> Period:
+        """The period of a template without `as_of` (changes, evaluations): it always has one."""
+        assert self.period is not None, f"a {self.kind} template with neither as_of nor period"
+        return self.period
+
+    @property
+    def day(self) -> date:
+        """The day the template's lists stand at: `as_of`, else the end of its period."""
+        return self.as_of if self.as_of is not None else self.dated_period.end
 
     @property
     def default_file_name(self) -> str:
@@ -309,9 +319,11 @@ def build_template(
     if kind in ("members", "organizations"):
         as_of = as_of or (period.end if period else quarter_of(today).end)
         period = None
+        on = as_of
     elif kind == "changes":
         period = period or quarter_of(today)
         as_of = None
+        on = period.end
     else:
         period = period or Period.parse("year", evaluation_year(today))
         if period.code not in ("year", "q1", "q2", "q3", "q4"):
@@ -319,7 +331,7 @@ def build_template(
                 "Kết quả xếp loại lập theo năm (--period year) hoặc theo quý (q1…q4)."
             )
         as_of = None
-    on = as_of or period.end
+        on = period.end
     branches = _branches(conn, unit, on)
     with_branch = kind != "organizations" and unit.org_type not in MEMBER_HOLDING_TYPES
     if with_branch and not branches:
@@ -464,7 +476,7 @@ def _true(value: Any) -> bool:
 def _organization_rows(conn: Connection, unit: Unit, on: date) -> list[dict[str, Any]]:
     orgs = _subtree_on(conn, unit, on)
     names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
-    codes_ = dict(
+    codes_: dict[int, str] = dict(
         conn.execute(text("SELECT id, code FROM organization WHERE code IS NOT NULL")).fetchall()
     )
     rows = []
@@ -610,7 +622,8 @@ def _write_data_sheet(ws, f: _Formats, template: Template, ranges: dict[str, str
         ws.set_row(first + offset, None, unlocked_row)
         values = template.rows[offset] if offset < len(template.rows) else {}
         for number, column in enumerate(columns):
-            value = offset + 1 if column.check == "seq" else values.get(column.field)
+            # the STT column (the only one without a field) numbers the rows
+            value = offset + 1 if column.field is None else values.get(column.field)
             _write_cell(ws, first + offset, number, value, formats[number], as_text[number])
     last = first + count - 1
     for number, column in enumerate(columns):
@@ -771,7 +784,7 @@ def _write_guide(guide, f: _Formats, template: Template, placed: _Placed, commit
     when = (
         f"tính đến ngày {short_date(template.as_of)}"
         if template.as_of
-        else template.period.label[:1].lower() + template.period.label[1:]
+        else template.dated_period.label[:1].lower() + template.dated_period.label[1:]
     )
     data_sheet = DATA_SHEETS[template.kind]
     first_row = placed.first_data_row + 1
@@ -794,7 +807,7 @@ def _write_guide(guide, f: _Formats, template: Template, placed: _Placed, commit
     ]
     if template.kind == "members":
         steps.append(
-            f"Ngày chốt danh sách ghi ở dòng “Tính đến ngày {short_date(template.as_of)}”; "
+            f"Ngày chốt danh sách ghi ở dòng “Tính đến ngày {short_date(template.day)}”; "
             "nếu chốt ngày khác, sửa ngày ở dòng đó (ô không khóa)."
         )
         steps.append(
@@ -820,7 +833,7 @@ def _write_guide(guide, f: _Formats, template: Template, placed: _Placed, commit
         else:
             steps.append(
                 "Danh sách đã điền sẵn các đảng viên theo số liệu của Ban Tổ chức đến ngày "
-                f"{short_date(template.as_of or template.period.end)}: sửa chỗ sai, bổ sung người "
+                f"{short_date(template.day)}: sửa chỗ sai, bổ sung người "
                 "còn thiếu. Người không còn sinh hoạt tại đơn vị: xóa dòng và báo bằng mẫu "
                 "biến động (chuyển đi, từ trần…)."
             )

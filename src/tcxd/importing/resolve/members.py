@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import bindparam, select, text
 
 from tcxd.core.text import clean
-from tcxd.db.bulk import plain
+from tcxd.db.bulk import plain, table_of
 from tcxd.db.identities import MemberKeys, stored_birth_key
 from tcxd.db.models import (
     Member,
@@ -89,7 +89,7 @@ def resolve_members(
     return ids
 
 
-_MEMBER = Member.__table__
+_MEMBER = table_of(Member)
 # The member a clash names, for the message.
 _NAMED = select(_MEMBER.c.full_name, _MEMBER.c.birth_date, _MEMBER.c.birth_year).where(
     _MEMBER.c.id == bindparam("id")

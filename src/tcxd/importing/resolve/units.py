@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tcxd.core.encodings import decode
 from tcxd.core.text import clean, fold, key
-from tcxd.db.bulk import bulk_insert, insert_one
+from tcxd.db.bulk import bulk_insert, insert_one, table_of
 from tcxd.db.models import (
     Organization,
     OrganizationParent,
@@ -217,7 +217,7 @@ def create_unit(file, table, name: str, parent: int, source_row: int) -> int:
     }
     org_id = insert_one(
         file.conn,
-        Organization.__table__,
+        table_of(Organization),
         {
             **values,
             "batch_id": file.batch_id,
@@ -235,7 +235,7 @@ def create_unit(file, table, name: str, parent: int, source_row: int) -> int:
 def link_parent(file, org_id: int, parent: int, valid_from, valid_to) -> None:
     bulk_insert(
         file.conn,
-        OrganizationParent.__table__,
+        table_of(OrganizationParent),
         [
             {
                 "org_id": org_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, update
 
 from tcxd.db import history
+from tcxd.db.bulk import table_of
 from tcxd.db.models import ImportBatch, Organization
 from tcxd.importing.context import KIND_ORDER, MAX_PROBLEMS, FileRefused
 from tcxd.importing.resolve.units import file_unit
@@ -17,7 +18,7 @@ from tcxd.importing.writers.evaluations import (
 from tcxd.importing.writers.organizations import write_organizations
 from tcxd.importing.writers.roster import write_members
 
-_BATCH = ImportBatch.__table__
+_BATCH = table_of(ImportBatch)
 
 _INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
 
@@ -36,7 +37,7 @@ def write_file(file, last_try: bool) -> None:
     first = tables[0]
     file.batch_id = insert_batch(file, first, units[0])
     if file.created:  # (chi bộ created from a title, before the batch row existed)
-        organization = Organization.__table__
+        organization = table_of(Organization)
         file.conn.execute(
             update(organization)
             .where(organization.c.id.in_(file.created))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
-from tcxd.db.bulk import bulk_insert, chunks
+from tcxd.db.bulk import bulk_insert, chunks, table_of
 from tcxd.db.models import (
     Member,
     MembershipEvent,
 )
 from tcxd.importing.resolve.units import row_units
-from tcxd.importing.values import IDS, to_date
+from tcxd.importing.values import IDS, resolved, to_date
 from tcxd.importing.writers.members import upsert_members
 
-_EVENT = MembershipEvent.__table__
+_EVENT = table_of(MembershipEvent)
 _EVENTS_OF = select(_EVENT.c.member_id, _EVENT.c.kind, _EVENT.c.event_on, _EVENT.c.org_id).where(
     _EVENT.c.member_id.in_(IDS)
 )
@@ -39,7 +39,8 @@ def write_changes(file, table, unit: int | None) -> None:
     ids = upsert_members(file, table, orgs, None, attributes_authoritative=False)
     if file.problems:
         return  # an identity clash: the file is refused, nothing of it is written
-    event = MembershipEvent.__table__
+    units = resolved(orgs)  # (a row without its unit refused the file above)
+    event = table_of(MembershipEvent)
     existing = set()
     for chunk in chunks(sorted({int(i) for i in ids})):
         for member_id, kind, on, org_id in file.conn.execute(_EVENTS_OF, {"ids": chunk}):
@@ -55,7 +56,7 @@ def write_changes(file, table, unit: int | None) -> None:
             "member_id": int(ids[position]),
             "kind": kinds[position],
             "event_on": dates[position],
-            "org_id": int(orgs[position]),
+            "org_id": int(units[position]),
         }
         identity = (values["member_id"], values["kind"], values["event_on"], values["org_id"])
         if identity in existing:
@@ -76,7 +77,7 @@ def write_changes(file, table, unit: int | None) -> None:
 
 def apply_status_events(file, events: list[dict]) -> None:
     """Events that change a member's attributes (official date, admission date)."""
-    member = Member.__table__
+    member = table_of(Member)
     official = [
         {"_id": e["member_id"], "on": e["event_on"]} for e in events if e["kind"] == "made_official"
     ]

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, insert, select
 
-from tcxd.db.bulk import bulk_insert, bulk_update, chunks
+from tcxd.db.bulk import bulk_insert, bulk_update, chunks, table_of
 from tcxd.db.identities import IDENTITY_COLUMNS, KEY_COLUMNS
 from tcxd.db.models import (
     Member,
@@ -19,7 +21,14 @@ from tcxd.importing.resolve.members import (
     member_keys,
     resolve_members,
 )
-from tcxd.importing.values import differs, group_by_columns, is_missing, shown_date, to_date
+from tcxd.importing.values import (
+    differs,
+    group_by_columns,
+    is_missing,
+    resolved,
+    shown_date,
+    to_date,
+)
 
 MEMBER_ATTRIBUTES = (
     "full_name",
@@ -66,7 +75,7 @@ def upsert_members(
     ids = resolve_members(file, rows, orgs, keys)
     check_identities(file, table, ids, keys)
     if file.problems:
-        return ids  # (the file is refused: nothing of it is written)
+        return []  # (the file is refused: nothing of it is written)
     new_positions = [position for position, found in enumerate(ids) if found is None]
     if new_positions:
         source_rows = rows["source_row"].tolist()
@@ -92,9 +101,10 @@ def upsert_members(
         update_members(file, table, known, ids, as_of)
     elif known and count:
         file.outcome.rows_unchanged += len(known)
+    written = resolved(ids)
     if touches_history:
-        file.touched_members.update(int(i) for i in ids)
-    return ids  # type: ignore[return-value]
+        file.touched_members.update(written)
+    return written
 
 
 def member_records(
@@ -130,7 +140,7 @@ def member_records(
 def insert_members(file, records: list[dict]) -> list[int]:
     """Insert new members; their ids in the order of `records` (all of one sheet). Their
     identity keys, read back with the ids, go into the run's keys."""
-    member = Member.__table__
+    member = table_of(Member)
     rows = {r["source_row"] for r in records}
     if file.conn.dialect.name != "sqlite" or len(rows) != len(records):
         written = file.conn.execute(
@@ -151,7 +161,7 @@ def insert_members(file, records: list[dict]) -> list[int]:
 
 
 def update_members(file, table, known: list[int], ids: list, as_of) -> None:
-    member = Member.__table__
+    member = table_of(Member)
     records = member_records(file, table.rows, known, table.column_headers)
     # The columns the file gives are compared; all attributes are read for an older roster.
     given = {c for r in records for c in r}
@@ -202,7 +212,10 @@ def say_identity_change(file, table, position: int, stored: dict, changed: dict)
     row = int(table.rows["source_row"].iloc[position])
     card = stored.get("card_number") or changed.get("card_number")
     who = f"đảng viên có số thẻ {card}" if card else f'đảng viên "{stored.get("full_name")}"'
-    shown = {"full_name": ("họ tên", str), "birth_date": ("ngày sinh", shown_date)}
+    shown: dict[str, tuple[str, Callable[[Any], str]]] = {
+        "full_name": ("họ tên", str),
+        "birth_date": ("ngày sinh", shown_date),
+    }
     for column, (label, show) in shown.items():
         if column in changed and stored.get(column) is not None:
             file.outcome.warnings.append(

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from tcxd.core import vocab
 from tcxd.core.text import clean, fold, key
 from tcxd.core.vocab import is_branch_name, org_type_in_tree, org_type_under
-from tcxd.db.bulk import insert_one, plain
+from tcxd.db.bulk import insert_one, plain, table_of
 from tcxd.db.models import (
     Organization,
     OrganizationParent,
@@ -28,7 +28,7 @@ def write_organizations(file, table, unit: int | None) -> None:
     check_codes(file, table, pending)
     if file.problems:
         return
-    file.org_rows: dict[int, int] = {}  # organisation → the row of this file that gave it
+    file.org_rows = {}  # organisation → the row of this file that gave it
     scope = unit if unit is not None else file.index.province_id
     change_date = table.as_of or file.options.as_of or date.today()
     for _round in range(6):  # parents listed below their children need another pass
@@ -127,7 +127,7 @@ def write_organization(file, table, row, scope, change_date, final: bool) -> boo
         "founded_on": plain(row.get("founded_on")),
         "dissolved_on": plain(row.get("dissolved_on")),
     }
-    organization = Organization.__table__
+    organization = table_of(Organization)
     if existing is None:
         org_id = insert_one(
             file.conn,
@@ -174,7 +174,7 @@ def write_organization(file, table, row, scope, change_date, final: bool) -> boo
         )
     if moves:
         moved_on = plain(row.get("moved_on")) or change_date
-        link = OrganizationParent.__table__
+        link = table_of(OrganizationParent)
         file.conn.execute(
             update(link)
             .where(link.c.org_id == existing, link.c.valid_to.is_(None))
@@ -243,7 +243,7 @@ def record_move(file, table, row, org_id: int, parent: int) -> None:
             "không khớp tổ chức cấp trên cũ nào đã có.",
         )
         return
-    link = OrganizationParent.__table__
+    link = table_of(OrganizationParent)
     file.conn.execute(
         update(link)
         .where(link.c.org_id == org_id, link.c.valid_from.is_(None), link.c.valid_to.is_(None))

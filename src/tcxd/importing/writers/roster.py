@@ -6,16 +6,16 @@ from datetime import date
 
 from sqlalchemy import bindparam
 
-from tcxd.db.bulk import bulk_insert
+from tcxd.db.bulk import bulk_insert, table_of
 from tcxd.db.models import RosterEntry
 from tcxd.importing.resolve.members import check_duplicates, check_same_member
 from tcxd.importing.resolve.units import row_units
-from tcxd.importing.values import IDS
+from tcxd.importing.values import IDS, resolved
 from tcxd.importing.writers.members import upsert_members
 
 # A statement built once: one made per call is compiled-cache keyed per call, which costs more
 # than running it.
-_ENTRY = RosterEntry.__table__
+_ENTRY = table_of(RosterEntry)
 
 _DELETE_ROSTERS = _ENTRY.delete().where(
     _ENTRY.c.org_id.in_(IDS),
@@ -44,8 +44,9 @@ def write_members(file, table, unit: int | None) -> None:
     if check_same_member(file, table, ids):
         return
     # A corrected roster of the same unit and date replaces the earlier one.
-    entry = RosterEntry.__table__
-    unit_ids = sorted({int(o) for o in orgs})
+    entry = table_of(RosterEntry)
+    units = resolved(orgs)  # (a row without its chi bộ refused the file)
+    unit_ids = sorted(set(units))
     file.conn.execute(_DELETE_ROSTERS, {"ids": unit_ids, "as_of": as_of, "batch": file.batch_id})
     bulk_insert(
         file.conn,
@@ -61,7 +62,7 @@ def write_members(file, table, unit: int | None) -> None:
                 "source_row": int(source_row),
             }
             for member_id, org, source_row in zip(
-                ids, orgs, table.rows["source_row"].tolist(), strict=True
+                ids, units, table.rows["source_row"].tolist(), strict=True
             )
         ],
     )

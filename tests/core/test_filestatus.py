@@ -16,8 +16,8 @@ SRC = Path(tcxd.__file__).parent
 
 
 def _status_literals() -> list[tuple[str, int, str]]:
-    """Every `x.status = "…"` and `FileOutcome(status="…")` in the modules that handle a
-    FileOutcome (a rating's `status` is not a file status): (file, line, code)."""
+    """Every `x.status = "…"` (or `FileStatus.…`) and `FileOutcome(status=…)` in the modules
+    that handle a FileOutcome (a rating's `status` is not a file status): (file, line, code)."""
     found = []
     for path in sorted(SRC.rglob("*.py")):
         source = path.read_text("utf-8")
@@ -33,6 +33,12 @@ def _status_literals() -> list[tuple[str, int, str]]:
             for value in values:
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
                     found.append((str(path.relative_to(SRC)), node.lineno, value.value))
+                elif (
+                    isinstance(value, ast.Attribute)
+                    and getattr(value.value, "id", "") == "FileStatus"
+                ):
+                    code = FileStatus[value.attr].value  # (a misspelt member fails here)
+                    found.append((str(path.relative_to(SRC)), node.lineno, code))
     return found
 
 

@@ -28,7 +28,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "huong-dan-su-dung.md"
 TCXD = Path(sys.executable).with_name("tcxd")
 QUOTED = ("Lỗi:", "Lệnh không đúng:", "Tệp không nhập được:", "- Tệp")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from tests.conftest import ENGINES, fresh_database
 
 from tcxd.core.periods import Period
 from tcxd.core.settings import load_province_config
@@ -21,8 +22,6 @@ from tcxd.importing import ImportOptions, import_paths
 from tcxd.rating.classify import classify
 from tcxd.reports.build import build_reports
 from tcxd.sample import generate
-
-from .conftest import ENGINES, fresh_database
 
 PERIODS = ("q1", "q2", "q3", "q4", "h1", "9m", "year")
 MEMBERS = 2000
