@@ -12,6 +12,7 @@ CLI, the workflow, the reports and the import messages alike (docs/clerk-setup.m
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -68,13 +69,16 @@ def source_vi(file_name: Any, sheet: Any = None, row: Any = None) -> str:
 
 def distinct_names(paths: dict[Any, str]) -> dict[Any, str]:
     """Each file by its name, with as many folders in front as it takes to tell it from another
-    file of the same name ("Chi bo thon 1/DSDV 31-12-2024.csv" where two units sent one)."""
+    file of the same name ("Chi bo thon 1/DSDV 31-12-2024.csv" where two units sent one).
+    Each ending (name, folder/name, …) is counted once over the distinct paths: a file needs
+    one more folder while another path ends the same way (linear in the files, not quadratic:
+    a province has 10,000 files, most of them called alike)."""
     parts = {key: PurePath(path).parts for key, path in paths.items()}
+    endings = Counter(p[-depth:] for p in set(parts.values()) for depth in range(1, len(p) + 1))
     shown = {}
     for key, mine in parts.items():
-        others = {p for k, p in parts.items() if p != mine and p[-1:] == mine[-1:]}
         depth = 1
-        while depth < len(mine) and any(p[-depth:] == mine[-depth:] for p in others):
+        while depth < len(mine) and endings[mine[-depth:]] > 1:
             depth += 1
         shown[key] = "/".join(mine[-depth:])
     return shown

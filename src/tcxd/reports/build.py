@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -50,7 +51,7 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
                 name: str, parent_name: str | None) -> dict:  # fmt: skip
     """The report dict of docs/reports.md for one unit."""
     period = figures.period
-    report = {
+    report: dict[str, Any] = {
         "unit": {
             "id": scope.org_id,
             "name": name,
@@ -69,7 +70,7 @@ def unit_report(figures: PeriodFigures, previous: PeriodFigures | None, scope: S
         (figures, report["forms"]),
         (previous, (report["previous_year"] or {}).get("forms")),
     ):
-        if forms is not None and not figures_.ratings_available():
+        if forms is not None and figures_ is not None and not figures_.ratings_available():
             forms["xl_dang_vien"] = forms["xl_to_chuc"] = None
     return report
 
@@ -212,7 +213,8 @@ def publish(staging: Path, folder: Path, names: list[str]) -> None:
                 f"Không ghi được tệp {folder / name}: ở đó đang có một thư mục cùng tên. "
                 f"Chưa tệp nào của lần lập biểu này được ghi; các tệp cũ trong {folder} giữ nguyên."
             )
-    aside: Path | None = Path(tempfile.mkdtemp(prefix=".cu.", suffix=".tmp", dir=folder))
+    aside = Path(tempfile.mkdtemp(prefix=".cu.", suffix=".tmp", dir=folder))
+    keep_aside = False  # an old file that could not be put back stays there
     set_aside: list[str] = []
     placed: list[str] = []
     current = names[0] if names else ""
@@ -233,7 +235,7 @@ def publish(staging: Path, folder: Path, names: list[str]) -> None:
                 os.replace(aside / name, folder / name)
                 set_aside.remove(name)
         if set_aside:  # an old file could not be put back: keep it where it is, and say so
-            aside = None
+            keep_aside = True
             raise OutputError(
                 f"Không ghi được tệp {folder / current}, và không đặt lại được các tệp cũ "
                 f"{', '.join(set_aside)}: chúng còn nguyên trong thư mục ẩn .cu.*.tmp của {folder}."
@@ -244,7 +246,7 @@ def publish(staging: Path, folder: Path, names: list[str]) -> None:
             f"{folder} giữ nguyên. Đóng tệp rồi chạy lại lệnh."
         ) from error
     finally:
-        if aside is not None:
+        if not keep_aside:
             shutil.rmtree(aside, ignore_errors=True)
 
 

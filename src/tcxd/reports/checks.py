@@ -73,7 +73,9 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
 
 def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
     """Names as a clerk finds the unit: "Chi bộ 1" is written "Đảng bộ Trường X / Chi bộ 1"."""
-    names = dict(figures.conn.execute(text("SELECT id, name FROM organization")).fetchall())
+    names: dict[int, str] = dict(
+        figures.conn.execute(text("SELECT id, name FROM organization")).fetchall()
+    )
     tree = figures.tree(figures.end)
     labels = dict(names)
     for org_id, tccsd in zip(tree.index, tree["tccsd_id"], strict=True):
@@ -85,7 +87,7 @@ def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
 def _balance(figures, scope, names) -> list[dict]:
     rows = []
     units = [(scope, names.get(scope.org_id, "Toàn tỉnh"))]
-    units += [(Scope(_child(scope), u["id"]), u["name"]) for u in figures.by_unit(scope)]
+    units += [(Scope(_child(scope), u["id"]), u["name"]) for u in figures.unit_rows(scope)]
     for unit_scope, name in units:
         b = figures.bieu1(unit_scope)
         if b["D"] != b["A"] + b["B"] - b["C"]:
@@ -415,25 +417,37 @@ def _all_rating_soundness(figures, quarter, names, files):
     assumed = ratings[ratings["assumed_conditions"] > 0].copy()
     if assumed.empty:
         return
-    assumed["district"] = [districts.get(int(p), ()) for p in assumed.index]
+    yield from _assumed_rows(assumed, districts, names, files)
+
+
+def _assumed_rows(assumed: pd.DataFrame, districts: dict, names, files):
+    """One check 8 row per (unit, file, districts) of the ratings resting on assumed
+    conditions, in the order the groups first appear, with the count of each level: counted
+    by one grouping, not group by group (a province has tens of thousands of such groups)."""
+    where, shown_in = pd.factorize(pd.Series([districts.get(int(p), ()) for p in assumed.index]))
+    assumed["where"] = where
     assumed["org_key"] = assumed["org_id"].fillna(-1)
     assumed["batch_key"] = assumed["batch_id"].fillna(-1)
-    for (_org, _batch, where), group in assumed.groupby(
-        ["org_key", "batch_key", "district"], sort=False
-    ):
-        counts = group["level"].value_counts()
+    keys = ["org_key", "batch_key", "where"]
+    sizes = assumed.groupby(keys, sort=False).size()
+    levels = (
+        assumed.groupby([*keys, "level"]).size().unstack("level", fill_value=0)
+        .reindex(sizes.index, fill_value=0)
+    )  # fmt: skip
+    ranked = [level for level in vocab.ranked("levels") if level in levels.columns]
+    counts = levels[ranked].to_numpy()
+    for (org, batch, place), size, row in zip(sizes.index, sizes.to_numpy(), counts, strict=True):
         by_level = ", ".join(
-            f"{level}: {int(counts[level])}" for level in vocab.ranked("levels") if level in counts
+            f"{level}: {int(n)}" for level, n in zip(ranked, row, strict=True) if n
         )
-        first = group.iloc[0]
         yield (
-            where,
+            shown_in[place],
             _row(
                 8,
-                names.get(_key(first["org_id"])),
-                files.get(_key(first["batch_id"])),
+                names.get(None if org == -1 else int(org)),
+                files.get(None if batch == -1 else int(batch)),
                 None,
-                f"{len(group)} đảng viên được xếp loại dựa trên điều kiện coi như đạt vì tệp "
+                f"{int(size)} đảng viên được xếp loại dựa trên điều kiện coi như đạt vì tệp "
                 f"không có số liệu ({by_level})",
             ),
         )
@@ -445,29 +459,42 @@ def _member_details(figures, scope, names, files) -> list[dict]:
     stock = scope.select(figures.stock_end)
     if stock.empty:
         return []
-    members = figures.once(
-        ("member_details",),
-        lambda: read_frame(
-            figures.conn,
-            "SELECT id AS member_id, full_name, birth_date, admitted_on, official_on, "
-            "card_number, citizen_id, batch_id, source_row FROM member",
-        ).set_index("member_id"),
-    )
-    found = members.loc[members.index.intersection(stock["member_id"].unique())]
-    org_of = dict(zip(stock["member_id"], stock["org_id"], strict=False))
-    notes = implausible(found.reset_index(drop=True), date.today())
-    notes += [(p, NO_ADMISSION) for p in np.flatnonzero(found["admitted_on"].isna().to_numpy())]
-    ids = found.index.to_list()
+    notes = figures.once(("member_notes",), lambda: _all_member_notes(figures))
+    notes = notes[notes["member_id"].isin(stock["member_id"]).to_numpy()]
+    if notes.empty:
+        return []
+    noted = stock[stock["member_id"].isin(notes["member_id"]).to_numpy()]
+    org_of = dict(zip(noted["member_id"], noted["org_id"], strict=True))
     return [
-        _row(
-            9,
-            names.get(org_of[ids[p]]),
-            files.get(found["batch_id"].iloc[p]),
-            found["source_row"].iloc[p],
-            f"{found['full_name'].iloc[p]}: {what}",
+        _row(9, names.get(org_of[member]), files.get(batch), row, f"{name}: {what}")
+        for member, batch, row, name, what in zip(
+            notes["member_id"], notes["batch_id"], notes["source_row"], notes["full_name"],
+            notes["what"], strict=True,
         )
-        for p, what in notes
+    ]  # fmt: skip
+
+
+def _all_member_notes(figures) -> pd.DataFrame:
+    """Check 9's notes of every member of the province's stock at the end (a district's are
+    its members' among them, in the same order): the implausible values in the order of the
+    members, then the members with no admission date. Plausibility is a matter of each
+    member's own record, so it is judged once, not once per workbook."""
+    stock = figures.stock_end
+    members = read_frame(
+        figures.conn,
+        "SELECT id AS member_id, full_name, birth_date, admitted_on, official_on, "
+        "card_number, citizen_id, batch_id, source_row FROM member",
+    ).set_index("member_id")
+    in_stock = stock.loc[stock["district_id"].notna().to_numpy(), "member_id"].unique()
+    found = members.loc[members.index.intersection(in_stock)]
+    notes = implausible(found.reset_index(drop=True), date.today())
+    notes += [
+        (int(p), NO_ADMISSION) for p in np.flatnonzero(found["admitted_on"].isna().to_numpy())
     ]
+    positions = [p for p, _ in notes]
+    rows = found.iloc[positions][["batch_id", "source_row", "full_name"]].reset_index()
+    rows["what"] = [what for _, what in notes]
+    return rows
 
 
 NO_ADMISSION = "không có ngày vào Đảng (đảng viên từ trước khi có hồ sơ)."

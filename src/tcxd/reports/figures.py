@@ -12,6 +12,7 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from tcxd.db import history
 from tcxd.db.bulk import read_frame
 from tcxd.db.coverage import batches_covering
 from tcxd.reports.forms import (
+    TWIN_FORMS,
     age_band,
     attribute_mappings,
     degree_code,
@@ -69,20 +71,23 @@ FLOW_CODES = ("B1", "B2a", "B2b", "B3", "C1", "C2", "C3", "C4", "C5a", "C5b")
 _EMPTY_FORMS: dict | None = None
 
 
-def empty_forms() -> dict:
-    """`tcxd.reports.forms.empty_forms()`, built once (it reads the form definitions) and copied."""
+def _empty_templates() -> dict:
+    """`tcxd.reports.forms.empty_forms()`, built once (it reads the form definitions)."""
     global _EMPTY_FORMS
     if _EMPTY_FORMS is None:
         _EMPTY_FORMS = _build_empty_forms()
-    return copy.deepcopy(_EMPTY_FORMS)
+    return _EMPTY_FORMS
+
+
+def empty_forms() -> dict:
+    """`tcxd.reports.forms.empty_forms()`: a fresh copy of the templates built once."""
+    return copy.deepcopy(_empty_templates())
 
 
 def empty_form(name: str) -> dict:
     """The zero-filled figures of one form of `empty_forms()`: a fresh copy of that form only
     (per-unit code asks for templates thousands of times)."""
-    if _EMPTY_FORMS is None:
-        empty_forms()
-    return copy.deepcopy(_EMPTY_FORMS[name])
+    return copy.deepcopy(_empty_templates()[name])
 
 
 def _map_distinct(values: pd.Series, function) -> pd.Series:
@@ -225,7 +230,7 @@ class PeriodFigures:
                 "UNION SELECT dissolved_on FROM organization WHERE dissolved_on IS NOT NULL"
             )
         )
-        return sorted({as_date(r[0]) for r in rows})
+        return sorted({day for r in rows if (day := as_date(r[0])) is not None})
 
     def _tree_anchor(self, on: date) -> date:
         """The last change of the tree on or before `on` (date.min: none): the tree on `on`
@@ -451,7 +456,7 @@ class PeriodFigures:
 
     # ----------------------------------------------------------------- the forms of a unit
     def forms(self, scope: Scope) -> dict:
-        forms = empty_forms()
+        forms: dict = dict.fromkeys(TWIN_FORMS)  # the twin's order; each filled below
         forms["bieu1"] = self.bieu1(scope)
         forms["bieu2"] = self.bieu2(scope)
         forms["bieu3"] = self.bieu3(scope)
@@ -459,6 +464,9 @@ class PeriodFigures:
         if self.ratings_available():
             forms["xl_dang_vien"] = self.xl_dang_vien(scope)
             forms["xl_to_chuc"] = self.xl_to_chuc(scope)
+        for name, figures in forms.items():
+            if figures is None:
+                forms[name] = empty_form(name)
         return forms
 
     def comparable_forms(self, scope: Scope) -> dict:
@@ -636,7 +644,9 @@ class PeriodFigures:
         }
         table = {}
         for unit, total in totals.items():
-            result = {code: (None if value is None else 0) for code, value in template.items()}
+            result: dict[str, Any] = {
+                code: (None if value is None else 0) for code, value in template.items()
+            }
             result["total"] = total[None]
             for name, tally in tallies.items():
                 result[name] = tally.get(unit, 0)
@@ -805,37 +815,45 @@ class PeriodFigures:
         return table, {}
 
     def xl_dang_vien(self, scope: Scope) -> dict:
-        result = empty_form("xl_dang_vien")
-        stock = self._select(scope, "stock_end")
+        return self._per_unit("xl_dang_vien", scope)
+
+    def _xl_dang_vien_table(self, level: str) -> tuple[dict[int, dict], dict]:
+        """XL đảng viên of every unit of a level: classify's stored results of the members at
+        the end of the period, counted by one grouping (not read again unit by unit)."""
+        stock, units = self._level_rows("stock_end", level)
+        if stock.empty:
+            return {}, {}
         ratings = self.ratings.reindex(stock["member_id"])
-        result["total"] = len(stock)
         # A result waiting for the competent committee carries its proposal as `level`: it is
         # not a final level until decided (docs/figures.md, XL đảng viên).
-        level = ratings["level"].where(ratings["status"] == "rated")
-        rated = level.notna()
-        result["rated"] = int(rated.sum())
-        for full, short in LEVEL_CODES.items():
-            result[short] = int((level == full).sum())
+        level_ = ratings["level"].where(ratings["status"] == "rated")
+        rated = level_.notna()
         cause = ratings["not_reviewed_cause"].where(~rated)
-        for code in ("exempt", "new", "suspended"):
-            result[code] = int((cause == code).sum())
-        result["not_rated"] = result["total"] - result["rated"]
-        result["other"] = (
-            result["not_rated"] - result["exempt"] - result["new"] - result["suspended"]
-        )
-        kht = level == "KHTNV"
-        kht_cause = ratings["kht_cause"].where(kht)
-        result["kht_discipline"] = int((kht_cause == "discipline").sum())
-        result["kht_score"] = int((kht_cause == "score").sum())
-        result["kht_other"] = result["kht"] - result["kht_discipline"] - result["kht_score"]
-        result["capped"] = int(ratings["capped"].eq(True).sum())
-        # tiêu biểu: a decided mark of the evaluation, on a member whose final level is HTXSNV
-        result["exemplary"] = int((ratings["exemplary"].eq(True) & (level == "HTXSNV")).sum())
-        good = level.isin(vocab.at_least("levels", "HTTNV"))
-        result["assumed"] = int((good & ratings["assumed_conditions"].fillna(0).gt(0)).sum())
-        # classify's check of decided levels: "below_band", "over_cap" or both, NULL when allowed
-        result["decided_not_allowed"] = int(ratings["decided_not_allowed"].notna().sum())
-        return result
+        kht_cause = ratings["kht_cause"].where(level_ == "KHTNV")
+        good = level_.isin(vocab.at_least("levels", "HTTNV"))
+        flags = {
+            "rated": rated,
+            **{short: level_ == full for full, short in LEVEL_CODES.items()},
+            **{code: cause == code for code in ("exempt", "new", "suspended")},
+            "kht_discipline": kht_cause == "discipline",
+            "kht_score": kht_cause == "score",
+            "capped": ratings["capped"].eq(True),
+            # tiêu biểu: a decided mark of the evaluation, on a member whose final level is
+            # HTXSNV
+            "exemplary": ratings["exemplary"].eq(True) & (level_ == "HTXSNV"),
+            "assumed": good & ratings["assumed_conditions"].fillna(0).gt(0),
+            # classify's check of decided levels: "below_band", "over_cap" or both, NULL when
+            # allowed
+            "decided_not_allowed": ratings["decided_not_allowed"].notna(),
+        }
+        frame = pd.DataFrame({name: flag.to_numpy(dtype=bool) for name, flag in flags.items()})
+        frame["total"] = True
+        sums = frame.groupby(units.to_numpy()).sum()
+        table = {
+            int(unit): _xl_dang_vien_counts(dict(zip(sums.columns, map(int, row), strict=True)))
+            for unit, row in zip(sums.index, sums.to_numpy(), strict=True)
+        }
+        return table, {}
 
     def xl_to_chuc(self, scope: Scope) -> dict:
         return self._per_unit("xl_to_chuc", scope)
@@ -907,7 +925,12 @@ class PeriodFigures:
     # ----------------------------------------------------------------- per subordinate unit
     def by_unit(self, scope: Scope) -> list[dict]:
         """One row per TCCSĐ of a district, or per district of the province."""
-        return copy.deepcopy(self._cached(("by_unit", scope), lambda: self._by_unit(scope)))
+        return copy.deepcopy(self.unit_rows(scope))
+
+    def unit_rows(self, scope: Scope) -> list[dict]:
+        """`by_unit(scope)` itself, shared: for callers that only read it (the checks, the
+        completeness line ask for every district's rows: a copy each cost seconds)."""
+        return self._cached(("by_unit", scope), lambda: self._by_unit(scope))
 
     def _by_unit(self, scope: Scope) -> list[dict]:
         tree = self.tree(self.end).reset_index()
@@ -928,6 +951,8 @@ class PeriodFigures:
                 )
             ]
         # a district: its TCCSĐ at the end, and those that were in it during the period only
+        if scope.org_id is None:
+            raise ValueError("a district's rows need the district's id")
         at_end = tree[(tree["district_id"] == scope.org_id) & tree["org_type"].isin(TCCSD_TYPES)]
         pairs = self._pair_table()
         ids = set(at_end["org_id"].astype(int))
@@ -942,7 +967,7 @@ class PeriodFigures:
                     "id": org_id,
                     "name": names.get(org_id, ""),
                     "submitted": bool(submitted.get(org_id, False)),
-                    "bieu1": copy.deepcopy(bieu1),
+                    "bieu1": bieu1,  # copied with the rows by `by_unit`
                     "members_end": bieu1["D"],
                     "ratings": self._rating_counts(Scope("tccsd", org_id)) if here else {},
                 }
@@ -968,12 +993,9 @@ class PeriodFigures:
             return {k: xl[k] for k in ("rated", "htxs", "htt", "ht", "kht", "not_rated")}
         # xl_dang_vien's counts for every unit of the level at once
         table = self._cached(("rating_counts", scope.level), lambda: self._rating_table(scope))
-        if scope.org_id not in table.index:
-            return {"rated": 0, "htxs": 0, "htt": 0, "ht": 0, "kht": 0, "not_rated": 0}
-        row = table.loc[scope.org_id]
-        return {k: int(row[k]) for k in ("rated", "htxs", "htt", "ht", "kht", "not_rated")}
+        return dict(table.get(scope.org_id, RATING_COUNTS_ZERO))
 
-    def _rating_table(self, scope: Scope) -> pd.DataFrame:
+    def _rating_table(self, scope: Scope) -> dict[int, dict[str, int]]:
         column = "district_id" if scope.level == "district" else "tccsd_id"
         stock = self.stock_end[self.stock_end[column].notna()]
         ratings = self.ratings.reindex(stock["member_id"])
@@ -985,18 +1007,22 @@ class PeriodFigures:
         grouped = frame.groupby("unit")
         table = grouped[["rated", *LEVEL_CODES.values()]].sum()
         table["not_rated"] = grouped.size() - table["rated"]
-        return table
+        columns = list(RATING_COUNTS_ZERO)
+        return {
+            int(unit): dict(zip(columns, map(int, counts), strict=True))
+            for unit, counts in zip(table.index, table[columns].to_numpy(), strict=True)
+        }
 
     def reporting_units(self, scope: Scope) -> list[dict]:
         """The TCCSĐ that send files for `scope`, as `by_unit` rows (id, name, submitted…): a
         district's own, or every district's for the province (so the province's "not sent"
         list is the union of its districts')."""
         if scope.level != "province":
-            return self.by_unit(scope)
+            return self.unit_rows(scope)
         return [
             row
-            for district in self.by_unit(scope)
-            for row in self.by_unit(Scope("district", district["id"]))
+            for district in self.unit_rows(scope)
+            for row in self.unit_rows(Scope("district", district["id"]))
         ]
 
     def data_span(self) -> tuple[date, date] | None:
@@ -1046,8 +1072,28 @@ class PeriodFigures:
         return result
 
 
+RATING_COUNTS_ZERO = {"rated": 0, "htxs": 0, "htt": 0, "ht": 0, "kht": 0, "not_rated": 0}
 PAIR_BASE = 1 << 32  # organisation ids stay below it
 NO_KIND = ""  # a TCCSĐ whose loại hình no file gives (Biểu 5 row "unknown")
+
+
+def _xl_dang_vien_counts(n: dict[str, int]) -> dict:
+    """XL đảng viên of a unit from the counts of its members (`_xl_dang_vien_table`)."""
+    result = empty_form("xl_dang_vien")
+    result["total"] = n["total"]
+    result["rated"] = n["rated"]
+    for short in LEVEL_CODES.values():
+        result[short] = n[short]
+    for code in ("exempt", "new", "suspended"):
+        result[code] = n[code]
+    result["not_rated"] = result["total"] - result["rated"]
+    result["other"] = result["not_rated"] - result["exempt"] - result["new"] - result["suspended"]
+    result["kht_discipline"] = n["kht_discipline"]
+    result["kht_score"] = n["kht_score"]
+    result["kht_other"] = result["kht"] - result["kht_discipline"] - result["kht_score"]
+    for name in ("capped", "exemplary", "assumed", "decided_not_allowed"):
+        result[name] = n[name]
+    return result
 
 
 def _communes(tree: pd.DataFrame) -> pd.Series:

@@ -340,6 +340,11 @@ def lookup(data: Any, path: Iterable[str]) -> Any:
 
 
 def as_number(value: Any) -> float | int | None:
+    kind = type(value)  # the common cases first: a million cells per province
+    if kind is int:
+        return value
+    if kind is str:
+        return None
     if value is None or isinstance(value, bool) or not isinstance(value, Real):
         return None
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
@@ -394,10 +399,10 @@ def cell_value(form: Form, body: BodyRow, column: Column) -> Any:
         source = body.data if column.source == "current" else body.previous
         if source is None:
             return NO_DATA if column.source == "previous_year" else None
-        missing = lookup(source, form.path(row, column)) is None
-        if missing and (row.no_data or row.optional or column.source == "previous_year"):
+        found = lookup(source, form.path(row, column))
+        if found is None and (row.no_data or row.optional or column.source == "previous_year"):
             return NO_DATA
-        value = as_number(lookup(source, form.path(row, column)))
+        value = as_number(found)
         if value is not None and row.minus:
             other = as_number(lookup(source, form.path(row, column, code=row.minus)))
             value = None if other is None else value - other
@@ -432,7 +437,7 @@ def column_numbers(form: Form) -> list[str]:
     """The column-number row: "A", "B" for text columns, "(1)", "(2)"… for numbers, and
     "(3) = (1)×100/(2)" for a ratio column (unless the form gives the text)."""
     letters = "ABCDEGHIKLMNOPQRSTUVXY"  # Vietnamese order: no F, J, W, Z
-    numbers: dict[str, int] = {}
+    numbers: dict[str | None, int] = {}  # a ratio's num / den: column keys (None: not given)
     texts: list[str] = []
     next_number, next_letter = 1, 0
     for column in form.columns:
@@ -633,10 +638,10 @@ def write_form(
                 spans.append((level, bottom, points))
             col = end + 1
     heights = [need.get(level, line_height() + 4) for level in range(depth)]
-    for first, last, points in spans:
-        have = sum(heights[first : last + 1])
+    for first, final, points in spans:
+        have = sum(heights[first : final + 1])
         if have < points:
-            heights[last] += points - have
+            heights[final] += points - have
     for level, points in enumerate(heights):
         set_height(header_top + level, points)
     row = header_top + depth
@@ -818,11 +823,17 @@ def _write_body_row(
     lines = 1
     for index, column in enumerate(form.columns):
         value = cell_value(form, body, column)
+        # a text is made safe once, for its height and for the cell (`_write` would again)
+        text = safe_text(value) if type(value) is str and value else None
         if column.kind in ("label", "text") and value:
             indent_px = 14 * form_row.indent if column.kind == "label" else 0
             lines = max(
                 lines,
-                text_lines(safe_text(value), column_px(widths[index]) - indent_px, bold=bold),
+                text_lines(
+                    text if text is not None else safe_text(value),
+                    column_px(widths[index]) - indent_px,
+                    bold=bold,
+                ),
             )
         indent = form_row.indent if column.kind == "label" else 0
         kind = column.kind
@@ -830,7 +841,11 @@ def _write_body_row(
             kind = "no_data"
             lines = max(lines, text_lines(NO_DATA, column_px(widths[index]), bold=bold))
         key = (kind, _number_format(form_row, column), bool(bold), bool(italic), indent)
-        _write(ws, row, index, value, styles.cell(key, _cell_props))
+        fmt = styles.cell(key, _cell_props)
+        if text is not None:
+            ws.write_string(row, index, text, fmt)
+        else:
+            _write(ws, row, index, value, fmt)
     return max(line_height() + 1, line_height() * lines + 3)
 
 

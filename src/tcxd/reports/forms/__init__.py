@@ -14,6 +14,7 @@ docs/reports.md ("Forms as data").
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -128,7 +129,7 @@ class Form:
     def landscape(self) -> bool:
         return self.orientation == "landscape"
 
-    def column(self, key: str) -> Column:
+    def column(self, key: str | None) -> Column:
         for column in self.columns:
             if column.key == key:
                 return column
@@ -136,8 +137,8 @@ class Form:
 
     def path(self, row: Row, column: Column, code: str | None = None) -> tuple[str, ...]:
         """Where the figure of (row, column) is, as keys into the figures dict."""
-        values = {"row": code or row.code or "", "column": column.lookup, **row.params}
-        return tuple(self.cell.format(**values).split("."))
+        params = tuple(row.params.items()) if row.params else ()
+        return _cell_path(self.cell, code or row.code or "", column.lookup, params)
 
     def without_ratings(self) -> Form:
         """The form for a report without ratings: rows and columns that need them dropped."""
@@ -179,13 +180,27 @@ class Form:
         return result
 
 
+@cache
+def _cell_path(
+    cell: str, row: str, column: str, params: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    """`Form.path`, made once per template, row code, column and parameters (a workbook asks
+    for a million cells' paths, of a few thousand distinct ones)."""
+    values = {"row": row, "column": column, **dict(params)}
+    return tuple(cell.format(**values).split("."))
+
+
+# libyaml's loader where PyYAML was built with it (the same data, parsed in C)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _package_text(name: str) -> str:
     return resources.files("tcxd.reports.forms").joinpath(name).read_text("utf-8")
 
 
 @cache
 def _yaml(name: str) -> Any:
-    return yaml.safe_load(_package_text(name))
+    return yaml.load(_package_text(name), Loader=_LOADER)  # a safe loader (C or Python)
 
 
 def form_names() -> tuple[str, ...]:
@@ -295,7 +310,7 @@ def _rows(name: str, entries: list[dict]) -> list[Row]:
         unknown = set(entry) - _ROW_KEYS
         if unknown:
             raise ValueError(f"form {name}: unknown row key(s) {sorted(unknown)}")
-        common = {
+        common: dict[str, Any] = {
             "indent": int(entry.get("indent", 0)),
             "bold": bool(entry.get("bold", False)),
             "italic": bool(entry.get("italic", False)),
@@ -312,13 +327,18 @@ def _rows(name: str, entries: list[dict]) -> list[Row]:
                     )
             continue
         if "expand" in entry:
-            pairs, unknown = _expand(entry["expand"])
+            pairs, unknown_row = _expand(entry["expand"])
             numbering = entry.get("numbering", "numbers")
-            for index, (code, label) in enumerate(pairs):
-                rows.append(Row(code=code, short=_number(numbering, index), label=label, **common))
-            if unknown is not None:
+            for index, (code, text) in enumerate(pairs):
+                rows.append(Row(code=code, short=_number(numbering, index), label=text, **common))
+            if unknown_row is not None:
                 rows.append(
-                    Row(code=unknown[0], short="", label=unknown[1], **{**common, "italic": True})
+                    Row(
+                        code=unknown_row[0],
+                        short="",
+                        label=unknown_row[1],
+                        **{**common, "italic": True},
+                    )
                 )
             continue
         if "heading" in entry:
@@ -459,7 +479,9 @@ def check_forms(forms: dict[str, Any], *, ratings: bool = True) -> list[str]:
     return problems
 
 
-def _diff(where: str, expected: Any, given: Any, nullable: set[str] = frozenset()) -> list[str]:
+def _diff(
+    where: str, expected: Any, given: Any, nullable: AbstractSet[str] = frozenset()
+) -> list[str]:
     if isinstance(expected, dict):
         if not isinstance(given, dict):
             return [f"{where}: expected a dict, got {type(given).__name__}"]
