@@ -19,19 +19,10 @@ from tcxd.core.vocab import branch_types
 from tcxd.db.bulk import read_frame
 from tcxd.db.identities import implausible
 from tcxd.reports.figures import PeriodFigures, Scope
+from tcxd.reports.forms import load_form
 
-DESCRIPTIONS = {
-    1: "Cân đối D = A + B − C",
-    2: "Đơn vị chưa nộp báo cáo",
-    3: "Danh sách mâu thuẫn với biến động",
-    4: "Đánh giá, xếp loại không khớp danh sách",
-    5: "Chuyển sinh hoạt trong tỉnh chỉ thấy một phía",
-    6: "Quy mô chi bộ",
-    7: "Xếp loại bị hạ do tỷ lệ, hoặc khác đề xuất / quyết định",
-    8: "Mức quyết định trái quy định, hoặc xếp loại dựa trên điều kiện coi như đạt",
-    9: "Thông tin đảng viên cần xem lại",
-    10: "Kết quả xếp loại cũ hơn tệp đã nhập sau đó",
-}
+# What each check's rows say in "Nội dung": written once, with the summary, in kiem_tra.yaml.
+DESCRIPTIONS = {number: name.row for number, name in load_form("kiem_tra").checks.items()}
 MIN_FULL_MEMBERS = 3
 MAX_CHI_BO_CO_SO = 30
 

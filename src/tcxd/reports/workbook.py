@@ -173,7 +173,7 @@ def check_summary(form: Form, checks: list[Mapping]) -> list[str]:
             counts[int(number)] = counts.get(int(number), 0) + 1
     lines = ["Tóm tắt (số trường hợp của từng mục kiểm tra):"]
     for number, name in sorted(form.checks.items()):
-        lines.append(f"{number}. {name}: {number_vi(counts.get(number, 0))} trường hợp.")
+        lines.append(f"{number}. {name.summary}: {number_vi(counts.get(number, 0))} trường hợp.")
     return lines
 
 

@@ -104,6 +104,14 @@ class Row:
 
 
 @dataclass(frozen=True)
+class CheckName:
+    """A check of the Kiểm tra sheet, as written in the summary and on each of its rows."""
+
+    summary: str
+    row: str
+
+
+@dataclass(frozen=True)
 class Form:
     name: str
     sheet: str
@@ -123,7 +131,7 @@ class Form:
     repeat_header: bool = True
     pages_tall: int = 0  # print on this many pages tall (0: as many as it takes)
     total_row: dict[str, str] | None = None
-    checks: dict[int, str] = field(default_factory=dict)
+    checks: dict[int, CheckName] = field(default_factory=dict)
 
     @property
     def landscape(self) -> bool:
@@ -444,7 +452,10 @@ def load_form(name: str) -> Form:
         repeat_header=bool(data.get("repeat_header", True)),
         pages_tall=int(data.get("pages_tall", 0)),
         total_row=data.get("total_row"),
-        checks={int(k): str(v) for k, v in (data.get("checks") or {}).items()},
+        checks={
+            int(k): CheckName(str(v["summary"]), str(v["row"]))
+            for k, v in (data.get("checks") or {}).items()
+        },
     )
 
 
