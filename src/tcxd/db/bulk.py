@@ -36,7 +36,9 @@ IN_LIST_SIZE = 900  # values bound in one IN (…) list (SQLite's old limit of 9
 
 
 def table_of(model: type[SQLModel]) -> Table:
-    """The Core table of a SQLModel class (what `Model.__table__` is, typed)."""
+    """The Core table of a SQLModel class (what `Model.__table__` is, set at run time and so
+    unseen by mypy). SQLModel types `__tablename__` as `str | Callable` (its default is a
+    declared_attr); read on a table class it is the table's name."""
     return SQLModel.metadata.tables[str(model.__tablename__)]
 
 

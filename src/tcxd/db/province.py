@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from tcxd.core.errors import NotInitializedError, ProvinceMismatchError, UserInputError
 from tcxd.core.settings import DistrictConfig, ProvinceConfig
 from tcxd.core.text import clean, fold, key
 from tcxd.core.vocab import code_of
+from tcxd.db.bulk import table_of
 from tcxd.db.engine import create_schema, make_engine, write_transaction
 from tcxd.db.models import Meta, Organization, OrganizationParent, Province
 
-
-def _table(model: type[SQLModel]) -> Table:
-    """The Core table of a SQLModel class (`Model.__table__` is set at run time, unseen by mypy)."""
-    # SQLModel types __tablename__ as `str | Callable` (its default is a declared_attr); read
-    # on a table class it is the table's name, a str
-    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
-
-
-PROVINCE = _table(Province)
-ORGANIZATION = _table(Organization)
-ORGANIZATION_PARENT = _table(OrganizationParent)
-META = _table(Meta)
+PROVINCE = table_of(Province)
+ORGANIZATION = table_of(Organization)
+ORGANIZATION_PARENT = table_of(OrganizationParent)
+META = table_of(Meta)
 
 
 @dataclass

@@ -15,13 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, inspect, text
-from sqlmodel import SQLModel
 
-from tcxd.db.bulk import insert_columns
+from tcxd.db.bulk import insert_columns, table_of
 from tcxd.db.models import RatingInputs, RatingReason
 
-REASONS = SQLModel.metadata.tables[RatingReason.__tablename__]
-INPUTS = SQLModel.metadata.tables[RatingInputs.__tablename__]
+REASONS = table_of(RatingReason)
+INPUTS = table_of(RatingInputs)
 # (table, its text column, JSON?) for each kind of text a rating row points to
 KINDS = {"reason_id": (REASONS, "text", False), "inputs_id": (INPUTS, "inputs", True)}
 RATING_TABLES = ("member_rating", "organization_rating")

@@ -26,16 +26,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Column, Connection, Engine, Integer, String, Table, text
-from sqlmodel import SQLModel
 
 from tcxd.core.errors import DatabaseError
 from tcxd.db import rating_texts
-from tcxd.db.bulk import CHUNK_ROWS, chunks, insert_columns
+from tcxd.db.bulk import CHUNK_ROWS, chunks, insert_columns, table_of
 from tcxd.db.engine import is_sqlite, write_transaction
 from tcxd.db.models import MemberRating, OrganizationRating
 
-MEMBER_RATINGS = SQLModel.metadata.tables[MemberRating.__tablename__]
-ORGANIZATION_RATINGS = SQLModel.metadata.tables[OrganizationRating.__tablename__]
+MEMBER_RATINGS = table_of(MemberRating)
+ORGANIZATION_RATINGS = table_of(OrganizationRating)
 # what each rating table's rows point to, checked once after the write (`_check_references`)
 REFERENCES = {
     MEMBER_RATINGS.name: (("member_id", "member"), ("org_id", "organization")),

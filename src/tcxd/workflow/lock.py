@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, text
-from sqlmodel import SQLModel
 
 from tcxd.core.errors import PeriodLockError
 from tcxd.core.periods import Period
+from tcxd.db.bulk import table_of
 from tcxd.db.engine import write_transaction
 from tcxd.db.models import PeriodLock
 from tcxd.db.province import load_province
@@ -143,7 +143,7 @@ def lock_period(engine: Engine, period: Period, by: str | None = None) -> Period
             done.units.append(
                 LockedUnit(name, scope.level, data["forms"]["bieu1"].get("D"), now, by)
             )
-        conn.execute(insert(SQLModel.metadata.tables[PeriodLock.__tablename__]), rows)
+        conn.execute(insert(table_of(PeriodLock)), rows)
     return done
 
 
