@@ -9,6 +9,7 @@ import pickle
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -565,7 +566,7 @@ def _import_one_file(
 
     try:
         if conn is not None:
-            with conn.begin_nested() if savepoints else _null():
+            with conn.begin_nested() if savepoints else nullcontext():
                 write(conn)
         else:
             with write_transaction(engine) as own:
@@ -589,14 +590,6 @@ def _import_one_file(
         if not done or outcome.status not in ("imported", "unchanged"):
             cache.failed()
     return outcome
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 # A province's database outgrows SQLite's default 2 MB page cache: lookups by name, card and

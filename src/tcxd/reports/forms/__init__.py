@@ -198,17 +198,13 @@ def _cell_path(
     return tuple(cell.format(**values).split("."))
 
 
-# libyaml's loader where PyYAML was built with it (the same data, parsed in C)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _package_text(name: str) -> str:
     return resources.files("tcxd.reports.forms").joinpath(name).read_text("utf-8")
 
 
 @cache
 def _yaml(name: str) -> Any:
-    return yaml.load(_package_text(name), Loader=_LOADER)  # a safe loader (C or Python)
+    return yaml.safe_load(_package_text(name))
 
 
 def form_names() -> tuple[str, ...]:
