@@ -10,26 +10,25 @@ driver, docs/benchmarks.md, branch classify17):
   would have;
 - when the period's rows are most of a table (a whole-period rewrite), its secondary indexes
   are dropped and built again once after the insert, inside the transaction;
-- values every row shares (the period, the rule set, the computation time…) are written into
-  the statement once instead of being bound once per row.
-Other databases take SQLAlchemy's bulk insert (`tcxd.db.bulk.insert_columns`).
+- values every row shares (the period, the rule set, the computation time…) are bound once,
+  not once per row.
+The rows themselves go through `tcxd.db.bulk.insert_columns`, on every database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Column, Connection, Engine, Integer, String, Table, text
+from sqlalchemy import Connection, Engine, Table, text
 
 from tcxd.core.errors import DatabaseError
 from tcxd.db import rating_texts
-from tcxd.db.bulk import CHUNK_ROWS, chunks, insert_columns, table_of
+from tcxd.db.bulk import chunks, insert_columns, table_of
 from tcxd.db.engine import is_sqlite, write_transaction
 from tcxd.db.models import MemberRating, OrganizationRating
 
@@ -134,87 +133,15 @@ def _check_references(conn: Connection, table: Table, year: int, quarter: int) -
 
 
 def _insert(conn: Connection, table: Table, columns: dict[str, Any], constants: dict) -> None:
-    """Insert the rows given as columns (and the constants every row shares)."""
+    """Insert the rows given as columns, and the constants every row shares (bound once), by
+    `insert_columns`; on SQLite a write of at least as many rows as the table holds rebuilds
+    its indexes once after."""
     total = len(next(iter(columns.values())))
     if not total:
         return
-    if not is_sqlite(conn.engine):
+    rebuilt = _indexes_rebuilt(conn, table, total) if is_sqlite(conn.engine) else nullcontext()
+    with rebuilt:
         insert_columns(conn, table, columns, constants=constants)
-        return
-    values = {key: _driver_values(table.c[key], array) for key, array in columns.items()}
-    shared = {**_defaults(table, {*values, *constants}), **constants}
-    for key in [key for key, listed in values.items() if len(set(listed)) == 1]:
-        shared[key] = values.pop(key)[0]  # the same in every row: written once
-    with _indexes_rebuilt(conn, table, total):
-        sql = _insert_sql(conn, table, list(values), shared)
-        rows = zip(*values.values(), strict=True)
-        while batch := list(islice(rows, CHUNK_ROWS)):
-            conn.exec_driver_sql(sql, batch)
-
-
-def _defaults(table: Table, given: set[str]) -> dict:
-    """The model's Python defaults of the columns not given (none but the id in classify)."""
-    out = {}
-    for column in table.columns:
-        default = column.default
-        if column.key in given or column.primary_key or default is None:
-            continue
-        if getattr(default, "is_scalar", False):
-            out[column.key] = getattr(default, "arg", None)
-        elif getattr(default, "is_callable", False):
-            out[column.key] = default.arg(None)  # type: ignore[attr-defined]  # a callable default
-    return out
-
-
-def _driver_values(column: Column, array: np.ndarray) -> list:
-    """The column's values as the SQLite driver takes them (what SQLAlchemy's bind processors
-    would give): Python ints and bools, text, None for a missing value (False for a missing
-    NOT NULL flag, the model's default). Converted by numpy / pandas, not value by value."""
-    array = np.asarray(array)
-    if array.dtype.kind in "biu":
-        return array.astype(bool).tolist() if isinstance(column.type, Boolean) else array.tolist()
-    series = pd.Series(array, dtype=object)
-    missing = series.isna().to_numpy()
-    if isinstance(column.type, Boolean):
-        filled = series.where(~missing, None if column.nullable else False)
-        return [v if v is None else bool(v) for v in filled.tolist()]
-    if isinstance(column.type, Integer):
-        whole = pd.array(series.where(~missing, None).tolist(), dtype="Int64")
-        return [None if m else v for v, m in zip(whole.tolist(), missing, strict=True)]
-    if isinstance(column.type, String) and pd.api.types.infer_dtype(series, skipna=True) not in (
-        "string",
-        "empty",
-    ):
-        series = series.where(missing, series.astype(str))
-    values = series.to_numpy()
-    values[missing] = None
-    return values.tolist()
-
-
-def _insert_sql(conn: Connection, table: Table, keys: list[str], shared: dict) -> str:
-    """INSERT binding `keys` per row, with the `shared` values written in as literals."""
-    quote = conn.dialect.identifier_preparer.quote
-    names = [quote(table.c[key].name) for key in [*keys, *shared]]
-    literals = [_literal(conn, table.c[key], value) for key, value in shared.items()]
-    return (
-        f"INSERT INTO {quote(table.name)} ({', '.join(names)}) "
-        f"VALUES ({', '.join(['?'] * len(keys) + literals)})"
-    )
-
-
-def _literal(conn: Connection, column: Column, value) -> str:
-    """`value` as an SQL literal, through the column's bind processor (a datetime becomes the
-    text SQLAlchemy stores on SQLite)."""
-    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    if processor is not None and value is not None:
-        value = processor(value)
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 @contextmanager
