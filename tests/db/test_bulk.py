@@ -66,3 +66,37 @@ def test_insert_one_gives_the_new_id(db_url):
         born = conn.execute(select(MEMBER.c.birth_date).where(MEMBER.c.id == second)).scalar()
     assert stored == {first: "a", second: "b"}
     assert born == date(1990, 3, 4)
+
+
+def test_bulk_insert_columns_stores_what_bulk_insert_stores(db_url):
+    """Rows given column by column, with constants and columns left out to their defaults,
+    are the rows `bulk_insert` writes from records."""
+    engine = make_engine(db_url, create=True)
+    create_schema(engine)
+    columns = {
+        "full_name": ["A", "B"],
+        "name_key": ["a", "b"],
+        "birth_date": [date(1980, 1, 2), None],
+        "exempt": [True, False],
+        "extra": [{"x": "ý"}, {}],
+    }
+    constants = {"attributes_as_of": date(2024, 12, 31), "source_sheet": "DS", "youth_union": True}
+    shown = [c for c in MEMBER.c if c.key not in ("id", "full_name", "name_key")]
+    with engine.begin() as conn:
+        bulk.bulk_insert_columns(conn, MEMBER, columns, constants)
+        by_columns = conn.execute(select(*shown).order_by(MEMBER.c.id)).all()
+        conn.execute(MEMBER.delete())
+        records = [
+            {**dict(zip(columns, row, strict=True)), **constants}
+            for row in zip(*columns.values(), strict=True)
+        ]
+        bulk.bulk_insert(conn, MEMBER, records)
+        by_records = conn.execute(select(*shown).order_by(MEMBER.c.id)).all()
+        bulk.bulk_insert_columns(conn, MEMBER, {"full_name": []}, constants)  # (no statement)
+        assert len(conn.execute(select(MEMBER.c.id)).all()) == 2
+    engine.dispose()
+    assert by_columns == by_records
+    assert [(r.birth_date, r.exempt, r.youth_union, r.extra) for r in by_columns] == [
+        (date(1980, 1, 2), True, True, {"x": "ý"}),
+        (None, False, True, {}),
+    ]

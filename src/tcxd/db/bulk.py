@@ -169,6 +169,35 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
         conn.exec_driver_sql(*prepared)
 
 
+def bulk_insert_columns(
+    conn: Connection, table, columns: dict[str, list], constants: dict | None = None
+) -> None:
+    """`bulk_insert` of rows given column by column (column key → one Python value per row,
+    as a record would hold it; `constants`: column key → one value for every row): on SQLite
+    the driver's executemany with the same plan and bind processors, a constant processed
+    once, without a dict per row; other databases take the Core path with records."""
+    constants = dict(constants or {})
+    size = len(next(iter(columns.values()), []))
+    if not size:
+        return
+    dialect = conn.dialect
+    plan = None
+    if dialect.name == "sqlite" and dialect.paramstyle == "qmark":
+        plan = _insert_plan(dialect, table, (*columns, *constants))
+    if plan is None:
+        rows = [
+            {**dict(zip(columns, row, strict=True)), **constants}
+            for row in zip(*columns.values(), strict=True)
+        ]
+        conn.execute(insert(table), rows)
+        return
+    sql, bound, missing = plan
+    values = [list(values) for values in columns.values()]
+    values += [[_bound_value(dialect, table.c[k], v)] * size for k, v in constants.items()]
+    values += _defaults(missing, size)
+    conn.exec_driver_sql(sql, _bound_rows(dialect, bound, values, raw=frozenset(constants)))
+
+
 def insert_one(conn: Connection, table, record: dict) -> int:
     """`INSERT … RETURNING id` for one record; on SQLite through the driver as `bulk_insert`
     does (the id is the row id SQLite gives), for rows written one by one in numbers."""

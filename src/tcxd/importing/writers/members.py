@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, insert, select
 
-from tcxd.db.bulk import bulk_insert, bulk_update, chunks, table_of
+from tcxd.db.bulk import bulk_insert_columns, bulk_update, chunks, table_of
 from tcxd.db.identities import IDENTITY_COLUMNS, KEY_COLUMNS
 from tcxd.db.models import (
     Member,
@@ -78,19 +78,11 @@ def upsert_members(
         return []  # (the file is refused: nothing of it is written)
     new_positions = [position for position, found in enumerate(ids) if found is None]
     if new_positions:
+        columns = new_member_columns(file, rows, new_positions)
         source_rows = rows["source_row"].tolist()
-        new_rows = member_records(file, rows, new_positions)
-        for position, values in zip(new_positions, new_rows, strict=True):
-            values.update(
-                batch_id=file.batch_id,
-                source_sheet=table.sheet,
-                source_row=int(source_rows[position]),
-                attributes_as_of=as_of,
-            )
-        columns = sorted({c for r in new_rows for c in r})
-        defaults = {c: default_of(c) for c in columns}
-        normalized = [{**defaults, **r} for r in new_rows]
-        inserted = insert_members(file, normalized)
+        columns["source_row"] = [int(source_rows[position]) for position in new_positions]
+        source = {"batch_id": file.batch_id, "source_sheet": table.sheet, "attributes_as_of": as_of}
+        inserted = insert_members(file, columns, source)
         for position, member_id in zip(new_positions, inserted, strict=True):
             ids[position] = member_id
         if count:
@@ -137,27 +129,77 @@ def member_records(
     return records
 
 
-def insert_members(file, records: list[dict]) -> list[int]:
-    """Insert new members; their ids in the order of `records` (all of one sheet). Their
-    identity keys, read back with the ids, go into the run's keys."""
+def new_member_columns(file, rows: pd.DataFrame, positions: list[int]) -> dict[str, list]:
+    """What `member_records` gives these row positions, column by column, for one insert: a
+    column no row gives is left out (the model's default), a value a row lacks is the
+    column's `default_of` (as a record without it would be given)."""
+    columns = {
+        c: [cells[p] for p in positions]
+        for c in MEMBER_ATTRIBUTES
+        if c in rows.columns
+        for cells in (file.cells(rows, c),)
+    }
+    births = columns.get("birth_date")
+    if births is not None:
+        years = columns.get("birth_year") or [None] * len(positions)
+        columns["birth_year"] = [
+            birth.year if year is None and isinstance(birth, date) else year
+            for birth, year in zip(births, years, strict=True)
+        ]
+    if "birth_year_only" in columns:  # (a mark of the birth date not given)
+        births = births or [None] * len(positions)
+        years = columns.get("birth_year") or [None] * len(positions)
+        columns["birth_year_only"] = [
+            None if birth is None and year is None else mark
+            for mark, birth, year in zip(columns["birth_year_only"], births, years, strict=True)
+        ]
+    names, name_keys, _births = identity_columns(rows)
+    given = columns.pop("full_name", [None] * len(positions))
+    columns["full_name"] = [
+        names[p] if name is not None else "" for p, name in zip(positions, given, strict=True)
+    ]
+    columns["name_key"] = [
+        name_keys[p] if name is not None else "" for p, name in zip(positions, given, strict=True)
+    ]
+    if "extra" in rows.columns:
+        extras = rows["extra"].tolist()
+        columns["extra"] = [
+            extra if isinstance(extra, dict) and extra else None
+            for extra in (extras[p] for p in positions)
+        ]
+    return {
+        c: [default_of(c) if v is None else v for v in values]
+        for c, values in columns.items()
+        if any(v is not None for v in values)
+    }
+
+
+def insert_members(file, columns: dict[str, list], source: dict) -> list[int]:
+    """Insert new members (`columns`: column → one value per member; `source`: column → the
+    value every one of them has), all of one sheet; their ids in that order. Their identity
+    keys, read back with the ids, go into the run's keys."""
     member = table_of(Member)
-    rows = {r["source_row"] for r in records}
-    if file.conn.dialect.name != "sqlite" or len(rows) != len(records):
+    source_rows = columns["source_row"]
+    if file.conn.dialect.name != "sqlite" or len(set(source_rows)) != len(source_rows):
+        records = [
+            {**dict(zip(columns, row, strict=True)), **source}
+            for row in zip(*columns.values(), strict=True)
+        ]
         written = file.conn.execute(
             insert(member).returning(*KEY_COLUMNS, sort_by_parameter_order=True), records
         ).all()
         file.cache.learn(written)
         return [row[0] for row in written]
-    # SQLite: one executemany, then the new ids by (sheet, row): this transaction holds
-    # the write lock, so the rows above the highest id before are exactly these.
+    # SQLite: one executemany, then the new ids by their rows: this transaction holds the
+    # write lock, so the rows above the highest id before are exactly these (of one sheet).
     before = file.conn.execute(select(func.max(member.c.id))).scalar() or 0
-    bulk_insert(file.conn, member, records)
+    bulk_insert_columns(file.conn, member, columns, source)
     written = file.conn.execute(
-        select(member.c.source_sheet, member.c.source_row, *KEY_COLUMNS).where(member.c.id > before)
+        select(member.c.source_row, *KEY_COLUMNS).where(member.c.id > before)
     ).all()
-    file.cache.learn(row[2:] for row in written)
-    found = {(sheet, row): member_id for sheet, row, member_id, *_keys in written}
-    return [found[(r["source_sheet"], r["source_row"])] for r in records]
+    file.cache.learn(row[1:] for row in written)
+    found = {row: member_id for row, member_id, *_keys in written}
+    return [found[row] for row in source_rows]
 
 
 def update_members(file, table, known: list[int], ids: list, as_of) -> None:
@@ -194,7 +236,7 @@ def update_members(file, table, known: list[int], ids: list, as_of) -> None:
                 changed.update(source, name_key=values["name_key"])
         if IDENTITY_COLUMNS.intersection(changed):
             rekeyed.append(member_id)
-            say_identity_change(file, table, position, record, changed)
+            say_identity_change(file, table, source["source_row"], record, changed)
         if changed:
             updates.append({"_id": member_id, **changed})
         if not set(MEMBER_ATTRIBUTES).intersection(changed):
@@ -206,10 +248,10 @@ def update_members(file, table, known: list[int], ids: list, as_of) -> None:
         file.cache.refresh(file.conn, rekeyed)
 
 
-def say_identity_change(file, table, position: int, stored: dict, changed: dict) -> None:
+def say_identity_change(file, table, row: int, stored: dict, changed: dict) -> None:
     """A newer roster that corrects a member's name or birth date (the card or CCCD and the
-    other of the two still match) does so in the open: a warning per change."""
-    row = int(table.rows["source_row"].iloc[position])
+    other of the two still match) does so in the open: a warning per change (`row`: the
+    sheet's row number)."""
     card = stored.get("card_number") or changed.get("card_number")
     who = f"đảng viên có số thẻ {card}" if card else f'đảng viên "{stored.get("full_name")}"'
     shown: dict[str, tuple[str, Callable[[Any], str]]] = {
