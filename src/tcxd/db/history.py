@@ -15,7 +15,21 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BindParameter, Connection, Row, bindparam, delete, select, text
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 
 from tcxd.core.coerce import as_date
 from tcxd.core.vocab import tccsd_types, vocabularies
@@ -304,13 +318,70 @@ def _load_items(conn: Connection, member_ids: list[int]) -> tuple[dict, dict]:
     return items, admitted
 
 
+def _first_roster_spells():
+    """`INSERT … SELECT … RETURNING member_id` of the spell of each member (among `ids`) listed
+    by one unit only, first in that unit's first roster, with no event that starts or ends a
+    spell: a member of that unit since before the records (`_apply_roster` on a first roster,
+    no note; the unit's later rosters change nothing)."""
+    other_entry = _RO.alias("other_entry")
+    unit_roster = _RO.alias("unit_roster")
+    first_roster_on = (
+        select(func.min(unit_roster.c.as_of))
+        .where(unit_roster.c.org_id == _RO.c.org_id)
+        .scalar_subquery()
+    )
+    # the member's first entry (by date, then id: `build_timeline`'s order) and no entry of
+    # another unit: later entries of the same unit change nothing
+    other_unit_or_earlier = exists().where(
+        other_entry.c.member_id == _RO.c.member_id,
+        or_(
+            other_entry.c.org_id != _RO.c.org_id,
+            other_entry.c.as_of < _RO.c.as_of,
+            and_(other_entry.c.as_of == _RO.c.as_of, other_entry.c.id < _RO.c.id),
+        ),
+    )
+    moved = exists().where(
+        _EV.c.member_id == _RO.c.member_id, _EV.c.kind.in_(sorted(START_KINDS | END_KINDS))
+    )
+    spell = {
+        "member_id": _RO.c.member_id,
+        "org_id": _RO.c.org_id,
+        "implied_start": false(),
+        "implied_end": false(),
+    }
+    found = select(*spell.values()).where(
+        _RO.c.member_id.in_(_IDS), ~other_unit_or_earlier, ~moved, _RO.c.as_of == first_roster_on
+    )
+    ms = table_of(Membership)
+    return insert(ms).from_select(list(spell), found).returning(ms.c.member_id)
+
+
+_FIRST_ROSTER_SPELLS = _first_roster_spells()
 _DELETE_SPELLS_OF = delete(table_of(Membership)).where(table_of(Membership).c.member_id.in_(_IDS))
 _DELETE_NOTES_OF = delete(table_of(HistoryNote)).where(table_of(HistoryNote).c.member_id.in_(_IDS))
 
 
 def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
-    """Recompute the spells and history notes of these members; returns the number of spells."""
+    """Recompute the spells and history notes of these members; returns the number of spells.
+
+    The common case, a member listed by one unit only, first in that unit's first roster, and
+    with no event that starts or ends a spell, is written in SQL (`_FIRST_ROSTER_SPELLS`);
+    the other members' timelines are built here, from their events and roster entries."""
     member_ids = sorted(set(member_ids))
+    if not member_ids:
+        return 0
+    for chunk in chunks(member_ids, IDS_PER_QUERY):
+        conn.execute(_DELETE_SPELLS_OF, {"ids": chunk})
+        conn.execute(_DELETE_NOTES_OF, {"ids": chunk})
+    written: set[int] = set()
+    for chunk in chunks(member_ids, IDS_PER_QUERY):
+        written.update(conn.execute(_FIRST_ROSTER_SPELLS, {"ids": chunk}).scalars())
+    others = [m for m in member_ids if m not in written]
+    return len(written) + _rebuild_timelines(conn, others)
+
+
+def _rebuild_timelines(conn: Connection, member_ids: list[int]) -> int:
+    """Spells and notes of these members from their timelines; returns the number of spells."""
     if not member_ids:
         return 0
     items, admitted = _load_items(conn, member_ids)
@@ -323,9 +394,6 @@ def rebuild_spells(conn: Connection, member_ids: Iterable[int]) -> int:
         for note in timeline.notes:
             note_rows.append({"member_id": member_id, **note})
     ms, hn = table_of(Membership), table_of(HistoryNote)
-    for chunk in chunks(member_ids, IDS_PER_QUERY):
-        conn.execute(_DELETE_SPELLS_OF, {"ids": chunk})
-        conn.execute(_DELETE_NOTES_OF, {"ids": chunk})
     bulk_insert(conn, ms, spell_rows)
     bulk_insert(conn, hn, note_rows)
     return len(spell_rows)
