@@ -102,7 +102,6 @@ def import_command(
     from tcxd.cli.app import open_database
     from tcxd.db.province import load_province, province_aliases
     from tcxd.importing import ImportOptions, import_paths
-    from tcxd.workflow.error_workbook import write_error_workbooks
 
     engine = open_database(database_url(db))
     load_province(engine)
@@ -139,14 +138,24 @@ def import_command(
             )
 
         result = import_paths(engine, paths, options, on_file)
-    refused = [(Path(f.path), f.problems) for f in result.refused]
-    written = write_error_workbooks(refused, errors_out) if refused else []
-    _render_import(result, paths, {str(w.source): w.path for w in written})
+    written = _error_workbooks(result, errors_out)
+    _render_import(result, paths, written)
     from tcxd.cli.lock import after_import
 
     after_import(engine, result)  # locked periods whose figures the import changed
     if result.refused:
         raise typer.Exit(int(ExitCode.BAD_FILE))
+
+
+def _error_workbooks(result, folder: Path) -> dict[str, Path]:
+    """The workbook written for each refused file (its wrong cells marked), to send back to the
+    unit; xlsxwriter is loaded only when a file is refused."""
+    if not result.refused:
+        return {}
+    from tcxd.workflow.error_workbook import write_error_workbooks
+
+    refused = [(Path(f.path), f.problems) for f in result.refused]
+    return {str(w.source): w.path for w in write_error_workbooks(refused, folder)}
 
 
 STATUS_LABELS = {  # of tcxd.core.filestatus.FileStatus
