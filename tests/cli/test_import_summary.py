@@ -97,14 +97,14 @@ BY_FOLDER = [
     "├───────────────────────┼─────┼─────────┼───────────────┼────────────┼────────┼─────┼──────────┼───────────┼──────────┤",
     "│ Cộng                  │ 5   │ 2       │ 1             │ 1          │ 1      │ 3   │ 0        │ 0         │ 2        │",
     "└───────────────────────┴─────┴─────────┴───────────────┴────────────┴────────┴─────┴──────────┴───────────┴──────────┘",
-    "Các tệp không được nhập",
+    "Các tệp không nhập được hoặc bị bỏ qua",
     "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┳━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━┓",
     "┃ Tệp                                              ┃ Loại                ┃ Đơn vị ┃ Trạng thái ┃ Mới ┃ Cập nhật ┃ Không đổi ┃ Cảnh báo ┃",
     "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━╇━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━┩",
     "│ ghi-chu.txt                                      │                     │        │ bỏ qua     │ 0   │ 0        │ 0         │ 1        │",
     "│ 01. Dang bo xa Phu An/01. Chi bo thon 1/sai.xlsx │ Danh sách đảng viên │        │ KHÔNG NHẬP │ 0   │ 0        │ 0         │ 0        │",
     "└──────────────────────────────────────────────────┴─────────────────────┴────────┴────────────┴─────┴──────────┴───────────┴──────────┘",
-    "Lần nhập có 5 tệp (hơn 3): bảng đếm số tệp theo thư mục, chỉ liệt kê các tệp không được nhập; thêm --list-files để liệt kê từng tệp.",
+    "Lần nhập có 5 tệp (hơn 3): bảng đếm số tệp theo thư mục, chỉ liệt kê các tệp không nhập được hoặc bị bỏ qua; thêm --list-files để liệt kê từng tệp.",
     LEGEND,
     *warning_lines(),
     TOTAL,
@@ -165,3 +165,18 @@ def test_a_re_import_of_many_unchanged_files(tcxd, db_url, run_files, monkeypatc
     assert (
         lines[-1] == "Tổng cộng 5 tệp: 0 nhập được, 3 đã có từ trước, 1 không nhập được, 1 bỏ qua."
     )
+
+
+def test_an_all_or_nothing_run_of_many_files_lists_the_refused_one(
+    tcxd, db_url, run_files, monkeypatch
+):
+    """The files undone for another's refusal are counted by folder ("hủy"), not listed: one
+    refused file in a province's run would otherwise list all the others."""
+    monkeypatch.setattr("tcxd.cli.imports.FILES_LISTED", 3)
+    result = tcxd("import", run_files, "--all-or-nothing", "--db", db_url)
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert "hủy (--all-or-nothing)" in lines[2]
+    assert [line.split("│")[4].strip() for line in lines[14:16]] == ["bỏ qua", "KHÔNG NHẬP"]
+    assert lines[16].startswith("└")
+    assert query(db_url, "SELECT COUNT(*) FROM member") == [(0,)]

@@ -35,11 +35,13 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- import
 
-# A run of more files than this is counted by folder, and only its files that were not imported
-# are listed (--list-files lists them all): nobody reads a table of a province's 10,000 files, and
+# A run of more files than this is counted by folder, and only its files refused or skipped are
+# listed (--list-files lists them all): nobody reads a table of a province's 10,000 files, and
 # drawing it cost 9.8 s (docs/benchmarks.md). A district's run (tens of files) lists every file.
 FILES_LISTED = 100
-NOT_IMPORTED = (FileStatus.REFUSED, FileStatus.ROLLED_BACK, FileStatus.SKIPPED, FileStatus.DEFERRED)
+# Listed above FILES_LISTED files: the files to act on. Not the files of an --all-or-nothing run
+# undone for another file's refusal (all of them: counted by folder, the refused one is listed).
+LISTED_STATUSES = (FileStatus.REFUSED, FileStatus.SKIPPED, FileStatus.DEFERRED)
 LOOSE_FILES = "(ngoài thư mục con)"  # files given on their own or at the top of the folder
 FIGURES = ["Mới", "Cập nhật", "Không đổi", "Cảnh báo"]
 
@@ -103,7 +105,8 @@ def import_command(
         typer.Option(
             "--list-files",
             help="Liệt kê từng tệp trong bảng kết quả (mặc định: lần nhập hơn "
-            f"{FILES_LISTED} tệp thì đếm theo thư mục, chỉ liệt kê các tệp không được nhập).",
+            f"{FILES_LISTED} tệp thì đếm theo thư mục, chỉ liệt kê các tệp không nhập được "
+            "hoặc bị bỏ qua).",
         ),
     ] = False,
     errors_out: Annotated[
@@ -346,16 +349,16 @@ def _render_import(
         _render_every_file(result, places, collapse=not every_file)
     else:
         _render_by_folder(result, places)
-        not_imported = [f for f in result.files if f.status in NOT_IMPORTED]
-        if not_imported:
-            table = _file_table("Các tệp không được nhập")
-            for outcome in not_imported:
+        listed = [f for f in result.files if f.status in LISTED_STATUSES]
+        if listed:
+            table = _file_table("Các tệp không nhập được hoặc bị bỏ qua")
+            for outcome in listed:
                 _add_file_row(table, outcome, places)
             out.print(table)
         out.print(
             f"Lần nhập có {number_vi(len(result.files))} tệp (hơn {number_vi(FILES_LISTED)}): "
-            "bảng đếm số tệp theo thư mục, chỉ liệt kê các tệp không được nhập; thêm "
-            "--list-files để liệt kê từng tệp."
+            "bảng đếm số tệp theo thư mục, chỉ liệt kê các tệp không nhập được hoặc bị bỏ qua; "
+            "thêm --list-files để liệt kê từng tệp."
         )
     out.print(
         "Mới / Cập nhật / Không đổi: số đảng viên (hoặc tổ chức, kết quả đánh giá) mới có trong cơ "
