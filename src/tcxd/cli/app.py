@@ -6,7 +6,7 @@ line) or TCXD_DEBUG=1.
 The commands live beside this module, one module per group, each registering its commands on
 `app` when imported. `app` imports a command's module only when that command is run or its help
 shown (`COMMAND_MODULES`), so that `tcxd import` does not load the rating engine, the report
-writers or pandas' groupby it never uses. The cli package is the only code that prints: to `out`
+writers and the other commands it never uses. The cli package is the only code that prints: to `out`
 and `err`, the consoles of the Environment `main` runs with.
 """
 
@@ -58,9 +58,12 @@ class CommandsOnDemand(TyperGroup):
         for module in sorted(modules):
             importlib.import_module(f"tcxd.cli.{module}")  # registers its commands on `app`
         built = typer.main.get_group(app).commands
-        self.commands = {name: self.commands.get(name) or built[name] for name in built}
-        for name in [name for name in COMMAND_MODULES if name in self.commands]:
-            self.commands[name] = self.commands.pop(name)  # keep the order of the help
+        # In the order of the help (tests/cli/test_help.py: the modules register exactly these).
+        self.commands = {
+            name: self.commands.get(name) or built[name]
+            for name in COMMAND_MODULES
+            if name in built
+        }
 
 
 def load_all_commands() -> TyperGroup:
