@@ -3,13 +3,16 @@
 `tcxd.core.errors.describe`); a traceback is shown only with `--debug` (anywhere on the command
 line) or TCXD_DEBUG=1.
 
-The commands live beside this module, one module per group; `tcxd.cli` imports them all so that
-they register on `app`. The cli package is the only code that prints: to `out` and `err`, the
-consoles of the Environment `main` runs with.
+The commands live beside this module, one module per group, each registering its commands on
+`app` when imported. `app` imports a command's module only when that command is run or its help
+shown (`COMMAND_MODULES`), so that `tcxd import` does not load the rating engine, the report
+writers and the other commands it never uses. The cli package is the only code that prints: to `out`
+and `err`, the consoles of the Environment `main` runs with.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import sys
 from typing import Annotated, cast
@@ -17,6 +20,7 @@ from typing import Annotated, cast
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from tcxd import __version__
 from tcxd.cli.i18n import vietnamese_usage
@@ -25,6 +29,49 @@ from tcxd.core.errors import WAITING_MESSAGE, ExitCode, describe
 from tcxd.core.formatting import number_vi
 
 HELP_OPTION = {"help_option_names": ["-h", "--help"]}
+
+# Every command and the module beside this one that registers it, in the order `tcxd --help`
+# lists them.
+COMMAND_MODULES = {
+    "init": "province", "sample": "province", "import": "imports", "classify": "classify",
+    "report": "report", "check": "report", "migrate": "admin", "status": "clerk",
+    "template": "clerk", "diff": "clerk", "explain": "clerk", "lock": "lock", "unlock": "lock",
+    "rules": "classify",
+}  # fmt: skip
+
+
+class CommandsOnDemand(TyperGroup):
+    """The root command: it knows every command's name (`COMMAND_MODULES`) and imports a
+    command's module when the command is asked for, so each command loads only what it uses.
+    An unknown name loads them all: the "did you mean" suggestion is made among every command."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands:
+            module = COMMAND_MODULES.get(cmd_name)
+            self._load(set(COMMAND_MODULES.values()) if module is None else {module})
+        return self.commands.get(cmd_name)
+
+    def _load(self, modules: set[str]) -> None:
+        for module in sorted(modules):
+            importlib.import_module(f"tcxd.cli.{module}")  # registers its commands on `app`
+        built = typer.main.get_group(app).commands
+        # In the order of the help (tests/cli/test_help.py: the modules register exactly these).
+        self.commands = {
+            name: self.commands.get(name) or built[name]
+            for name in COMMAND_MODULES
+            if name in built
+        }
+
+
+def load_all_commands() -> TyperGroup:
+    """The root command with every command loaded (tests walk them all)."""
+    root = cast(CommandsOnDemand, typer.main.get_group(app))
+    root._load(set(COMMAND_MODULES.values()))
+    return root
+
 
 app = typer.Typer(
     name="tcxd",
@@ -36,6 +83,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings=HELP_OPTION,
     rich_markup_mode="rich",
+    cls=CommandsOnDemand,
 )
 # Piped into a file or a CI log there is no terminal width: use a wide page, not Rich's 80.
 

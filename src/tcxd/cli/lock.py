@@ -184,10 +184,10 @@ def render_changes(changes, *, limit: int | None = None) -> None:
 
 def after_import(engine, result) -> None:
     """The import summary's lines about locked periods whose figures the import changed."""
-    from tcxd.workflow.lock import locked_changes
-
     if not any(outcome.status == FileStatus.IMPORTED for outcome in result.files):
         return
+    from tcxd.workflow.lock import locked_changes  # the figures and reports: only when needed
+
     try:
         changes = locked_changes(engine)
     except Exception:  # the import is done and committed: say so rather than fail here
