@@ -4,6 +4,7 @@ workers reading ahead of the writer, and the caches kept for the whole run."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import zlib
@@ -450,12 +451,13 @@ class _Reader:
         whether it may hold an organisation list (`reading.sniff`), asked of the workers. None
         when the files are read in this process (too few, no workers, no pool): then the sniff
         would only cost time. A sniff that fails says "may"."""
-        to_read = [path for path in self.files if self._to_read(path)]
-        if len(to_read) < POOL_MIN_FILES or not self._start_pool():
+        to_read = (path for path in self.files if self._to_read(path))
+        first = list(itertools.islice(to_read, POOL_MIN_FILES))
+        if len(first) < POOL_MIN_FILES or not self._start_pool():
             return None
         assert self.pool is not None  # (started just above)
         try:
-            for path in to_read:
+            for path in itertools.chain(first, to_read):  # (the rest hashed as workers sniff)
                 self.sniffs[path] = self.pool.submit(_pool_sniff, path, self.options)
         except Exception:
             self._give_up()
