@@ -183,7 +183,8 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
                 # when all are read first (lists as read, the others held), and say so.
                 write(prepared, last_try=False)
                 outcomes[path].warnings.append(LATE_LIST)
-                lists_first([p for p in files[number + 1 :] if p not in prepared_files | outcomes])
+                known = prepared_files.keys() | outcomes.keys()
+                lists_first([later for later in files[number + 1 :] if later not in known])
                 break
     held.sort(key=lambda prepared: positions[prepared.path])
     for prepared in held:
@@ -233,8 +234,8 @@ READ_AHEAD_PER_WORKER = 3
 
 def read_workers(configured: int | None = None) -> int:
     """Processes that read the files: `configured` (0 = none; the CLI takes it from
-    TCXD_READ_WORKERS), else one per CPU, at most three: this process only writes organisation
-    lists until every file is read (lists come first), so it leaves its CPU to a reader."""
+    TCXD_READ_WORKERS), else one per CPU, at most three: this process waits while the files are
+    sniffed and the lists read, and the readers yield to it once it writes (READER_NICENESS)."""
     if configured is not None:
         return configured
     try:
