@@ -99,3 +99,14 @@ def test_no_list_of_the_small_province_is_missed():
 @pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason="no corpus of real files here")
 def test_no_list_of_the_real_files_is_missed():
     check_no_false_negative(spreadsheets(REAL_CORPUS))
+
+
+def test_the_top_rows_calamine_gives_are_those_of_the_whole_grid(tmp_path):
+    """`nrows` counts from A1, as the whole grid does, even when the sheet's first rows and
+    columns are empty (calamine's range then starts further down)."""
+    from tcxd.reading.workbook import read_workbook_grids
+
+    rows = [[], [], ["", "", "DANH SÁCH"], []] + [["", n, f"x{n}"] for n in range(100)]
+    path = write_xlsx(tmp_path / "lech.xlsx", rows)
+    whole, top = read_workbook_grids(path)[0], read_workbook_grids(path, nrows=SNIFF_ROWS)[0]
+    assert top.rows == whole.rows[:SNIFF_ROWS] and top.merged == whole.merged
