@@ -448,7 +448,7 @@ class _Reader:
         return True
 
     def sniff(self) -> dict[Path, bool] | None:
-        """For each file to read (not missing, not imported before, not an output of tcxd):
+        """For each file to read (not missing, not imported before):
         whether it may hold an organisation list (`reading.sniff`), asked of the workers. None
         when the files are read in this process (too few, no workers, no pool): then the sniff
         would only cost time. A sniff that fails says "may"."""
@@ -474,7 +474,9 @@ class _Reader:
 
     def _to_read(self, path: Path) -> bool:
         try:
-            return path.exists() and not self.seen(self.digest(path)) and not is_output(path)
+            # (an output of tcxd is sniffed too, as it is read ahead: `is_output` opens the
+            # workbook, once per file is enough)
+            return path.exists() and not self.seen(self.digest(path))
         except OSError:
             return False  # unreadable: read (and refused) in this process, with its reason
 
