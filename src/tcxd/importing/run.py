@@ -235,7 +235,8 @@ READ_AHEAD_PER_WORKER = 3
 def read_workers(configured: int | None = None) -> int:
     """Processes that read the files: `configured` (0 = none; the CLI takes it from
     TCXD_READ_WORKERS), else one per CPU, at most three: this process waits while the files are
-    sniffed and the lists read, and the readers yield to it once it writes (READER_NICENESS)."""
+    sniffed and the lists read (lowering the readers' priority once it writes left it waiting
+    for them on a loaded machine: measured, docs/benchmarks.md "overlap13")."""
     if configured is not None:
         return configured
     try:
@@ -281,7 +282,6 @@ def _pool_read(path: Path, options: dict, skip_bad_rows: bool):
     """`_read` and `examine` in a worker process: ("examined", (outcome, packed reading)) |
     ("refused", Problem); any other failure is re-run (and raised) by the importer. The reading
     goes back packed (`_Packed`): the importer may hold it until every file is read."""
-    _yield_to_the_writer()
     try:
         status, value = _read(path, options)
         if status != "ok":
@@ -290,22 +290,6 @@ def _pool_read(path: Path, options: dict, skip_bad_rows: bool):
         return "examined", (outcome, None if outcome.refused else _Packed.of(value))
     except Exception:
         return "failed", None
-
-
-# The reading workers' niceness while the importer writes: the writer, alone on the critical
-# path, keeps a whole CPU; the readers take what is left (a CPU, and the writer's while it waits).
-READER_NICENESS = 5
-
-
-def _yield_to_the_writer() -> None:
-    """Lower this worker's priority, once (the sniffs before, which the writer waits for, run
-    at the importer's own priority)."""
-    try:
-        base = os.getpriority(os.PRIO_PROCESS, os.getppid())
-        if os.getpriority(os.PRIO_PROCESS, 0) < base + READER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, 0, base + READER_NICENESS)
-    except (AttributeError, OSError):  # (not on this system, or not allowed: same priority)
-        pass
 
 
 class _Packed:
