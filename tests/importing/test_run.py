@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import tcxd.importing.run as run
 import tcxd.reading as reading
 from tcxd.importing import ImportOptions, import_paths
@@ -90,4 +92,118 @@ def test_files_held_until_every_file_is_read_are_held_packed(engine, tmp_path, m
     paths = [roster(folder / f"DSDV {day}.xlsx", day=day) for day in days]
     result = import_paths(engine, [folder], ImportOptions(read_workers=1))
     assert [f.status for f in result.files] == ["imported"] * len(paths)
-    assert len(unpacked) == len(paths) - 1  # (the first file is read here, as workers start)
+    assert len(unpacked) == len(paths)  # (all read by the workers, started for the sniff)
+
+
+def organisation_list(path, names):
+    rows = [["ĐẢNG BỘ XÃ PHÚ AN"], ["DANH SÁCH TỔ CHỨC ĐẢNG"], []]
+    rows.append(["STT", "Tên tổ chức đảng", "Loại tổ chức", "Trực thuộc"])
+    rows += [[n, name, "Chi bộ cơ sở", "Đảng bộ xã Phú An"] for n, name in enumerate(names, 1)]
+    return write_xlsx(path, rows)
+
+
+def rosters_and_a_late_list(folder, count=run.POOL_MIN_FILES + 2):
+    """Rosters of chi bộ that only the organisation list, last in the files' order, creates."""
+    members = [
+        [n, f"Nguyễn Văn Số {n}", "05/03/1980", "Nam", f"0{n:07d}", "01/02/2005"]
+        for n in range(1, count + 1)
+    ]
+    units = [f"Chi bộ thôn {10 + n}" for n in range(count)]
+    rosters = [
+        write_xlsx(
+            folder / f"a{n:02d} DSDV.xlsx",
+            [
+                [unit.upper()],
+                ["DANH SÁCH ĐẢNG VIÊN"],
+                ["Tính đến ngày 31/12/2024"],
+                [],
+                HEADER,
+                member,
+            ],
+        )
+        for n, (unit, member) in enumerate(zip(units, members, strict=True))
+    ]
+    return rosters, organisation_list(folder / "z to chuc.xlsx", units)
+
+
+def recording(monkeypatch):
+    """The run's events in order: ("read", name) as each file is read, ("write", name)."""
+    events = []
+    original = run._import_one_file
+
+    def write(conn, engine, path, *args, **kwargs):
+        events.append(("write", path.name))
+        return original(conn, engine, path, *args, **kwargs)
+
+    monkeypatch.setattr(run, "_import_one_file", write)
+    return events, lambda path, number, total: events.append(("read", path.name))
+
+
+def test_the_other_files_are_written_while_the_last_ones_are_still_read(
+    engine, tmp_path, monkeypatch
+):
+    """The workers sniff every file first (may it hold an organisation list?), read the list
+    first, and the writer writes each roster as soon as it is read: before the last is read.
+    The writes keep the order of a run that reads every file first: lists, then the others in
+    the files' order."""
+    folder = tmp_path / "01. Dang bo xa Phu An"
+    rosters, listing = rosters_and_a_late_list(folder)
+    events, on_file = recording(monkeypatch)
+    result = import_paths(engine, [folder], ImportOptions(read_workers=1), on_file)
+    assert [f.status for f in result.files] == ["imported"] * (len(rosters) + 1)
+    writes = [name for event, name in events if event == "write"]
+    assert writes == [listing.name] + [path.name for path in rosters]
+    last_read = max(n for n, (event, _name) in enumerate(events) if event == "read")
+    first_roster_written = events.index(("write", rosters[0].name))
+    assert first_roster_written < last_read
+
+
+@pytest.mark.parametrize("workers, files", [(0, None), (1, run.POOL_MIN_FILES - 1)])
+def test_files_read_here_are_all_read_before_the_others_are_written(
+    engine, tmp_path, monkeypatch, workers, files
+):
+    """Read in this process (TCXD_READ_WORKERS=0, or fewer files than POOL_MIN_FILES), nothing
+    is sniffed: as before, the lists are written as read, the others once all are read."""
+    folder = tmp_path / "01. Dang bo xa Phu An"
+    rosters, listing = rosters_and_a_late_list(folder)
+    paths = [*rosters[: files and files - 1], listing]
+    sniffed = []
+    monkeypatch.setattr(run, "_pool_sniff", lambda *args: sniffed.append(args) or True)
+    events, on_file = recording(monkeypatch)
+    result = import_paths(engine, paths, ImportOptions(read_workers=workers), on_file)
+    assert [f.status for f in result.files] == ["imported"] * len(paths)
+    assert events == [("read", path.name) for path in paths] + [
+        ("write", path.name) for path in [listing, *paths[:-1]]
+    ]
+    assert sniffed == []
+
+
+def test_a_list_the_sniff_missed_is_written_late_and_said(tmp_path, monkeypatch):
+    """A sniff that said "no" to an organisation list (a bug) never passes silently: the list
+    is written as soon as it is read, every later file as when all are read first, the rosters
+    written before it wait for their chi bộ (deferred rounds), and the file says so. The
+    database is the one an honest sniff gives."""
+    from tcxd.core.settings import DistrictConfig, ProvinceConfig
+    from tcxd.db.engine import open_database
+    from tcxd.db.province import initialize
+    from tcxd.reading import sniff
+    from tests.foreign.test_order import dump
+
+    folder = tmp_path / "files" / "01. Dang bo xa Phu An"
+    rosters, listing = rosters_and_a_late_list(folder)
+    config = ProvinceConfig(
+        name="Tỉnh ủy Bình Minh", districts=[DistrictConfig("Đảng bộ xã Phú An")]
+    )
+    databases = {}
+    for lying in (False, True):
+        if lying:
+            monkeypatch.setattr(sniff, "may_hold_organisations", lambda *a, **k: False)
+        databases[lying] = tmp_path / f"lying-{lying}.db"
+        initialize(f"sqlite:///{databases[lying]}", config)
+        engine = open_database(f"sqlite:///{databases[lying]}")
+        result = import_paths(engine, [folder], ImportOptions(read_workers=1))
+        engine.dispose()
+        assert [f.status for f in result.files] == ["imported"] * (len(rosters) + 1)
+        late = [f for f in result.files if run.LATE_LIST in f.warnings]
+        assert [f.path for f in late] == ([str(listing)] if lying else [])
+    assert dump(databases[True]) == dump(databases[False])

@@ -4,6 +4,7 @@ workers reading ahead of the writer, and the caches kept for the whole run."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import zlib
@@ -89,13 +90,20 @@ class _Rollback(Exception):
 
 def _import_all(conn, files, options, result, on_file, savepoints, engine=None) -> None:
     """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
-    holding organisation lists first, as soon as they are read; the others once every file has
-    been read; then, round after round while a round imports something, the files whose unit or
-    chi bộ was not known yet. The summary keeps the files' own order."""
+    holding organisation lists first, in the files' order; then the others, in the files'
+    order; then, round after round while a round imports something, the files whose unit or
+    chi bộ was not known yet. The summary keeps the files' own order.
+
+    When workers read the files, they first sniff each one (`reading.sniff`: may it hold an
+    organisation list?), then read those that may first: once these are written (or held), the
+    others are written as their readings come, while the workers read on. Otherwise every file
+    is read before any but the lists is written."""
     index = _IndexCache()
     outcomes: dict[Path, FileOutcome] = {}
     prepared_files: dict[Path, _Prepared] = {}
     held: list[_Prepared] = []
+    positions = {path: number for number, path in enumerate(files)}
+    prepared_count = 0
 
     def write(prepared: _Prepared, last_try: bool) -> None:
         try:
@@ -113,26 +121,75 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
         if outcomes[prepared.path].status != FileStatus.DEFERRED:
             prepared.content = None  # (written or refused: its reading is not needed again)
 
-    with _Reader(files, options, conn, engine) as reader:
-        for number, path in enumerate(files, start=1):
-            if on_file:
-                on_file(path, number, len(files))
-            try:
-                prepared = _prepare_file(conn, engine, path, options, reader)
-            except SQLAlchemyError:
-                raise  # the database's failure is the run's, not this file's
-            except Exception as error:  # anything else is this file's refusal, never the run's
-                prepared = unreadable(path, error)
-            if isinstance(prepared, FileOutcome):
-                outcomes[path] = prepared
+    def prepare(path: Path, seen: Callable[[str], bool] | None = None) -> _Prepared | None:
+        """The file read (None when there is nothing to write: its outcome is known)."""
+        nonlocal prepared_count
+        prepared_count += 1
+        if on_file:
+            on_file(path, prepared_count, len(files))
+        try:
+            prepared = _prepare_file(conn, engine, path, options, reader, seen)
+        except SQLAlchemyError:
+            raise  # the database's failure is the run's, not this file's
+        except Exception as error:  # anything else is this file's refusal, never the run's
+            prepared = unreadable(path, error)
+        if isinstance(prepared, FileOutcome):
+            outcomes[path] = prepared
+            return None
+        prepared_files[path] = prepared
+        return prepared
+
+    def lists_first(paths: list[Path]) -> None:
+        """Read `paths` in order, writing the organisation lists as read, holding the others."""
+        for path in paths:
+            prepared = prepare(path)
+            if prepared is None:
                 continue
-            prepared_files[path] = prepared
-            if "organizations" in prepared.outcome.kinds:
+            if _holds_list(prepared):
                 write(prepared, last_try=False)
             else:
                 held.append(prepared)  # (packed: about 11 MB per thousand files)
+
+    with _Reader(files, options, conn, engine) as reader:
+        sniffed = reader.sniff()
+        if sniffed is None:
+            lists_first(files)
+        else:
+            # 1. The files that may hold a list, read first: as ever, the lists written as read.
+            maybe = [path for path in files if sniffed.get(path)]
+            reader.reorder(maybe + [path for path in files if not sniffed.get(path)])
+            lists_first(maybe)
+            # A file is "imported before" as it would be when every file is read before any
+            # other is written: with the lists before it in the files' order, not after.
+            first_seen = {
+                prepared_files[path].digest: positions[path]
+                for path in maybe
+                if path in prepared_files and outcomes.get(path, _NOT_WRITTEN).status == "imported"
+            }
+            # 2. The others, in the files' order, each written as soon as it is read.
+            for number, path in enumerate(files):
+                if path in outcomes:
+                    continue  # (a list written above, or a file with nothing to write)
+                if path in prepared_files:  # (read above: not a list, held)
+                    write(prepared_files[path], last_try=False)
+                    continue
+                prepared = prepare(path, _seen_before(reader, first_seen, number))
+                if prepared is None:
+                    continue
+                if not _holds_list(prepared):
+                    write(prepared, last_try=False)
+                    continue
+                # A list the sniff said could not be one: write it now and every later file as
+                # when all are read first (lists as read, the others held), and say so.
+                write(prepared, last_try=False)
+                outcomes[path].warnings.append(LATE_LIST)
+                known = prepared_files.keys() | outcomes.keys()
+                lists_first([later for later in files[number + 1 :] if later not in known])
+                break
+    held.sort(key=lambda prepared: positions[prepared.path])
     for prepared in held:
-        write(prepared, last_try=False)
+        if prepared.path not in outcomes:
+            write(prepared, last_try=False)
     deferred = [prepared_files[p] for p in files if outcomes[p].status == "deferred"]
     while deferred:
         for prepared in deferred:
@@ -146,6 +203,30 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
     result.files.extend(outcomes[path] for path in files)
 
 
+# (a file found to hold an organisation list after other files were written: a bug of the sniff)
+LATE_LIST = (
+    "Tệp có danh sách tổ chức đảng nhưng được ghi sau một số tệp khác của lần nhập "
+    "(lỗi sắp thứ tự của tcxd): hãy báo lỗi này và kiểm tra kết quả nhập."
+)
+
+_NOT_WRITTEN = FileOutcome(path="", status=FileStatus.DEFERRED)
+
+
+def _holds_list(prepared: _Prepared) -> bool:
+    return "organizations" in prepared.outcome.kinds
+
+
+def _seen_before(reader: _Reader, first_seen: dict[str, int], number: int) -> Callable:
+    """Whether a content was imported before the file at `number` would be read if every file
+    were read before any but the lists is written: before the run, or by a list before it."""
+    initial = reader.initially_imported()
+
+    def seen(digest: str) -> bool:
+        return digest in initial or first_seen.get(digest, number) < number
+
+    return seen
+
+
 POOL_MIN_FILES = 8  # fewer files to read than this: read them in this process
 
 READ_AHEAD_PER_WORKER = 3
@@ -153,8 +234,9 @@ READ_AHEAD_PER_WORKER = 3
 
 def read_workers(configured: int | None = None) -> int:
     """Processes that read the files: `configured` (0 = none; the CLI takes it from
-    TCXD_READ_WORKERS), else one per CPU, at most three: this process only writes organisation
-    lists until every file is read (lists come first), so it leaves its CPU to a reader."""
+    TCXD_READ_WORKERS), else one per CPU, at most three: this process waits while the files are
+    sniffed and the lists read (lowering the readers' priority once it writes left it waiting
+    for them on a loaded machine: measured, docs/benchmarks.md "overlap13")."""
     if configured is not None:
         return configured
     try:
@@ -187,6 +269,13 @@ def _read(path: Path, options: dict):
         return "refused", Problem.refusal(error)
     add_identity_columns(reading)  # (in the reading worker: off the writer)
     return "ok", reading
+
+
+def _pool_sniff(path: Path, options: dict) -> bool:
+    """`reading.sniff` in a worker process: may the file hold an organisation list?"""
+    from tcxd.reading.sniff import may_hold_organisations
+
+    return may_hold_organisations(path, **options)
 
 
 def _pool_read(path: Path, options: dict, skip_bad_rows: bool):
@@ -278,6 +367,8 @@ class _Reader:
         self.position = 0  # next file to consider for reading ahead
         self.broken = False
         self.imported: set[str] | None = None  # contents imported before or during this run
+        self.imported_before: frozenset[str] = frozenset()  # those imported before this run
+        self.sniffs: dict[Path, Future] = {}
 
     def seen(self, digest: str) -> bool:
         """Whether this content was imported already: one query for the whole run instead of
@@ -290,7 +381,12 @@ class _Reader:
             else:
                 with self.engine.connect() as own:
                     self.imported = set(own.execute(query).scalars())
+            self.imported_before = frozenset(self.imported)
         return digest in self.imported
+
+    def initially_imported(self) -> frozenset[str]:
+        """The contents imported before this run (as `seen` first found them)."""
+        return self.imported_before
 
     def done(self, digest: str) -> None:
         if self.imported is not None:
@@ -301,7 +397,7 @@ class _Reader:
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
-            for future in self.pending.values():
+            for future in [*self.pending.values(), *self.sniffs.values()]:
                 future.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -322,7 +418,8 @@ class _Reader:
             return False
         import multiprocessing
 
-        import tcxd.reading  # noqa: F401  (imported once, here: the forked workers share it)
+        # (imported once, here: the forked workers share them)
+        import tcxd.reading.sniff  # noqa: F401
 
         try:
             context = multiprocessing.get_context("fork")
@@ -333,6 +430,45 @@ class _Reader:
             self.broken = True
             return False
         return True
+
+    def sniff(self) -> dict[Path, bool] | None:
+        """For each file to read (not missing, not imported before):
+        whether it may hold an organisation list (`reading.sniff`), asked of the workers. None
+        when the files are read in this process (too few, no workers, no pool): then the sniff
+        would only cost time. A sniff that fails says "may"."""
+        to_read = (path for path in self.files if self._to_read(path))
+        first = list(itertools.islice(to_read, POOL_MIN_FILES))
+        if len(first) < POOL_MIN_FILES or not self._start_pool():
+            return None
+        assert self.pool is not None  # (started just above)
+        try:
+            for path in itertools.chain(first, to_read):  # (the rest hashed as workers sniff)
+                self.sniffs[path] = self.pool.submit(_pool_sniff, path, self.options)
+        except Exception:
+            self._give_up()
+            return None
+        found = {}
+        for path, future in self.sniffs.items():
+            try:
+                found[path] = future.result()
+            except Exception:  # (a worker died: the reading of the file says why)
+                found[path] = True
+        self.sniffs.clear()
+        return found
+
+    def _to_read(self, path: Path) -> bool:
+        try:
+            # (an output of tcxd is sniffed too, as it is read ahead: `is_output` opens the
+            # workbook, once per file is enough)
+            return path.exists() and not self.seen(self.digest(path))
+        except OSError:
+            return False  # unreadable: read (and refused) in this process, with its reason
+
+    def reorder(self, paths: list[Path]) -> None:
+        """Read the files ahead in this order (from its start) instead of the files' order."""
+        self.files = paths
+        self.positions = {path: number for number, path in enumerate(paths)}
+        self.position = 0
 
     def _ahead(self, current: int) -> None:
         """Keep the next files being read (those not imported before)."""
@@ -373,7 +509,8 @@ class _Reader:
         to be written."""
         current = self.positions.get(path)
         if current is not None and not self.broken:
-            self._ahead(current + 1)
+            # (the file itself too once the workers run; before, it is read here as they start)
+            self._ahead(current if self.pool is not None else current + 1)
         future = self.pending.pop(path, None)
         if future is not None:
             try:
@@ -490,10 +627,15 @@ class _Prepared:
 
 
 def _prepare_file(
-    conn, engine, path: Path, options: ImportOptions, reader: _Reader
+    conn,
+    engine,
+    path: Path,
+    options: ImportOptions,
+    reader: _Reader,
+    seen: Callable[[str], bool] | None = None,
 ) -> FileOutcome | _Prepared:
-    """Read a file; a `FileOutcome` when there is nothing to write (missing, imported before,
-    an output of tcxd, refused by reading)."""
+    """Read a file; a `FileOutcome` when there is nothing to write (missing, imported before
+    (`seen`, else the reader's), an output of tcxd, refused by reading)."""
     outcome = FileOutcome(path=str(path))
     if not path.exists():
         outcome.status = FileStatus.REFUSED
@@ -502,7 +644,7 @@ def _prepare_file(
         ]
         return outcome
     digest = reader.digest(path)
-    if reader.seen(digest):
+    if (reader.seen if seen is None else seen)(digest):
         outcome.status = FileStatus.UNCHANGED  # the same content was imported before: nothing to do
         return outcome
     # (after the hash: an output is never imported, and a re-import opens no workbook)

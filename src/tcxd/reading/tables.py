@@ -18,6 +18,7 @@ from tcxd.reading import headers, matching, values
 from tcxd.reading.layout import (
     UNIT_WORDS,
     HeaderColumn,
+    Layout,
     PeriodInfo,
     aligned_fold,
     find_body,
@@ -137,10 +138,7 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
             "không tìm thấy dòng tiêu đề cột (cần các cột như “Họ và tên”, “Ngày sinh”, "
             "“Tên tổ chức đảng”, “Loại biến động”, “Điểm”…)"
         )
-    columns = _scored(layout.columns)
-    fields = _fields_of(columns)
-    context = aligned_fold(" | ".join([*layout.title_texts, grid.sheet, ctx.file_name]))
-    kind = headers.recognise_kind(fields, context, ctx.forced_kind)
+    columns, fields, kind = sheet_kind(layout, grid.sheet, ctx.file_name, ctx.forced_kind)
     if ctx.forced_kind is None:
         header_texts = [c.header for c in columns if c.header]
         looks_like = headers.not_an_input(
@@ -217,6 +215,17 @@ def read_sheet(grid: Grid, ctx: Context, problems: Collector) -> SheetTable | st
         )
     _check_required(sheet, builder, problems, ctx)
     return sheet
+
+
+def sheet_kind(
+    layout: Layout, sheet: str, file_name: str, forced: str | None
+) -> tuple[list[HeaderColumn], set[str], str | None]:
+    """A sheet's columns (scored), their fields and its kind, told from its header alone: the
+    kind a table of the sheet gets, when it gets one (reading.sniff relies on this)."""
+    columns = _scored(layout.columns)
+    fields = _fields_of(columns)
+    context = aligned_fold(" | ".join([*layout.title_texts, sheet, file_name]))
+    return columns, fields, headers.recognise_kind(fields, context, forced)
 
 
 def _top_texts(rows: list[list[Any]], limit: int = 40) -> list[str]:

@@ -51,7 +51,9 @@ def read_grids(path: Path, fmt: str) -> list[Grid]:
     return read_workbook_grids(path)
 
 
-def read_workbook_grids(path: Path) -> list[Grid]:
+def read_workbook_grids(path: Path, nrows: int | None = None) -> list[Grid]:
+    """Every sheet's grid; its first `nrows` rows only when given (reading.sniff: the header
+    area; calamine still parses the whole sheet, but makes Python cells of those rows only)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -65,7 +67,7 @@ def read_workbook_grids(path: Path) -> list[Grid]:
         for name in workbook.sheet_names:
             try:
                 sheet = workbook.get_sheet_by_name(name)
-                rows = sheet.to_python(skip_empty_area=False)
+                rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
                 merged = list(sheet.merged_cell_ranges or [])
             except _INTERRUPTS:
                 raise
