@@ -78,8 +78,6 @@ def read_ahead(figures: PeriodFigures) -> None:
         quarter = figures.rating_quarter()
         figures.once(("evaluations",), lambda: _evaluations(figures, quarter))
         figures.once(("excused",), lambda: _excused(figures, quarter))
-        figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
-        figures.once(("soundness_ratings",), lambda: _soundness_ratings(figures, quarter))
     stale_ratings(figures, Scope("province"))
 
 
@@ -294,7 +292,7 @@ def _rating_differences(figures, scope, names, files) -> list[dict]:
 def _all_rating_differences(figures, quarter, names, files):
     """The check 7 rows of every rating of a member in the stock at the end, with the
     districts the member is in."""
-    ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
+    ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures))
     ratings = _with_rating_checks(ratings).reset_index(drop=True)
     pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
     districts: dict[int, list[int]] = {}
@@ -306,16 +304,22 @@ def _all_rating_differences(figures, quarter, names, files):
                 yield districts[position], row
 
 
-def _rating_rows(figures, quarter) -> pd.DataFrame:
-    return read_frame(
-        figures.conn,
-        "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
-        "r.proposed_level, r.capped, m.full_name, e.batch_id, e.source_row, e.org_id "
-        "FROM member_rating r JOIN member m ON m.id = r.member_id "
-        "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
-        "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
-        {"y": figures.period.year, "q": quarter},
-    )
+def _rating_rows(figures) -> pd.DataFrame:
+    """Check 7's view of the period's ratings, in the order they were read (it decides the
+    order of rows that sort alike): the forms' read of them (`PeriodFigures.ratings`) with
+    each member's name."""
+    ratings = figures.ratings.reset_index()[
+        ["member_id", "status", "level", "computed_level", "decided_level", "proposed_level",
+         "capped", "batch_id", "source_row", "org_id"]
+    ]  # fmt: skip
+    return _with_names(figures, ratings)
+
+
+def _with_names(figures, ratings: pd.DataFrame) -> pd.DataFrame:
+    """`ratings` with each member's full name (a rating's member always exists)."""
+    ratings = ratings.copy()
+    ratings["full_name"] = ratings["member_id"].map(_member_records(figures)["full_name"])
+    return ratings
 
 
 RATING_FIELDS = ["capped", "status", "decided_level", "computed_level", "proposed_level"]
@@ -397,22 +401,23 @@ def _key(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _soundness_ratings(figures, quarter) -> pd.DataFrame:
-    return read_frame(
-        figures.conn,
-        "SELECT r.member_id, r.level, r.decided_level, r.decided_not_allowed, "
-        "r.assumed_conditions, m.full_name, e.score, e.batch_id, e.source_row, e.org_id "
-        "FROM member_rating r JOIN member m ON m.id = r.member_id "
-        "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
-        "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q "
-        "AND (r.decided_not_allowed IS NOT NULL OR r.assumed_conditions > 0) "
-        "AND r.status = 'rated'",
-        {"y": figures.period.year, "q": quarter},
+def _soundness_ratings(figures) -> pd.DataFrame:
+    """The final ratings check 8 looks at (a decided level not allowed, or conditions taken as
+    met), in the order they were read (`PeriodFigures.ratings`)."""
+    ratings = figures.ratings.reset_index()
+    kept = (ratings["status"] == "rated") & (
+        ratings["decided_not_allowed"].notna() | (ratings["assumed_conditions"] > 0)
     )
+    ratings = ratings.loc[
+        kept.to_numpy(dtype=bool),
+        ["member_id", "level", "decided_level", "decided_not_allowed", "assumed_conditions",
+         "score", "batch_id", "source_row", "org_id"],
+    ].reset_index(drop=True)  # fmt: skip
+    return _with_names(figures, ratings)
 
 
 def _all_rating_soundness(figures, quarter, names, files):
-    ratings = figures.once(("soundness_ratings",), lambda: _soundness_ratings(figures, quarter))
+    ratings = figures.once(("soundness_ratings",), lambda: _soundness_ratings(figures))
     if ratings.empty:
         return
     pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")

@@ -482,11 +482,14 @@ class PeriodFigures:
         quarter = self.rating_quarter()
         if quarter is None:
             return pd.DataFrame()
+        # with what the checks show of each rating (checks 7 and 8 take their rows from here,
+        # in this order: one read of the period's ratings)
         return read_frame(
             self.conn,
             "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
             "r.capped, r.kht_cause, r.not_reviewed_cause, r.assumed_conditions, "
-            "r.decided_not_allowed, e.exemplary FROM member_rating r "
+            "r.decided_not_allowed, e.exemplary, r.proposed_level, e.score, e.batch_id, "
+            "e.source_row, e.org_id FROM member_rating r "
             "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
             "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
             {"y": self.period.year, "q": quarter},
