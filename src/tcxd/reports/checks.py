@@ -406,7 +406,7 @@ def _soundness_ratings(figures) -> pd.DataFrame:
     met), in the order they were read (`PeriodFigures.ratings`)."""
     ratings = figures.ratings.reset_index()
     kept = (ratings["status"] == "rated") & (
-        ratings["decided_not_allowed"].notna() | (ratings["assumed_conditions"] > 0)
+        ratings["decided_not_allowed"].notna() | ratings["assumed_conditions"].fillna(0).gt(0)
     )
     ratings = ratings.loc[
         kept.to_numpy(dtype=bool),
