@@ -344,6 +344,7 @@ def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> lis
     order = list(range(total))
     if job.targets[-1][0].level == "province":
         order = [total - 1, *order[:-1]]
+    _share_the_work(engine, job)
     for number in order[:2]:
         job.reports[number] = job.report(number)
     done: dict[int, UnitReport] = {}
@@ -365,6 +366,89 @@ def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> lis
     finally:
         gc.unfreeze()
     return [done[number] for number in range(total)]
+
+
+# ----------------------------------------------------------------------------- what all share
+
+SENT_ROWS_AT_MOST = 20_000  # a frame this long the helper leaves for this process to make
+
+
+class _NoReading:
+    """The database connection of the helper process: it must read nothing (its reads would
+    not see the parent's snapshot), so any use of it raises and the parent does the work."""
+
+    def __getattr__(self, name: str):
+        raise RuntimeError(f"the helper process does not read the database ({name})")
+
+
+_HELPER: dict = {}
+
+
+def _share_the_work(engine: Engine, job: _Job) -> None:
+    """What every unit's report reads (the forms of every unit of a level, the checks' rows of
+    the whole province, the year before's forms), computed by two processes before the
+    writers start. Everything is read first here, in this process's snapshot; a forked helper
+    then computes the checks' rows and the year before's forms, reading nothing, while this
+    process computes the period's forms and per-unit rows; the helper's results are then
+    taken as if computed here. Should the helper fail (a read it would need raises), this
+    process computes the same itself when the reports ask for it: the reports never depend on
+    the helper, only their time does."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    figures, previous = job.figures, job.previous
+    _read_ahead(job)
+    scopes = [scope for scope, _, _ in job.targets]
+    _HELPER.update(engine=engine, job=job, scopes=scopes)
+    gc.freeze()  # (see `_write_in_processes`)
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_helper_compute)
+            for scope in scopes[:1] + scopes[-1:]:
+                figures.forms(scope)
+                figures.reporting_units(scope)
+            try:
+                computed = future.result()
+            except Exception:  # whatever failed there is computed here when asked for
+                computed = None
+    finally:
+        gc.unfreeze()
+        _HELPER.clear()
+    if computed is not None:
+        figures.take_computed(computed["figures"])
+        if previous is not None:
+            previous.take_computed(computed["previous"])
+
+
+def _read_ahead(job: _Job) -> None:
+    """Everything the helper's work reads, read here (in the report's snapshot)."""
+    from tcxd.reports.checks import read_ahead
+
+    read_ahead(job.figures)
+    job.figures.read_ahead()
+    if job.previous is not None:
+        job.previous.read_ahead()
+
+
+def _helper_compute() -> dict:
+    """In the forked helper: the checks of the whole province and the year before's forms,
+    from what the parent has read; returns what it computed (small enough to send back)."""
+    from tcxd.reports.checks import run_checks
+
+    engine, job, scopes = _HELPER["engine"], _HELPER["job"], _HELPER["scopes"]
+    engine.dispose(close=False)  # the parent's connections stay the parent's
+    figures, previous = job.figures, job.previous
+    figures.conn = _NoReading()
+    seen = figures.computed_keys()
+    run_checks(figures, scopes[0])  # a district's checks compute every district's rows
+    result = {"figures": figures.computed_since(seen, SENT_ROWS_AT_MOST), "previous": {}}
+    if previous is not None:
+        previous.conn = _NoReading()
+        seen = previous.computed_keys()
+        for scope in scopes[:1] + scopes[-1:]:
+            previous.comparable_forms(scope)
+        result["previous"] = previous.computed_since(seen, SENT_ROWS_AT_MOST)
+    return result
 
 
 def _snapshot(engine: Engine):

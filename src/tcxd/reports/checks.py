@@ -40,14 +40,7 @@ def _row(check: int, unit: str | None, file: str | None, row, detail: str) -> di
 
 def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
     """Every check for a unit (district or province) and a period; empty when all is well."""
-    conn = figures.conn
-    names = figures.once(("unit_labels",), lambda: _unit_labels(figures))
-    files = figures.once(
-        ("files",),
-        lambda: distinct_names(
-            dict(conn.execute(text("SELECT id, file_path FROM import_batch")).fetchall())
-        ),
-    )
+    names, files = _labels(figures)
     rows: list[dict] = []
     rows += _balance(figures, scope, names)
     rows += _not_submitted(figures, scope, names)
@@ -60,6 +53,32 @@ def run_checks(figures: PeriodFigures, scope: Scope) -> list[dict]:
     rows += _member_details(figures, scope, names, files)
     rows += stale_ratings(figures, scope)
     return sorted(rows, key=lambda r: (r["check"], r["unit"], r["file"], r["row"] or 0))
+
+
+def _labels(figures: PeriodFigures) -> tuple[dict[int, str], dict[int, str]]:
+    """The names the check rows show: of the units, and of the imported files."""
+    conn = figures.conn
+    names = figures.once(("unit_labels",), lambda: _unit_labels(figures))
+    files = figures.once(
+        ("files",),
+        lambda: distinct_names(
+            dict(conn.execute(text("SELECT id, file_path FROM import_batch")).fetchall())
+        ),
+    )
+    return names, files
+
+
+def read_ahead(figures: PeriodFigures) -> None:
+    """Read now, in this process's snapshot, every table the checks read for the whole
+    province: the checks can then be computed by a forked process that reads nothing."""
+    _labels(figures)
+    figures.once(("notes",), lambda: _all_notes(figures))
+    _newest_files(figures)
+    if figures.ratings_available():
+        quarter = figures.rating_quarter()
+        figures.once(("evaluations",), lambda: _evaluations(figures, quarter))
+        figures.once(("excused",), lambda: _excused(figures, quarter))
+    stale_ratings(figures, Scope("province"))
 
 
 def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
@@ -92,8 +111,9 @@ def _child(scope: Scope) -> str:
     return "district" if scope.level == "province" else "tccsd"
 
 
-def _not_submitted(figures, scope, names) -> list[dict]:
-    newest = figures.once(
+def _newest_files(figures) -> dict:
+    """When each unit's newest file was imported."""
+    return figures.once(
         ("newest",),
         lambda: dict(
             figures.conn.execute(
@@ -101,6 +121,10 @@ def _not_submitted(figures, scope, names) -> list[dict]:
             ).fetchall()
         ),
     )
+
+
+def _not_submitted(figures, scope, names) -> list[dict]:
+    newest = _newest_files(figures)
     rows = []
     for unit in figures.reporting_units(scope):
         if not unit["submitted"]:
@@ -232,8 +256,9 @@ def _not_evaluated(figures, quarter, names):
 
 
 def _people(figures) -> dict[int, str]:
-    frame = read_frame(figures.conn, "SELECT id, full_name FROM member")
-    return dict(zip(frame["id"].tolist(), frame["full_name"].tolist(), strict=True))
+    """Every member's name by id (from the records check 9 reads: one read of `member`)."""
+    records = _member_records(figures)
+    return dict(zip(records.index.tolist(), records["full_name"].tolist(), strict=True))
 
 
 def _evaluations(figures, quarter) -> pd.DataFrame:
@@ -267,7 +292,7 @@ def _rating_differences(figures, scope, names, files) -> list[dict]:
 def _all_rating_differences(figures, quarter, names, files):
     """The check 7 rows of every rating of a member in the stock at the end, with the
     districts the member is in."""
-    ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures, quarter))
+    ratings = figures.once(("rating_rows",), lambda: _rating_rows(figures))
     ratings = _with_rating_checks(ratings).reset_index(drop=True)
     pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
     districts: dict[int, list[int]] = {}
@@ -279,16 +304,22 @@ def _all_rating_differences(figures, quarter, names, files):
                 yield districts[position], row
 
 
-def _rating_rows(figures, quarter) -> pd.DataFrame:
-    return read_frame(
-        figures.conn,
-        "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
-        "r.proposed_level, r.capped, m.full_name, e.batch_id, e.source_row, e.org_id "
-        "FROM member_rating r JOIN member m ON m.id = r.member_id "
-        "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
-        "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
-        {"y": figures.period.year, "q": quarter},
-    )
+def _rating_rows(figures) -> pd.DataFrame:
+    """Check 7's view of the period's ratings, in the order they were read (it decides the
+    order of rows that sort alike): the forms' read of them (`PeriodFigures.ratings`) with
+    each member's name."""
+    ratings = figures.ratings.reset_index()[
+        ["member_id", "status", "level", "computed_level", "decided_level", "proposed_level",
+         "capped", "batch_id", "source_row", "org_id"]
+    ]  # fmt: skip
+    return _with_names(figures, ratings)
+
+
+def _with_names(figures, ratings: pd.DataFrame) -> pd.DataFrame:
+    """`ratings` with each member's full name (a rating's member always exists)."""
+    ratings = ratings.copy()
+    ratings["full_name"] = ratings["member_id"].map(_member_records(figures)["full_name"])
+    return ratings
 
 
 RATING_FIELDS = ["capped", "status", "decided_level", "computed_level", "proposed_level"]
@@ -370,18 +401,23 @@ def _key(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _all_rating_soundness(figures, quarter, names, files):
-    ratings = read_frame(
-        figures.conn,
-        "SELECT r.member_id, r.level, r.decided_level, r.decided_not_allowed, "
-        "r.assumed_conditions, m.full_name, e.score, e.batch_id, e.source_row, e.org_id "
-        "FROM member_rating r JOIN member m ON m.id = r.member_id "
-        "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
-        "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q "
-        "AND (r.decided_not_allowed IS NOT NULL OR r.assumed_conditions > 0) "
-        "AND r.status = 'rated'",
-        {"y": figures.period.year, "q": quarter},
+def _soundness_ratings(figures) -> pd.DataFrame:
+    """The final ratings check 8 looks at (a decided level not allowed, or conditions taken as
+    met), in the order they were read (`PeriodFigures.ratings`)."""
+    ratings = figures.ratings.reset_index()
+    kept = (ratings["status"] == "rated") & (
+        ratings["decided_not_allowed"].notna() | ratings["assumed_conditions"].fillna(0).gt(0)
     )
+    ratings = ratings.loc[
+        kept.to_numpy(dtype=bool),
+        ["member_id", "level", "decided_level", "decided_not_allowed", "assumed_conditions",
+         "score", "batch_id", "source_row", "org_id"],
+    ].reset_index(drop=True)  # fmt: skip
+    return _with_names(figures, ratings)
+
+
+def _all_rating_soundness(figures, quarter, names, files):
+    ratings = figures.once(("soundness_ratings",), lambda: _soundness_ratings(figures))
     if ratings.empty:
         return
     pairs = ratings[["member_id"]].reset_index().merge(_stock_districts(figures), on="member_id")
@@ -471,11 +507,7 @@ def _all_member_notes(figures) -> pd.DataFrame:
     members, then the members with no admission date. Plausibility is a matter of each
     member's own record, so it is judged once, not once per workbook."""
     stock = figures.stock_end
-    members = read_frame(
-        figures.conn,
-        "SELECT id AS member_id, full_name, birth_date, admitted_on, official_on, "
-        "card_number, citizen_id, batch_id, source_row FROM member",
-    ).set_index("member_id")
+    members = _member_records(figures)
     in_stock = stock.loc[stock["district_id"].notna().to_numpy(), "member_id"].unique()
     found = members.loc[members.index.intersection(in_stock)]
     notes = implausible(found.reset_index(drop=True), date.today())
@@ -486,6 +518,12 @@ def _all_member_notes(figures) -> pd.DataFrame:
     rows = found.iloc[positions][["batch_id", "source_row", "full_name"]].reset_index()
     rows["what"] = [what for _, what in notes]
     return rows
+
+
+def _member_records(figures) -> pd.DataFrame:
+    """What check 9 judges of every member, as stored (dates as the database gives them):
+    read with the members' attributes (`figures.History`)."""
+    return figures.shared.member_records
 
 
 NO_ADMISSION = "không có ngày vào Đảng (đảng viên từ trước khi có hồ sơ)."

@@ -8,7 +8,6 @@ the unit and counts: no query per unit, no loop per member.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -81,13 +80,23 @@ def _empty_templates() -> dict:
 
 def empty_forms() -> dict:
     """`tcxd.reports.forms.empty_forms()`: a fresh copy of the templates built once."""
-    return copy.deepcopy(_empty_templates())
+    return _copy_figures(_empty_templates())
 
 
 def empty_form(name: str) -> dict:
     """The zero-filled figures of one form of `empty_forms()`: a fresh copy of that form only
     (per-unit code asks for templates thousands of times)."""
-    return copy.deepcopy(_empty_templates()[name])
+    return _copy_figures(_empty_templates()[name])
+
+
+def _copy_figures(figures: dict) -> dict:
+    """A copy of a form's figures: nested dicts of numbers and None, copied dict by dict
+    (what `copy.deepcopy` makes, without its memo and dispatch per value: the report copies
+    forms thousands of times)."""
+    return {
+        key: _copy_figures(value) if isinstance(value, dict) else value
+        for key, value in figures.items()
+    }
 
 
 def _map_distinct(values: pd.Series, function) -> pd.Series:
@@ -113,17 +122,31 @@ class Scope:
         return frame[frame[column] == self.org_id]
 
 
-def _member_attributes(conn: Connection) -> pd.DataFrame:
+# what the checks read of every member as stored (check 9's judgement, the names in its rows)
+RECORD_COLUMNS = [
+    "full_name", "birth_date", "admitted_on", "official_on", "card_number", "citizen_id",
+    "batch_id", "source_row",
+]  # fmt: skip
+
+
+def _members(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every member, read once: the attributes the forms count (dates as timestamps) and the
+    records the checks read (RECORD_COLUMNS as stored), both indexed by member id."""
     frame = read_frame(
         conn,
         "SELECT id AS member_id, gender, ethnicity, religion, youth_union, birth_date, "
-        "birth_year, school_level, degree, theory_level, occupation, admitted_on, official_on "
-        "FROM member",
-    )
-    for column in ("birth_date", "admitted_on", "official_on"):
-        frame[column] = pd.to_datetime(frame[column], errors="coerce")
-    frame["youth_union"] = frame["youth_union"].fillna(False).astype(bool)
-    return frame.set_index("member_id")
+        "birth_year, school_level, degree, theory_level, occupation, admitted_on, official_on, "
+        "full_name, card_number, citizen_id, batch_id, source_row FROM member",
+    ).set_index("member_id")
+    records = frame[RECORD_COLUMNS]
+    attributes = frame.drop(columns=[c for c in RECORD_COLUMNS if c not in DATE_COLUMNS])
+    for column in DATE_COLUMNS:
+        attributes[column] = pd.to_datetime(attributes[column], errors="coerce")
+    attributes["youth_union"] = attributes["youth_union"].fillna(False).astype(bool)
+    return attributes, records
+
+
+DATE_COLUMNS = ("birth_date", "admitted_on", "official_on")
 
 
 def _ages(birth_date: pd.Series, birth_year: pd.Series, on: pd.Series | date) -> pd.Series:
@@ -143,7 +166,7 @@ class History:
     (the year's start is the end of the year before) and the tree on a date. Read-only."""
 
     def __init__(self, conn: Connection):
-        self.attributes = _member_attributes(conn)
+        self.attributes, self.member_records = _members(conn)
         self.spells = history.spells(conn)
         # the spell dates as numpy days (NaT: open), to find the spells of a date quickly
         self._spell_start = _days(self.spells["start_on"])
@@ -203,6 +226,35 @@ class PeriodFigures:
         for per-period data that the per-unit code (checks…) would otherwise query per unit.
         Callers must not change what they get."""
         return self._cached(("once", *key), compute)
+
+    # --------------------------------------------------------------- shared with a helper
+    def read_ahead(self) -> None:
+        """Read now what the forms and per-unit rows would read when first asked for: a
+        forked process can then compute them without reading (`reports.build`)."""
+        self.ratings_available()
+        self.records_begin()
+        self._names()
+        self.submitted_units()
+        self.tree(self.end)
+
+    def computed_keys(self) -> set[tuple]:
+        return set(self._memo)
+
+    def computed_since(self, seen: set[tuple], rows_at_most: int) -> dict[tuple, object]:
+        """What was computed after `seen`, but frames longer than `rows_at_most` rows (cheap
+        to make again, costly to send to another process)."""
+        return {
+            key: value
+            for key, value in self._memo.items()
+            if key not in seen
+            and not (isinstance(value, (pd.DataFrame, pd.Series)) and len(value) > rows_at_most)
+        }
+
+    def take_computed(self, computed: dict[tuple, object]) -> None:
+        """Answers computed by another process from the same data: kept where this one has
+        not computed its own."""
+        for key, value in computed.items():
+            self._memo.setdefault(key, value)
 
     def _select(self, scope: Scope, name: str) -> pd.DataFrame:
         """`scope.select(getattr(self, name))` for stock_start / stock_end, by a grouping of
@@ -430,11 +482,14 @@ class PeriodFigures:
         quarter = self.rating_quarter()
         if quarter is None:
             return pd.DataFrame()
+        # with what the checks show of each rating (checks 7 and 8 take their rows from here,
+        # in this order: one read of the period's ratings)
         return read_frame(
             self.conn,
             "SELECT r.member_id, r.status, r.level, r.computed_level, r.decided_level, "
             "r.capped, r.kht_cause, r.not_reviewed_cause, r.assumed_conditions, "
-            "r.decided_not_allowed, e.exemplary FROM member_rating r "
+            "r.decided_not_allowed, e.exemplary, r.proposed_level, e.score, e.batch_id, "
+            "e.source_row, e.org_id FROM member_rating r "
             "LEFT JOIN member_evaluation e ON e.member_id = r.member_id AND e.year = r.year "
             "AND e.quarter = r.quarter WHERE r.year = :y AND r.quarter = :q",
             {"y": self.period.year, "q": quarter},
@@ -558,7 +613,7 @@ class PeriodFigures:
             found = self._cached(("province", what), lambda: _total(table, ages, what))
         else:
             found = table.get(scope.org_id)
-        return copy.deepcopy(found) if found is not None else empty_form(what)
+        return _copy_figures(found) if found is not None else empty_form(what)
 
     def _level_rows(self, name: str, level: str) -> tuple[pd.DataFrame, pd.Series]:
         """The rows of `name` (stock_start, stock_end, or flows) that count for units of a
@@ -925,7 +980,7 @@ class PeriodFigures:
     # ----------------------------------------------------------------- per subordinate unit
     def by_unit(self, scope: Scope) -> list[dict]:
         """One row per TCCSĐ of a district, or per district of the province."""
-        return copy.deepcopy(self.unit_rows(scope))
+        return [_copy_figures(row) for row in self.unit_rows(scope)]
 
     def unit_rows(self, scope: Scope) -> list[dict]:
         """`by_unit(scope)` itself, shared: for callers that only read it (the checks, the
@@ -956,7 +1011,7 @@ class PeriodFigures:
         at_end = tree[(tree["district_id"] == scope.org_id) & tree["org_type"].isin(TCCSD_TYPES)]
         pairs = self._pair_table()
         ids = set(at_end["org_id"].astype(int))
-        ids |= {tccsd for district, tccsd in map(_unpair, pairs) if district == scope.org_id}
+        ids |= self._paired_tccsd().get(scope.org_id, set())
         names = self._names()
         rows = []
         for org_id in sorted(ids, key=lambda i: names.get(i, "")):
@@ -977,6 +1032,17 @@ class PeriodFigures:
     def _pair_table(self) -> dict[int, dict]:
         """Biểu 1 of every (district, TCCSĐ) pair of the period (see `_add_pairs`)."""
         return self._cached(("pair_table",), lambda: self._bieu1_table("pair")[0])
+
+    def _paired_tccsd(self) -> dict[int, set[int]]:
+        """The TCCSĐ of each district's pairs (`_pair_table`), grouped once for all districts."""
+
+        def group() -> dict[int, set[int]]:
+            found: dict[int, set[int]] = {}
+            for district, tccsd in map(_unpair, self._pair_table()):
+                found.setdefault(district, set()).add(tccsd)
+            return found
+
+        return self._cached(("paired_tccsd",), group)
 
     def _names(self) -> dict[int, str]:
         def load() -> dict[int, str]:
@@ -1100,8 +1166,10 @@ def _communes(tree: pd.DataFrame) -> pd.Series:
     """Which organisations are a xã, phường or đặc khu committee: by their loại hình, or when
     none is given, by what their name says after "Đảng bộ" ("Đảng bộ xã Phú An")."""
     given = tree["kind_of_place"].isin(COMMUNE_KINDS)
-    named = _map_distinct(tree["name"].fillna(""), _named_commune)
-    return given | (tree["kind_of_place"].isna() & (tree["org_type"] == "district") & named)
+    # the name is read only where it decides: a district-level committee with no loại hình
+    unnamed = tree["kind_of_place"].isna() & (tree["org_type"] == "district")
+    named = _map_distinct(tree.loc[unnamed, "name"].fillna(""), _named_commune)
+    return given | named.reindex(tree.index, fill_value=False).astype(bool)
 
 
 def _named_commune(name: str) -> bool:
