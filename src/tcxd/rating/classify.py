@@ -7,6 +7,9 @@ and replace the period's results in one transaction. Running it twice gives the 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,6 +66,18 @@ def classify(
     period = Period.parse(f"q{quarter}" if quarter else "year", year)
     stored_quarter = quarter or 0
     ruleset = rules_for(engine, year, rules_file)
+    with _no_cycle_collection():
+        results, org_results, on_date = _rate(engine, period, stored_quarter, ruleset, unit)
+        store(engine, year, stored_quarter, results, org_results, whole=unit is None)
+    return ClassifyResult(period, ruleset, results, org_results, on_date)
+
+
+def _rate(
+    engine: Engine, period: Period, stored_quarter: int, ruleset: RuleSet, unit: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, int]]:
+    """The members' and organisations' results of the period, and the members on its date per
+    district (`--unit`: of that district only), read in one snapshot of the database."""
+    year = period.year
     with engine.connect() as conn:
         refuse_unratable(conn, period, stored_quarter)
         tree = history.tree_on(conn, period.end)
@@ -76,7 +91,7 @@ def classify(
         results = results.merge(
             members[["member_id", "org_id", "tccsd_id", "district_id"]], on="member_id", how="left"
         )
-        if not quarter:
+        if not stored_quarter:
             results = _quarter_link(conn, results, year, ruleset)
         orgs = _org_inputs(conn, period, stored_quarter, tree)
         if district is not None:
@@ -86,8 +101,22 @@ def classify(
         ]
         org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
         org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
-    store(engine, year, stored_quarter, results, org_results, whole=district is None)
-    return ClassifyResult(period, ruleset, results, org_results, on_date)
+    return results, org_results, on_date
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The garbage collector's cycle search off while classify runs: a large province makes
+    millions of objects without cycles (the driver's rows, texts, tuples to bind), and the search
+    ran over the whole growing heap again and again (0.7 s of 19 s CPU on 500,000 members).
+    Whatever cycles the run leaves are found after it, by the next search."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def refuse_unratable(conn: Connection, period: Period, quarter: int) -> None:
@@ -159,8 +188,7 @@ def _member_inputs(
     frame = members.merge(
         people[["member_id", "card_number", "admitted_on"]], on="member_id", how="left"
     )
-    frame = frame.merge(evaluations, on="member_id", how="left", indicator="_evaluated")
-    evaluated = frame.pop("_evaluated") == "both"
+    evaluated = frame["member_id"].isin(evaluations["member_id"])
     # Rated: members with an evaluation, and those the rules leave out anyway (their reason is
     # worth recording). Members with neither stay unrated and are listed by the checks.
     threshold = pd.Timestamp(period.end) - pd.DateOffset(
@@ -169,11 +197,29 @@ def _member_inputs(
     too_new = pd.to_datetime(frame["admitted_on"], errors="coerce") > threshold
     keep = evaluated | frame["exempt"] | frame["suspended"] | too_new.fillna(False)
     frame = frame[keep].reset_index(drop=True)
+    frame = _with_evaluations(frame, evaluations, some_missing=not evaluated.all())
     frame["chi_bo_id"] = frame["org_id"]
     frame["outstanding_pool"] = _outstanding(frame["tccsd_id"], tree, ruleset)
     for column in ("discipline_on",):
         frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
     return frame, on_date
+
+
+def _with_evaluations(
+    frame: pd.DataFrame, evaluations: pd.DataFrame, some_missing: bool
+) -> pd.DataFrame:
+    """The members kept, each with the columns of their evaluation row (one per member and
+    period), empty where they have none. Joined after the members were chosen, so that only
+    those rows are copied; the columns get the types a join of every member on the date gives
+    (`some_missing`: a member has no evaluation, so whole-number and yes/no columns hold gaps),
+    which the engine's conversions and the inputs' texts go by."""
+    joined = frame.merge(evaluations, on="member_id", how="left")
+    if some_missing:
+        with_gaps = evaluations.iloc[:0].reindex([0]).dtypes  # one row, every value missing
+        for name in evaluations.columns.drop("member_id"):
+            if joined[name].dtype != with_gaps[name]:
+                joined[name] = joined[name].astype(with_gaps[name])
+    return joined
 
 
 LED_UNIT_FIELDS = {
@@ -205,7 +251,7 @@ def _leaders_and_violations(
                 found[value] = index.find(str(value))
         return values.map(found).astype("Int64")
 
-    out = members.copy()
+    out = members.copy(deep=False)  # columns replaced, not written into
     if out["violation_unit"].notna().any():
         place = resolve(out["violation_unit"])
         own = np.zeros(len(out), dtype=bool)
@@ -222,11 +268,13 @@ def _leaders_and_violations(
             conn,
             f"SELECT {columns} FROM organization_evaluation WHERE year = :y AND quarter = :q",
             {"y": period.year, "q": quarter},
-        ).rename(columns={"org_id": "led_org_id", **{v: f"_{v}" for v in LED_UNIT_FIELDS.values()}})
-        unit_figures["led_org_id"] = unit_figures["led_org_id"].astype("Int64")
-        out = out.merge(unit_figures, on="led_org_id", how="left")
+        )
+        # one evaluation per unit and period: looked up, not joined (a join copies every column)
+        led = unit_figures.set_index(unit_figures["org_id"].astype("Int64")).reindex(
+            out["led_org_id"]
+        )
         for mine, theirs in LED_UNIT_FIELDS.items():
-            out[mine] = out[mine].astype(object).where(out[mine].notna(), out.pop(f"_{theirs}"))
+            out[mine] = out[mine].astype(object).where(out[mine].notna(), led[theirs].to_numpy())
     return out
 
 
