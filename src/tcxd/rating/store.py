@@ -20,7 +20,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
@@ -70,13 +70,13 @@ def storing_beside(
 
     def orgs_of() -> pd.DataFrame:
         orgs = handed.get()
-        if orgs is None:  # the caller failed before handing them over
-            raise CancelledError("nothing to commit: the caller stopped")
+        if orgs is None:
+            raise _Abandoned
         return orgs
 
     def before_commit() -> None:
         if stopped.is_set():
-            raise CancelledError("nothing to commit: the caller stopped")
+            raise _Abandoned
 
     with ThreadPoolExecutor(1) as writer:
         writing = writer.submit(
@@ -110,6 +110,10 @@ def _wait_awake(future: Future) -> None:
             return
         except FutureTimeout:
             continue
+
+
+class _Abandoned(Exception):
+    """The caller of `storing_beside` failed before handing over the organisations."""
 
 
 def _store(
