@@ -3,9 +3,7 @@ references checked once for the rows written and the table's indexes as they wer
 
 from __future__ import annotations
 
-import _thread
 import re
-import time
 from datetime import datetime
 
 import numpy as np
@@ -16,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 
 from tcxd.core.errors import DatabaseError
 from tcxd.db.engine import create_schema, make_engine, write_transaction
-from tcxd.rating import store as store_module
 from tcxd.rating.store import MEMBER_RATINGS, store, storing_beside
 
 MEMBERS, ORGS = [1, 2, 3], [10, 11]
@@ -191,27 +188,3 @@ def _texts(engine) -> list[tuple]:
             text("SELECT id, CAST(inputs AS TEXT) FROM rating_inputs ORDER BY id")
         ).all()
     return reasons + inputs
-
-
-def test_stopped_while_waiting_for_the_commit_writes_nothing(engine, monkeypatch):
-    """Ctrl-C while `finish` waits for the writing thread: the write is rolled back, as the
-    write done by the command's own thread would have been."""
-    members, orgs = _results(MEMBERS)
-    store(engine, 2025, 0, members, orgs, whole=True)
-    kept = _stored(engine)
-    insert = store_module._insert
-
-    def insert_then_ctrl_c(conn, table, columns, constants):
-        insert(conn, table, columns, constants)
-        if table is store_module.ORGANIZATION_RATINGS:  # the last rows, before the commit
-            _thread.interrupt_main()
-            time.sleep(1)  # the main thread takes the interrupt meanwhile
-
-    monkeypatch.setattr(store_module, "_insert", insert_then_ctrl_c)
-    again, _orgs = _results(MEMBERS, reason="Điểm 50 → Không hoàn thành nhiệm vụ")
-    with (
-        pytest.raises(KeyboardInterrupt),
-        storing_beside(engine, 2025, 0, again, whole=True) as finish,
-    ):
-        finish(orgs)
-    assert _stored(engine) == kept

@@ -18,10 +18,8 @@ The rows themselves go through `tcxd.db.bulk.insert_columns`, on every database.
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -62,10 +60,8 @@ def storing_beside(
     organisations: SQLite writes the members' rows without holding Python's lock, so the two
     share the machine's cores. Gives `finish(orgs)`, which hands over the organisations'
     results and waits until all is committed (or raises what the write raised). The same one
-    transaction: if the caller fails before finishing, or is stopped (Ctrl-C) while it waits,
-    nothing is written."""
+    transaction: if the caller fails before finishing, nothing is written."""
     handed: queue.Queue[pd.DataFrame | None] = queue.Queue(maxsize=1)
-    stopped = threading.Event()  # Ctrl-C while waiting for the commit: roll back instead
     finished = False
 
     def orgs_of() -> pd.DataFrame:
@@ -74,24 +70,14 @@ def storing_beside(
             raise _Abandoned
         return orgs
 
-    def before_commit() -> None:
-        if stopped.is_set():
-            raise _Abandoned
-
     with ThreadPoolExecutor(1) as writer:
-        writing = writer.submit(
-            _store, engine, year, quarter, members, orgs_of, whole, before_commit
-        )
+        writing = writer.submit(_store, engine, year, quarter, members, orgs_of, whole)
 
         def finish(orgs: pd.DataFrame) -> None:
             nonlocal finished
             finished = True
             handed.put(orgs)
-            try:
-                _wait_awake(writing)
-            except BaseException:
-                stopped.set()
-                raise
+            writing.result()
 
         try:
             yield finish
@@ -99,17 +85,6 @@ def storing_beside(
             if not finished:
                 handed.put(None)
                 writing.exception()  # waits for the rollback; the caller's error is the news
-
-
-def _wait_awake(future: Future) -> None:
-    """`future.result()` in short waits: Python runs its signal handlers (Ctrl-C) between
-    them, whichever thread the signal reached."""
-    while True:
-        try:
-            future.result(timeout=0.05)
-            return
-        except FutureTimeout:
-            continue
 
 
 class _Abandoned(Exception):
@@ -123,7 +98,6 @@ def _store(
     members: pd.DataFrame,
     orgs_of: Callable[[], pd.DataFrame],
     whole: bool,
-    before_commit: Callable[[], None] = lambda: None,
 ) -> None:
     """`store`, the organisations' results given by `orgs_of` (waited for once the members'
     rows are written). The texts of both share their ids as if stored in one go: the members'
@@ -153,7 +127,6 @@ def _store(
         if checked_here:
             for table in (MEMBER_RATINGS, ORGANIZATION_RATINGS):
                 _check_references(conn, table, year, quarter)
-        before_commit()
 
 
 TEXT_KINDS = {"reason_id": "reason", "inputs_id": "inputs"}  # id column → the result's text
