@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tcxd.core.errors import DatabaseError
 from tcxd.db.engine import create_schema, make_engine, write_transaction
-from tcxd.rating.store import MEMBER_RATINGS, store, storing_beside
+from tcxd.rating.store import MEMBER_RATINGS, store
 
 MEMBERS, ORGS = [1, 2, 3], [10, 11]
 
@@ -138,53 +138,3 @@ def test_the_computation_time_is_stored_as_sqlalchemy_stores_a_datetime(engine):
     assert all(isinstance(value, datetime) for value in read)
     if engine.dialect.name == "sqlite":  # SQLAlchemy's text for a datetime, no UTC offset
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", value) for value in raw)
-
-
-def test_begun_beside_the_organisations_rating_the_write_is_one_transaction(engine):
-    """`storing_beside` writes the members' rows in a thread while the caller rates the
-    organisations; the result is the one `store` gives, texts and their ids included."""
-    members, orgs = _results(MEMBERS)
-    store(engine, 2025, 0, members, orgs, whole=True)
-    expected, expected_texts = _stored(engine), _texts(engine)
-    with write_transaction(engine) as conn:
-        for table in ("member_rating", "organization_rating", "rating_reason", "rating_inputs"):
-            conn.execute(text(f"DELETE FROM {table}"))
-    with storing_beside(engine, 2025, 0, members, whole=True) as finish:
-        finish(orgs)
-    assert _stored(engine) == expected
-    assert _texts(engine) == expected_texts
-
-
-def test_the_caller_failing_before_it_finishes_leaves_the_period_as_it_was(engine):
-    members, orgs = _results(MEMBERS)
-    store(engine, 2025, 0, members, orgs, whole=True)
-    kept = _stored(engine)
-    again, _orgs = _results(MEMBERS, reason="Điểm 50 → Không hoàn thành nhiệm vụ")
-    with (
-        pytest.raises(RuntimeError, match="organisations"),
-        storing_beside(engine, 2025, 0, again, whole=True),
-    ):
-        raise RuntimeError("the organisations' rating failed")
-    assert _stored(engine) == kept
-
-
-def test_a_failed_write_beside_reaches_the_caller_and_writes_nothing(engine):
-    members, orgs = _results(MEMBERS)
-    store(engine, 2025, 0, members, orgs, whole=True)
-    kept = _stored(engine)
-    again, _orgs = _results([1, 2, 99], reason="Điểm 50 → Không hoàn thành nhiệm vụ")
-    with (
-        pytest.raises((DatabaseError, IntegrityError)),
-        storing_beside(engine, 2025, 0, again, whole=True) as finish,
-    ):
-        finish(orgs)
-    assert _stored(engine) == kept
-
-
-def _texts(engine) -> list[tuple]:
-    with engine.connect() as conn:
-        reasons = conn.execute(text("SELECT id, text FROM rating_reason ORDER BY id")).all()
-        inputs = conn.execute(
-            text("SELECT id, CAST(inputs AS TEXT) FROM rating_inputs ORDER BY id")
-        ).all()
-    return reasons + inputs

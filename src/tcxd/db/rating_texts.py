@@ -37,21 +37,18 @@ def store_texts(
     quarter: int,
     column: str,
     values: Sequence[str | None] | np.ndarray,
-    held: dict[str, int] | None = None,
 ) -> np.ndarray:
     """The id for each of `values` (a reason, or inputs as JSON text; None stored as empty)
     in the period's table of that kind (`column`: reason_id or inputs_id), each distinct value
-    stored once: those the period already holds are reused, the others inserted in bulk.
-    `held`: the period's texts of that kind → their ids, when the caller knows them (else read
-    here); the texts stored here are added to it, so that it stays what the period holds."""
+    stored once: those the period already holds are reused, the others inserted in bulk."""
     table, text_column, is_json = KINDS[column]
     series = pd.Series(values, dtype=object)
     codes, uniques = pd.factorize(series.fillna("{}" if is_json else ""), sort=False)
     uniques = np.asarray(uniques, dtype=object)
-    known = held if held is not None else _held(conn, table, text_column, year, quarter)
+    held = _held(conn, table, text_column, year, quarter)
     ids = np.zeros(len(uniques), dtype=np.int64)
-    if known:  # none after a whole period's texts were dropped
-        ids = pd.Series(uniques, dtype=object).map(known).fillna(0).to_numpy(dtype=np.int64)
+    if held:  # none after a whole period's texts were dropped
+        ids = pd.Series(uniques, dtype=object).map(held).fillna(0).to_numpy(dtype=np.int64)
     new = ids == 0
     if new.any():
         first = _next_id(conn, table)
@@ -64,8 +61,6 @@ def store_texts(
             json_text=(text_column,) if is_json else (),
         )
         _advance_sequence(conn, table)
-        if held is not None:
-            held.update(zip(uniques[new].tolist(), ids[new].tolist(), strict=True))
     return ids[codes]
 
 
@@ -93,12 +88,6 @@ def drop_unused_texts(conn: Connection, year: int, quarter: int) -> None:
             ),
             {"y": year, "q": quarter},
         )
-
-
-def held_texts(conn: Connection, year: int, quarter: int, column: str) -> dict[str, int]:
-    """The period's stored texts of one kind (`column`: reason_id or inputs_id) → their ids."""
-    table, text_column, _json = KINDS[column]
-    return _held(conn, table, text_column, year, quarter)
 
 
 def _held(conn: Connection, table, column: str, year: int, quarter: int) -> dict[str, int]:

@@ -8,10 +8,8 @@ and replace the period's results in one transaction. Running it twice gives the 
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +24,6 @@ from tcxd.core.periods import Period, short_date
 from tcxd.core.text import fold
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
-from tcxd.db.engine import is_sqlite
 from tcxd.db.models import (
     MEMBER_EVALUATION_COLUMNS,
     ORGANIZATION_EVALUATION_COLUMNS,
@@ -37,7 +34,7 @@ from tcxd.rating.members import rate_members
 from tcxd.rating.organizations import rate_organizations
 from tcxd.rating.quarters import apply_quarter_link
 from tcxd.rating.rules.loader import RuleSet, load_rules
-from tcxd.rating.store import storing_beside
+from tcxd.rating.store import store
 
 RATED_ORG_TYPES = vocab.rated_org_types()
 
@@ -70,108 +67,41 @@ def classify(
     stored_quarter = quarter or 0
     ruleset = rules_for(engine, year, rules_file)
     with _no_cycle_collection():
-        results, org_results, on_date = _rate_and_store(
-            engine, period, stored_quarter, ruleset, unit
-        )
+        results, org_results, on_date = _rate(engine, period, stored_quarter, ruleset, unit)
+        store(engine, year, stored_quarter, results, org_results, whole=unit is None)
     return ClassifyResult(period, ruleset, results, org_results, on_date)
 
 
-def _rate_and_store(
+def _rate(
     engine: Engine, period: Period, stored_quarter: int, ruleset: RuleSet, unit: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, int]]:
     """The members' and organisations' results of the period, and the members on its date per
-    district (`--unit`: of that district only), read in one snapshot of the database; the
-    results stored (`tcxd.rating.store`), the members' written while the organisations are
-    rated."""
+    district (`--unit`: of that district only), read in one snapshot of the database."""
     year = period.year
-    evaluation_columns = ", ".join(["member_id", *MEMBER_EVALUATION_COLUMNS])
-    evaluations_sql = (
-        f"SELECT {evaluation_columns} FROM member_evaluation WHERE year = :y AND quarter = :q"
-    )
-    period_params = {"y": year, "q": stored_quarter}
-    with ExitStack() as writing:
-        with (
-            _read_beside(engine, evaluations_sql, period_params) as evaluations_of,
-            engine.connect() as conn,
-        ):
-            refuse_unratable(conn, period, stored_quarter)
-            tree = history.tree_on(conn, period.end)
-            district = _unit_filter(conn, unit)
-            members, on_date = _member_inputs(conn, period, tree, ruleset, evaluations_of)
-            members = _leaders_and_violations(conn, members, period, stored_quarter)
-            if district is not None:
-                members = members[members["district_id"] == district]
-                on_date = {district: on_date.get(district, 0)}
-            results = rate_members(members, ruleset, period.end, period_start=period.start)
-            results = results.merge(
-                members[["member_id", "org_id", "tccsd_id", "district_id"]],
-                on="member_id",
-                how="left",
-            )
-            if not stored_quarter:
-                results = _quarter_link(conn, results, year, ruleset)
-            finish = writing.enter_context(
-                storing_beside(engine, year, stored_quarter, results, whole=district is None)
-            )
-            orgs = _org_inputs(conn, period, stored_quarter, tree)
-            if district is not None:
-                orgs = orgs[(orgs["district_id"] == district) | (orgs["org_id"] == district)]
-            member_links = results.rename(columns={"org_id": "chi_bo_id"})[
-                ["member_id", "chi_bo_id", "level", "status"]
-            ]
-            org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
-            org_results = org_results.merge(
-                orgs[["org_id", "district_id"]], on="org_id", how="left"
-            )
-        # committed once the reading connection is closed: SQLite's checkpoint after the commit
-        # cannot move the pages past a reader still holding an older state
-        finish(org_results)
+    with engine.connect() as conn:
+        refuse_unratable(conn, period, stored_quarter)
+        tree = history.tree_on(conn, period.end)
+        district = _unit_filter(conn, unit)
+        members, on_date = _member_inputs(conn, period, stored_quarter, tree, ruleset)
+        members = _leaders_and_violations(conn, members, period, stored_quarter)
+        if district is not None:
+            members = members[members["district_id"] == district]
+            on_date = {district: on_date.get(district, 0)}
+        results = rate_members(members, ruleset, period.end, period_start=period.start)
+        results = results.merge(
+            members[["member_id", "org_id", "tccsd_id", "district_id"]], on="member_id", how="left"
+        )
+        if not stored_quarter:
+            results = _quarter_link(conn, results, year, ruleset)
+        orgs = _org_inputs(conn, period, stored_quarter, tree)
+        if district is not None:
+            orgs = orgs[(orgs["district_id"] == district) | (orgs["org_id"] == district)]
+        member_links = results.rename(columns={"org_id": "chi_bo_id"})[
+            ["member_id", "chi_bo_id", "level", "status"]
+        ]
+        org_results = rate_organizations(orgs, member_links, ruleset, period.start, period.end)
+        org_results = org_results.merge(orgs[["org_id", "district_id"]], on="org_id", how="left")
     return results, org_results, on_date
-
-
-@contextmanager
-def _read_beside(
-    engine: Engine, sql: str, params: dict
-) -> Iterator[Callable[[Connection], pd.DataFrame]]:
-    """Read `sql` on a second connection, in a thread, while the caller reads the rest on its
-    own: the driver lets go of Python's lock while SQLite steps through the rows, so the two
-    reads share the machine's cores. Gives the function that waits for the frame.
-
-    The frame is of the caller's state of the database: the second connection's read
-    transaction begins before the caller's first statement, and the data version it sees
-    (`PRAGMA data_version`: changed by any other connection's commit) is the same after its
-    read, so nothing was committed between the two beginnings. Else (an import committed
-    meanwhile) the frame is read again on the caller's connection. PostgreSQL's reads here are
-    READ COMMITTED, each statement of its own state anyway."""
-    began = threading.Event()
-
-    def read() -> tuple[pd.DataFrame, bool]:
-        try:
-            with engine.connect() as side:
-                before = _data_version(side)  # the first statement: the read transaction
-                began.set()
-                frame = read_frame(side, sql, params)
-                side.rollback()
-                return frame, _data_version(side) == before
-        finally:
-            began.set()
-
-    with ThreadPoolExecutor(1) as helper:
-        reading = helper.submit(read)
-        began.wait()
-
-        def frame_of(conn: Connection) -> pd.DataFrame:
-            frame, unchanged = reading.result()
-            return frame if unchanged else read_frame(conn, sql, params)
-
-        yield frame_of
-
-
-def _data_version(conn: Connection) -> int | None:
-    """SQLite's data version of the database (None on PostgreSQL)."""
-    if not is_sqlite(conn.engine):
-        return None
-    return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
 
 
 @contextmanager
@@ -229,15 +159,10 @@ def _unit_filter(conn: Connection, unit: str | None) -> int | None:
 
 
 def _member_inputs(
-    conn: Connection,
-    period: Period,
-    tree: pd.DataFrame,
-    ruleset: RuleSet,
-    evaluations_of: Callable[[Connection], pd.DataFrame],
+    conn, period: Period, quarter: int, tree: pd.DataFrame, ruleset
 ) -> tuple[pd.DataFrame, dict[int, int]]:
-    """Members on the rating date with their status, current admission date and evaluation
-    (the period's evaluation rows: `evaluations_of`), and the number of members on that date
-    per district."""
+    """Members on the rating date with their status, current admission date and evaluation,
+    and the number of members on that date per district."""
     members = history.members_on(conn, period.end)
     places = tree.set_index("org_id")[["tccsd_id", "district_id"]]
     members = members.join(places, on="org_id")
@@ -254,7 +179,12 @@ def _member_inputs(
     admitted = pd.to_datetime(people["admitted_on"], errors="coerce")
     latest = pd.to_datetime(people["readmitted_on"], errors="coerce")
     people["admitted_on"] = latest.where(latest.notna() & (latest > admitted), admitted).dt.date
-    evaluations = evaluations_of(conn)
+    evaluation_columns = ", ".join(["member_id", *MEMBER_EVALUATION_COLUMNS])
+    evaluations = read_frame(
+        conn,
+        f"SELECT {evaluation_columns} FROM member_evaluation WHERE year = :y AND quarter = :q",
+        {"y": period.year, "q": quarter},
+    )
     frame = members.merge(
         people[["member_id", "card_number", "admitted_on"]], on="member_id", how="left"
     )

@@ -17,13 +17,12 @@ The rows themselves go through `tcxd.db.bulk.insert_columns`, on every database.
 
 from __future__ import annotations
 
-import queue
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, text
 
@@ -49,121 +48,45 @@ def store(
     province was rated (a member rated before and not now keeps no stale result), else those of
     the rated members and organisations. Reasons and inputs go in once per distinct text
     (`tcxd.db.rating_texts`), the rows in bulk."""
-    _store(engine, year, quarter, members, lambda: orgs, whole)
-
-
-@contextmanager
-def storing_beside(
-    engine: Engine, year: int, quarter: int, members: pd.DataFrame, whole: bool
-) -> Iterator[Callable[[pd.DataFrame], None]]:
-    """`store`, begun in a thread with the members' results while the caller rates the
-    organisations: SQLite writes the members' rows without holding Python's lock, so the two
-    share the machine's cores. Gives `finish(orgs)`, which hands over the organisations'
-    results and waits until all is committed (or raises what the write raised). The same one
-    transaction: if the caller fails before finishing, nothing is written."""
-    handed: queue.Queue[pd.DataFrame | None] = queue.Queue(maxsize=1)
-    finished = False
-
-    def orgs_of() -> pd.DataFrame:
-        orgs = handed.get()
-        if orgs is None:
-            raise _Abandoned
-        return orgs
-
-    with ThreadPoolExecutor(1) as writer:
-        writing = writer.submit(_store, engine, year, quarter, members, orgs_of, whole)
-
-        def finish(orgs: pd.DataFrame) -> None:
-            nonlocal finished
-            finished = True
-            handed.put(orgs)
-            writing.result()
-
-        try:
-            yield finish
-        finally:
-            if not finished:
-                handed.put(None)
-                writing.exception()  # waits for the rollback; the caller's error is the news
-
-
-class _Abandoned(Exception):
-    """The caller of `storing_beside` failed before handing over the organisations."""
-
-
-def _store(
-    engine: Engine,
-    year: int,
-    quarter: int,
-    members: pd.DataFrame,
-    orgs_of: Callable[[], pd.DataFrame],
-    whole: bool,
-) -> None:
-    """`store`, the organisations' results given by `orgs_of` (waited for once the members'
-    rows are written). The texts of both share their ids as if stored in one go: the members'
-    distinct texts first, then those of the organisations the members do not have."""
     constants = {"year": year, "quarter": quarter, "computed_at": datetime.now(UTC)}
+    # an organisation's cap pool is "parent|type", not an id: not stored
+    outcomes = (
+        (MEMBER_RATINGS, "member_id", members.sort_values("member_id")),
+        (ORGANIZATION_RATINGS, "org_id", orgs.drop(columns="pool_id").sort_values("org_id")),
+    )
     with _writing(engine) as (conn, checked_here):
-        member_rows = members.sort_values("member_id")
+        for table, id_column, results in outcomes:
+            period = (table.c.year == year) & (table.c.quarter == quarter)
+            if whole:
+                conn.execute(table.delete().where(period))
+            else:
+                for chunk in chunks(results[id_column].tolist()):
+                    conn.execute(table.delete().where(period, table.c[id_column].in_(chunk)))
         if whole:
-            for table in (MEMBER_RATINGS, ORGANIZATION_RATINGS):
-                conn.execute(table.delete().where(_of_period(table, year, quarter)))
             rating_texts.drop_period_texts(conn, year, quarter)
-        else:
-            _delete_rows(conn, MEMBER_RATINGS, "member_id", member_rows, year, quarter)
-        # the period's texts → ids, kept up to date by store_texts for the organisations' turn
-        held = {
-            column: {} if whole else rating_texts.held_texts(conn, year, quarter, column)
-            for column in TEXT_KINDS
-        }
-        _insert_results(conn, MEMBER_RATINGS, member_rows, constants, held)
-        # an organisation's cap pool is "parent|type", not an id: not stored
-        org_rows = orgs_of().drop(columns="pool_id").sort_values("org_id")
-        if not whole:
-            _delete_rows(conn, ORGANIZATION_RATINGS, "org_id", org_rows, year, quarter)
-        _insert_results(conn, ORGANIZATION_RATINGS, org_rows, constants, held)
+        ids = _text_ids(conn, year, quarter, [results for _t, _i, results in outcomes])
+        for (table, _id_column, results), text_ids in zip(outcomes, ids, strict=True):
+            stored = [c.key for c in table.columns if c.key in results.columns]
+            columns = {key: results[key].to_numpy() for key in stored}
+            _insert(conn, table, {**columns, **text_ids}, constants)
         if not whole:
             rating_texts.drop_unused_texts(conn, year, quarter)
         if checked_here:
-            for table in (MEMBER_RATINGS, ORGANIZATION_RATINGS):
+            for table, _id_column, _results in outcomes:
                 _check_references(conn, table, year, quarter)
 
 
-TEXT_KINDS = {"reason_id": "reason", "inputs_id": "inputs"}  # id column → the result's text
-
-
-def _of_period(table: Table, year: int, quarter: int):
-    return (table.c.year == year) & (table.c.quarter == quarter)
-
-
-def _delete_rows(
-    conn: Connection, table: Table, id_column: str, results: pd.DataFrame, year: int, quarter: int
-) -> None:
-    """Delete the period's rows of the members / organisations rated again."""
-    for chunk in chunks(results[id_column].tolist()):
-        conn.execute(
-            table.delete().where(_of_period(table, year, quarter), table.c[id_column].in_(chunk))
-        )
-
-
-def _insert_results(
-    conn: Connection, table: Table, results: pd.DataFrame, constants: dict, held: dict
-) -> None:
-    """The rows of `results`, their reasons and inputs stored once per distinct text."""
-    text_ids = {
-        column: rating_texts.store_texts(
-            conn,
-            constants["year"],
-            constants["quarter"],
-            column,
-            results[shown].to_numpy(dtype=object),
-            held=held[column],
-        )
-        for column, shown in TEXT_KINDS.items()
-    }
-    stored = [c.key for c in table.columns if c.key in results.columns]
-    columns = {key: results[key].to_numpy() for key in stored}
-    _insert(conn, table, {**columns, **text_ids}, constants)
+def _text_ids(conn: Connection, year: int, quarter: int, frames: list[pd.DataFrame]) -> list[dict]:
+    """For each frame, the reason_id and inputs_id of its rows: the reasons and inputs of all
+    frames (members and organisations) stored once per distinct text."""
+    ends = np.cumsum([len(frame) for frame in frames])[:-1]
+    ids: list[dict] = [{} for _ in frames]
+    for column, shown in (("reason_id", "reason"), ("inputs_id", "inputs")):
+        values = np.concatenate([frame[shown].to_numpy(dtype=object) for frame in frames])
+        found = rating_texts.store_texts(conn, year, quarter, column, values)
+        for frame_ids, part in zip(ids, np.split(found, ends), strict=True):
+            frame_ids[column] = part
+    return ids
 
 
 @contextmanager
