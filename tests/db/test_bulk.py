@@ -68,7 +68,7 @@ def test_insert_one_gives_the_new_id(db_url):
     assert born == date(1990, 3, 4)
 
 
-def test_bulk_insert_columns_stores_what_bulk_insert_stores(db_url):
+def test_plain_columns_store_what_bulk_insert_stores(db_url):
     """Rows given column by column, with constants and columns left out to their defaults,
     are the rows `bulk_insert` writes from records."""
     engine = make_engine(db_url, create=True)
@@ -83,7 +83,7 @@ def test_bulk_insert_columns_stores_what_bulk_insert_stores(db_url):
     constants = {"attributes_as_of": date(2024, 12, 31), "source_sheet": "DS", "youth_union": True}
     shown = [c for c in MEMBER.c if c.key not in ("id", "full_name", "name_key")]
     with engine.begin() as conn:
-        bulk.bulk_insert_columns(conn, MEMBER, columns, constants)
+        bulk.insert_columns(conn, MEMBER, columns, constants=constants, plain=True)
         by_columns = conn.execute(select(*shown).order_by(MEMBER.c.id)).all()
         conn.execute(MEMBER.delete())
         records = [
@@ -92,7 +92,9 @@ def test_bulk_insert_columns_stores_what_bulk_insert_stores(db_url):
         ]
         bulk.bulk_insert(conn, MEMBER, records)
         by_records = conn.execute(select(*shown).order_by(MEMBER.c.id)).all()
-        bulk.bulk_insert_columns(conn, MEMBER, {"full_name": []}, constants)  # (no statement)
+        bulk.insert_columns(
+            conn, MEMBER, {"full_name": []}, constants=constants, plain=True
+        )  # (no statement)
         assert len(conn.execute(select(MEMBER.c.id)).all()) == 2
     engine.dispose()
     assert by_columns == by_records

@@ -67,10 +67,13 @@ def insert_columns(
     *,
     constants: dict | None = None,
     json_text: Sequence[str] = (),
+    plain: bool = False,
 ) -> None:
     """Insert `len(columns[...])` rows. `columns`: column key -> values (None = NULL; numpy
     arrays welcome); `constants`: column key -> one value for every row; `json_text`: JSON
-    columns whose values are already JSON text (stored as is on SQLite, parsed elsewhere)."""
+    columns whose values are already JSON text (stored as is on SQLite, parsed elsewhere);
+    `plain`: the values are Python values already, as a record would hold them (no numpy
+    scalar, no NaN), so they are not converted one by one again (the import's new rows)."""
     constants = dict(constants or {})
     lengths = {len(values) for values in columns.values()}
     if len(lengths) > 1:
@@ -80,8 +83,9 @@ def insert_columns(
     send = write(conn, table, list(columns), constants, json_text)
     for start in range(0, total, CHUNK_ROWS):
         chunk = {
-            key: _python_values(table.c[key], values[start : start + CHUNK_ROWS])
+            key: list(part) if plain else _python_values(table.c[key], part)
             for key, values in columns.items()
+            for part in (values[start : start + CHUNK_ROWS],)
         }
         send(chunk)
 
@@ -167,35 +171,6 @@ def bulk_insert(conn: Connection, table, records: list[dict]) -> None:
         conn.execute(insert(table), records)
     else:
         conn.exec_driver_sql(*prepared)
-
-
-def bulk_insert_columns(
-    conn: Connection, table, columns: dict[str, list], constants: dict | None = None
-) -> None:
-    """`bulk_insert` of rows given column by column (column key → one Python value per row,
-    as a record would hold it; `constants`: column key → one value for every row): on SQLite
-    the driver's executemany with the same plan and bind processors, a constant processed
-    once, without a dict per row; other databases take the Core path with records."""
-    constants = dict(constants or {})
-    size = len(next(iter(columns.values()), []))
-    if not size:
-        return
-    dialect = conn.dialect
-    plan = None
-    if dialect.name == "sqlite" and dialect.paramstyle == "qmark":
-        plan = _insert_plan(dialect, table, (*columns, *constants))
-    if plan is None:
-        rows = [
-            {**dict(zip(columns, row, strict=True)), **constants}
-            for row in zip(*columns.values(), strict=True)
-        ]
-        conn.execute(insert(table), rows)
-        return
-    sql, bound, missing = plan
-    values = [list(values) for values in columns.values()]
-    values += [[_bound_value(dialect, table.c[k], v)] * size for k, v in constants.items()]
-    values += _defaults(missing, size)
-    conn.exec_driver_sql(sql, _bound_rows(dialect, bound, values, raw=frozenset(constants)))
 
 
 def insert_one(conn: Connection, table, record: dict) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, insert, select
 
-from tcxd.db.bulk import bulk_insert_columns, bulk_update, chunks, table_of
+from tcxd.db.bulk import bulk_update, chunks, insert_columns, table_of
 from tcxd.db.identities import IDENTITY_COLUMNS, KEY_COLUMNS
 from tcxd.db.models import (
     Member,
@@ -197,7 +197,7 @@ def insert_members(file, columns: dict[str, list], source: dict) -> list[int]:
     # SQLite: one executemany, then the new ids by their rows: this transaction holds the
     # write lock, so the rows above the highest id before are exactly these (of one sheet).
     before = file.conn.execute(select(func.max(member.c.id))).scalar() or 0
-    bulk_insert_columns(file.conn, member, columns, source)
+    insert_columns(file.conn, member, columns, constants=source, plain=True)
     # Read through the driver: SQLAlchemy's rows and date processing cost twice the rest, and
     # the keys take the birth date as the ISO text SQLite holds (`stored_birth_key`).
     written = file.conn.exec_driver_sql(_NEW_KEYS, (before,)).fetchall()

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import bindparam
 
-from tcxd.db.bulk import bulk_insert_columns, table_of
+from tcxd.db.bulk import insert_columns, table_of
 from tcxd.db.models import RosterEntry
 from tcxd.importing.resolve.members import check_duplicates, check_same_member
 from tcxd.importing.resolve.units import row_units
@@ -48,7 +48,7 @@ def write_members(file, table, unit: int | None) -> None:
     units = resolved(orgs)  # (a row without its chi bộ refused the file)
     unit_ids = sorted(set(units))
     file.conn.execute(_DELETE_ROSTERS, {"ids": unit_ids, "as_of": as_of, "batch": file.batch_id})
-    bulk_insert_columns(
+    insert_columns(
         file.conn,
         entry,
         {
@@ -56,5 +56,11 @@ def write_members(file, table, unit: int | None) -> None:
             "org_id": [int(org) for org in units],
             "source_row": [int(row) for row in table.rows["source_row"].tolist()],
         },
-        {"batch_id": file.batch_id, "unit_id": unit, "as_of": as_of, "source_sheet": table.sheet},
+        constants={
+            "batch_id": file.batch_id,
+            "unit_id": unit,
+            "as_of": as_of,
+            "source_sheet": table.sheet,
+        },
+        plain=True,
     )
