@@ -11,7 +11,7 @@ go straight to the SQLite driver's cursor: SQLAlchemy's row objects cost more th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -63,7 +63,7 @@ def plain(value):
 def insert_columns(
     conn: Connection,
     table,
-    columns: dict[str, Sequence],
+    columns: Mapping[str, Sequence],
     *,
     constants: dict | None = None,
     json_text: Sequence[str] = (),
