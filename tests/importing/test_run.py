@@ -197,7 +197,7 @@ def test_a_list_the_sniff_missed_is_written_late_and_said(tmp_path, monkeypatch)
     databases = {}
     for lying in (False, True):
         if lying:
-            monkeypatch.setattr(sniff, "may_hold_organisations", lambda *a, **k: False)
+            monkeypatch.setattr(sniff, "sniff_file", lambda *a, **k: sniff.Sniffed(False))
         databases[lying] = tmp_path / f"lying-{lying}.db"
         initialize(f"sqlite:///{databases[lying]}", config)
         engine = open_database(f"sqlite:///{databases[lying]}")

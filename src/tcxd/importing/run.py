@@ -43,6 +43,7 @@ from tcxd.importing.files import (
 from tcxd.importing.resolve.members import add_identity_columns
 from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult, reading_problems
 from tcxd.importing.writers import _BATCH, write_file
+from tcxd.reading.guards import Passed
 from tcxd.reading.problems import Problem
 
 
@@ -271,11 +272,12 @@ def _read(path: Path, options: dict):
     return "ok", reading
 
 
-def _pool_sniff(path: Path, options: dict) -> bool:
-    """`reading.sniff` in a worker process: may the file hold an organisation list?"""
-    from tcxd.reading.sniff import may_hold_organisations
+def _pool_sniff(path: Path, options: dict):
+    """`reading.sniff` in a worker process: may the file hold an organisation list, and the
+    guards it passed (`Sniffed`)?"""
+    from tcxd.reading.sniff import sniff_file
 
-    return may_hold_organisations(path, **options)
+    return sniff_file(path, **options)
 
 
 def _pool_read(path: Path, options: dict, skip_bad_rows: bool):
@@ -369,6 +371,7 @@ class _Reader:
         self.imported: set[str] | None = None  # contents imported before or during this run
         self.imported_before: frozenset[str] = frozenset()  # those imported before this run
         self.sniffs: dict[Path, Future] = {}
+        self.passed: dict[Path, Passed] = {}  # files whose sniff passed the guards
 
     def seen(self, digest: str) -> bool:
         """Whether this content was imported already: one query for the whole run instead of
@@ -408,8 +411,9 @@ class _Reader:
         return self.digests[path]
 
     def _options_of(self, path: Path) -> dict:
-        """The reading options of a file, with its hash: the file is hashed once, here."""
-        return {**self.options, "sha256": self.digest(path)}
+        """The reading options of a file, with its hash (the file is hashed once, here) and the
+        guards its sniff passed (run again by the reading if the file changed since)."""
+        return {**self.options, "sha256": self.digest(path), "passed": self.passed.get(path)}
 
     def _start_pool(self) -> bool:
         if self.pool is not None:
@@ -450,9 +454,13 @@ class _Reader:
         found = {}
         for path, future in self.sniffs.items():
             try:
-                found[path] = future.result()
+                sniffed = future.result()
             except Exception:  # (a worker died: the reading of the file says why)
                 found[path] = True
+                continue
+            found[path] = sniffed.may
+            if sniffed.passed is not None:  # (its full reading skips the guards if unchanged)
+                self.passed[path] = sniffed.passed
         self.sniffs.clear()
         return found
 

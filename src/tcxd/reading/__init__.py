@@ -71,6 +71,7 @@ def read_file(
     sheet: str | None = None,
     aliases: dict | None = None,
     sha256: str | None = None,
+    passed: guards.Passed | None = None,
 ) -> FileReading:
     """Read one spreadsheet into clean tables; raise a `ReadingError` for a file refused outright.
 
@@ -80,11 +81,13 @@ def read_file(
     `sheet` reads that sheet only (its name, case and diacritics aside). `aliases` are the
     vocabulary spellings of the province config (vocab.set_extra_aliases). `sha256`: the file's
     hash when the caller has computed it already (the importer hashes every file once).
+    `passed`: the file passed the guards already (`guards.check_file_once`), as the importer's
+    sniff of it found; they run again if the file changed since.
     """
     vocab.set_extra_aliases(aliases)
     path = Path(path)
     forced = normalise_kind(kind)
-    fmt = guards.check_file(path)
+    fmt = guards.check_file_once(path, passed).fmt
     digest = sha256 or _sha256(path)
     reading = FileReading(path=str(path), sha256=digest, format=fmt, unit=unit)
     grids = workbook.read_grids(path, fmt)

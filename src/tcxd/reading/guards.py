@@ -27,6 +27,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tcxd.reading.failures import SEND_AGAIN, library_reason, reading_refusal
@@ -144,6 +145,36 @@ def check_file(path: Path) -> str:
     else:
         check_text(path, size)
     return fmt
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A file that passed `check_file`: its format, and the file as it was then (device, inode,
+    size, modification and change times; None when it changed during the check)."""
+
+    fmt: str
+    stamp: tuple[int, ...] | None
+
+
+def check_file_once(path: Path, passed: Passed | None = None) -> Passed:
+    """`check_file`, unless `passed` says that this very file passed it and has not changed
+    since: the importer sniffs a file, then reads it in full, maybe in another process, and the
+    checks cost a third of the sniff. Any write to the file moves its change time, which no
+    program can set back, so an unchanged stamp is an unchanged file."""
+    if passed is not None and passed.stamp is not None and _stamp(path) == passed.stamp:
+        return passed
+    before = _stamp(path)  # (before the checks: a change while they run is seen)
+    fmt = check_file(path)
+    after = _stamp(path)
+    return Passed(fmt, before if before is not None and before == after else None)
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _sniff(head: bytes) -> str:

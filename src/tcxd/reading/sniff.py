@@ -13,6 +13,7 @@ sheet whose header says "organisations" may still be skipped or refused by the f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from tcxd.core import vocab
@@ -29,28 +30,44 @@ SNIFF_ROWS = HEADER_SCAN + MAX_HEADER_ROWS + 2
 ORGANIZATIONS = "organizations"
 
 
-def may_hold_organisations(
+@dataclass(frozen=True)
+class Sniffed:
+    """What the sniff found: whether the file may hold an organisation list, and the guards it
+    passed (`guards.check_file_once`), so that its full reading need not run them again."""
+
+    may: bool
+    passed: guards.Passed | None = None
+
+
+def sniff_file(
     path: str | Path,
     *,
     kind: str | None = None,
     sheet: str | None = None,
     aliases: dict | None = None,
     **_other_reading_options: object,
-) -> bool:
-    """False only when no sheet of the file can be read as an organisation list (read_file's
-    own options, those that change a sheet's kind, are taken; the others do not matter)."""
+) -> Sniffed:
+    """`may` is False only when no sheet of the file can be read as an organisation list
+    (read_file's own options, those that change a sheet's kind, are taken; the others do not
+    matter)."""
     try:
         return _sniff(Path(path), kind, sheet, aliases)
     except Exception:  # (a file the full reading refuses, or a bug here: read it early)
-        return True
+        return Sniffed(True)
 
 
-def _sniff(path: Path, kind: str | None, sheet: str | None, aliases: dict | None) -> bool:
+def may_hold_organisations(path: str | Path, **options) -> bool:
+    """Whether the file may hold an organisation list (`sniff_file`)."""
+    return sniff_file(path, **options).may
+
+
+def _sniff(path: Path, kind: str | None, sheet: str | None, aliases: dict | None) -> Sniffed:
     forced = normalise_kind(kind)
     if forced is not None:  # every sheet is of that kind ("evaluations": of an evaluation kind)
-        return forced == ORGANIZATIONS
+        return Sniffed(forced == ORGANIZATIONS)
     vocab.set_extra_aliases(aliases)  # (header aliases may come from the province's config)
-    fmt = guards.check_file(path)
+    passed = guards.check_file_once(path)
+    fmt = passed.fmt
     if fmt in ("csv", "tsv"):
         grids = [workbook.read_text_grid(path, fmt)]
     else:
@@ -63,5 +80,5 @@ def _sniff(path: Path, kind: str | None, sheet: str | None, aliases: dict | None
             continue  # (read_sheet skips the sheet: no header row in the top rows)
         _columns, _fields, found = sheet_kind(layout, grid.sheet, path.name, None)
         if found == ORGANIZATIONS:
-            return True
-    return False
+            return Sniffed(True, passed)
+    return Sniffed(False, passed)
