@@ -67,11 +67,7 @@ def _sniff(path: Path, kind: str | None, sheet: str | None, aliases: dict | None
         return Sniffed(forced == ORGANIZATIONS)
     vocab.set_extra_aliases(aliases)  # (header aliases may come from the province's config)
     passed = guards.check_file_once(path)
-    fmt = passed.fmt
-    if fmt in ("csv", "tsv"):
-        grids = [workbook.read_text_grid(path, fmt)]
-    else:
-        grids = workbook.read_workbook_grids(path, nrows=SNIFF_ROWS)
+    grids = workbook.read_grids(path, passed.fmt, nrows=SNIFF_ROWS)
     if sheet is not None:
         grids = [grid for grid in grids if fold(grid.sheet) == fold(sheet)]
     for grid in grids:

@@ -45,10 +45,11 @@ class Grid:
     delimiter: str | None = None
 
 
-def read_grids(path: Path, fmt: str) -> list[Grid]:
+def read_grids(path: Path, fmt: str, nrows: int | None = None) -> list[Grid]:
+    """Every sheet's grid (a text file's one grid is read whole; `read_workbook_grids`)."""
     if fmt in ("csv", "tsv"):
         return [read_text_grid(path, fmt)]
-    return read_workbook_grids(path)
+    return read_workbook_grids(path, nrows)
 
 
 def read_workbook_grids(path: Path, nrows: int | None = None) -> list[Grid]:
