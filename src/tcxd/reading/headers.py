@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -38,6 +38,12 @@ _PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 _SPACE = re.compile(r"\s+")
 
 
+# The header lookups below are pure functions of the cell's text (the catalog is read once): they
+# are cached by text, as every file of a province repeats the same few hundred header texts.
+_TEXTS = 1 << 16
+
+
+@lru_cache(maxsize=_TEXTS)
 def header_key(text: str) -> str:
     """Matching key of a header or alias, keeping diacritics."""
     text = clean(text).casefold()
@@ -162,13 +168,11 @@ def _add(exact: dict, folded: dict, alias: str, name: str) -> None:
     folded.setdefault(fold(variant), set()).add(name)
 
 
-def _variants(text: str) -> list[str]:
+@lru_cache(maxsize=_TEXTS)
+def _variants(text: str) -> tuple[str, ...]:
     key = header_key(text)
-    variants = [key]
     stripped = _PAREN_TAIL.sub("", key)
-    if stripped and stripped != key:
-        variants.append(stripped)
-    return variants
+    return (key, stripped) if stripped and stripped != key else (key,)
 
 
 def _lookup(text: str, exact: dict[str, str], folded: dict[str, set[str]]) -> str | None:
@@ -184,6 +188,7 @@ def _lookup(text: str, exact: dict[str, str], folded: dict[str, set[str]]) -> st
     return None
 
 
+@lru_cache(maxsize=_TEXTS)
 def exact_field_of(text: str) -> str | None:
     """The field whose alias a header cell is (after the key normalisation), or None."""
     if not text:
@@ -192,6 +197,7 @@ def exact_field_of(text: str) -> str | None:
     return _lookup(text, book.exact, book.folded)
 
 
+@lru_cache(maxsize=_TEXTS)
 def field_of(text: str) -> str | None:
     """The field a single header cell names: an alias, else the best token score (matching.py)
     when it is high enough and no other field scores the same, or None."""
@@ -206,6 +212,7 @@ def field_of(text: str) -> str | None:
     return match.field if match is not None else None
 
 
+@lru_cache(maxsize=_TEXTS)
 def group_of(text: str) -> str | None:
     """The group id a (merged) group header names, or None."""
     if not text:
@@ -214,11 +221,13 @@ def group_of(text: str) -> str | None:
     return _lookup(text, book.group_exact, book.group_folded)
 
 
+@lru_cache(maxsize=_TEXTS)
 def sub_field_of(group: str, text: str) -> str | None:
     book = catalog()
     return _lookup(text, book.group_subs[group], book.group_subs_folded[group])
 
 
+@lru_cache(maxsize=_TEXTS)
 def resolve(top: str, sub: str, group_text: str) -> str | None:
     """Field of one column of a one- or two-row header.
 
@@ -273,6 +282,7 @@ def _field_of_group_and_sub(group_text: str, sub: str) -> str | None:
     return found[0].field
 
 
+@lru_cache(maxsize=_TEXTS)
 def is_sub_header(text: str) -> bool:
     """Whether a cell of a second header row names a field, a group, or a sub-header of a group."""
     if not text:
@@ -282,6 +292,7 @@ def is_sub_header(text: str) -> bool:
     return any(sub_field_of(group, text) for group in catalog().group_subs)
 
 
+@lru_cache(maxsize=_TEXTS)
 def is_header_word(text: str) -> bool:
     """Whether a cell names a field or a group (used to score candidate header rows)."""
     return field_of(text) is not None or group_of(text) is not None
@@ -471,6 +482,7 @@ def _folded_words(text: str) -> str:
 WEAK_SCORE = 0.9
 
 
+@lru_cache(maxsize=_TEXTS)
 def is_weak(text: str) -> bool:
     """A header too general to be sure of alone ("Đơn vị", "Ngày", "Loại")."""
     return header_key(text) in catalog().matching["weak"]
