@@ -7,9 +7,17 @@ import pandas as pd
 import pytest
 from rating_helpers import YEAR_END
 from rating_synthetic import members
+from sqlalchemy import text
 
+from tcxd.core.settings import load_province_config
+from tcxd.db.engine import open_database
+from tcxd.db.province import initialize
+from tcxd.importing import ImportOptions, import_paths
+from tcxd.rating import classify as classify_module
 from tcxd.rating import halves, rate_members
+from tcxd.rating.classify import classify
 from tcxd.rating.halves import rate_members_in_two
+from tcxd.sample import generate
 
 
 def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,3 +70,53 @@ def test_one_pool_or_few_members_stay_in_one_process(r366, monkeypatch):
     frame = members(500, pools=5, seed=2)
     one = rate_members(frame, r366, YEAR_END)
     pd.testing.assert_frame_equal(rate_members_in_two(frame, r366, YEAR_END), one)
+
+
+def _stored_ratings(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT r.member_id, r.status, r.level, r.computed_level, r.capped, r.cap_tie, "
+                "r.needs_decision_cause, t.text, i.inputs FROM member_rating r "
+                "JOIN rating_reason t ON t.id = r.reason_id "
+                "JOIN rating_inputs i ON i.id = r.inputs_id ORDER BY r.member_id"
+            )
+        ).fetchall()
+
+
+def test_classify_with_a_forked_part_stores_the_same_and_keeps_its_connections(
+    db_url, tmp_path, monkeypatch
+):
+    """On both databases, a classify whose members' engine forks stores what one process
+    stores, and the parent's pooled connections still serve the next classify."""
+    sample = tmp_path / "sample"
+    generate(sample, members=600, seed=11)
+    initialize(db_url, load_province_config(sample / "tinh.yaml"))
+    engine = open_database(db_url)
+    try:
+        import_paths(engine, [sample], ImportOptions())
+        classify(engine, 2025)
+        one = _stored_ratings(engine)
+        forked = tmp_path / "forked"
+        original = halves.rate_members_in_two
+
+        def split_always(*args, **kwargs):
+            kwargs.update(split_at=1, child_start=_then(kwargs["child_start"], forked.touch))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(classify_module, "rate_members_in_two", split_always)
+        classify(engine, 2025)
+        assert forked.exists()
+        assert _stored_ratings(engine) == one
+        classify(engine, 2025)  # the pooled connections still work after the fork
+        assert _stored_ratings(engine) == one
+    finally:
+        engine.dispose()
+
+
+def _then(first, second):
+    def both() -> None:
+        first()
+        second()
+
+    return both
