@@ -30,7 +30,7 @@ from tcxd.db.models import (
 )
 from tcxd.db.province import load_province
 from tcxd.db.units import OrgIndex
-from tcxd.rating.members import rate_members
+from tcxd.rating.halves import rate_members_in_two
 from tcxd.rating.organizations import rate_organizations
 from tcxd.rating.quarters import apply_quarter_link
 from tcxd.rating.rules.loader import RuleSet, load_rules
@@ -87,7 +87,14 @@ def _rate(
         if district is not None:
             members = members[members["district_id"] == district]
             on_date = {district: on_date.get(district, 0)}
-        results = rate_members(members, ruleset, period.end, period_start=period.start)
+        results = rate_members_in_two(
+            members,
+            ruleset,
+            period.end,
+            period_start=period.start,
+            # the forked process must not close (or use) this process's connections
+            child_start=lambda: engine.dispose(close=False),
+        )
         results = results.merge(
             members[["member_id", "org_id", "tccsd_id", "district_id"]], on="member_id", how="left"
         )
