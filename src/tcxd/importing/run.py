@@ -10,7 +10,7 @@ import pickle
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from tcxd.importing.files import (
 )
 from tcxd.importing.resolve.members import add_identity_columns
 from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult, reading_problems
+from tcxd.importing.transactions import Transactions
 from tcxd.importing.writers import _BATCH, write_file
 from tcxd.reading.guards import Passed
 from tcxd.reading.problems import Problem
@@ -64,10 +65,11 @@ def import_paths(
         not_a_spreadsheet(path) for path in outside(others, options.errors_out, resolve)
     )
     single_transaction = options.dry_run or options.all_or_nothing
+    index = _IndexCache()
     if single_transaction:
         try:
-            with write_transaction(engine) as conn:
-                _import_all(conn, files, options, result, on_file, savepoints=True)
+            with write_transaction(engine) as conn, index.writing(conn=conn):
+                _import_all(conn, files, options, result, on_file, True, index=index)
                 if options.dry_run or result.refused:
                     raise _Rollback
         except _Rollback:
@@ -81,7 +83,8 @@ def import_paths(
                 if outcome.status == "imported":
                     outcome.status = FileStatus.DRY_RUN
     else:
-        _import_all(None, files, options, result, on_file, savepoints=False, engine=engine)
+        with index.writing(engine=engine):  # (several files a transaction: `Transactions`)
+            _import_all(None, files, options, result, on_file, False, engine, index)
     return result
 
 
@@ -89,7 +92,7 @@ class _Rollback(Exception):
     """Raised to undo a dry run or an all-or-nothing run that had a refused file."""
 
 
-def _import_all(conn, files, options, result, on_file, savepoints, engine=None) -> None:
+def _import_all(conn, files, options, result, on_file, savepoints, engine=None, index=None):
     """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
     holding organisation lists first, in the files' order; then the others, in the files'
     order; then, round after round while a round imports something, the files whose unit or
@@ -99,7 +102,7 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None) 
     organisation list?), then read those that may first: once these are written (or held), the
     others are written as their readings come, while the workers read on. Otherwise every file
     is read before any but the lists is written."""
-    index = _IndexCache()
+    index = index or _IndexCache()
     outcomes: dict[Path, FileOutcome] = {}
     prepared_files: dict[Path, _Prepared] = {}
     held: list[_Prepared] = []
@@ -562,6 +565,22 @@ class _IndexCache:
         self.marks: list[
             tuple[OrgIndex | MemberKeys, int]
         ] = []  # (index, its version) when the file began
+        self.transactions: Transactions | None = None  # the run's, while `writing`
+
+    @contextmanager
+    def writing(self, engine: Engine | None = None, conn: Connection | None = None):
+        """The run's files written through `Transactions`: in shared transactions of the
+        engine (`engine`), or in the caller's one (`conn`); what is written is committed (or,
+        with `conn`, has its spells rebuilt) when the run ends, also when it stops early."""
+        self.transactions = Transactions(engine, conn, on_rollback=self.drop)
+        try:
+            yield self
+        except BaseException:
+            self.transactions.end(failed=True)
+            raise
+        finally:
+            transactions, self.transactions = self.transactions, None
+        transactions.end()
 
     def begin(self, conn: Connection) -> None:
         """A file's transaction starts: forget what another process may have made stale."""
@@ -710,12 +729,20 @@ def _import_one_file(
             options,
             outcome,
         )
+        file.spells_later = run is not None
         write_file(file, last_try)
         pause_hook.file_written()  # (tests only: TCXD_TEST_PAUSE)
         cache.written(connection)
+        if run is not None:  # (inside the file's savepoint: see `Transactions.touched`)
+            run.touched(file.touched_members)
 
+    run = cache.transactions
     try:
-        if conn is not None:
+        if run is not None:  # the run's transactions: files share one, spells rebuilt once
+            with run.file() as own:
+                write(own)
+            run.written(sum(len(table.rows) for table in reading.sheets))
+        elif conn is not None:
             with conn.begin_nested() if savepoints else nullcontext():
                 write(conn)
         else:
