@@ -22,6 +22,7 @@ What stays true:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -31,9 +32,10 @@ from tcxd.core import pause_hook
 from tcxd.db import history
 
 # A transaction commits after this many files, or once its files hold this many rows: the
-# rebuild's gain is mostly had by 30 files (measured, docs/benchmarks.md "write13c"); a
-# crash loses at most these; another writer (a second `tcxd import`) waits at most this long.
-FILES_PER_TRANSACTION = 32
+# gain is mostly had by 16 files (measured, docs/benchmarks.md "write13c"); a crash loses at
+# most these; another writer (a second `tcxd import`) waits at most this long. (The tests that
+# kill an import set fewer, to see more commits: TCXD_FILES_PER_TRANSACTION.)
+FILES_PER_TRANSACTION = int(os.environ.get("TCXD_FILES_PER_TRANSACTION") or 16)
 
 ROWS_PER_TRANSACTION = 20_000
 
