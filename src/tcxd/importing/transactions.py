@@ -53,11 +53,13 @@ class Transactions:
         engine: Engine | None = None,
         conn: Connection | None = None,
         on_rollback: Callable[[], None] = lambda: None,
+        prepare: Callable[[Connection], None] = lambda conn: None,
     ) -> None:
         self.engine = engine
         self.borrowed = conn  # the caller's transaction: never committed here
         self.conn: Connection | None = conn
         self.on_rollback = on_rollback  # (the run's caches learnt what is rolled back)
+        self.prepare = prepare  # (a new connection's settings, before its transaction begins)
         self.spells_due: set[int] = set()
         self.files = 0
         self.rows = 0
@@ -73,6 +75,7 @@ class Transactions:
         if self.conn is None:
             assert self.engine is not None
             self.conn = self.engine.execution_options(write=True).connect()
+            self.prepare(self.conn)
             self.conn.begin()  # (BEGIN IMMEDIATE on SQLite: `db.engine.write_transaction`)
         conn = self.conn
         savepoint = self.savepoint = conn.begin_nested()
