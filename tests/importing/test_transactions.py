@@ -237,3 +237,30 @@ def test_an_interrupt_inside_a_files_rollback_rolls_the_open_transaction_back(
         keys = set(conn.execute(text("SELECT key FROM meta")).scalars())
     assert not {"a", "b"} & keys and dropped == [True]
     engine.dispose()
+
+
+def test_spells_that_cannot_be_rebuilt_stop_the_run_and_roll_its_transaction_back(
+    files, db_url, monkeypatch
+):
+    """A failure of the rebuild when a shared transaction commits is the run's: the files of
+    that transaction are rolled back (none is left marked imported by a run that goes on);
+    those committed before stay."""
+    monkeypatch.setattr(transactions, "FILES_PER_TRANSACTION", 4)
+    engine = _engine(db_url, files)
+    original, commits, committed = history.rebuild_spells, [], []
+
+    def rebuild_spells(conn, member_ids):
+        commits.append(True)
+        if len(commits) == 3:
+            committed.extend(_stored(engine))  # (another connection: what is committed)
+            raise ValueError("a bug")
+        return original(conn, member_ids)
+
+    monkeypatch.setattr(history, "rebuild_spells", rebuild_spells)
+    with pytest.raises(transactions.CommitFailed, match="a bug"):
+        import_paths(engine, [files], ImportOptions(read_workers=0))
+    assert len(committed) >= 8  # (two transactions of four files at least)
+    assert _stored(engine) == set(committed)
+    monkeypatch.undo()
+    assert _spells_as_rebuilt(engine)
+    engine.dispose()

@@ -44,7 +44,7 @@ from tcxd.importing.files import (
 )
 from tcxd.importing.resolve.members import add_identity_columns
 from tcxd.importing.results import FileOutcome, ImportOptions, ImportResult, reading_problems
-from tcxd.importing.transactions import Transactions
+from tcxd.importing.transactions import CommitFailed, Transactions
 from tcxd.importing.writers import _BATCH, write_file
 from tcxd.reading.guards import Passed
 from tcxd.reading.problems import Problem
@@ -116,7 +116,7 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None, 
             outcomes[prepared.path] = _import_one_file(
                 conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
             )
-        except SQLAlchemyError:
+        except (SQLAlchemyError, CommitFailed):
             raise  # the database's failure is the run's, not this file's
         except Exception as error:  # the file's transaction was rolled back: the run goes on
             outcomes[prepared.path] = refused_path(

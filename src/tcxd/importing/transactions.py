@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, NestedTransaction
+from sqlalchemy.exc import SQLAlchemyError
 
 from tcxd.core import pause_hook
 from tcxd.db import history
@@ -113,12 +114,21 @@ class Transactions:
         self.spells_due = set()
 
     def commit(self) -> None:
+        """Rebuild the spells due and commit. A failure rolls back every file of the
+        transaction: it is the run's (`CommitFailed`, or the database's own error), never the
+        file that happened to be written last."""
         conn = self.conn
         if conn is None or self.borrowed is not None:
             return
         try:
             self.settle()
             conn.commit()
+        except SQLAlchemyError:
+            self._roll_back()
+            raise
+        except Exception as error:
+            self._roll_back()
+            raise CommitFailed(str(error)) from error
         except BaseException:
             self._roll_back()
             raise
@@ -162,6 +172,11 @@ class Transactions:
         self.savepoint = None
         self.files = 0
         self.rows = 0
+
+
+class CommitFailed(Exception):
+    """The spells of a shared transaction could not be rebuilt (a bug): its files are rolled
+    back and the run stops, as on a failure of the database."""
 
 
 class _Unclean(Exception):
