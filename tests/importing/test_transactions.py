@@ -41,6 +41,12 @@ def files(tmp_path_factory):
     return folder
 
 
+def _per_transaction(monkeypatch, files: int) -> None:
+    """This many files a transaction, on either engine (PostgreSQL's default is one)."""
+    monkeypatch.setattr(transactions, "FILES_PER_TRANSACTION", files)
+    monkeypatch.setattr(transactions, "SERVER_FILES_PER_TRANSACTION", files)
+
+
 def _engine(url, files):
     initialize(url, load_province_config(files / "tinh.yaml"))
     return open_database(url)
@@ -96,7 +102,7 @@ def reference(files, tmp_path_factory):
         calls.append((file.path, False, holds_list))
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(transactions, "FILES_PER_TRANSACTION", 1)
+        _per_transaction(patch, 1)
         patch.setattr(run, "write_file", write_file)
         result = import_paths(engine, [files], ImportOptions(read_workers=0))
     assert not result.refused
@@ -120,7 +126,7 @@ def _imported(url, files, per_transaction: int, failing=None, error=None):
     `error` for the file at `failing` (after writing its rows): (engine, result or None)."""
     engine = _engine(url, files)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(transactions, "FILES_PER_TRANSACTION", per_transaction)
+        _per_transaction(patch, per_transaction)
         if failing is not None:
             _failing(patch, failing, error)
         try:
@@ -209,12 +215,26 @@ def test_ctrl_c_keeps_the_whole_files_written_before_with_their_spells(
     baseline.dispose()
 
 
+def test_postgresql_commits_each_file_sqlite_several(db_url, files):
+    """Another import may write at the same time on a server: there each file is committed as
+    soon as it is written; SQLite's single writer lets files share a transaction."""
+    engine = _engine(db_url, files)
+    shared = transactions.Transactions(engine)
+    with shared.file():
+        pass
+    shared.written(1)
+    assert (shared.conn is None) == (not db_url.startswith("sqlite"))
+    shared.end()
+    engine.dispose()
+
+
 def test_an_interrupt_inside_a_files_rollback_rolls_the_open_transaction_back(
     db_url, files, monkeypatch
 ):
     """A savepoint that could not be rolled back (an interrupt inside its rollback): what the
     open transaction holds cannot be trusted, so all of it is rolled back (whole files only,
     as after a crash), and the run's caches are dropped."""
+    _per_transaction(monkeypatch, 16)
     engine = _engine(db_url, files)
     dropped = []
     shared = transactions.Transactions(engine, on_rollback=lambda: dropped.append(True))
@@ -245,7 +265,7 @@ def test_spells_that_cannot_be_rebuilt_stop_the_run_and_roll_its_transaction_bac
     """A failure of the rebuild when a shared transaction commits is the run's: the files of
     that transaction are rolled back (none is left marked imported by a run that goes on);
     those committed before stay."""
-    monkeypatch.setattr(transactions, "FILES_PER_TRANSACTION", 4)
+    _per_transaction(monkeypatch, 4)
     engine = _engine(db_url, files)
     original, commits, committed = history.rebuild_spells, [], []
 

@@ -40,6 +40,12 @@ FILES_PER_TRANSACTION = int(os.environ.get("TCXD_FILES_PER_TRANSACTION") or 16)
 
 ROWS_PER_TRANSACTION = 20_000
 
+# On a server (PostgreSQL) another import may run at the same time, each writer in its own
+# transactions: a file one imports must be seen by the other as soon as it is written (it then
+# finds it "đã có"), not several files later; so one file a transaction there, as before. On
+# SQLite one writer holds the database from BEGIN IMMEDIATE to the commit: nobody interleaves.
+SERVER_FILES_PER_TRANSACTION = 1
+
 
 class Transactions:
     """The run's transactions: `file()` gives a file its savepoint in the open transaction
@@ -103,9 +109,15 @@ class Transactions:
         self.files += 1
         self.rows += rows
         if self.borrowed is None and (
-            self.files >= FILES_PER_TRANSACTION or self.rows >= ROWS_PER_TRANSACTION
+            self.files >= self._files_per_transaction() or self.rows >= ROWS_PER_TRANSACTION
         ):
             self.commit()
+
+    def _files_per_transaction(self) -> int:
+        assert self.engine is not None
+        if self.engine.dialect.name == "sqlite":
+            return FILES_PER_TRANSACTION
+        return SERVER_FILES_PER_TRANSACTION
 
     def settle(self) -> None:
         """Rebuild the spells due, in the open transaction."""
