@@ -1,5 +1,6 @@
 """A run of `tcxd import`: the files in an order that does not matter (organisation lists
-first, files whose unit is not known yet deferred), one transaction per file, the reading
+first, files whose unit is not known yet deferred), each file whole or not at all (a savepoint
+each in transactions that several files share on SQLite: `importing.transactions`), the reading
 workers reading ahead of the writer, and the caches kept for the whole run."""
 
 from __future__ import annotations
@@ -703,7 +704,8 @@ def _import_one_file(
     reader: _Reader | None = None,
     prepared: _Prepared | None = None,
 ):
-    """Read (unless `prepared`) and write one file in its own transaction (or savepoint)."""
+    """Read (unless `prepared`) and write one file in its savepoint of the run's transactions
+    (`cache.transactions`), or else in its own transaction (or savepoint of `conn`'s)."""
     if prepared is None:
         if reader is None:
             reader = _Reader([path], options, conn, engine)
