@@ -277,8 +277,9 @@ def test_spells_that_cannot_be_rebuilt_stop_the_run_and_roll_its_transaction_bac
         return original(conn, member_ids)
 
     monkeypatch.setattr(history, "rebuild_spells", rebuild_spells)
-    with pytest.raises(transactions.CommitFailed, match="a bug"):
+    with pytest.raises(transactions.CommitFailed) as stopped:
         import_paths(engine, [files], ImportOptions(read_workers=0))
+    assert str(stopped.value.__cause__) == "a bug" and "lỗi của tcxd" in str(stopped.value)
     assert len(committed) >= 8  # (two transactions of four files at least)
     assert _stored(engine) == set(committed)
     monkeypatch.undo()

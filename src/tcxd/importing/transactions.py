@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, NestedTransaction
 from sqlalchemy.exc import SQLAlchemyError
 
 from tcxd.core import pause_hook
+from tcxd.core.errors import TcxdError
 from tcxd.db import history
 
 # A transaction commits after this many files, or once its files hold this many rows: the
@@ -140,7 +141,7 @@ class Transactions:
             raise
         except Exception as error:
             self._roll_back()
-            raise CommitFailed(str(error)) from error
+            raise CommitFailed(COMMIT_FAILED) from error
         except BaseException:
             self._roll_back()
             raise
@@ -161,12 +162,16 @@ class Transactions:
             self.commit()
             return
         try:
-            if self.savepoint is not None:
-                raise _Unclean
-            self.commit()
+            if self.savepoint is None:
+                self.commit()
         except BaseException:
-            if self.conn is not None:
+            pass  # (the run's own error is the one raised; `commit` rolled back)
+        if self.conn is not None:  # a file's savepoint left open: nothing here is trusted
+            try:
                 self._roll_back()
+            except BaseException:
+                pass  # (as above: the run's own error is the one raised)
+            finally:
                 self._close()
 
     def _roll_back(self) -> None:
@@ -186,10 +191,12 @@ class Transactions:
         self.rows = 0
 
 
-class CommitFailed(Exception):
-    """The spells of a shared transaction could not be rebuilt (a bug): its files are rolled
-    back and the run stops, as on a failure of the database."""
+class CommitFailed(TcxdError):
+    """The spells of a shared transaction could not be rebuilt (a bug of tcxd): its files are
+    rolled back and the run stops, as on a failure of the database."""
 
 
-class _Unclean(Exception):
-    """A file's savepoint was left open by an interrupt: the transaction cannot be trusted."""
+COMMIT_FAILED = (
+    "Không dựng lại được quá trình sinh hoạt đảng của các tệp vừa ghi (lỗi của tcxd): các tệp "
+    "đó chưa được nhập. Hãy báo lỗi này; chạy lại với --debug để xem chi tiết."
+)
