@@ -58,6 +58,9 @@ class FileContext:
         self.problems: list[str] = []
         self.issues: list[Problem] = []  # the same, as fields (for the error workbook)
         self.touched_members: set[int] = set()
+        # the run rebuilds the touched members' spells before the transaction commits
+        # (`importing.transactions`), not `write_file`
+        self.spells_later = False
         self.batch_id: int | None = None
         self.renamed: list[tuple] = []
         self.cells_of: dict[tuple[int, str], list] = {}  # (frame, column) → its cells

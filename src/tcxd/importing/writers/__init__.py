@@ -1,5 +1,6 @@
 """One file written inside its transaction: its batch row, each sheet by the writer of its
-kind (`WRITERS`), then the spells of the members it touched (`tcxd.db.history`)."""
+kind (`WRITERS`), then the spells of the members it touched (`tcxd.db.history`), unless the
+run rebuilds them once for several files (`FileContext.spells_later`)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def write_file(file, last_try: bool) -> None:
             break
     if file.problems:
         raise FileRefused(file.problems, file.issues)
-    if file.touched_members:
+    if file.touched_members and not file.spells_later:
         history.rebuild_spells(file.conn, file.touched_members)
     file.conn.execute(
         _COUNT_BATCH,
