@@ -95,7 +95,7 @@ class _Rollback(Exception):
     """Raised to undo a dry run or an all-or-nothing run that had a refused file."""
 
 
-def _import_all(conn, files, options, result, on_file, savepoints, engine=None, index=None):
+def _import_all(conn, files, options, result, on_file, savepoints, engine=None, index=None) -> None:
     """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
     holding organisation lists first, in the files' order; then the others, in the files'
     order; then, round after round while a round imports something, the files whose unit or
