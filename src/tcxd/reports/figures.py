@@ -209,7 +209,7 @@ class History:
         open_ = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end > day))
         positions = self._index_order[open_[self._index_order]]
         member_ids = self.spells["member_id"].to_numpy()[positions].astype("int64")
-        members = self.attributes.reindex(member_ids)
+        members = self.attributes[["official_on", "exempt", "exempt_on"]].reindex(member_ids)
         official = members["official_on"].to_numpy(dtype="datetime64[D]")
         exempt_on = members["exempt_on"].to_numpy(dtype="datetime64[D]")
         exempt = members["exempt"].to_numpy(dtype=bool) & (np.isnat(exempt_on) | (exempt_on <= day))
