@@ -68,19 +68,6 @@ def _labels(figures: PeriodFigures) -> tuple[dict[int, str], dict[int, str]]:
     return names, files
 
 
-def read_ahead(figures: PeriodFigures) -> None:
-    """Read now, in this process's snapshot, every table the checks read for the whole
-    province: the checks can then be computed by a forked process that reads nothing."""
-    _labels(figures)
-    figures.once(("notes",), lambda: _all_notes(figures))
-    _newest_files(figures)
-    if figures.ratings_available():
-        quarter = figures.rating_quarter()
-        figures.once(("evaluations",), lambda: _evaluations(figures, quarter))
-        figures.once(("excused",), lambda: _excused(figures, quarter))
-    stale_ratings(figures, Scope("province"))
-
-
 def _unit_labels(figures: PeriodFigures) -> dict[int, str]:
     """Names as a clerk finds the unit: "Chi bộ 1" is written "Đảng bộ Trường X / Chi bộ 1"."""
     names: dict[int, str] = dict(

@@ -101,11 +101,27 @@ def _copy_figures(figures: dict) -> dict:
 
 def _map_distinct(values: pd.Series, function) -> pd.Series:
     """`values.map(function)`, calling `function` once per distinct value (a province has
-    500,000 members and a few dozen ethnicities, levels, bands…)."""
+    500,000 members and a few dozen ethnicities, levels, bands…). One hashing pass
+    (`factorize`) finds each row's value; a missing value is None or NaN (NaT), each its
+    own value, as `map` keeps them apart."""
     if values.empty:
         return values.map(function)
-    table = {value: function(value) for value in values.drop_duplicates()}
-    return values.map(table)
+    codes, uniques = pd.factorize(values)  # missing: -1
+    results = [function(value) for value in uniques]
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        codes = codes.copy()
+        nulls = values.to_numpy(dtype=object)[missing]
+        is_none = np.fromiter((value is None for value in nulls), dtype=bool, count=len(nulls))
+        for kind in (is_none, ~is_none):
+            if kind.any():
+                codes[missing[kind]] = len(results)
+                results.append(function(nulls[kind][0]))
+    # the results' dtype as `map` infers it from the distinct results
+    mapped = pd.Series(results)
+    return pd.Series(
+        mapped.to_numpy()[codes], index=values.index, name=values.name, dtype=mapped.dtype
+    )
 
 
 @dataclass(frozen=True)
