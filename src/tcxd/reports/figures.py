@@ -9,6 +9,7 @@ the unit and counts: no query per unit, no loop per member.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -350,8 +351,9 @@ class PeriodFigures:
     def _tree_anchor(self, on: date) -> date:
         """The last change of the tree on or before `on` (date.min: none): the tree on `on`
         is the tree on that day."""
-        earlier = [d for d in self.change_dates if d <= on]
-        return earlier[-1] if earlier else date.min
+        # (the dates are sorted: a province's tree has changed on thousands of days)
+        found = bisect_right(self.change_dates, on)
+        return self.change_dates[found - 1] if found else date.min
 
     def tree(self, on: date) -> pd.DataFrame:
         """The tree on a date; dates between two changes of the tree share one load."""
