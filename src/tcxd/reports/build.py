@@ -276,12 +276,9 @@ class _Job:
     fmt: str
     targets: list
 
-    reports: dict[int, dict] = field(default_factory=dict)  # built ahead, not yet written
     locks: dict[int, dict] = field(default_factory=dict)  # a locked period: org id → lock
 
     def report(self, number: int) -> dict:
-        if number in self.reports:
-            return self.reports.pop(number)
         scope, name, _ = self.targets[number]
         parent = self.province["name"] if scope.level == "district" else None
         report = unit_report(self.figures, self.previous, scope, name, parent)
@@ -332,11 +329,11 @@ def _child_write(numbers: list[int]) -> list[tuple[int, UnitReport]]:
 
 def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> list[UnitReport]:
     """The same workbooks, written by `workers` processes forked once the period's figures are
-    loaded (they share them). The reports of the province and of one district are built here
-    first: they compute what every unit reads (the figures of every unit of a level, the rows
-    the checks look at), which the processes then share instead of each computing it. Units are
-    handed out one at a time, the province (the largest workbook) first, so that neither
-    process waits for the other."""
+    loaded (they share them). What every unit reads (the figures of every unit of a level, the
+    rows the checks look at) is computed first (`_share_the_work`), which the processes then
+    share instead of each computing it; each builds the reports it writes. Units are handed out
+    one at a time, the province (the largest workbook) first, so that neither process waits for
+    the other."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -345,8 +342,6 @@ def _write_in_processes(engine: Engine, job: _Job, workers: int, on_unit) -> lis
     if job.targets[-1][0].level == "province":
         order = [total - 1, *order[:-1]]
     _share_the_work(engine, job)
-    for number in order[:2]:
-        job.reports[number] = job.report(number)
     done: dict[int, UnitReport] = {}
     context = multiprocessing.get_context("fork")
     # The forked processes share the loaded figures page by page until a page is written to;
