@@ -1,13 +1,16 @@
 """`figures._map_distinct(values, f)` is `values.map(f)` with `f` called once per distinct value:
-the same values, dtype, index and name, None and NaN kept apart as `map` keeps them."""
+the same values, dtype, index and name, None and NaN kept apart as `map` keeps them; and
+`figures._days`, which converts each distinct date once, gives numpy's days."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tcxd.reports.figures import _map_distinct
+from tcxd.reports.figures import _days, _map_distinct
 
 SERIES = [
     pd.Series(["a", None, "b", np.nan, "a"], dtype=object, index=[5, 3, 1, 9, 7], name="x"),
@@ -45,3 +48,19 @@ def test_map_distinct_calls_once_per_value():
     values = pd.Series(["a", "b", None, "a", None, np.nan, "b"] * 1000, dtype=object)
     _map_distinct(values, lambda v: calls.append(v) or v)
     assert len(calls) == 4  # a, b, None, NaN
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        pd.Series([date(2025, 1, 1), None, date(2025, 1, 1), date(1, 1, 1), date(9999, 12, 31)]),
+        pd.Series([None, None], dtype=object),
+        pd.Series([], dtype=object),
+    ],
+)
+def test_days_convert_each_date_as_numpy_would(dates):
+    """`figures._days` converts each distinct date once: the same days as numpy's conversion."""
+    expected = np.array(dates.tolist(), dtype="datetime64[D]")
+    made = _days(dates)
+    assert made.dtype == expected.dtype
+    assert np.array_equal(made, expected, equal_nan=True)
