@@ -1176,9 +1176,12 @@ class PeriodFigures:
     def has_data(self) -> bool:
         """Some imported file holds data of this period (`tcxd.db.coverage`, the rule of
         `submitted_units` and `tcxd status`)."""
-        from tcxd.db.coverage import batches_covering
+        return bool(self._covering())
 
-        return bool(self.once(("covering",), lambda: batches_covering(self.conn, self.period)))
+    def _covering(self) -> set[int]:
+        """The imported files that hold data of this period, read once (`has_data` and
+        `submitted_units` both ask: 0.15–0.25 s a period on the large province)."""
+        return self.once(("covering",), lambda: batches_covering(self.conn, self.period))
 
     def submitted_units(self) -> dict[int, bool]:
         """A TCCSĐ (or district) has reported for the period when one of its files holds data of
@@ -1193,7 +1196,7 @@ class PeriodFigures:
         )
         if batches.empty:
             return {}
-        in_period = batches["id"].isin(batches_covering(self.conn, self.period))
+        in_period = batches["id"].isin(self._covering())
         tree = self.tree(self.end)
         units = batches.loc[in_period, "unit_id"].astype(int)
         result: dict[int, bool] = {}
