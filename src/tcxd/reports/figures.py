@@ -779,19 +779,21 @@ class PeriodFigures:
 
     def _occupations(self, rows: pd.DataFrame, a: pd.DataFrame) -> pd.Series:
         """The occupation row of each person (occupations.yaml): the text, read with the loại
-        hình of the TCCSĐ they are counted in and whether its district is a commune."""
-        keys = pd.Series(
-            list(
-                zip(
-                    a["occupation"].where(a["occupation"].notna(), None),
-                    rows["kind_of_place"].where(rows["kind_of_place"].notna(), None).to_numpy(),
-                    rows["commune"].eq(True).to_numpy(),
-                    strict=True,
-                )
-            ),
-            index=a.index,
-        )
-        return _map_distinct(keys, lambda key: occupation_code(*key))
+        hình of the TCCSĐ they are counted in and whether its district is a commune. Asked
+        once per distinct (text, loại hình, commune), found by integer codes rather than
+        by hashing a tuple per person."""
+        occupation = a["occupation"].where(a["occupation"].notna(), None).to_numpy()
+        kind = rows["kind_of_place"].where(rows["kind_of_place"].notna(), None).to_numpy()
+        commune = rows["commune"].eq(True).to_numpy()
+        if len(occupation) == 0:
+            return pd.Series([], index=a.index, dtype=object)
+        occupation_codes, _ = pd.factorize(occupation)  # missing: -1
+        kind_codes, kinds = pd.factorize(kind)
+        combined = (occupation_codes.astype("int64") + 1) * (len(kinds) + 1) + kind_codes + 1
+        codes, _ = pd.factorize(combined * 2 + commune)
+        _, firsts = np.unique(codes, return_index=True)  # a row of each code, in code order
+        mapped = pd.Series([occupation_code(occupation[i], kind[i], commune[i]) for i in firsts])
+        return pd.Series(mapped.to_numpy()[codes], index=a.index, dtype=mapped.dtype)
 
     def bieu2(self, scope: Scope) -> dict:
         return self._per_unit("bieu2", scope)
