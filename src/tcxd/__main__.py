@@ -1,3 +1,3 @@
-from tcxd.cli import main
+from tcxd.cli.app import console_main
 
-main()
+console_main()

@@ -91,3 +91,43 @@ def test_each_command_loads_its_own_module_only(command, module):
     assert module in modules
     others = {"tcxd.cli.imports", "tcxd.cli.classify", "tcxd.cli.report", "tcxd.cli.clerk"}
     assert sorted(m for m in others - {module} if m in modules) == []
+
+
+# --------------------------------------------------------------------------- the process's end
+# `console_main` (the program) ends the process after `main` without the interpreter's last walk
+# over every object; what a normal end did must still be done: databases closed (SQLite writes
+# its WAL back and removes it), the exit code and the messages as `main` gives them.
+
+
+def run_program(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tcxd", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+
+
+def test_the_program_closes_the_database_it_wrote(tmp_path):
+    db = tmp_path / "t.db"
+    folder = tmp_path / "tep"
+    folder.mkdir()
+    (folder / "to-chuc.csv").write_text(
+        "STT,Tên tổ chức đảng,Cấp,Trực thuộc\n"
+        "1,Đảng bộ xã An Phú,dang_bo_co_so,Tỉnh ủy Thử\n"
+        "2,Chi bộ thôn 1,chi_bo,Đảng bộ xã An Phú\n",
+        encoding="utf-8",
+    )
+    init = run_program("init", "--province", "Tỉnh ủy Thử", "--db", db, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    done = run_program("import", folder, "--db", db, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert sorted(path.name for path in tmp_path.glob("t.db*")) == ["t.db"]  # no -wal, -shm
+
+
+def test_the_program_gives_mains_exit_code_and_message(tmp_path):
+    done = run_program("import", tmp_path, "--db", tmp_path / "none.db", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Lỗi: Chưa có cơ sở dữ liệu")
+    assert "Traceback" not in done.stdout + done.stderr
