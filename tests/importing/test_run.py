@@ -207,3 +207,27 @@ def test_a_list_the_sniff_missed_is_written_late_and_said(tmp_path, monkeypatch)
         late = [f for f in result.files if run.LATE_LIST in f.warnings]
         assert [f.path for f in late] == ([str(listing)] if lying else [])
     assert dump(databases[True]) == dump(databases[False])
+
+
+def test_what_the_run_froze_for_the_garbage_collector_is_unfrozen_when_it_ends(
+    engine, tmp_path, monkeypatch
+):
+    """The objects alive when the workers start are frozen during the run (the writer's
+    collections skip them), and only during it: a caller's objects are collected as ever."""
+    import gc
+
+    folder = tmp_path / "01. Dang bo xa Phu An"
+    rosters, _listing = rosters_and_a_late_list(folder)
+    frozen_while_writing = []
+    original = run._import_one_file
+
+    def writing(*args, **kwargs):
+        frozen_while_writing.append(gc.get_freeze_count())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(run, "_import_one_file", writing)
+    before = gc.get_freeze_count()
+    result = import_paths(engine, [folder], ImportOptions(read_workers=1))
+    assert [f.status for f in result.files] == ["imported"] * (len(rosters) + 1)
+    assert min(frozen_while_writing) > before
+    assert gc.get_freeze_count() == before
