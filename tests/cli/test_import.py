@@ -284,3 +284,19 @@ def test_refused_files_list_their_problems_one_line_each(tcxd, db_url, province)
         f"Tệp không nhập được: {missing}",
         f'  - Không tìm thấy tệp hoặc thư mục "{missing}".',
     ]
+
+
+def test_a_relative_path_not_found_says_where_it_was_looked_for(
+    tcxd, db_url, province, tmp_path, monkeypatch
+):
+    """A clerk who runs the command from another folder than they think sees which file was
+    looked for (`../x` is taken from the folder the command runs in), not only what was typed."""
+    here = tmp_path / "thu-muc-dang-dung"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = tcxd("import", "../chung/bao-cao.xlsx", "--db", db_url)
+    assert result.exit_code == 3
+    assert (
+        f'  - Không tìm thấy tệp hoặc thư mục "../chung/bao-cao.xlsx" (tìm tệp '
+        f"{tmp_path / 'chung' / 'bao-cao.xlsx'}, tính từ thư mục đang đứng {here})."
+    ) in result.stderr.splitlines()

@@ -680,9 +680,7 @@ def _prepare_file(
     outcome = FileOutcome(path=str(path))
     if not path.exists():
         outcome.status = FileStatus.REFUSED
-        outcome.problems = [
-            Problem.of_file(path, f'Không tìm thấy tệp hoặc thư mục "{path}".', "not_found")
-        ]
+        outcome.problems = [Problem.of_file(path, _not_found(path), "not_found")]
         return outcome
     digest = reader.digest(path)
     if (reader.seen if seen is None else seen)(digest):
@@ -702,6 +700,16 @@ def _prepare_file(
     if examined.refused:
         return examined
     return _Prepared(path, digest, reading, examined)
+
+
+def _not_found(path: Path) -> str:
+    """What was typed, and for a relative path the file it names: `../x` is taken from the
+    folder the command runs in, which is not always the one the clerk thinks."""
+    sentence = f'Không tìm thấy tệp hoặc thư mục "{path}"'
+    if path.is_absolute():
+        return sentence + "."
+    looked_for = os.path.abspath(path)
+    return f"{sentence} (tìm tệp {looked_for}, tính từ thư mục đang đứng {os.getcwd()})."
 
 
 def _import_one_file(
