@@ -8,18 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.conftest import ENGINES, fresh_database
 
 from tcxd.core.periods import Period
-from tcxd.core.settings import load_province_config
 from tcxd.db import history
 from tcxd.db.bulk import read_frame
-from tcxd.db.engine import open_database
-from tcxd.db.province import initialize
-from tcxd.importing import ImportOptions, import_paths
 from tcxd.reports import checks
 from tcxd.reports.figures import History, PeriodFigures
-from tcxd.sample import generate
 
 DATES = [
     date(2020, 1, 1),
@@ -32,17 +26,9 @@ DATES = [
 ]
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def engine(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"members-on-{request.param}")
-    sample = folder / "sample"
-    generate(sample, members=600, seed=11, mess=True)
-    with fresh_database(request.param, folder) as url:
-        initialize(url, load_province_config(sample / "tinh.yaml"))
-        engine = open_database(url)
-        import_paths(engine, [sample], ImportOptions())
-        yield engine
-        engine.dispose()
+@pytest.fixture
+def engine(sample_engine):
+    return sample_engine
 
 
 def test_members_on_a_date_from_memory_are_the_querys(engine):

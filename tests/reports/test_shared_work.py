@@ -7,33 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import ENGINES, fresh_database
 
 from tcxd.core.periods import Period
-from tcxd.core.settings import load_province_config
-from tcxd.db.engine import open_database
-from tcxd.db.province import initialize, load_province
-from tcxd.importing import ImportOptions, import_paths
-from tcxd.rating.classify import classify
+from tcxd.db.province import load_province
 from tcxd.reports import build
 from tcxd.reports.figures import PeriodFigures, Scope
-from tcxd.sample import generate
 
 YEAR = 2025
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def engine(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"shared-{request.param}")
-    sample = folder / "sample"
-    generate(sample, members=600, seed=11, mess=True)
-    with fresh_database(request.param, folder) as url:
-        initialize(url, load_province_config(sample / "tinh.yaml"))
-        engine = open_database(url)
-        import_paths(engine, [sample], ImportOptions())
-        classify(engine, YEAR)
-        yield engine
-        engine.dispose()
+@pytest.fixture
+def engine(sample_engine):
+    return sample_engine
 
 
 def _files(folder: Path) -> dict[str, bytes]:
