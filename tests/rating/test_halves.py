@@ -63,7 +63,7 @@ def test_one_pool_or_few_members_stay_in_one_process(r366, monkeypatch):
     def no_fork(*args, **kwargs):
         raise AssertionError("forked")
 
-    monkeypatch.setattr(halves, "_rate_forked_part", no_fork)
+    monkeypatch.setattr(halves, "beside", no_fork)
     frame = members(500, pools=1, seed=2)
     one = rate_members(frame, r366, YEAR_END)
     pd.testing.assert_frame_equal(rate_members_in_two(frame, r366, YEAR_END, split_at=1), one)

@@ -59,11 +59,7 @@ def test_the_helper_reads_nothing(engine, tmp_path):
         targets.append((Scope("province", province["org_id"]), province["name"], "tinh"))
         job = build._Job(figures, previous, province, tmp_path, "json", targets)
         build._read_ahead(job)
-        build._HELPER.update(engine=engine, job=job, scopes=[t[0] for t in targets])
-        try:
-            computed = build._helper_compute()
-        finally:
-            build._HELPER.clear()
+        computed = build._helper_compute(engine, job, [t[0] for t in targets])
     assert ("per_unit", "bieu3", "district") in computed["figures"]
     assert any(key[0] == "by_unit" for key in computed["figures"])
     assert any(key[0] == "per_unit" for key in computed["previous"])

@@ -20,13 +20,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from tcxd.core.forked import beside
 from tcxd.rating.members import POOL_COLUMNS, rate_members
 from tcxd.rating.rules.loader import RuleSet
 
 # Below this many members the fork and the results' transfer cost about what they save.
 SPLIT_AT_LEAST = 100_000
-
-_FORKED: dict = {}
 
 
 def rate_members_in_two(
@@ -45,27 +44,14 @@ def rate_members_in_two(
     if halves is None:
         return rate_members(frame, ruleset, period_end, period_start=period_start)
     forked_rows, own_rows = halves
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    _FORKED.update(
-        frame=frame,
-        rows=forked_rows,
-        ruleset=ruleset,
-        period_end=period_end,
-        period_start=period_start,
-        child_start=child_start,
+    def forked_part() -> pd.DataFrame:
+        child_start()
+        return _rate_part(frame, forked_rows, ruleset, period_end, period_start)
+
+    forked, own = beside(
+        forked_part, lambda: _rate_part(frame, own_rows, ruleset, period_end, period_start)
     )
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_rate_forked_part)
-            own = _rate_part(frame, own_rows, ruleset, period_end, period_start)
-            try:
-                forked = future.result()
-            except Exception:  # whatever failed there is computed here
-                forked = None
-    finally:
-        _FORKED.clear()
     if forked is None:
         forked = _rate_part(frame, forked_rows, ruleset, period_end, period_start)
     return _in_input_order([forked, own], [forked_rows, own_rows])
@@ -106,15 +92,6 @@ def _rate_part(
     period_start: date | None,
 ) -> pd.DataFrame:
     return rate_members(frame.take(rows), ruleset, period_end, period_start=period_start)
-
-
-def _rate_forked_part() -> pd.DataFrame:
-    """In the forked process: its part, from the inputs the fork gave it."""
-    work = _FORKED
-    work["child_start"]()
-    return _rate_part(
-        work["frame"], work["rows"], work["ruleset"], work["period_end"], work["period_start"]
-    )
 
 
 def _in_input_order(parts: list[pd.DataFrame], rows: list[np.ndarray]) -> pd.DataFrame:

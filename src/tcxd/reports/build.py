@@ -12,11 +12,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from tcxd.core.errors import OutputError, UnknownUnitError, UserInputError
+from tcxd.core.forked import beside
 from tcxd.core.periods import Period, short_date
 from tcxd.core.text import slug
 from tcxd.db.province import load_province
@@ -376,9 +377,6 @@ class _NoReading:
         raise RuntimeError(f"the helper process does not read the database ({name})")
 
 
-_HELPER: dict = {}
-
-
 def _share_the_work(engine: Engine, job: _Job) -> None:
     """What every unit's report reads (the forms of every unit of a level, the checks' rows of
     the whole province, the year before's forms), computed by two processes before the
@@ -389,33 +387,20 @@ def _share_the_work(engine: Engine, job: _Job) -> None:
     then taken as if computed here. The helper starts before the checks' reads, and the
     shares are about even (≈ 5 s each on the large province, year). Should the helper fail (a
     read it would need raises), this process computes the same itself when the reports ask
-    for it: the reports never depend on the helper, only their time does."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from tcxd.reports.checks import run_checks
-
+    for it: the reports never depend on the helper, only their time does (`core.forked`)."""
     figures, previous = job.figures, job.previous
     _read_ahead(job)
     scopes = [scope for scope, _, _ in job.targets]
-    _HELPER.update(engine=engine, job=job, scopes=scopes)
-    gc.freeze()  # (see `_write_in_processes`)
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_helper_compute)
-            run_checks(figures, scopes[0])  # a district's checks compute every district's rows
-            for scope in _level_scopes(scopes):
-                for name in _forms_here(figures):
-                    getattr(figures, name)(scope)
-                if not _helper_takes_unit_rows(job):
-                    figures.reporting_units(scope)
-            try:
-                computed = future.result()
-            except Exception:  # whatever failed there is computed here when asked for
-                computed = None
-    finally:
-        gc.unfreeze()
-        _HELPER.clear()
+
+    def here() -> None:
+        run_checks(figures, scopes[0])  # a district's checks compute every district's rows
+        for scope in _level_scopes(scopes):
+            for name in _forms_here(figures):
+                getattr(figures, name)(scope)
+            if not _helper_takes_unit_rows(job):
+                figures.reporting_units(scope)
+
+    computed, _ = beside(lambda: _helper_compute(engine, job, scopes), here)
     if computed is not None:
         figures.take_computed(computed["figures"])
         if previous is not None:
@@ -449,13 +434,13 @@ def _read_ahead(job: _Job) -> None:
         job.previous.read_ahead()
 
 
-def _helper_compute() -> dict:
+def _helper_compute(engine: Engine, job: _Job, scopes: list) -> dict:
     """In the forked helper: the year before's forms, the period's Biểu 3 and rows per unit,
     from what the parent has read; returns what it computed (small enough to send back)."""
-    engine, job, scopes = _HELPER["engine"], _HELPER["job"], _HELPER["scopes"]
     engine.dispose(close=False)  # the parent's connections stay the parent's
     figures, previous = job.figures, job.previous
-    figures.conn = _NoReading()
+    no_reading = cast(Connection, _NoReading())  # (stands where the connection was)
+    figures.conn = no_reading
     seen = figures.computed_keys()
     for scope in _level_scopes(scopes):
         figures.bieu3(scope)
@@ -463,7 +448,7 @@ def _helper_compute() -> dict:
             figures.reporting_units(scope)
     result = {"figures": figures.computed_since(seen, SENT_ROWS_AT_MOST), "previous": {}}
     if previous is not None:
-        previous.conn = _NoReading()
+        previous.conn = no_reading
         seen = previous.computed_keys()
         for scope in _level_scopes(scopes):
             previous.comparable_forms(scope)
