@@ -111,22 +111,21 @@ BY_FOLDER = [
 ]  # fmt: skip
 
 
-def test_a_run_of_many_files_is_counted_by_folder(tcxd, db_url, run_files, monkeypatch):
+@pytest.mark.parametrize(
+    "options, expected", [((), "by folder"), (("--list-files",), "every file")]
+)
+def test_a_run_of_many_files_is_counted_by_folder_or_listed(
+    tcxd, db_url, run_files, monkeypatch, options, expected
+):
     """Above FILES_LISTED files (3 here, 100 in use): one row per folder, its files by status
-    and its members; the files not imported listed; the warnings and refusals as always."""
+    and its members; the files not imported listed; the warnings and refusals as always. With
+    --list-files, every file, as in a short run."""
     monkeypatch.setattr("tcxd.cli.imports.FILES_LISTED", 3)
-    result = tcxd("import", run_files, "--db", db_url)
+    result = tcxd("import", run_files, *options, "--db", db_url)
     assert result.exit_code == 3
-    assert result.stdout.splitlines() == BY_FOLDER
-    assert result.stderr.splitlines() == refused_lines(run_files)
-    assert_imported(db_url)
-
-
-def test_list_files_lists_every_file_of_a_run_of_many(tcxd, db_url, run_files, monkeypatch):
-    monkeypatch.setattr("tcxd.cli.imports.FILES_LISTED", 3)
-    result = tcxd("import", run_files, "--list-files", "--db", db_url)
-    assert result.exit_code == 3
-    assert result.stdout.splitlines() == EVERY_FILE
+    assert (
+        result.stdout.splitlines() == {"by folder": BY_FOLDER, "every file": EVERY_FILE}[expected]
+    )
     assert result.stderr.splitlines() == refused_lines(run_files)
     assert_imported(db_url)
 
