@@ -131,9 +131,9 @@ def recording(monkeypatch):
     events = []
     original = run._import_one_file
 
-    def write(conn, engine, path, *args, **kwargs):
-        events.append(("write", path.name))
-        return original(conn, engine, path, *args, **kwargs)
+    def write(prepared, *args, **kwargs):
+        events.append(("write", prepared.path.name))
+        return original(prepared, *args, **kwargs)
 
     monkeypatch.setattr(run, "_import_one_file", write)
     return events, lambda path, number, total: events.append(("read", path.name))

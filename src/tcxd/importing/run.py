@@ -14,7 +14,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -73,7 +73,7 @@ def import_paths(
     if single_transaction:
         try:
             with write_transaction(engine) as conn, index.writing(conn=conn):
-                _import_all(conn, files, options, result, on_file, True, index=index)
+                _import_all(conn, files, options, result, on_file, engine, index)
                 if options.dry_run or result.refused:
                     raise _Rollback
         except _Rollback:
@@ -88,7 +88,7 @@ def import_paths(
                     outcome.status = FileStatus.DRY_RUN
     else:
         with index.writing(engine=engine):  # (several files a transaction: `Transactions`)
-            _import_all(None, files, options, result, on_file, False, engine, index)
+            _import_all(None, files, options, result, on_file, engine, index)
     return result
 
 
@@ -96,7 +96,7 @@ class _Rollback(Exception):
     """Raised to undo a dry run or an all-or-nothing run that had a refused file."""
 
 
-def _import_all(conn, files, options, result, on_file, savepoints, engine=None, index=None) -> None:
+def _import_all(conn, files, options, result, on_file, engine, index: _IndexCache) -> None:
     """Write the files so that their order does not matter (spec inputs.md, "Order"): the files
     holding organisation lists first, in the files' order; then the others, in the files'
     order; then, round after round while a round imports something, the files whose unit or
@@ -105,8 +105,8 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None, 
     When workers read the files, they first sniff each one (`reading.sniff`: may it hold an
     organisation list?), then read those that may first: once these are written (or held), the
     others are written as their readings come, while the workers read on. Otherwise every file
-    is read before any but the lists is written."""
-    index = index or _IndexCache()
+    is read before any but the lists is written. Each file is written in its savepoint of the
+    run's transactions (`index.writing`, `importing.transactions`)."""
     outcomes: dict[Path, FileOutcome] = {}
     prepared_files: dict[Path, _Prepared] = {}
     held: list[_Prepared] = []
@@ -115,9 +115,7 @@ def _import_all(conn, files, options, result, on_file, savepoints, engine=None, 
 
     def write(prepared: _Prepared, last_try: bool) -> None:
         try:
-            outcomes[prepared.path] = _import_one_file(
-                conn, engine, prepared.path, options, savepoints, index, last_try, prepared=prepared
-            )
+            outcomes[prepared.path] = _import_one_file(prepared, options, index, last_try)
         except (SQLAlchemyError, CommitFailed):
             raise  # the database's failure is the run's, not this file's
         except Exception as error:  # the file's transaction was rolled back: the run goes on
@@ -713,28 +711,13 @@ def _not_found(path: Path) -> str:
 
 
 def _import_one_file(
-    conn,
-    engine,
-    path,
-    options,
-    savepoints,
-    cache,
-    last_try=False,
-    reader: _Reader | None = None,
-    prepared: _Prepared | None = None,
-):
-    """Read (unless `prepared`) and write one file in its savepoint of the run's transactions
-    (`cache.transactions`), or else in its own transaction (or savepoint of `conn`'s)."""
-    if prepared is None:
-        if reader is None:
-            reader = _Reader([path], options, conn, engine)
-        found = _prepare_file(conn, engine, path, options, reader)
-        if isinstance(found, FileOutcome):
-            return found
-        prepared = found
+    prepared: _Prepared, options: ImportOptions, cache: _IndexCache, last_try: bool
+) -> FileOutcome:
+    """Write one file read in its savepoint of the run's transactions (`cache.transactions`)."""
+    path, run = prepared.path, cache.transactions
+    assert run is not None  # (`import_paths` writes every file inside `cache.writing`)
     digest, reading = prepared.digest, prepared.reading
     outcome = replace(prepared.outcome, warnings=list(prepared.outcome.warnings))
-    cache = cache if cache is not None else _IndexCache()
     done = False
 
     def write(connection: Connection) -> None:
@@ -752,25 +735,16 @@ def _import_one_file(
             options,
             outcome,
         )
-        file.spells_later = run is not None
+        file.spells_later = True  # (the run's transaction rebuilds them before it commits)
         write_file(file, last_try)
         pause_hook.file_written()  # (tests only: TCXD_TEST_PAUSE)
         cache.written(connection)
-        if run is not None:  # (inside the file's savepoint: see `Transactions.touched`)
-            run.touched(file.touched_members)
+        run.touched(file.touched_members)  # (inside the file's savepoint: `Transactions.touched`)
 
-    run = cache.transactions
     try:
-        if run is not None:  # the run's transactions: files share one, spells rebuilt once
-            with run.file() as own:
-                write(own)
-            run.written(sum(len(table.rows) for table in reading.sheets))
-        elif conn is not None:
-            with conn.begin_nested() if savepoints else nullcontext():
-                write(conn)
-        else:
-            with write_transaction(engine) as own:
-                write(own)
+        with run.file() as own:  # files share a transaction, their spells rebuilt once
+            write(own)
+        run.written(sum(len(table.rows) for table in reading.sheets))
         done = True
     except Deferred:
         outcome.status = FileStatus.DEFERRED
